@@ -1,0 +1,51 @@
+package org.jstackless.internal.switching;
+
+/**
+ * One switchable flow of control: the primitive every concept (tasklets, coroutines, greenlets,
+ * generators) is built on. The contract is "run until it yields": {@link #resume()} runs the strand
+ * on the calling thread until it suspends or its body ends, then returns.
+ *
+ * <p>Strands never switch to each other directly. A {@link Carrier} (one per thread) runs them in a
+ * loop on the thread's own stack; a strand that wants another one to run names it with
+ * {@link Carrier#setNext} and suspends back into that loop. So a switch between two strands costs
+ * exactly one suspend plus one resume, whatever the mechanism.
+ */
+public abstract class Strand {
+    /** Runs this strand until it suspends or ends. Called by the carrier loop only. */
+    public abstract void resume();
+
+    /**
+     * Suspends the running strand (the caller must be this strand). A hard strand returns when it is
+     * resumed, with {@code k.resumed()}. A soft strand requests unwinding and returns null at once;
+     * its woven frames return, and the caller's frame asks {@code k} for the result when re-entered.
+     */
+    public abstract Object suspend(Resumption k);
+
+    /** True once the body has ended (normally or not) and {@link StrandEntry#end} ran. */
+    public abstract boolean isDone();
+
+    /** True when this strand unwinds to the heap instead of keeping a native stack. */
+    public abstract boolean isSoft();
+
+    /** True when this strand's state may be pickled (soft strands only). */
+    public boolean isRestorable() {
+        return isSoft();
+    }
+
+    /**
+     * Drops a suspended strand's frames. Continuation and soft strands run no code (Stackless's
+     * "bind(None)" semantics: finally blocks do not run); the virtual-thread fallback must unwind
+     * its thread and so does run them.
+     */
+    public abstract void discard();
+
+    /** The suspended frames, innermost first, or an empty array when they cannot be seen. */
+    public StackTraceElement[] suspendedStackTrace() {
+        return new StackTraceElement[0];
+    }
+
+    /** Number of frames of the suspended body, or -1 when the mechanism cannot tell. */
+    public int frameDepth() {
+        return -1;
+    }
+}

@@ -1,0 +1,116 @@
+package org.jstackless.internal.switching;
+
+import java.util.Objects;
+
+/**
+ * Chooses the mechanism of new strands.
+ *
+ * <p>Hard strands use {@code jdk.internal.vm.Continuation} when {@code java.base} exports that
+ * package to this module (checked once, at first use), else the virtual-thread hand-off, with one
+ * warning line. Soft strands are made by the soft runtime when it is present and the body is
+ * woven. Tests may force a mechanism with {@link #force}.
+ */
+public final class Switching {
+    private static final StrandFactory CONTINUATION_FACTORY;
+    private static final StrandFactory VIRTUAL_THREAD_FACTORY = new VirtualThreadStrand.Factory();
+    private static volatile boolean warned;
+    private static volatile Mechanism forced;
+    private static volatile SoftSupport soft;
+
+    static {
+        Module base = Object.class.getModule();
+        Module me = Switching.class.getModule();
+        CONTINUATION_FACTORY = base.isExported("jdk.internal.vm", me) ? newContinuationFactory() : null;
+    }
+
+    private Switching() {
+    }
+
+    private static StrandFactory newContinuationFactory() {
+        try {
+            return new ContinuationStrand.Factory();
+        } catch (LinkageError e) {
+            return null;
+        }
+    }
+
+    /** The hooks the soft runtime registers when it is on the class path. */
+    public interface SoftSupport {
+        /** True if {@code body}'s code was woven, so that it can run as a soft strand. */
+        boolean isWoven(Object body);
+
+        /** Makes a soft strand. */
+        StrandFactory factory();
+    }
+
+    /** Installs the soft runtime (called by it once). */
+    public static void installSoft(SoftSupport s) {
+        soft = s;
+    }
+
+    /** True when {@code jdk.internal.vm.Continuation} can be used. */
+    public static boolean continuationsAvailable() {
+        return CONTINUATION_FACTORY != null;
+    }
+
+    /** Forces the mechanism of every strand created from now on; null restores the default. */
+    public static void force(Mechanism m) {
+        if (m == Mechanism.CONTINUATION && CONTINUATION_FACTORY == null) {
+            throw new IllegalStateException(
+                    "jdk.internal.vm is not exported: run with --add-exports java.base/jdk.internal.vm=ALL-UNNAMED");
+        }
+        forced = m;
+    }
+
+    /** The forced mechanism, or null. */
+    public static Mechanism forced() {
+        return forced;
+    }
+
+    /** The mechanisms this JVM can run, hard ones first. */
+    public static java.util.List<Mechanism> available() {
+        java.util.List<Mechanism> l = new java.util.ArrayList<>();
+        if (CONTINUATION_FACTORY != null) {
+            l.add(Mechanism.CONTINUATION);
+        }
+        l.add(Mechanism.VIRTUAL_THREAD);
+        if (soft != null) {
+            l.add(Mechanism.SOFT);
+        }
+        return l;
+    }
+
+    /**
+     * The factory for a new strand running {@code body}: soft when allowed and the body is woven,
+     * otherwise the best hard mechanism.
+     */
+    public static StrandFactory factoryFor(Object body, boolean softAllowed) {
+        Objects.requireNonNull(body);
+        Mechanism m = forced;
+        if (m == Mechanism.VIRTUAL_THREAD) {
+            return VIRTUAL_THREAD_FACTORY;
+        }
+        if (m == Mechanism.CONTINUATION) {
+            return CONTINUATION_FACTORY;
+        }
+        SoftSupport s = soft;
+        if (s != null && softAllowed && s.isWoven(body)) {
+            return s.factory();
+        }
+        return hard();
+    }
+
+    /** The best hard mechanism's factory. */
+    public static StrandFactory hard() {
+        if (CONTINUATION_FACTORY != null) {
+            return CONTINUATION_FACTORY;
+        }
+        if (!warned) {
+            warned = true;
+            System.err.println("jstackless: jdk.internal.vm is not exported to us; hard tasklets run on "
+                    + "virtual threads (slower). Add --add-exports java.base/jdk.internal.vm=ALL-UNNAMED "
+                    + "or run with the jstackless agent.");
+        }
+        return VIRTUAL_THREAD_FACTORY;
+    }
+}
