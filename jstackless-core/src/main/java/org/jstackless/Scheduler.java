@@ -558,8 +558,9 @@ final class Scheduler {
         }
     }
 
-    static void uncaught(Throwable e) {
-        Thread th = Thread.currentThread();
+    /** Reports to the scheduler's thread's handler (not to a virtual-thread strand's own thread). */
+    void uncaught(Throwable e) {
+        Thread th = carrier.thread();
         th.getUncaughtExceptionHandler().uncaughtException(th, e);
     }
 }
