@@ -473,6 +473,8 @@ final class Scheduler {
                         }
                         wake(t);
                     }
+                } else if (o instanceof Steal st) {
+                    handOff(st.thief());
                 } else if (o instanceof Tasklet t) {
                     if (t.where == TRANSIT && t.sched == this) {
                         t.where = NOWHERE;
@@ -495,6 +497,58 @@ final class Scheduler {
             }
         }
     }
+
+    /** An idle pool carrier asks this one for work. */
+    record Steal(Scheduler thief) {
+    }
+
+    /**
+     * Owner: gives the tasklet at the end of the round to {@code thief}, if there is one to spare (not
+     * the running one, not main, not one inside run()). It travels like a rendezvous partner.
+     */
+    private void handOff(Scheduler thief) {
+        Tasklet h = head;
+        if (h == null || runCount < 2 || thief.closed) {
+            return;
+        }
+        Tasklet victim = h.prev;
+        if (victim == current || victim.isMain || watchdogs.contains(victim)) {
+            return;
+        }
+        unlink(victim);
+        victim.sched = thief;
+        victim.where = TRANSIT;
+        thief.deliverRunnable(victim);
+    }
+
+    /**
+     * A pool carrier's life: run tasklets as they arrive, and when there are none, ask the busiest
+     * peer for one and park until something is posted. Returns when the pool stops.
+     */
+    void serve(Schedulers pool) {
+        while (!pool.stopping()) {
+            pollEvents();
+            if (runCount > 1) {
+                idle = false;
+                run();
+                continue;
+            }
+            if (waiting > 0) {
+                idle = false;
+                awaitLocal();
+                continue;
+            }
+            idle = true;
+            activity++;
+            pool.lookForWork(this);
+            inbox.park(this, Registry.RECHECK_NANOS);
+        }
+    }
+
+    /** Owner-written, read by {@link Schedulers#join}: parked with nothing to run or wait for. */
+    volatile boolean idle;
+    /** Owner-written: bumps each time the carrier goes idle, so join() can tell a lull from quiescence. */
+    volatile long activity;
 
     /** Owner: a foreign thread's request, if it still applies (the tasklet may have moved on). */
     private void apply(Request r) {

@@ -50,7 +50,12 @@ public final class Tasklet {
 
     /** A tasklet bound to {@code body}, not yet alive: {@code setup()} or {@code insert()} starts it. */
     public Tasklet(TaskletBody body) {
-        this.sched = Scheduler.current();
+        this(body, Scheduler.current());
+    }
+
+    /** A tasklet bound to {@code body} that belongs to scheduler {@code s} (a pool's carrier). */
+    Tasklet(TaskletBody body, Scheduler s) {
+        this.sched = s;
         this.isMain = false;
         this.id = IDS.incrementAndGet();
         this.tempval = body;
