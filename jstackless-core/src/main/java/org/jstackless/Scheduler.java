@@ -262,7 +262,10 @@ final class Scheduler {
         callScheduleCallback(prev, next);
         head = next;
         current = next;
-        return carrier.switchTo(next.strand, k);
+        // Where prev resumes is whatever runs now: its own strand, the thread stack, or the strand
+        // of a greenlet or coroutine it is running (concepts nest without seeing each other).
+        prev.resumeAt = carrier.running();
+        return carrier.switchTo(next.resumeAt, k);
     }
 
     /** {@code schedule_task_block}: the running tasklet leaves the ring and nothing else is runnable. */
@@ -349,7 +352,7 @@ final class Scheduler {
         callScheduleCallback(t, next);
         head = next;
         current = next;
-        carrier.setNext(next.strand);
+        carrier.setNext(next.resumeAt);
     }
 
     /** Where {@link Stackless#run()} resumes: pop deeper watchdogs back into the ring, then claim. */

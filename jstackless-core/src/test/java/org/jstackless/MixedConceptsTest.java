@@ -137,4 +137,32 @@ class MixedConceptsTest {
                     "other tasklet", "greenlet got b", "co ends", "tasklet done");
         });
     }
+
+    // A tasklet that blocks while one of its greenlets runs is resumed in that greenlet.
+    @ParameterizedTest
+    @MethodSource("mechanisms")
+    void taskletBlocksOnAChannelFromInsideAGreenlet(Mechanism m) throws Exception {
+        onMain(m, () -> {
+            List<String> log = new ArrayList<>();
+            Channel<String> ch = new Channel<>();
+            Tasklet receiver = Tasklet.spawn(() -> {
+                Greenlet g = new Greenlet(a -> {
+                    log.add("greenlet receives");
+                    String v = ch.receive(); // the tasklet blocks with the greenlet running
+                    log.add("greenlet got " + v);
+                    return v + "!";
+                });
+                log.add("tasklet got " + g.switchTo());
+            });
+            Tasklet.spawn(() -> {
+                log.add("sender sends");
+                ch.send("hi");
+                log.add("sender done");
+            });
+            Stackless.run();
+            assertThat(receiver.isAlive()).isFalse();
+            assertThat(log).containsExactly("greenlet receives", "sender sends", "greenlet got hi",
+                    "tasklet got hi!", "sender done");
+        });
+    }
 }
