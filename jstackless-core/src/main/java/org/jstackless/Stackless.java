@@ -1,0 +1,192 @@
+package org.jstackless;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * The scheduler of the calling thread: Stackless's module functions. Each thread that uses
+ * tasklets has its own scheduler and main tasklet, created on first use (or by
+ * {@link #runAsMain}); the main tasklet is the thread's own stack, and when it waits, the other
+ * tasklets run nested on it.
+ *
+ * <pre>{@code
+ * Channel<String> ch = new Channel<>();
+ * Tasklet.spawn(() -> ch.send("hello"));
+ * System.out.println(ch.receive());   // main blocks; the tasklet runs and hands over "hello"
+ * }</pre>
+ */
+public final class Stackless {
+    private Stackless() {
+    }
+
+    /**
+     * Runs the other tasklets until none is runnable (or one raises: the exception is thrown here).
+     * The caller is paused meanwhile; nested calls stack, and the innermost wakes when the queue
+     * empties.
+     */
+    public static void run() throws Suspendable {
+        Scheduler.current().run();
+    }
+
+    /**
+     * Preemptive run (spec §6). Preemption needs tick counting in woven code, which is not there
+     * yet: only a budget of 0 (no preemption, the same as {@link #run()}) is accepted for now.
+     */
+    public static Tasklet run(long timeoutTicks) throws Suspendable {
+        return run(RunOptions.ticks(timeoutTicks));
+    }
+
+    /** Preemptive run with Stackless's flags; see {@link #run(long)} for what works today. */
+    public static Tasklet run(RunOptions options) throws Suspendable {
+        if (options.tickBudget() != 0 || options.isThreadBlock()) {
+            throw new UnsupportedOperationException("preemption (run with a tick budget) and threadBlock are "
+                    + "not implemented yet; use run() or a budget of 0");
+        }
+        Scheduler.current().run();
+        return null;
+    }
+
+    /**
+     * Runs {@code body} as this thread's main tasklet with a fresh scheduler, then ends that
+     * scheduler: tasklets still queued are dropped. Throws what the body throws. The way for a plain
+     * thread, a test or a server request to enter Stackless with nothing left over afterwards.
+     */
+    public static void runAsMain(TaskletBody body) throws Exception {
+        Scheduler s = Scheduler.enterFresh();
+        try {
+            body.run();
+        } catch (Suspendable impossible) {
+            throw new AssertionError(impossible);
+        } finally {
+            s.close();
+        }
+    }
+
+    /** Lets the next runnable tasklet run; returns the caller's tempval (by default the caller itself). */
+    public static Object schedule() throws Suspendable {
+        Scheduler s = Scheduler.current();
+        return s.schedule(s.current);
+    }
+
+    /** Lets the next runnable tasklet run; returns {@code retval} unless someone replaced it meanwhile. */
+    public static Object schedule(Object retval) throws Suspendable {
+        return Scheduler.current().schedule(retval);
+    }
+
+    /** Pauses the caller (removes it from the run queue) and runs the next; insert() resumes it. */
+    public static Object scheduleRemove() throws Suspendable {
+        Scheduler s = Scheduler.current();
+        return s.scheduleRemove(s.current);
+    }
+
+    /** {@link #scheduleRemove()} returning {@code retval} when the caller is resumed. */
+    public static Object scheduleRemove(Object retval) throws Suspendable {
+        return Scheduler.current().scheduleRemove(retval);
+    }
+
+    /** The running tasklet of this thread. */
+    public static Tasklet current() {
+        return Scheduler.current().current;
+    }
+
+    /** This thread's main tasklet. */
+    public static Tasklet main() {
+        return Scheduler.current().main;
+    }
+
+    /** Number of tasklets in this thread's run queue, the running one included. */
+    public static int runCount() {
+        return Scheduler.current().runCount;
+    }
+
+    /** Makes the current tasklet atomic until the returned section is closed. */
+    public static Atomic atomic() {
+        Tasklet t = current();
+        return new Atomic(t, t.setAtomic(true));
+    }
+
+    /** Turns soft switching on or off for tasklets created from now on; returns the previous value. */
+    public static boolean enableSoftSwitch(boolean on) {
+        boolean old = Scheduler.softSwitch;
+        Scheduler.softSwitch = on;
+        return old;
+    }
+
+    /**
+     * Adds {@code change} to this thread's switch-trap level and returns the previous level. While
+     * the level is not zero, every operation that would switch tasklets raises
+     * {@link IllegalStateException}("switch_trap") before changing anything.
+     */
+    public static int switchTrap(int change) {
+        Scheduler s = Scheduler.current();
+        int old = s.switchTrap;
+        s.switchTrap = old + change;
+        return old;
+    }
+
+    /** Installs the callback called on every switch (null: none); returns the previous one. */
+    public static ScheduleCallback setScheduleCallback(ScheduleCallback cb) {
+        ScheduleCallback old = Scheduler.scheduleCallback;
+        Scheduler.scheduleCallback = cb;
+        return old;
+    }
+
+    /** Installs the callback called on every channel operation (null: none); returns the previous one. */
+    public static ChannelCallback setChannelCallback(ChannelCallback cb) {
+        ChannelCallback old = Scheduler.channelCallback;
+        Scheduler.channelCallback = cb;
+        return old;
+    }
+
+    /** Installs the handler of exceptions escaping tasklets (null: none); returns the previous one. */
+    public static ErrorHandler setErrorHandler(ErrorHandler h) {
+        ErrorHandler old = Scheduler.errorHandler;
+        Scheduler.errorHandler = h;
+        return old;
+    }
+
+    /**
+     * Runs a blocking call on the blocking pool while the calling tasklet waits; the other tasklets
+     * of this thread keep running, and the thread sleeps (no spinning) when only such calls are
+     * pending. Returns the call's result or throws its exception. Killing the waiting tasklet
+     * raises {@link TaskletExit} in it when the call returns; the call itself is not interrupted
+     * (see {@link #blockingInterruptible}).
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> T blocking(Callable<T> call) throws Suspendable, Exception {
+        return (T) Scheduler.current().blocking(java.util.Objects.requireNonNull(call), false);
+    }
+
+    /** {@link #blocking}, but killing the waiting tasklet interrupts the pool thread running the call. */
+    @SuppressWarnings("unchecked")
+    public static <T> T blockingInterruptible(Callable<T> call) throws Suspendable, Exception {
+        return (T) Scheduler.current().blocking(java.util.Objects.requireNonNull(call), true);
+    }
+
+    /**
+     * Sets the executor of blocking calls (null: one virtual thread per call, the default) and how
+     * many may run at once (calls beyond wait in their worker, never on a scheduler thread).
+     */
+    public static void setBlockingPool(java.util.concurrent.Executor executor, int maxConcurrent) {
+        BlockingPool.configure(executor, maxConcurrent);
+    }
+
+    /**
+     * Suspends the calling tasklet for {@code d}; the others keep running. Timers are kept by the
+     * thread's scheduler (no thread per sleeper) and checked at every switch; a killed sleeper
+     * wakes at once with {@link TaskletExit}.
+     */
+    public static void sleep(Duration d) throws Suspendable {
+        Scheduler.current().sleep(d.toNanos());
+    }
+
+    /**
+     * Waits for {@code stage} to complete while the other tasklets run; returns its value or throws
+     * its exception (unwrapped from {@link java.util.concurrent.CompletionException}).
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> T await(java.util.concurrent.CompletionStage<T> stage) throws Suspendable {
+        return (T) Scheduler.current().await(stage);
+    }
+
+}
