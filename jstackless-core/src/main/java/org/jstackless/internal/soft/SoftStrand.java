@@ -36,6 +36,9 @@ public final class SoftStrand extends Strand {
     private static final StackWalker WALKER = StackWalker.getInstance(
             EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_HIDDEN_FRAMES));
 
+    /** The weaver's hash of {@code run()V}: the body is entered as a woven call site would. */
+    private static final int RUN_HASH = ("run" + "()V").hashCode();
+
     private final TaskletBody body;
     private final StrandEntry entry;
     private Frame[] frames = new Frame[4];
@@ -86,6 +89,7 @@ public final class SoftStrand extends Strand {
             return;
         }
         Throwable error = null;
+        c.expect = RUN_HASH;
         try {
             body.run();
         } catch (Throwable t) {

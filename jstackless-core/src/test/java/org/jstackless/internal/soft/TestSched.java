@@ -25,7 +25,12 @@ public final class TestSched {
     private static TestSched current;
 
     private final ArrayDeque<Strand> queue = new ArrayDeque<>();
-    private final List<Object> results = new ArrayList<>();
+    private final List<SoftStrand> strands = new ArrayList<>();
+
+    /** The i-th strand of the running {@link #run}. */
+    public static SoftStrand strand(int i) {
+        return current.strands.get(i);
+    }
     /** Number of switches performed. */
     public long switches;
 
@@ -82,7 +87,7 @@ public final class TestSched {
         for (TaskletBody b : bodies) {
             Outcome o = new Outcome();
             out.add(o);
-            queue.add(new SoftStrand(b, new StrandEntry() {
+            SoftStrand st = new SoftStrand(b, new StrandEntry() {
                 @Override
                 public void begin() {
                 }
@@ -93,7 +98,9 @@ public final class TestSched {
                     o.ended = true;
                     c.setNext(queue.pollFirst());
                 }
-            }));
+            });
+            strands.add(st);
+            queue.add(st);
         }
         c.switchTo(queue.pollFirst(), () -> null);
         lastSwitches = switches;
