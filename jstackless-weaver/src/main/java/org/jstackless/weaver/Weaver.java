@@ -47,7 +47,9 @@ import org.objectweb.asm.tree.TryCatchBlockNode;
  *     path); and bridges that call a suspendable method. Suspendable call sites: invocations whose
  *     resolved declaration declares {@code Suspendable} (resolved from class files).</li>
  * <li>Build-time checks (each failure names class, method and line): a non-suspendable method
- *     with a suspendable call site; a suspendable constructor or static initialiser; a suspendable
+ *     with a suspendable call site (unless the call is inside a handler for {@code Suspendable} or
+ *     {@code Throwable}: such a boundary, e.g. a trampoline or {@code runAsMain}, is reported in
+ *     the {@link WeaveReport} and left unwoven); a suspendable constructor or static initialiser; a suspendable
  *     call inside a {@code synchronized} method or block; an override whose suspendability differs
  *     from a method it overrides.</li>
  * <li>Each suspendable method is woven, the class stamped, its version raised to at least 55 (Java
@@ -164,10 +166,18 @@ public final class Weaver {
                 continue;
             }
             if (!declares && lh == null && !bridge) {
-                if (!sites.isEmpty()) {
-                    MethodInsnNode first = sites.get(0);
-                    errors.add(msg(cn, m, first, "calls suspendable " + name(first) + " but does not declare "
+                for (MethodInsnNode site : sites) {
+                    if (caughtAsSuspendable(m, site)) {
+                        // A boundary (an entry point such as a trampoline or runAsMain): javac let it
+                        // call because it catches Suspendable. Not woven; a soft switch through it
+                        // is refused at run time.
+                        report.message(msg(cn, m, site, "boundary: calls suspendable " + name(site)
+                                + " inside catch (Suspendable/Throwable); it is not woven"));
+                        continue;
+                    }
+                    errors.add(msg(cn, m, site, "calls suspendable " + name(site) + " but does not declare "
                             + "'throws Suspendable'" + (ctor ? " (constructors and static initializers cannot switch)" : "")));
+                    break;
                 }
             } else if (hasCode) {
                 toWeave.put(m, sites);
@@ -239,6 +249,18 @@ public final class Weaver {
             q.addAll(i.interfaces());
         }
         return "?";
+    }
+
+    /** True if a handler for Suspendable or Throwable covers {@code site}. */
+    private static boolean caughtAsSuspendable(MethodNode m, AbstractInsnNode site) {
+        int i = m.instructions.indexOf(site);
+        for (TryCatchBlockNode tc : m.tryCatchBlocks) {
+            if (("java/lang/Throwable".equals(tc.type) || ClassHierarchy.SUSPENDABLE.equals(tc.type))
+                    && m.instructions.indexOf(tc.start) <= i && i < m.instructions.indexOf(tc.end)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isStamped(ClassNode cn) {
