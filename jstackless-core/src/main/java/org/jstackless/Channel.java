@@ -23,11 +23,25 @@ import java.util.Objects;
  *     every queued tasklet has {@code where == CHANNEL}, {@code channel == this} and
  *     {@code blocked} equal to the sign of {@code balance}.
  * <li>{@code close()} wakes nobody: it only forbids blocking from then on.
+ * <li>queue, balance and the queued tasklets' links change only under the channel's lock; a
+ *     partner of another thread is handed to its own scheduler and never switched to here.
  * </ul>
  *
  * @param <T> the type of the values sent
  */
 public final class Channel<T> implements Iterable<T> {
+    private static final java.lang.invoke.VarHandle LOCK;
+
+    static {
+        try {
+            LOCK = java.lang.invoke.MethodHandles.lookup().findVarHandle(Channel.class, "locked", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("unused") // through LOCK
+    private volatile int locked;
     private Tasklet first;
     private Tasklet last;
     private int balance;
@@ -98,22 +112,31 @@ public final class Channel<T> implements Iterable<T> {
             throw new IllegalStateException("Recursive channel call due to callbacks!");
         }
         Tasklet source = s.current;
-        boolean cando = dir > 0 ? balance < 0 : balance > 0;
-        if (cando && first.sched != s) {
-            throw new IllegalStateException("the tasklet waiting on this channel belongs to thread "
-                    + first.thread().getName() + "; cross-thread channels are not supported yet");
-        }
-        boolean willSwitch = !cando || scheduleAll || preference == -dir;
-        if (willSwitch && s.switchTrap != 0) {
-            throw new IllegalStateException("switch_trap");
-        }
         source.tempval = value;
-        s.callChannelCallback(this, source, dir > 0, !cando);
-        if (cando) {
-            Tasklet target = dequeue();
-            Object v = target.tempval;
-            target.tempval = source.tempval;
-            source.tempval = v;
+        if (Scheduler.channelCallback != null) {
+            s.callChannelCallback(this, source, dir > 0, !(dir > 0 ? balance < 0 : balance > 0));
+        }
+        lock();
+        if (dir > 0 ? balance < 0 : balance > 0) {
+            Tasklet target = first;
+            if (target.sched != s) {
+                // Cross-thread rendezvous (spec §9): hand the partner to its own thread, never switch here.
+                dequeue(target);
+                swap(source, target);
+                target.where = Scheduler.TRANSIT;
+                unlock();
+                target.sched.deliverRunnable(target);
+                return Scheduler.claim(source);
+            }
+            boolean willSwitch = scheduleAll || preference == -dir;
+            if (willSwitch && s.switchTrap != 0) {
+                unlock();
+                source.tempval = null;
+                throw new IllegalStateException("switch_trap");
+            }
+            dequeue(target);
+            swap(source, target);
+            unlock();
             if (scheduleAll) {
                 s.insert(target);
                 return s.scheduleTask(source, source.next, Scheduler.CLAIM);
@@ -125,17 +148,41 @@ public final class Channel<T> implements Iterable<T> {
             s.insert(target);
             return Scheduler.claim(source);
         }
-        if (source.blockTrap) {
+        String refusal = s.switchTrap != 0 ? "switch_trap"
+                : source.blockTrap ? "this tasklet does not like to be blocked."
+                : closing ? "closed" : null;
+        if (refusal != null) {
+            unlock();
             source.tempval = null;
-            throw new IllegalStateException("this tasklet does not like to be blocked.");
-        }
-        if (closing) {
-            source.tempval = null;
-            throw new ChannelClosedException("Send/receive operation on a closed channel");
+            if (refusal.equals("closed")) {
+                throw new ChannelClosedException("Send/receive operation on a closed channel");
+            }
+            throw new IllegalStateException(refusal);
         }
         s.unlink(source);
         enqueue(source, dir);
+        unlock();
         return s.scheduleTask(source, s.head, Scheduler.CLAIM);
+    }
+
+    private static void swap(Tasklet a, Tasklet b) {
+        Object v = a.tempval;
+        a.tempval = b.tempval;
+        b.tempval = v;
+    }
+
+    /**
+     * Guards the queue and balance against operations from other threads. Held only around the
+     * bookkeeping, never across a switch, so a spin is enough; uncontended it is one CAS.
+     */
+    void lock() {
+        while (!LOCK.compareAndSet(this, 0, 1)) {
+            Thread.onSpinWait();
+        }
+    }
+
+    void unlock() {
+        LOCK.setRelease(this, 0);
     }
 
     private void enqueue(Tasklet t, int dir) {
@@ -153,14 +200,25 @@ public final class Channel<T> implements Iterable<T> {
         balance += dir;
     }
 
-    private Tasklet dequeue() {
-        Tasklet t = first;
-        unblock(t);
-        return t;
+    /**
+     * Takes a blocked tasklet out of this channel's queue (kill, throw, a bomb for the watchdog); it
+     * is left paused. False if another thread's rendezvous took it first.
+     */
+    boolean unblock(Tasklet t) {
+        lock();
+        try {
+            if (t.where != Scheduler.CHANNEL || t.channel != this) {
+                return false;
+            }
+            dequeue(t);
+            return true;
+        } finally {
+            unlock();
+        }
     }
 
-    /** Takes a blocked tasklet out of this channel's queue; it is left paused. */
-    void unblock(Tasklet t) {
+    /** Unlinks a queued tasklet; the lock is held. */
+    private void dequeue(Tasklet t) {
         Tasklet p = t.prev;
         Tasklet n = t.next;
         if (p == null) {

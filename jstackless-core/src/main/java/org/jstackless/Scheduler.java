@@ -1,11 +1,8 @@
 package org.jstackless;
 
 import java.util.ArrayList;
-import java.util.PriorityQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
 import org.jstackless.internal.switching.Carrier;
 import org.jstackless.internal.switching.Resumption;
 import org.jstackless.internal.switching.StrandEntry;
@@ -28,7 +25,9 @@ import org.jstackless.internal.switching.StrandEntry;
  *     bound or dead).
  * <li>a tasklet waiting for something outside the scheduler (a blocking call, a timer, a future)
  *     has {@code where == WAITING} and a {@link Wait}; {@code waiting} counts them. Another thread
- *     hands it back through {@code incoming}, which only the owner thread drains.
+ *     hands it back through the {@link Inbox}, which only the owner thread drains.
+ * <li>a tasklet woken by a rendezvous on another thread is in transit ({@code where == TRANSIT})
+ *     from the moment the other thread dequeues it until this thread drains it from the inbox.
  * <li>{@code watchdogs} holds the tasklets inside {@link Stackless#run()}, innermost last; each is
  *     out of the ring while the tasklets it runs execute.
  * </ul>
@@ -47,6 +46,7 @@ final class Scheduler {
     static final byte RING = 1;
     static final byte CHANNEL = 2;
     static final byte WAITING = 3;
+    static final byte TRANSIT = 4;
 
     static volatile ScheduleCallback scheduleCallback;
     static volatile ChannelCallback channelCallback;
@@ -85,13 +85,16 @@ final class Scheduler {
     boolean closed;
     final ArrayList<Tasklet> watchdogs = new ArrayList<>(4);
 
-    /** Tasklets waiting for an external event; their results come back through {@code incoming}. */
+    /** Tasklets waiting for the pool, a timer or a future; their outcomes come back through {@code inbox}. */
     int waiting;
-    private final ConcurrentLinkedQueue<Wait> incoming = new ConcurrentLinkedQueue<>();
-    private volatile boolean hasIncoming;
-    private volatile Thread parked;
-    private PriorityQueue<Wait> timers;
-    private long timerSeq;
+    /** What other threads hand this scheduler; drained by the owner at switches and when it waits. */
+    final Inbox inbox = new Inbox();
+    /** Sleeping tasklets; null while there are none, so a switch pays nothing for timers. */
+    private Timers timers;
+    /** True while this thread waits for other threads (guarded by the {@link Registry} lock). */
+    boolean waitingRemote;
+    /** Set by run(threadBlock): with nothing runnable, wait for other threads instead of returning. */
+    boolean threadBlock;
 
     private Scheduler(Carrier carrier) {
         this.carrier = carrier;
@@ -110,6 +113,7 @@ final class Scheduler {
     private static Scheduler enter(Carrier c) {
         Scheduler s = new Scheduler(c);
         c.setTasklets(s);
+        Registry.add(s);
         s.callScheduleCallback(null, s.main);
         return s;
     }
@@ -142,6 +146,7 @@ final class Scheduler {
             t.abandon();
         }
         main.die();
+        Registry.remove(this);
         carrier.discardThreadBacked();
         if (carrier.tasklets() == this) {
             carrier.setTasklets(null);
@@ -201,6 +206,9 @@ final class Scheduler {
         if (t.where == CHANNEL) {
             t.channel.unblock(t);
         }
+        if (t.where == TRANSIT) {
+            t.where = NOWHERE; // taken by another thread's rendezvous a moment ago: claim it now
+        }
         if (t.where == NOWHERE) {
             insert(t);
         }
@@ -230,7 +238,7 @@ final class Scheduler {
      * soft strand, whose woven caller asks {@code k} later).
      */
     Object scheduleTask(Tasklet prev, Tasklet next, Resumption k) {
-        if (hasIncoming || timers != null) {
+        if (timers != null || inbox.nonEmpty()) {
             pollEvents();
             if (next == null) {
                 next = head;
@@ -254,25 +262,32 @@ final class Scheduler {
         callScheduleCallback(prev, next);
         head = next;
         current = next;
-        return carrier.switchTo(next.strand, k);
+        // Where prev resumes is whatever runs now: its own strand, the thread stack, or the strand
+        // of a greenlet or coroutine it is running (concepts nest without seeing each other).
+        prev.resumeAt = carrier.running();
+        return carrier.switchTo(next.resumeAt, k);
     }
 
     /** {@code schedule_task_block}: the running tasklet leaves the ring and nothing else is runnable. */
     private Object blockPath(Tasklet prev, Resumption k) {
-        if (waiting > 0) {
-            // Tasklets will come back from the pool, a timer or a future: wait for them rather than
-            // reviving the watchdog or declaring a deadlock.
-            return scheduleTask(prev, awaitEvents(), k);
+        Tasklet next = awaitLocal();
+        if (next != null) {
+            // Tasklets came back from the pool, a timer, a future or another thread.
+            return scheduleTask(prev, next, k);
         }
         Tasklet wakeup = watchdog();
-        if (wakeup.where == NOWHERE && wakeup.isAlive()) {
+        if (!threadBlock && wakeup.where == NOWHERE && wakeup.isAlive()) {
             // Revive the watchdog (the innermost run() caller, else a floating main): its run() returns.
             if (prev.tempval instanceof Bomb && wakeup != prev) {
                 wakeup.tempval = prev.tempval;
             }
             return scheduleTask(prev, wakeup, k);
         }
-        // No other thread can wake us yet: the blocking tasklet itself gets the deadlock error.
+        next = awaitRemote();
+        if (next != null) {
+            return scheduleTask(prev, next, k);
+        }
+        // Nobody can ever wake us: the blocking tasklet itself gets the deadlock error.
         prev.tempval = new Bomb(new DeadlockException("Deadlock: the last runnable tasklet cannot be blocked."));
         return scheduleTask(prev, prev, k);
     }
@@ -313,12 +328,16 @@ final class Scheduler {
             if (wd.where != WAITING || interruptWait(wd)) {
                 next = wd;
             } else {
-                next = head != null ? head : awaitEvents();
+                next = head != null ? head : awaitLocal();
             }
         } else {
             next = head;
-            if (next == null && waiting > 0) {
-                next = awaitEvents();
+            if (next == null) {
+                next = awaitLocal();
+            }
+            if (next == null) {
+                Tasklet wd = watchdog();
+                next = wd.where == NOWHERE && !threadBlock ? wd : awaitRemote();
             }
             if (next == null) {
                 next = watchdog();
@@ -333,7 +352,7 @@ final class Scheduler {
         callScheduleCallback(t, next);
         head = next;
         current = next;
-        carrier.setNext(next.strand);
+        carrier.setNext(next.resumeAt);
     }
 
     /** Where {@link Stackless#run()} resumes: pop deeper watchdogs back into the ring, then claim. */
@@ -405,13 +424,11 @@ final class Scheduler {
         if (nanos <= 0) {
             return schedule(null);
         }
-        Wait w = new Wait(current, System.nanoTime() + nanos, timerSeq++, false);
         checkTrap();
         if (timers == null) {
-            timers = new PriorityQueue<>();
+            timers = new Timers();
         }
-        timers.add(w);
-        return park(w);
+        return park(timers.add(current, nanos));
     }
 
     Object await(CompletionStage<?> stage) {
@@ -429,42 +446,141 @@ final class Scheduler {
         return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
-    /** Any thread: hands a waiting tasklet its outcome and wakes the owner thread if it sleeps. */
+    /** Any thread: hands a waiting tasklet its outcome. */
     void deliver(Wait w, Object outcome) {
         w.result = outcome;
-        incoming.add(w);
-        hasIncoming = true;
-        Thread t = parked;
-        if (t != null) {
-            LockSupport.unpark(t);
-        }
+        inbox.post(w);
     }
 
-    /** Moves tasklets whose results arrived or whose timers expired back into the ring. */
+    /** Any thread: a tasklet of ours, dequeued by a rendezvous there, is runnable here (it is in TRANSIT). */
+    void deliverRunnable(Tasklet t) {
+        inbox.post(t);
+    }
+
+    /** Any thread but the owner: asks the owner to carry out {@code r}. */
+    void post(Request r) {
+        inbox.post(r);
+    }
+
+    /** Owner: moves tasklets handed back by other threads or woken by timers into the ring. */
     private void pollEvents() {
-        if (hasIncoming) {
-            hasIncoming = false;
-            Wait w;
-            while ((w = incoming.poll()) != null) {
-                Tasklet t = w.tasklet;
-                if (t.wait == w) {
-                    if (!(t.tempval instanceof Bomb)) {
-                        t.tempval = w.result;
+        if (inbox.nonEmpty()) {
+            inbox.clearHint();
+            Object o;
+            while ((o = inbox.poll()) != null) {
+                if (o instanceof Wait w) {
+                    Tasklet t = w.tasklet;
+                    if (t.wait == w) {
+                        if (!(t.tempval instanceof Bomb)) {
+                            t.tempval = w.result;
+                        }
+                        wake(t);
                     }
-                    wake(t);
+                } else if (o instanceof Steal st) {
+                    handOff(st.thief());
+                } else if (o instanceof Tasklet t) {
+                    if (t.where == TRANSIT && t.sched == this) {
+                        t.where = NOWHERE;
+                        insert(t);
+                    }
+                } else {
+                    apply((Request) o);
                 }
             }
         }
-        PriorityQueue<Wait> q = timers;
+        Timers q = timers;
         if (q != null) {
             long now = System.nanoTime();
             Wait w;
-            while ((w = q.peek()) != null && w.deadline - now <= 0) {
-                q.poll();
+            while ((w = q.nextExpired(now)) != null) {
                 wake(w.tasklet);
             }
             if (q.isEmpty()) {
                 timers = null;
+            }
+        }
+    }
+
+    /** An idle pool carrier asks this one for work. */
+    record Steal(Scheduler thief) {
+    }
+
+    /**
+     * Owner: gives the tasklet at the end of the round to {@code thief}, if there is one to spare (not
+     * the running one, not main, not one inside run()). It travels like a rendezvous partner.
+     */
+    private void handOff(Scheduler thief) {
+        Tasklet h = head;
+        if (h == null || runCount < 2 || thief.closed) {
+            return;
+        }
+        Tasklet victim = h.prev;
+        if (victim == current || victim.isMain || watchdogs.contains(victim)) {
+            return;
+        }
+        unlink(victim);
+        victim.sched = thief;
+        victim.where = TRANSIT;
+        thief.deliverRunnable(victim);
+    }
+
+    /**
+     * A pool carrier's life: run tasklets as they arrive, and when there are none, ask the busiest
+     * peer for one and park until something is posted. Returns when the pool stops.
+     */
+    void serve(Schedulers pool) {
+        while (!pool.stopping()) {
+            pollEvents();
+            if (runCount > 1) {
+                idle = false;
+                run();
+                continue;
+            }
+            if (waiting > 0) {
+                idle = false;
+                awaitLocal();
+                continue;
+            }
+            idle = true;
+            activity++;
+            pool.lookForWork(this);
+            inbox.park(this, Registry.RECHECK_NANOS);
+        }
+    }
+
+    /** Owner-written, read by {@link Schedulers#join}: parked with nothing to run or wait for. */
+    volatile boolean idle;
+    /** Owner-written: bumps each time the carrier goes idle, so join() can tell a lull from quiescence. */
+    volatile long activity;
+
+    /** Owner: a foreign thread's request, if it still applies (the tasklet may have moved on). */
+    private void apply(Request r) {
+        Tasklet t = r.tasklet();
+        if (t.sched != this || !t.isAlive() || t.where == TRANSIT) {
+            return;
+        }
+        switch (r.kind()) {
+            case INSERT -> {
+                if (t.where == NOWHERE) {
+                    insert(t);
+                }
+            }
+            case RUN -> {
+                if (t.where == NOWHERE) {
+                    if (head == null) {
+                        insert(t);
+                    } else {
+                        insertAfter(head, t);
+                    }
+                }
+            }
+            case THROW -> {
+                t.tempval = r.bomb();
+                if (t.where == WAITING) {
+                    interruptWait(t);
+                } else {
+                    makeRunnable(t);
+                }
             }
         }
     }
@@ -485,7 +601,7 @@ final class Scheduler {
     boolean interruptWait(Tasklet t) {
         Wait w = t.wait;
         if (w.isTimer()) {
-            timers.remove(w);
+            timers.cancel(w);
             if (timers.isEmpty()) {
                 timers = null;
             }
@@ -499,36 +615,60 @@ final class Scheduler {
         return false;
     }
 
-    /** Parks this thread until a waiting tasklet comes back; returns the new head of the ring. */
-    private Tasklet awaitEvents() {
-        Thread me = Thread.currentThread();
-        boolean interrupted = false;
-        parked = me;
-        try {
-            while (true) {
-                pollEvents();
-                if (head != null) {
-                    return head;
-                }
-                if (hasIncoming) {
-                    continue;
-                }
-                PriorityQueue<Wait> q = timers;
-                if (q != null) {
-                    LockSupport.parkNanos(this, q.peek().deadline - System.nanoTime());
-                } else {
-                    LockSupport.park(this);
-                }
-                if (Thread.interrupted()) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            parked = null;
-            if (interrupted) {
-                me.interrupt();
-            }
+    /**
+     * With nothing runnable: if tasklets of ours wait for the pool, a timer, a future, or were
+     * handed to us, parks until one is runnable and returns the new head; otherwise null.
+     */
+    private Tasklet awaitLocal() {
+        pollEvents();
+        if (head != null) {
+            return head;
         }
+        if (waiting == 0) {
+            return null;
+        }
+        boolean interrupted = false;
+        while (true) {
+            pollEvents();
+            if (head != null) {
+                break;
+            }
+            Timers q = timers;
+            interrupted |= inbox.park(this, q == null ? -1 : q.nanosToNext());
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return head;
+    }
+
+    /**
+     * With nothing runnable and no watchdog to revive: waits while another thread could still make
+     * one of our tasklets runnable (spec §5.4 rule 2). Returns the new head, or null when no thread
+     * ever will (a deadlock, or no other thread has a scheduler).
+     */
+    private Tasklet awaitRemote() {
+        long since = Registry.epoch();
+        boolean interrupted = false;
+        boolean deadlock = false;
+        while (true) {
+            pollEvents();
+            if (head != null || deadlock || !Registry.othersLive(this)) {
+                break;
+            }
+            // Counted as waiting only while parked, never while draining: a thread that is taking
+            // in a hand-off is running, so nobody can declare a deadlock from under it.
+            if (!Registry.beginWait(this, since)) {
+                Timers q = timers;
+                long nanos = q == null ? Registry.RECHECK_NANOS : Math.min(q.nanosToNext(), Registry.RECHECK_NANOS);
+                interrupted |= inbox.park(this, nanos);
+            }
+            deadlock = Registry.endWait(this, since);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return head;
     }
 
     // ---------------------------------------------------------------- callbacks

@@ -38,11 +38,18 @@ public final class Stackless {
 
     /** Preemptive run with Stackless's flags; see {@link #run(long)} for what works today. */
     public static Tasklet run(RunOptions options) throws Suspendable {
-        if (options.tickBudget() != 0 || options.isThreadBlock()) {
-            throw new UnsupportedOperationException("preemption (run with a tick budget) and threadBlock are "
-                    + "not implemented yet; use run() or a budget of 0");
+        if (options.tickBudget() != 0) {
+            throw new UnsupportedOperationException("preemption (run with a tick budget) is not implemented "
+                    + "yet; use a budget of 0");
         }
-        Scheduler.current().run();
+        Scheduler s = Scheduler.current();
+        boolean old = s.threadBlock;
+        s.threadBlock = options.isThreadBlock();
+        try {
+            s.run();
+        } finally {
+            s.threadBlock = old;
+        }
         return null;
     }
 

@@ -27,11 +27,17 @@ import org.jstackless.internal.switching.Switching;
 public final class Tasklet {
     private static final AtomicLong IDS = new AtomicLong();
 
-    final Scheduler sched;
+    /** The owning scheduler; changes only by {@link #bindThread}. */
+    Scheduler sched;
     final boolean isMain;
     final long id;
     /** The frames: null when not alive, and for main, whose frames are the thread's own stack. */
     Strand strand;
+    /**
+     * The flow to resume when switching to this tasklet: its strand, or (main) the thread stack,
+     * or the strand of a greenlet/coroutine/generator it was running when it last switched away.
+     */
+    Strand resumeAt;
     /** Main is alive while its thread runs Stackless; other tasklets while they have a strand. */
     private boolean mainAlive;
     Object tempval;
@@ -49,7 +55,12 @@ public final class Tasklet {
 
     /** A tasklet bound to {@code body}, not yet alive: {@code setup()} or {@code insert()} starts it. */
     public Tasklet(TaskletBody body) {
-        this.sched = Scheduler.current();
+        this(body, Scheduler.current());
+    }
+
+    /** A tasklet bound to {@code body} that belongs to scheduler {@code s} (a pool's carrier). */
+    Tasklet(TaskletBody body, Scheduler s) {
+        this.sched = s;
         this.isMain = false;
         this.id = IDS.incrementAndGet();
         this.tempval = body;
@@ -92,7 +103,7 @@ public final class Tasklet {
 
     /** Makes a bound tasklet alive and inserts it at the end of the run queue. */
     public Tasklet setup() {
-        Scheduler s = own();
+        Scheduler s = ownOrNull();
         if (isAlive()) {
             throw new IllegalStateException("tasklet is alive");
         }
@@ -100,7 +111,11 @@ public final class Tasklet {
             throw new IllegalStateException("the tasklet was not bound to a function");
         }
         strand = Switching.factoryFor(body, Scheduler.softSwitch).create(body, Scheduler.ENTRY);
+        resumeAt = strand;
         tempval = null;
+        if (s == null) {
+            return request(Request.Kind.INSERT, null);
+        }
         s.insert(this);
         return this;
     }
@@ -109,7 +124,10 @@ public final class Tasklet {
 
     /** Puts this tasklet at the end of the run queue; no-op if it is already scheduled. */
     public Tasklet insert() {
-        Scheduler s = own();
+        Scheduler s = ownOrNull();
+        if (s == null) {
+            return request(Request.Kind.INSERT, null);
+        }
         if (where == Scheduler.WAITING) {
             return this; // it comes back by itself
         }
@@ -144,7 +162,11 @@ public final class Tasklet {
      * is resumed.
      */
     public Object run() throws Suspendable {
-        Scheduler s = own();
+        Scheduler s = ownOrNull();
+        if (s == null) {
+            request(Request.Kind.RUN, null);
+            return null;
+        }
         checkRunnable(s);
         Tasklet me = s.current;
         if (this != me) {
@@ -155,6 +177,9 @@ public final class Tasklet {
 
     /** Like {@link #run()}, but the caller is paused (removed from the run queue). */
     public Object switchTo() throws Suspendable {
+        if (ownOrNull() == null) {
+            throw new IllegalStateException("can't switch to a different thread.");
+        }
         Scheduler s = own();
         checkRunnable(s);
         Tasklet me = s.current;
@@ -194,7 +219,6 @@ public final class Tasklet {
      * {@code pending}, the next time it runs (it is made runnable). No-op if it is not alive.
      */
     public void kill(boolean pending) throws Suspendable {
-        own();
         if (!isAlive()) {
             return;
         }
@@ -213,7 +237,18 @@ public final class Tasklet {
      */
     public void throwInto(Throwable t, boolean pending) throws Suspendable {
         java.util.Objects.requireNonNull(t, "throwInto needs an exception");
-        Scheduler s = own();
+        Scheduler s = ownOrNull();
+        if (s == null) {
+            // Another thread's tasklet: it cannot be switched to from here, so the throw is pending.
+            if (!isAlive()) {
+                if (t instanceof TaskletExit) {
+                    return;
+                }
+                throw new IllegalStateException("You cannot throw to a dead tasklet");
+            }
+            request(Request.Kind.THROW, new Bomb(t));
+            return;
+        }
         Tasklet me = s.current;
         if (this == me) {
             throw Sneaky.raise(t);
@@ -370,18 +405,74 @@ public final class Tasklet {
     }
 
     /**
-     * Moves this tasklet to thread {@code t}'s scheduler (spec §3.8). Only the owning thread is
-     * supported until schedulers on several carriers land; binding to it is a no-op.
+     * Moves this tasklet to thread {@code t}'s scheduler (spec §3.8): from then on it runs there, and
+     * its channel operations rendezvous across threads. It must not be in a run queue (paused or
+     * blocked are fine); {@code t} must have entered Stackless. Unlike Stackless, a hard tasklet may
+     * move too: a JDK continuation resumes on any thread. Call it from the tasklet's current thread.
      */
     public Tasklet bindThread(Thread t) {
-        if (t == thread()) {
+        java.util.Objects.requireNonNull(t, "bindThread needs a thread");
+        Scheduler from = own();
+        if (t == from.carrier.thread()) {
             return this;
         }
-        throw new UnsupportedOperationException("moving a tasklet to another thread's scheduler is not "
-                + "implemented yet (M:N schedulers): keep each tasklet on the thread that created it");
+        Scheduler to = Registry.of(t);
+        if (to == null) {
+            throw new IllegalArgumentException("bad thread: " + t.getName() + " has no Stackless scheduler "
+                    + "(it must call into Stackless first, e.g. through runAsMain)");
+        }
+        if (isMain) {
+            throw new IllegalStateException("can't (re)bind the main tasklet");
+        }
+        if (this == from.current || where == Scheduler.RING) {
+            throw new IllegalStateException("can't (re)bind a runnable tasklet");
+        }
+        if (where == Scheduler.WAITING) {
+            throw new IllegalStateException("can't (re)bind a tasklet that waits for a blocking call, a timer or a future");
+        }
+        Channel<?> ch = channel;
+        if (ch != null) {
+            ch.lock();
+            try {
+                sched = to; // a rendezvous now hands it to its new thread
+            } finally {
+                ch.unlock();
+            }
+        } else {
+            sched = to;
+        }
+        return this;
     }
 
     // ---------------------------------------------------------------- internals
+
+    /** The owning scheduler if the caller runs on its thread, else null (checking it has not ended). */
+    private Scheduler ownOrNull() {
+        Scheduler s = sched;
+        if (s.closed) {
+            throw ended();
+        }
+        return s.carrier == org.jstackless.internal.switching.Carrier.peek() ? s : null;
+    }
+
+    private IllegalStateException ended() {
+        return new IllegalStateException("tasklet " + id + " belongs to a scheduler that has ended (its "
+                + "runAsMain returned); tasklets cannot outlive their thread's Stackless session");
+    }
+
+    /** Hands an operation to the owner thread (spec §9); checks what can be checked from here. */
+    private Tasklet request(Request.Kind kind, Bomb bomb) {
+        if (kind != Request.Kind.THROW) {
+            if (blocked != 0) {
+                throw new IllegalStateException("You cannot run a blocked tasklet");
+            }
+            if (!isAlive()) {
+                throw new IllegalStateException("You cannot run an unbound(dead) tasklet");
+            }
+        }
+        sched.post(new Request(kind, this, bomb));
+        return this;
+    }
 
     /** The owning scheduler, checking that the caller runs on its thread. */
     private Scheduler own() {
@@ -391,8 +482,7 @@ public final class Tasklet {
                     + "; operating on it from another thread is not supported yet");
         }
         if (s.closed) {
-            throw new IllegalStateException("tasklet " + id + " belongs to a scheduler that has ended (its "
-                    + "runAsMain returned); tasklets cannot outlive their thread's Stackless session");
+            throw ended();
         }
         return s;
     }
@@ -401,6 +491,7 @@ public final class Tasklet {
     private void dropFrames() {
         Strand s = strand;
         strand = null;
+        resumeAt = null;
         if (s != null) {
             s.discard();
         }
@@ -412,6 +503,7 @@ public final class Tasklet {
             mainAlive = false;
         }
         strand = null;
+        resumeAt = null;
         tempval = null;
     }
 

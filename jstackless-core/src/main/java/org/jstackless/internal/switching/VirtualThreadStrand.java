@@ -18,7 +18,10 @@ final class VirtualThreadStrand extends Strand {
 
     private final TaskletBody body;
     private final StrandEntry entry;
-    private final Carrier carrier;
+    /** The carrier that resumed it last: a strand may move between threads (bindThread). */
+    private volatile Carrier carrier;
+    /** The carrier whose thread-backed set holds it while it lives. */
+    private Carrier registeredOn;
     private Thread thread;
     private volatile Thread waiter;
     private volatile boolean strandsTurn;
@@ -28,14 +31,15 @@ final class VirtualThreadStrand extends Strand {
     VirtualThreadStrand(TaskletBody body, StrandEntry entry) {
         this.body = body;
         this.entry = entry;
-        this.carrier = Carrier.current();
     }
 
     @Override
     public void resume() {
+        carrier = Carrier.current();
         waiter = Thread.currentThread();
         strandsTurn = true;
         if (thread == null) {
+            registeredOn = carrier;
             carrier.registerThreadBacked(this);
             thread = BUILDER.start(this::main);
         } else {
@@ -53,7 +57,7 @@ final class VirtualThreadStrand extends Strand {
         } catch (Discarded d) {
             // dropped by discard(): nothing to report
         } finally {
-            carrier.unregisterThreadBacked(this);
+            registeredOn.unregisterThreadBacked(this);
             done = true;
             handBack();
         }
@@ -68,6 +72,7 @@ final class VirtualThreadStrand extends Strand {
         if (discarded) {
             throw new Discarded();
         }
+        Carrier.adopt(carrier);
         return k.resumed();
     }
 
