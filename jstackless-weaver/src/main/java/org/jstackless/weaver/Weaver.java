@@ -48,10 +48,10 @@ import org.objectweb.asm.tree.TryCatchBlockNode;
  *     resolved declaration declares {@code Suspendable} (resolved from class files).</li>
  * <li>Build-time checks (each failure names class, method and line): a non-suspendable method
  *     with a suspendable call site (unless the call is inside a handler for {@code Suspendable} or
- *     {@code Throwable}: such a boundary, e.g. a trampoline or {@code runAsMain}, is reported in
+ *     {@code Throwable}, or the method declares {@code throws Throwable}: such a boundary, e.g. a trampoline or {@code runAsMain}, is reported in
  *     the {@link WeaveReport} and left unwoven); a suspendable constructor or static initialiser; a suspendable
  *     call inside a {@code synchronized} method or block; an override whose suspendability differs
- *     from a method it overrides.</li>
+ *     from a method it overrides (except a boundary, which is reported).</li>
  * <li>Each suspendable method is woven, the class stamped, its version raised to at least 55 (Java
  *     11: dynamic constants), and written with frames recomputed against the class-file
  *     hierarchy.</li>
@@ -165,14 +165,17 @@ public final class Weaver {
                         + " cannot be suspendable (remove 'throws Suspendable')"));
                 continue;
             }
+            boolean boundary = false;
+            boolean throwsThrowable = m.exceptions != null && m.exceptions.contains("java/lang/Throwable");
             if (!declares && lh == null && !bridge) {
                 for (MethodInsnNode site : sites) {
-                    if (caughtAsSuspendable(m, site)) {
+                    if (throwsThrowable || caughtAsSuspendable(m, site)) {
+                        boundary = true;
                         // A boundary (an entry point such as a trampoline or runAsMain): javac let it
                         // call because it catches Suspendable. Not woven; a soft switch through it
                         // is refused at run time.
                         report.message(msg(cn, m, site, "boundary: calls suspendable " + name(site)
-                                + " inside catch (Suspendable/Throwable); it is not woven"));
+                                + " inside catch (Suspendable/Throwable) or under 'throws Throwable'; it is not woven"));
                         continue;
                     }
                     errors.add(msg(cn, m, site, "calls suspendable " + name(site) + " but does not declare "
@@ -189,6 +192,12 @@ public final class Weaver {
                 for (ClassHierarchy.Method o : h.overridden(self, m.name, m.desc)) {
                     if (o.suspendable() != declares) {
                         String owner = ownerOf(h, self, o);
+                        if (boundary) {
+                            report.message(msg(cn, m, null, "boundary overrides suspendable "
+                                    + owner.replace('/', '.') + "." + o.name() + " without declaring it: it runs "
+                                    + "only hard (a soft switch through it is refused at run time)"));
+                            continue;
+                        }
                         errors.add(msg(cn, m, null, (declares ? "declares 'throws Suspendable' but overrides "
                                 : "does not declare 'throws Suspendable' but overrides suspendable ")
                                 + owner.replace('/', '.') + "." + o.name() + (declares ? ", which does not" : "")
