@@ -129,7 +129,11 @@ final class Scheduler {
         return enter(c);
     }
 
-    /** Ends this scheduler: queued tasklets are dropped without running code (spec §9, thread end). */
+    /**
+     * Ends this scheduler (spec §9, thread end): every tasklet of it is dead from now on. Queued ones
+     * are dropped without running code; strands that hold a thread (the virtual-thread fallback)
+     * are unwound so that no thread is left parked.
+     */
     void close() {
         closed = true;
         while (head != null) {
@@ -138,6 +142,7 @@ final class Scheduler {
             t.abandon();
         }
         main.die();
+        carrier.discardThreadBacked();
         if (carrier.tasklets() == this) {
             carrier.setTasklets(null);
         }

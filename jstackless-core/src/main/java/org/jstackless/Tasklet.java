@@ -255,6 +255,9 @@ public final class Tasklet {
 
     /** True while the tasklet has frames (or is the running one, or its thread's main). */
     public boolean isAlive() {
+        if (sched.closed) {
+            return false;
+        }
         return isMain ? mainAlive : strand != null || this == sched.current;
     }
 
@@ -265,12 +268,12 @@ public final class Tasklet {
 
     /** Blocked in a channel operation. */
     public boolean isBlocked() {
-        return blocked != 0;
+        return blocked != 0 && !sched.closed;
     }
 
     /** In the run queue or blocked on a channel. */
     public boolean isScheduled() {
-        return where != Scheduler.NOWHERE;
+        return where != Scheduler.NOWHERE && !sched.closed;
     }
 
     /** The thread's main tasklet. */

@@ -89,4 +89,69 @@ class ChannelCallbackTest {
             assertThat(calls).containsExactly("send willBlock=false", "receiver caught");
         });
     }
+
+    // test_defects.py TestExceptionInScheduleCallback, for the channel callback: an exception from the callback
+    // goes to the thread's uncaught-exception handler (DESIGN §4) and the channel operation itself proceeds.
+    // (A channel operation inside the callback cannot compile: ChannelCallback does not declare Suspendable.)
+    @SwitchingTest
+    void testExceptionInChannelCallback() throws Throwable {
+        Thread me = Thread.currentThread();
+        Thread.UncaughtExceptionHandler oldHandler = me.getUncaughtExceptionHandler();
+        List<String> reported = new ArrayList<>();
+        me.setUncaughtExceptionHandler((th, e) -> reported.add(e.getClass().getSimpleName() + ": " + e.getMessage()));
+        try {
+            Stackless.runAsMain(() -> {
+                Channel<Integer> ch = new Channel<>();
+                List<String> ev = new ArrayList<>();
+                Tasklet.spawn(() -> ev.add("got " + ch.receive()));
+                Stackless.run();
+                Stackless.setChannelCallback((c, t, sending, willBlock) -> {
+                    if (sending) {
+                        throw new IllegalStateException("channelCallback");
+                    }
+                });
+                try {
+                    ch.send(1);
+                } finally {
+                    Stackless.setChannelCallback(null);
+                }
+                assertThat(ev).containsExactly("got 1");
+                assertThat(ch.balance()).isZero();
+            });
+        } finally {
+            me.setUncaughtExceptionHandler(oldHandler);
+        }
+        assertThat(reported).containsExactly("IllegalStateException: channelCallback");
+    }
+
+    // test_defects.py TestExceptionInScheduleCallback, channel callback raised during a worker tasklet's
+    // operation: it still goes to the scheduler thread's uncaught-exception handler (DESIGN §4)
+    @SwitchingTest
+    void testExceptionInChannelCallbackOnWorker() throws Throwable {
+        Thread me = Thread.currentThread();
+        Thread.UncaughtExceptionHandler oldHandler = me.getUncaughtExceptionHandler();
+        List<String> reported = new ArrayList<>();
+        me.setUncaughtExceptionHandler((th, e) -> reported.add(e.getMessage()));
+        try {
+            Stackless.runAsMain(() -> {
+                Channel<Integer> ch = new Channel<>();
+                List<String> ev = new ArrayList<>();
+                Stackless.setChannelCallback((c, t, sending, willBlock) -> {
+                    if (!t.isMain()) {
+                        throw new IllegalStateException("worker callback");
+                    }
+                });
+                try {
+                    Tasklet.spawn(() -> ch.send(5));
+                    ev.add("got " + ch.receive());
+                } finally {
+                    Stackless.setChannelCallback(null);
+                }
+                assertThat(ev).containsExactly("got 5");
+            });
+        } finally {
+            me.setUncaughtExceptionHandler(oldHandler);
+        }
+        assertThat(reported).containsExactly("worker callback");
+    }
 }

@@ -607,4 +607,40 @@ class ChannelTest {
             assertThat(ev).containsExactly("got v", "x", "sent");
         });
     }
+
+    // spec §4.3: send_sequence is a loop of send(); exceptions from the iterator propagate
+    @SwitchingTest
+    void testSendSequenceIteratorFails() throws Throwable {
+        Stackless.runAsMain(() -> {
+            Channel<Integer> ch = new Channel<>();
+            List<Integer> got = new ArrayList<>();
+            Tasklet r = Tasklet.spawn(() -> {
+                while (true) {
+                    got.add(ch.receive());
+                }
+            });
+            r.run();
+            Iterable<Integer> failing = () -> new java.util.Iterator<>() {
+                int i;
+
+                @Override
+                public boolean hasNext() {
+                    return true;
+                }
+
+                @Override
+                public Integer next() {
+                    if (i == 2) {
+                        throw new java.util.ConcurrentModificationException("iterator broke");
+                    }
+                    return i++;
+                }
+            };
+            assertThatThrownBy(() -> ch.sendSequence(failing))
+                    .isInstanceOf(java.util.ConcurrentModificationException.class).hasMessage("iterator broke");
+            assertThat(got).containsExactly(0, 1);
+            assertThat(ch.balance()).isEqualTo(-1);
+            r.kill();
+        });
+    }
 }

@@ -859,4 +859,95 @@ class MiscellTest {
             assertThat(ev).containsExactly("s");
         });
     }
+
+    // test_miscell.py TestTaskletThrowImmediate on a paused tasklet: inserted before the caller and run at once
+    @SwitchingTest
+    void testThrowPausedImmediate() throws Throwable {
+        Stackless.runAsMain(() -> {
+            List<String> ev = new ArrayList<>();
+            Tasklet t = Tasklet.spawn(() -> {
+                try {
+                    Stackless.scheduleRemove();
+                } catch (Boom e) {
+                    ev.add("caught " + e.getMessage());
+                }
+            });
+            Stackless.run();
+            assertThat(t.isPaused()).isTrue();
+            Tasklet.spawn(() -> ev.add("O"));
+            t.throwInto(new Boom("p"));
+            ev.add("main");
+            Stackless.run();
+            assertThat(ev).containsExactly("caught p", "main", "O");
+        });
+    }
+
+    // test_miscell.py TestTaskletThrowNonImmediate on a paused tasklet: it becomes scheduled, runs later
+    @SwitchingTest
+    void testThrowPausedPending() throws Throwable {
+        Stackless.runAsMain(() -> {
+            List<String> ev = new ArrayList<>();
+            Tasklet t = Tasklet.spawn(() -> {
+                try {
+                    Stackless.scheduleRemove();
+                } catch (Boom e) {
+                    ev.add("caught " + e.getMessage());
+                }
+            });
+            Stackless.run();
+            Tasklet.spawn(() -> ev.add("O"));
+            t.throwInto(new Boom("p"), true);
+            assertThat(t.isScheduled()).isTrue();
+            assertThat(t.isPaused()).isFalse();
+            ev.add("main");
+            Stackless.run();
+            assertThat(ev).containsExactly("main", "O", "caught p");
+        });
+    }
+
+    // spec §3.3: throw into the current tasklet raises immediately in the caller (pending or not)
+    @SwitchingTest
+    void testThrowCurrent() throws Throwable {
+        Stackless.runAsMain(() -> {
+            Boom b = new Boom("self");
+            assertThatThrownBy(() -> Stackless.current().throwInto(b)).isSameAs(b);
+            List<String> ev = new ArrayList<>();
+            Tasklet t = Tasklet.spawn(() -> {
+                try {
+                    Stackless.current().throwInto(new Boom("inner"), true);
+                    ev.add("not raised");
+                } catch (Boom e) {
+                    ev.add("raised " + e.getMessage());
+                }
+            });
+            t.run();
+            assertThat(ev).containsExactly("raised inner");
+        });
+    }
+
+    // test_miscell.py TestKill.test_kill_pending_true on a blocked tasklet: unblocked and scheduled at once
+    @SwitchingTest
+    void testKillPendingBlocked() throws Throwable {
+        Stackless.runAsMain(() -> {
+            Channel<Object> ch = new Channel<>();
+            List<String> ev = new ArrayList<>();
+            Tasklet t = Tasklet.spawn(() -> {
+                try {
+                    ch.receive();
+                } catch (TaskletExit e) {
+                    ev.add("killed");
+                    throw e;
+                }
+            });
+            t.run();
+            t.kill(true);
+            assertThat(t.isBlocked()).isFalse();
+            assertThat(t.isScheduled()).isTrue();
+            assertThat(ch.balance()).isZero();
+            ev.add("main");
+            Stackless.run();
+            assertThat(ev).containsExactly("main", "killed");
+            assertThat(t.isAlive()).isFalse();
+        });
+    }
 }

@@ -213,4 +213,35 @@ class RunQueueTest {
             assertThat(Stackless.runCount()).isEqualTo(1);
         });
     }
+
+    // spec §3.2 (issue #88, intended semantics): switching to oneself is a no-op even with other runnable tasklets
+    @SwitchingTest
+    void testSwitchToSelfWithOthersRunnable() throws Throwable {
+        Stackless.runAsMain(() -> {
+            List<String> ev = new ArrayList<>();
+            Tasklet main = Stackless.current();
+            Tasklet.spawn(() -> ev.add("other"));
+            main.switchTo();
+            assertThat(ev).isEmpty();
+            assertThat(Stackless.current()).isSameAs(main);
+            assertThat(main.isScheduled()).isTrue();
+            assertThat(Stackless.runCount()).isEqualTo(2);
+            Stackless.run();
+            assertThat(ev).containsExactly("other");
+        });
+    }
+
+    // spec §3.1: a blocked tasklet counts as scheduled and cannot be rebound
+    @SwitchingTest
+    void testBindBlocked() throws Throwable {
+        Stackless.runAsMain(() -> {
+            Channel<Object> ch = new Channel<>();
+            Tasklet t = Tasklet.spawn(ch::receive);
+            t.run();
+            assertThatThrownBy(() -> t.bind(() -> { })).isInstanceOf(IllegalStateException.class)
+                    .hasMessage(Spec.BIND_SCHEDULED);
+            assertThat(t.isBlocked()).isTrue();
+            t.kill();
+        });
+    }
 }
