@@ -1,0 +1,118 @@
+package org.jstackless.bench;
+
+import java.util.concurrent.TimeUnit;
+import jdk.internal.vm.Continuation;
+import jdk.internal.vm.ContinuationScope;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Question: what does one switch between two flows of control cost — {@code Stackless.schedule()}
+ * between two tasklets, per jstackless mechanism — next to the raw JDK continuation, platform
+ * threads and virtual threads?
+ *
+ * <p>How: each invocation makes {@value #SWITCHES} switches between two parties that do nothing
+ * else, and the score is the time per switch ({@code @OperationsPerInvocation}). The parties are
+ * created outside the measurement and only switch inside it:
+ * <ul>
+ *   <li>{@code rawContinuation}: two {@code jdk.internal.vm.Continuation}s that yield forever, run
+ *       in turn by a loop on the benchmark thread; a switch is one yield plus one run, exactly what
+ *       jstackless's carrier loop does for a hard switch.</li>
+ *   <li>{@code platformThreads}, {@code virtualThreads}: two long-lived threads passing a baton
+ *       (a volatile turn flag with park/unpark); a switch is one pass: wake the partner, sleep.</li>
+ * </ul>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED"})
+public class SwitchBench {
+    /** Switches per invocation: long enough that per-invocation costs vanish, even for threads. */
+    static final int SWITCHES = 10_000;
+
+    /** Two continuations that yield forever. */
+    @State(Scope.Thread)
+    public static class RawContinuations {
+        private static final ContinuationScope SCOPE = new ContinuationScope("bench");
+        Continuation a;
+        Continuation b;
+
+        @Setup
+        public void create() {
+            a = new Continuation(SCOPE, RawContinuations::yieldForever);
+            b = new Continuation(SCOPE, RawContinuations::yieldForever);
+        }
+
+        private static void yieldForever() {
+            while (true) {
+                Continuation.yield(SCOPE);
+            }
+        }
+    }
+
+    /** Two platform threads passing a baton. */
+    @State(Scope.Thread)
+    public static class PlatformThreads {
+        ThreadPair pair;
+
+        @Setup
+        public void start() {
+            pair = batonPair(Thread.ofPlatform().daemon());
+        }
+
+        @TearDown
+        public void stop() throws InterruptedException {
+            pair.close();
+        }
+    }
+
+    /** Two virtual threads passing a baton. */
+    @State(Scope.Thread)
+    public static class VirtualThreads {
+        ThreadPair pair;
+
+        @Setup
+        public void start() {
+            pair = batonPair(Thread.ofVirtual());
+        }
+
+        @TearDown
+        public void stop() throws InterruptedException {
+            pair.close();
+        }
+    }
+
+    private static ThreadPair batonPair(Thread.Builder builder) {
+        Baton baton = new Baton();
+        return new ThreadPair(builder, (n, partner) -> baton.pass(0, n, partner),
+                (n, partner) -> baton.pass(1, n, partner));
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(SWITCHES)
+    public void rawContinuation(RawContinuations s) {
+        for (int i = 0; i < SWITCHES / 2; i++) {
+            s.a.run();
+            s.b.run();
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(SWITCHES)
+    public void platformThreads(PlatformThreads s) throws InterruptedException {
+        s.pair.round(SWITCHES / 2);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(SWITCHES)
+    public void virtualThreads(VirtualThreads s) throws InterruptedException {
+        s.pair.round(SWITCHES / 2);
+    }
+}
