@@ -1,0 +1,372 @@
+package org.jstackless;
+
+import java.util.ArrayList;
+import org.jstackless.internal.switching.Carrier;
+import org.jstackless.internal.switching.Resumption;
+import org.jstackless.internal.switching.StrandEntry;
+
+/**
+ * One thread's tasklet scheduler: Stackless's per-thread state ({@code ts->st}) and its scheduling
+ * primitive {@code slp_schedule_task}.
+ *
+ * <p>The run queue is a circular doubly-linked list through {@link Tasklet#next}/{@link Tasklet#prev}
+ * whose head is the tasklet that runs now. {@code insert} links a tasklet just before the head,
+ * i.e. at the end of the round that starts with the running tasklet; switching to a tasklet that is
+ * already queued only moves the head, so the tasklets between are skipped this round.
+ *
+ * <p>Invariants, outside a switch in progress:
+ * <ul>
+ * <li>{@code current} is the running tasklet; while it runs it is in the ring and {@code head == current}.
+ * <li>{@code runCount} is the number of tasklets in the ring (the running one included).
+ * <li>a tasklet is in at most one list: the ring ({@code where == RING}), one channel's queue
+ *     ({@code where == CHANNEL}, {@code blocked != 0}), or none ({@code where == NOWHERE}: paused,
+ *     bound or dead).
+ * <li>{@code watchdogs} holds the tasklets inside {@link Stackless#run()}, innermost last; each is
+ *     out of the ring while the tasklets it runs execute.
+ * </ul>
+ *
+ * <p>Every switch goes through {@link #scheduleTask}: it links the target into the ring if needed,
+ * calls the schedule callback, makes the target current and hands the carrier over. What the
+ * suspended caller's operation returns when it is resumed is computed by a {@link Resumption}
+ * constant, so the same primitive serves hard strands (which continue after the switch) and soft
+ * ones (which unwind and ask later).
+ *
+ * <p>The scheduler and channel algorithms live in this package, package-private, because they work
+ * directly on the fields of the public types; the switching mechanisms live under {@code internal}.
+ */
+final class Scheduler {
+    static final byte NOWHERE = 0;
+    static final byte RING = 1;
+    static final byte CHANNEL = 2;
+
+    static volatile ScheduleCallback scheduleCallback;
+    static volatile ChannelCallback channelCallback;
+    static volatile ErrorHandler errorHandler;
+    static volatile boolean softSwitch = true;
+
+    /** Claims the resumed tasklet's tempval: the result of schedule, send, receive, run(tasklet)... */
+    static final Resumption CLAIM = () -> claim(current().current);
+
+    /** The end of {@link Stackless#run()}: pops the watchdog stack, then claims. */
+    static final Resumption RUN_RETURN = () -> current().runReturned();
+
+    /** The hooks every strand of a tasklet runs, on the strand itself. */
+    static final StrandEntry ENTRY = new StrandEntry() {
+        @Override
+        public void begin() {
+            // A bomb put into a tasklet that never ran explodes before its body starts (spec §3.3).
+            claim(current().current);
+        }
+
+        @Override
+        public void end(Throwable error) {
+            Scheduler s = current();
+            s.ended(s.current, error);
+        }
+    };
+
+    final Carrier carrier;
+    final Tasklet main;
+    Tasklet current;
+    Tasklet head;
+    int runCount;
+    int switchTrap;
+    boolean inScheduleCallback;
+    boolean inChannelCallback;
+    boolean closed;
+    final ArrayList<Tasklet> watchdogs = new ArrayList<>(4);
+
+    private Scheduler(Carrier carrier) {
+        this.carrier = carrier;
+        this.main = new Tasklet(this);
+        this.current = main;
+        insert(main);
+    }
+
+    /** The calling thread's scheduler; Stackless is entered on this thread on first use. */
+    static Scheduler current() {
+        Carrier c = Carrier.current();
+        Object s = c.tasklets();
+        return s != null ? (Scheduler) s : enter(c);
+    }
+
+    private static Scheduler enter(Carrier c) {
+        Scheduler s = new Scheduler(c);
+        c.setTasklets(s);
+        s.callScheduleCallback(null, s.main);
+        return s;
+    }
+
+    /** A fresh scheduler for {@code runAsMain}, replacing an idle one. */
+    static Scheduler enterFresh() {
+        Carrier c = Carrier.current();
+        if (c.running() != null) {
+            throw new IllegalStateException("runAsMain called inside a tasklet: it makes the thread's own stack "
+                    + "the main tasklet, so call it from a plain thread");
+        }
+        Scheduler old = (Scheduler) c.tasklets();
+        if (old != null && (old.current != old.main || old.runCount != 1 || !old.watchdogs.isEmpty())) {
+            throw new IllegalStateException("this thread already runs tasklets; runAsMain cannot nest "
+                    + "inside an active Stackless main");
+        }
+        return enter(c);
+    }
+
+    /** Ends this scheduler: queued tasklets are dropped without running code (spec §9, thread end). */
+    void close() {
+        closed = true;
+        while (head != null) {
+            Tasklet t = head;
+            unlink(t);
+            t.abandon();
+        }
+        main.die();
+        if (carrier.tasklets() == this) {
+            carrier.setTasklets(null);
+        }
+    }
+
+    // ---------------------------------------------------------------- the ring
+
+    void insert(Tasklet t) {
+        Tasklet h = head;
+        if (h == null) {
+            t.next = t;
+            t.prev = t;
+            head = t;
+        } else {
+            Tasklet p = h.prev;
+            t.prev = p;
+            t.next = h;
+            p.next = t;
+            h.prev = t;
+        }
+        t.where = RING;
+        runCount++;
+    }
+
+    void insertAfter(Tasklet pos, Tasklet t) {
+        Tasklet n = pos.next;
+        t.prev = pos;
+        t.next = n;
+        pos.next = t;
+        n.prev = t;
+        t.where = RING;
+        runCount++;
+    }
+
+    void unlink(Tasklet t) {
+        if (t.next == t) {
+            head = null;
+        } else {
+            t.prev.next = t.next;
+            t.next.prev = t.prev;
+            if (head == t) {
+                head = t.next;
+            }
+        }
+        t.next = null;
+        t.prev = null;
+        t.where = NOWHERE;
+        runCount--;
+    }
+
+    /** Puts a paused or blocked tasklet into the ring (unblocking it first), as step 4 of a switch. */
+    void makeRunnable(Tasklet t) {
+        if (t.where == CHANNEL) {
+            t.channel.unblock(t);
+        }
+        if (t.where == NOWHERE) {
+            insert(t);
+        }
+    }
+
+    // ---------------------------------------------------------------- switching
+
+    static Object claim(Tasklet t) {
+        Object v = t.tempval;
+        t.tempval = null;
+        if (v instanceof Bomb b) {
+            throw Sneaky.raise(b.exception());
+        }
+        return v;
+    }
+
+    void checkTrap() {
+        if (switchTrap != 0) {
+            throw new IllegalStateException("switch_trap");
+        }
+    }
+
+    /**
+     * {@code slp_schedule_task}: switch from {@code prev} (the running tasklet) to {@code next};
+     * null means nothing is runnable and takes the block path. Returns what {@code k} computes when
+     * {@code prev} is resumed (at once for a hard strand or the thread stack; null for an unwinding
+     * soft strand, whose woven caller asks {@code k} later).
+     */
+    Object scheduleTask(Tasklet prev, Tasklet next, Resumption k) {
+        if (next == null) {
+            return blockPath(prev, k);
+        }
+        if (prev != next) {
+            if (switchTrap != 0) {
+                throw new IllegalStateException("switch_trap");
+            }
+            if (inScheduleCallback) {
+                throw new IllegalStateException("Recursive scheduler call due to callbacks!");
+            }
+        }
+        makeRunnable(next);
+        if (prev == next) {
+            return k.resumed();
+        }
+        callScheduleCallback(prev, next);
+        head = next;
+        current = next;
+        return carrier.switchTo(next.strand, k);
+    }
+
+    /** {@code schedule_task_block}: the running tasklet leaves the ring and nothing else is runnable. */
+    private Object blockPath(Tasklet prev, Resumption k) {
+        Tasklet wakeup = watchdog();
+        if (wakeup.where == NOWHERE && wakeup.isAlive()) {
+            // Revive the watchdog (the innermost run() caller, else a floating main): its run() returns.
+            if (prev.tempval instanceof Bomb && wakeup != prev) {
+                wakeup.tempval = prev.tempval;
+            }
+            return scheduleTask(prev, wakeup, k);
+        }
+        // No other thread can wake us yet: the blocking tasklet itself gets the deadlock error.
+        prev.tempval = new Bomb(new DeadlockException("Deadlock: the last runnable tasklet cannot be blocked."));
+        return scheduleTask(prev, prev, k);
+    }
+
+    /** The watchdog: innermost tasklet inside run(), else main ({@code slp_get_watchdog}). */
+    Tasklet watchdog() {
+        int n = watchdogs.size();
+        return n == 0 ? main : watchdogs.get(n - 1);
+    }
+
+    /** {@code slp_tasklet_end}: the running tasklet's body returned or threw. Runs on its strand. */
+    void ended(Tasklet t, Throwable error) {
+        Bomb bomb = null;
+        if (error != null && !(error instanceof TaskletExit)) {
+            ErrorHandler h = errorHandler;
+            if (h != null) {
+                try {
+                    h.handle(error);
+                    error = null;
+                } catch (Throwable e) {
+                    error = e;
+                }
+            }
+            if (error != null && !(error instanceof TaskletExit)) {
+                bomb = new Bomb(error);
+            }
+        }
+        if (t.where == RING) {
+            unlink(t);
+        }
+        t.die();
+        Tasklet next = head;
+        if (next == null) {
+            next = watchdog();
+            if (next == main && main.blocked != 0 && bomb == null) {
+                bomb = new Bomb(new DeadlockException(main.blocked < 0
+                        ? "the main tasklet is receiving without a sender available."
+                        : "the main tasklet is sending without a receiver available."));
+            }
+        }
+        if (bomb != null) {
+            next = watchdog();
+            next.tempval = bomb;
+        }
+        makeRunnable(next);
+        callScheduleCallback(t, next);
+        head = next;
+        current = next;
+        carrier.setNext(next.strand);
+    }
+
+    /** Where {@link Stackless#run()} resumes: pop deeper watchdogs back into the ring, then claim. */
+    Object runReturned() {
+        Tasklet me = current;
+        int i = watchdogs.lastIndexOf(me);
+        if (i >= 0) {
+            while (watchdogs.size() > i + 1) {
+                Tasklet w = watchdogs.remove(watchdogs.size() - 1);
+                if (w.where == NOWHERE && w.isAlive()) {
+                    insert(w);
+                }
+            }
+            watchdogs.remove(i);
+        }
+        return claim(me);
+    }
+
+    // ---------------------------------------------------------------- module-level operations
+
+    Object run() {
+        checkTrap();
+        Tasklet me = current;
+        watchdogs.add(me);
+        unlink(me);
+        return scheduleTask(me, head, RUN_RETURN);
+    }
+
+    Object schedule(Object retval) {
+        Tasklet me = current;
+        if (me.next != me) {
+            checkTrap();
+        }
+        me.tempval = retval;
+        return scheduleTask(me, me.next, CLAIM);
+    }
+
+    Object scheduleRemove(Object retval) {
+        Tasklet me = current;
+        if (switchTrap != 0 && !(me.next == me && watchdog() == me)) {
+            throw new IllegalStateException("switch_trap");
+        }
+        me.tempval = retval;
+        unlink(me);
+        return scheduleTask(me, head, CLAIM);
+    }
+
+    // ---------------------------------------------------------------- callbacks
+
+    void callScheduleCallback(Tasklet prev, Tasklet next) {
+        ScheduleCallback cb = scheduleCallback;
+        if (cb == null) {
+            return;
+        }
+        inScheduleCallback = true;
+        try {
+            cb.onSchedule(prev, next);
+        } catch (Throwable e) {
+            uncaught(e);
+        } finally {
+            inScheduleCallback = false;
+        }
+    }
+
+    void callChannelCallback(Channel<?> ch, Tasklet t, boolean sending, boolean willBlock) {
+        ChannelCallback cb = channelCallback;
+        if (cb == null) {
+            return;
+        }
+        inChannelCallback = true;
+        try {
+            cb.onChannel(ch, t, sending, willBlock);
+        } catch (Throwable e) {
+            uncaught(e);
+        } finally {
+            inChannelCallback = false;
+        }
+    }
+
+    static void uncaught(Throwable e) {
+        Thread th = Thread.currentThread();
+        th.getUncaughtExceptionHandler().uncaughtException(th, e);
+    }
+}

@@ -1,0 +1,174 @@
+package org.jstackless;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.jstackless.internal.switching.Carrier;
+
+/**
+ * The scheduler of the calling thread: Stackless's module functions. Each thread that uses
+ * tasklets has its own scheduler and main tasklet, created on first use (or by
+ * {@link #runAsMain}); the main tasklet is the thread's own stack, and when it waits, the other
+ * tasklets run nested on it.
+ *
+ * <pre>{@code
+ * Channel<String> ch = new Channel<>();
+ * Tasklet.spawn(() -> ch.send("hello"));
+ * System.out.println(ch.receive());   // main blocks; the tasklet runs and hands over "hello"
+ * }</pre>
+ */
+public final class Stackless {
+    private Stackless() {
+    }
+
+    /**
+     * Runs the other tasklets until none is runnable (or one raises: the exception is thrown here).
+     * The caller is paused meanwhile; nested calls stack, and the innermost wakes when the queue
+     * empties.
+     */
+    public static void run() throws Suspendable {
+        Scheduler.current().run();
+    }
+
+    /**
+     * Preemptive run (spec §6). Preemption needs tick counting in woven code, which is not there
+     * yet: only a budget of 0 (no preemption, the same as {@link #run()}) is accepted for now.
+     */
+    public static Tasklet run(long timeoutTicks) throws Suspendable {
+        return run(RunOptions.ticks(timeoutTicks));
+    }
+
+    /** Preemptive run with Stackless's flags; see {@link #run(long)} for what works today. */
+    public static Tasklet run(RunOptions options) throws Suspendable {
+        if (options.tickBudget() != 0 || options.isThreadBlock()) {
+            throw new UnsupportedOperationException("preemption (run with a tick budget) and threadBlock are "
+                    + "not implemented yet; use run() or a budget of 0");
+        }
+        Scheduler.current().run();
+        return null;
+    }
+
+    /**
+     * Runs {@code body} as this thread's main tasklet with a fresh scheduler, then ends that
+     * scheduler: tasklets still queued are dropped. Throws what the body throws. The way for a plain
+     * thread, a test or a server request to enter Stackless with nothing left over afterwards.
+     */
+    public static void runAsMain(TaskletBody body) throws Exception {
+        Scheduler s = Scheduler.enterFresh();
+        try {
+            body.run();
+        } catch (Suspendable impossible) {
+            throw new AssertionError(impossible);
+        } finally {
+            s.close();
+        }
+    }
+
+    /** Lets the next runnable tasklet run; returns the caller's tempval (by default the caller itself). */
+    public static Object schedule() throws Suspendable {
+        Scheduler s = Scheduler.current();
+        return s.schedule(s.current);
+    }
+
+    /** Lets the next runnable tasklet run; returns {@code retval} unless someone replaced it meanwhile. */
+    public static Object schedule(Object retval) throws Suspendable {
+        return Scheduler.current().schedule(retval);
+    }
+
+    /** Pauses the caller (removes it from the run queue) and runs the next; insert() resumes it. */
+    public static Object scheduleRemove() throws Suspendable {
+        Scheduler s = Scheduler.current();
+        return s.scheduleRemove(s.current);
+    }
+
+    /** {@link #scheduleRemove()} returning {@code retval} when the caller is resumed. */
+    public static Object scheduleRemove(Object retval) throws Suspendable {
+        return Scheduler.current().scheduleRemove(retval);
+    }
+
+    /** The running tasklet of this thread. */
+    public static Tasklet current() {
+        return Scheduler.current().current;
+    }
+
+    /** This thread's main tasklet. */
+    public static Tasklet main() {
+        return Scheduler.current().main;
+    }
+
+    /** Number of tasklets in this thread's run queue, the running one included. */
+    public static int runCount() {
+        return Scheduler.current().runCount;
+    }
+
+    /** Makes the current tasklet atomic until the returned section is closed. */
+    public static Atomic atomic() {
+        Tasklet t = current();
+        return new Atomic(t, t.setAtomic(true));
+    }
+
+    /** Turns soft switching on or off for tasklets created from now on; returns the previous value. */
+    public static boolean enableSoftSwitch(boolean on) {
+        boolean old = Scheduler.softSwitch;
+        Scheduler.softSwitch = on;
+        return old;
+    }
+
+    /**
+     * Adds {@code change} to this thread's switch-trap level and returns the previous level. While
+     * the level is not zero, every operation that would switch tasklets raises
+     * {@link IllegalStateException}("switch_trap") before changing anything.
+     */
+    public static int switchTrap(int change) {
+        Scheduler s = Scheduler.current();
+        int old = s.switchTrap;
+        s.switchTrap = old + change;
+        return old;
+    }
+
+    /** Installs the callback called on every switch (null: none); returns the previous one. */
+    public static ScheduleCallback setScheduleCallback(ScheduleCallback cb) {
+        ScheduleCallback old = Scheduler.scheduleCallback;
+        Scheduler.scheduleCallback = cb;
+        return old;
+    }
+
+    /** Installs the callback called on every channel operation (null: none); returns the previous one. */
+    public static ChannelCallback setChannelCallback(ChannelCallback cb) {
+        ChannelCallback old = Scheduler.channelCallback;
+        Scheduler.channelCallback = cb;
+        return old;
+    }
+
+    /** Installs the handler of exceptions escaping tasklets (null: none); returns the previous one. */
+    public static ErrorHandler setErrorHandler(ErrorHandler h) {
+        ErrorHandler old = Scheduler.errorHandler;
+        Scheduler.errorHandler = h;
+        return old;
+    }
+
+    /**
+     * Runs a blocking call. Offloading it to a thread pool while other tasklets run is part of the
+     * M:N work still to come; for now the call runs on this thread and blocks its scheduler.
+     */
+    public static <T> T blocking(Callable<T> call) throws Suspendable, Exception {
+        return call.call();
+    }
+
+    /**
+     * Sleeps. Until timers that park only the calling tasklet land, this blocks the whole thread,
+     * other tasklets included.
+     */
+    public static void sleep(Duration d) throws Suspendable {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** True if the calling thread is inside a tasklet other than main, on any mechanism. */
+    static boolean inTasklet() {
+        Carrier c = Carrier.peek();
+        return c != null && c.running() != null;
+    }
+}

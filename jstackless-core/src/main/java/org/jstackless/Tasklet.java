@@ -1,0 +1,406 @@
+package org.jstackless;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.jstackless.internal.switching.Strand;
+import org.jstackless.internal.switching.Switching;
+
+/**
+ * A microthread: a body that runs on its thread's cooperative scheduler and switches only at
+ * well-defined points (schedule, channel operations, run, kill...). Stackless's {@code tasklet},
+ * with its life cycle (spec §3.11):
+ *
+ * <pre>
+ *   new Tasklet(f)      bound      (not alive, tempval holds f)
+ *   setup() / spawn(f)  scheduled  (in the run queue)
+ *   running             current
+ *   channel operation   blocked    (in the channel's queue)
+ *   remove() / switch   paused     (alive, in no queue)
+ *   returns / kill()    dead
+ * </pre>
+ *
+ * <p>A tasklet belongs to the thread that created it. Its {@link #tempval() tempval} is its
+ * mailbox: what a suspending call returns when the tasklet resumes (a {@link Bomb} there is thrown).
+ * Methods that may switch declare {@code throws Suspendable}. Misuse raises
+ * {@link IllegalStateException} with Stackless's message text, and leaves the tasklet and the
+ * queue unchanged.
+ */
+public final class Tasklet {
+    private static final AtomicLong IDS = new AtomicLong();
+
+    final Scheduler sched;
+    final boolean isMain;
+    final long id;
+    /** The frames: null when not alive, and for main, whose frames are the thread's own stack. */
+    Strand strand;
+    /** Main is alive while its thread runs Stackless; other tasklets while they have a strand. */
+    private boolean mainAlive;
+    Object tempval;
+    /** Links in the run queue (circular) or in a channel's queue (null-terminated). */
+    Tasklet next;
+    Tasklet prev;
+    byte where;
+    /** +1 blocked sending, -1 blocked receiving, 0 not blocked. */
+    int blocked;
+    Channel<?> channel;
+    private boolean atomic;
+    boolean blockTrap;
+
+    /** A tasklet bound to {@code body}, not yet alive: {@code setup()} or {@code insert()} starts it. */
+    public Tasklet(TaskletBody body) {
+        this.sched = Scheduler.current();
+        this.isMain = false;
+        this.id = IDS.incrementAndGet();
+        this.tempval = body;
+    }
+
+    /** The main tasklet of a scheduler: the thread's own stack. */
+    Tasklet(Scheduler s) {
+        this.sched = s;
+        this.isMain = true;
+        this.id = IDS.incrementAndGet();
+        this.mainAlive = true;
+    }
+
+    /** Creates a tasklet running {@code body} and puts it at the end of the run queue. */
+    public static Tasklet spawn(TaskletBody body) {
+        return new Tasklet(body).setup();
+    }
+
+    // ---------------------------------------------------------------- binding
+
+    /**
+     * Binds a new body ({@code null}: unbinds). A tasklet that was paused loses its frames without
+     * running their finally blocks (spec §3.1).
+     */
+    public Tasklet bind(TaskletBody body) {
+        Scheduler s = own();
+        if (this == s.current) {
+            throw new IllegalStateException("can't (re)bind the current tasklet");
+        }
+        if (where != Scheduler.NOWHERE) {
+            throw new IllegalStateException("tasklet is scheduled");
+        }
+        if (isMain) {
+            throw new IllegalStateException("can't unbind the main tasklet");
+        }
+        dropFrames();
+        tempval = body;
+        return this;
+    }
+
+    /** Makes a bound tasklet alive and inserts it at the end of the run queue. */
+    public Tasklet setup() {
+        Scheduler s = own();
+        if (isAlive()) {
+            throw new IllegalStateException("tasklet is alive");
+        }
+        if (!(tempval instanceof TaskletBody body)) {
+            throw new IllegalStateException("the tasklet was not bound to a function");
+        }
+        strand = Switching.factoryFor(body, Scheduler.softSwitch).create(body, Scheduler.ENTRY);
+        tempval = null;
+        s.insert(this);
+        return this;
+    }
+
+    // ---------------------------------------------------------------- queue manipulation
+
+    /** Puts this tasklet at the end of the run queue; no-op if it is already scheduled. */
+    public Tasklet insert() {
+        Scheduler s = own();
+        checkRunnable(s);
+        if (where == Scheduler.NOWHERE) {
+            s.insert(this);
+        }
+        return this;
+    }
+
+    /** Takes this tasklet out of the run queue (it becomes paused); no-op if it is not scheduled. */
+    public Tasklet remove() {
+        Scheduler s = own();
+        if (blocked != 0) {
+            throw new IllegalStateException("You cannot remove a blocked tasklet.");
+        }
+        if (this == s.current) {
+            throw new IllegalStateException("The current tasklet cannot be removed.");
+        }
+        if (where == Scheduler.RING) {
+            s.unlink(this);
+        }
+        return this;
+    }
+
+    /**
+     * Runs this tasklet now: inserted at the end of the round if it was not scheduled, else the
+     * queue's head jumps to it. The caller stays runnable. Returns the caller's tempval when it
+     * is resumed.
+     */
+    public Object run() throws Suspendable {
+        Scheduler s = own();
+        checkRunnable(s);
+        Tasklet me = s.current;
+        if (this != me) {
+            s.checkTrap();
+        }
+        return s.scheduleTask(me, this, Scheduler.CLAIM);
+    }
+
+    /** Like {@link #run()}, but the caller is paused (removed from the run queue). */
+    public Object switchTo() throws Suspendable {
+        Scheduler s = own();
+        checkRunnable(s);
+        Tasklet me = s.current;
+        if (this == me) {
+            return Scheduler.claim(me);
+        }
+        s.checkTrap();
+        if (s.inScheduleCallback) {
+            throw new IllegalStateException("Recursive scheduler call due to callbacks!");
+        }
+        s.makeRunnable(this);
+        s.unlink(me);
+        return s.scheduleTask(me, this, Scheduler.CLAIM);
+    }
+
+    private void checkRunnable(Scheduler s) {
+        if (blocked != 0) {
+            throw new IllegalStateException("You cannot run a blocked tasklet");
+        }
+        if (!isAlive() && this != s.current) {
+            throw new IllegalStateException("You cannot run an unbound(dead) tasklet");
+        }
+    }
+
+    // ---------------------------------------------------------------- kill and throw
+
+    /** Raises {@link TaskletExit} in this tasklet now; no-op if it is not alive. */
+    public void kill() throws Suspendable {
+        kill(false);
+    }
+
+    /**
+     * Raises {@link TaskletExit} in this tasklet: at once (the caller switches to it) or, when
+     * {@code pending}, the next time it runs (it is made runnable). No-op if it is not alive.
+     */
+    public void kill(boolean pending) throws Suspendable {
+        own();
+        if (!isAlive()) {
+            return;
+        }
+        throwInto(new TaskletExit(), pending);
+    }
+
+    /** Raises {@code t} in this tasklet now (spec §3.3). */
+    public void throwInto(Throwable t) throws Suspendable {
+        throwInto(t, false);
+    }
+
+    /**
+     * Raises {@code t} in this tasklet: at once, the caller switching to it and staying runnable,
+     * or when {@code pending}, when it next runs. A tasklet that has not started never runs its
+     * body. In the current tasklet, {@code t} is thrown right here.
+     */
+    public void throwInto(Throwable t, boolean pending) throws Suspendable {
+        java.util.Objects.requireNonNull(t, "throwInto needs an exception");
+        Scheduler s = own();
+        Tasklet me = s.current;
+        if (this == me) {
+            throw Sneaky.raise(t);
+        }
+        if (!isAlive()) {
+            if (t instanceof TaskletExit) {
+                if (where == Scheduler.RING) {
+                    s.unlink(this);
+                }
+                return;
+            }
+            throw new IllegalStateException("You cannot throw to a dead tasklet");
+        }
+        if (!pending) {
+            s.checkTrap();
+        }
+        Bomb bomb = new Bomb(t);
+        if (pending) {
+            s.makeRunnable(this);
+            tempval = bomb;
+            return;
+        }
+        if (where == Scheduler.CHANNEL) {
+            channel.unblock(this);
+        }
+        tempval = bomb;
+        s.scheduleTask(me, this, Scheduler.CLAIM);
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /** True while the tasklet has frames (or is the running one, or its thread's main). */
+    public boolean isAlive() {
+        return isMain ? mainAlive : strand != null || this == sched.current;
+    }
+
+    /** Alive but in no queue: after remove(), switchTo() away, inside run(), or unpickled. */
+    public boolean isPaused() {
+        return isAlive() && where == Scheduler.NOWHERE;
+    }
+
+    /** Blocked in a channel operation. */
+    public boolean isBlocked() {
+        return blocked != 0;
+    }
+
+    /** In the run queue or blocked on a channel. */
+    public boolean isScheduled() {
+        return where != Scheduler.NOWHERE;
+    }
+
+    /** The thread's main tasklet. */
+    public boolean isMain() {
+        return isMain;
+    }
+
+    /** The tasklet running now on its thread. */
+    public boolean isCurrent() {
+        return this == sched.current;
+    }
+
+    /** Whether preemption is held off for this tasklet. */
+    public boolean isAtomic() {
+        return atomic;
+    }
+
+    /** Sets the atomic flag; returns the previous value. */
+    public boolean setAtomic(boolean on) {
+        boolean old = atomic;
+        atomic = on;
+        return old;
+    }
+
+    /** True when the tasklet could be restored by unpickling: no native stack is part of it. */
+    public boolean isRestorable() {
+        if (isMain) {
+            return false;
+        }
+        return strand == null || strand.isRestorable();
+    }
+
+    /** True when this tasklet switches softly (its body is woven and soft switching is on). */
+    public boolean isSoft() {
+        return strand != null && strand.isSoft();
+    }
+
+    /** The mailbox: a bound body, a value in flight, what the next resume returns, or a Bomb. */
+    public Object tempval() {
+        return tempval;
+    }
+
+    /** Replaces the mailbox; a {@link Bomb} makes the tasklet raise when it resumes. */
+    public void setTempval(Object v) {
+        tempval = v;
+    }
+
+    /** The next tasklet in the run queue (circular) or in its channel's queue (null at the end). */
+    public Tasklet next() {
+        return next;
+    }
+
+    /** The previous tasklet in the run queue (circular) or in its channel's queue (null at the start). */
+    public Tasklet prev() {
+        return prev;
+    }
+
+    /** A suspended tasklet's frames, innermost first, like a thread dump; empty if not visible. */
+    public StackTraceElement[] suspendedStackTrace() {
+        Strand s = strand;
+        return s == null || this == sched.current ? new StackTraceElement[0] : s.suspendedStackTrace();
+    }
+
+    /**
+     * Number of active frames of the tasklet's body: 0 when not started or dead. Soft tasklets count
+     * their saved frames exactly; a suspended hard tasklet's frames cannot be seen, and it reports 1.
+     */
+    public int recursionDepth() {
+        if (isMain || strand == null) {
+            return 0;
+        }
+        int d = strand.frameDepth();
+        return d >= 0 ? d : 1;
+    }
+
+    /** The channel this tasklet is blocked on, or null. */
+    public Channel<?> blockedOn() {
+        return channel;
+    }
+
+    /** Whether a channel operation that would block raises instead (spec §3.10). */
+    public boolean blockTrap() {
+        return blockTrap;
+    }
+
+    /** Makes channel operations that would block raise {@link IllegalStateException}. */
+    public void setBlockTrap(boolean on) {
+        blockTrap = on;
+    }
+
+    /** The thread whose scheduler this tasklet belongs to. */
+    public Thread thread() {
+        return sched.carrier.thread();
+    }
+
+    /**
+     * Moves this tasklet to thread {@code t}'s scheduler (spec §3.8). Only the owning thread is
+     * supported until schedulers on several carriers land; binding to it is a no-op.
+     */
+    public Tasklet bindThread(Thread t) {
+        if (t == thread()) {
+            return this;
+        }
+        throw new UnsupportedOperationException("moving a tasklet to another thread's scheduler is not "
+                + "implemented yet (M:N schedulers): keep each tasklet on the thread that created it");
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /** The owning scheduler, checking that the caller runs on its thread. */
+    private Scheduler own() {
+        Scheduler s = sched;
+        if (s.carrier != org.jstackless.internal.switching.Carrier.peek()) {
+            throw new IllegalStateException("tasklet " + id + " belongs to thread " + thread().getName()
+                    + "; operating on it from another thread is not supported yet");
+        }
+        if (s.closed) {
+            throw new IllegalStateException("tasklet " + id + " belongs to a scheduler that has ended (its "
+                    + "runAsMain returned); tasklets cannot outlive their thread's Stackless session");
+        }
+        return s;
+    }
+
+    /** Drops frames without running code; the tasklet becomes not alive. */
+    private void dropFrames() {
+        Strand s = strand;
+        strand = null;
+        if (s != null) {
+            s.discard();
+        }
+    }
+
+    /** The tasklet ended (its strand is finishing by itself): it is no longer alive. */
+    void die() {
+        if (isMain) {
+            mainAlive = false;
+        }
+        strand = null;
+        tempval = null;
+    }
+
+    /** Its scheduler closed while it was suspended: drop its frames without running code. */
+    void abandon() {
+        dropFrames();
+        die();
+    }
+
+    @Override
+    public String toString() {
+        return (isMain ? "Tasklet[main " : "Tasklet[") + id + "]";
+    }
+}
