@@ -4,12 +4,20 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
+import org.jstackless.Channel;
+import org.jstackless.Stackless;
+import org.jstackless.Suspendable;
+import org.jstackless.Tasklet;
+import org.jstackless.internal.switching.Mechanism;
+import org.jstackless.internal.switching.Switching;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -26,6 +34,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * what comes back, and the sum goes to the Blackhole. The parties are created outside the
  * measurement:
  * <ul>
+ *   <li>{@code jstackless}, per {@code mechanism}: a pinging and a ponging tasklet on two
+ *       {@code Channel}s, spawned before each invocation (outside the timing); the benchmark
+ *       thread, as main tasklet, runs them with {@code Stackless.run()} until both are done.</li>
  *   <li>{@code platformThreads}, {@code virtualThreads}: two long-lived threads exchanging through
  *       two {@code SynchronousQueue}s, the JDK's rendezvous channel.</li>
  *   <li>{@code rawContinuation}: the floor for a rendezvous on hard switching: two
@@ -41,6 +52,47 @@ public class PingPongBench {
     static final int ROUND_TRIPS = 5_000;
     /** The message: preallocated, so that no implementation pays for boxing. */
     static final Integer MESSAGE = 42;
+
+    /** A pinging and a ponging tasklet of the forced mechanism on two channels. */
+    @State(Scope.Thread)
+    public static class Tasklets {
+        @Param({"CONTINUATION", "VIRTUAL_THREAD"})
+        public String mechanism;
+        private final Channel<Integer> there = new Channel<>();
+        private final Channel<Integer> back = new Channel<>();
+        long sum;
+
+        @Setup(Level.Trial)
+        public void force() {
+            Switching.force(Mechanism.valueOf(mechanism));
+        }
+
+        @Setup(Level.Invocation)
+        public void spawn() {
+            Tasklet.spawn(this::ping);
+            Tasklet.spawn(this::pong);
+        }
+
+        private void ping() throws Suspendable {
+            long s = 0;
+            for (int i = 0; i < ROUND_TRIPS; i++) {
+                there.send(MESSAGE);
+                s += back.receive();
+            }
+            sum = s;
+        }
+
+        private void pong() throws Suspendable {
+            for (int i = 0; i < ROUND_TRIPS; i++) {
+                back.send(there.receive());
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void unforce() {
+            Switching.force(null);
+        }
+    }
 
     /** Two continuations echoing a message through a field. */
     @State(Scope.Thread)
@@ -120,6 +172,13 @@ public class PingPongBench {
         public void start() {
             start(Thread.ofVirtual());
         }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    public void jstackless(Tasklets s, Blackhole bh) throws Suspendable {
+        Stackless.run();
+        bh.consume(s.sum);
     }
 
     @Benchmark

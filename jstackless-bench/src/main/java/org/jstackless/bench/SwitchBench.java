@@ -3,12 +3,19 @@ package org.jstackless.bench;
 import java.util.concurrent.TimeUnit;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
+import org.jstackless.Stackless;
+import org.jstackless.Suspendable;
+import org.jstackless.Tasklet;
+import org.jstackless.internal.switching.Mechanism;
+import org.jstackless.internal.switching.Switching;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -23,6 +30,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * else, and the score is the time per switch ({@code @OperationsPerInvocation}). The parties are
  * created outside the measurement and only switch inside it:
  * <ul>
+ *   <li>{@code jstackless}, per {@code mechanism}: two tasklets, spawned before each invocation
+ *       (outside the timing), that each call {@code Stackless.schedule()} {@value #SWITCHES}/2
+ *       times; the benchmark thread, as main tasklet, runs them with {@code Stackless.run()}. Every
+ *       {@code schedule()} is one switch to the other tasklet; starting and ending the two adds four
+ *       more switches per invocation (0.04%).</li>
  *   <li>{@code rawContinuation}: two {@code jdk.internal.vm.Continuation}s that yield forever, run
  *       in turn by a loop on the benchmark thread; a switch is one yield plus one run, exactly what
  *       jstackless's carrier loop does for a hard switch.</li>
@@ -36,6 +48,35 @@ import org.openjdk.jmh.annotations.TearDown;
 public class SwitchBench {
     /** Switches per invocation: long enough that per-invocation costs vanish, even for threads. */
     static final int SWITCHES = 10_000;
+
+    /** Two tasklets of the forced mechanism, ready to schedule() to each other. */
+    @State(Scope.Thread)
+    public static class Tasklets {
+        @Param({"CONTINUATION", "VIRTUAL_THREAD"})
+        public String mechanism;
+
+        @Setup(Level.Trial)
+        public void force() {
+            Switching.force(Mechanism.valueOf(mechanism));
+        }
+
+        @Setup(Level.Invocation)
+        public void spawn() {
+            Tasklet.spawn(Tasklets::scheduleHalfTheSwitches);
+            Tasklet.spawn(Tasklets::scheduleHalfTheSwitches);
+        }
+
+        private static void scheduleHalfTheSwitches() throws Suspendable {
+            for (int i = 0; i < SWITCHES / 2; i++) {
+                Stackless.schedule();
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void unforce() {
+            Switching.force(null);
+        }
+    }
 
     /** Two continuations that yield forever. */
     @State(Scope.Thread)
@@ -93,6 +134,12 @@ public class SwitchBench {
         Baton baton = new Baton();
         return new ThreadPair(builder, (n, partner) -> baton.pass(0, n, partner),
                 (n, partner) -> baton.pass(1, n, partner));
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(SWITCHES)
+    public void jstackless(Tasklets s) throws Suspendable {
+        Stackless.run();
     }
 
     @Benchmark
