@@ -37,8 +37,11 @@ public final class Report {
     private Report() {
     }
 
-    /** One benchmark result: {@code method} is the benchmark method, {@code label} adds its parameters. */
-    record Row(String method, String label, double score, double error, String unit) {
+    /**
+     * One benchmark result: {@code method} is the benchmark method, {@code label} adds its
+     * parameters; {@code bytes} is the allocation per operation from JMH's gc profiler, NaN without it.
+     */
+    record Row(String method, String label, double score, double error, String unit, double bytes) {
     }
 
     public static void main(String[] args) throws IOException {
@@ -71,9 +74,11 @@ public final class Report {
             String cls = name.substring(name.lastIndexOf('.', dot - 1) + 1, dot);
             String method = name.substring(dot + 1);
             Map<?, ?> metric = (Map<?, ?>) r.get("primaryMetric");
+            Object alloc = r.get("secondaryMetrics") instanceof Map<?, ?> m ? m.get("gc.alloc.rate.norm") : null;
             byClass.computeIfAbsent(cls, k -> new ArrayList<>()).add(new Row(method, label(method, r.get("params")),
                     Json.number(metric.get("score")), Json.number(metric.get("scoreError")),
-                    (String) metric.get("scoreUnit")));
+                    (String) metric.get("scoreUnit"),
+                    alloc instanceof Map<?, ?> a ? Json.number(a.get("score")) : Double.NaN));
         }
         StringBuilder b = new StringBuilder();
         header(b, (Map<?, ?>) results.getFirst());
@@ -104,7 +109,8 @@ public final class Report {
         b.append("- Run: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE)).append('\n');
         b.append("\nScores are average time per operation, lower is better; ± is JMH's 99.9% confidence half-width. "
                 + "Each ratio compares a row with a peer measured in the same run: \"N× faster\" means the row "
-                + "takes 1/N of the peer's time.\n");
+                + "takes 1/N of the peer's time. B/op, when shown, is the heap allocated per operation (JMH's gc "
+                + "profiler).\n");
     }
 
     private static String whole(Object number) {
@@ -129,11 +135,18 @@ public final class Report {
         List<Row> ordered = new ArrayList<>(rows.stream().filter(r -> !PEERS.containsKey(r.method())).toList());
         ordered.addAll(peers.values());
 
+        boolean bytes = rows.stream().anyMatch(r -> !Double.isNaN(r.bytes()));
         List<String> head = new ArrayList<>(List.of("implementation", rows.getFirst().unit(), "±"));
+        if (bytes) {
+            head.add("B/op");
+        }
         peers.keySet().forEach(m -> head.add("vs " + PEERS.get(m)));
         List<List<String>> cells = new ArrayList<>();
         for (Row r : ordered) {
             List<String> line = new ArrayList<>(List.of(r.label(), fmt(r.score()), fmt(r.error())));
+            if (bytes) {
+                line.add(fmt(r.bytes()));
+            }
             peers.values().forEach(p -> line.add(p == r ? "—" : ratio(r.score(), p.score())));
             cells.add(line);
         }
