@@ -69,6 +69,7 @@ public class PingPongBench {
 
         @Setup(Level.Invocation)
         public void spawn() {
+            sum = 0;
             Tasklet.spawn(this::ping);
             Tasklet.spawn(this::pong);
         }
@@ -85,6 +86,14 @@ public class PingPongBench {
         private void pong() throws Suspendable {
             for (int i = 0; i < ROUND_TRIPS; i++) {
                 back.send(there.receive());
+            }
+        }
+
+        /** Fails the run if the invocation did not make its round trips (e.g. tasklets on another thread). */
+        @TearDown(Level.Invocation)
+        public void check() {
+            if (sum != (long) ROUND_TRIPS * MESSAGE) {
+                throw new IllegalStateException("expected " + ROUND_TRIPS + " round trips, the sum says otherwise: " + sum);
             }
         }
 

@@ -60,15 +60,28 @@ public class SwitchBench {
             Switching.force(Mechanism.valueOf(mechanism));
         }
 
+        /** schedule() calls made in the current invocation. */
+        int schedules;
+
         @Setup(Level.Invocation)
         public void spawn() {
-            Tasklet.spawn(Tasklets::scheduleHalfTheSwitches);
-            Tasklet.spawn(Tasklets::scheduleHalfTheSwitches);
+            schedules = 0;
+            Tasklet.spawn(this::scheduleHalfTheSwitches);
+            Tasklet.spawn(this::scheduleHalfTheSwitches);
         }
 
-        private static void scheduleHalfTheSwitches() throws Suspendable {
+        private void scheduleHalfTheSwitches() throws Suspendable {
             for (int i = 0; i < SWITCHES / 2; i++) {
                 Stackless.schedule();
+                schedules++;
+            }
+        }
+
+        /** Fails the run if the invocation did not make its switches (e.g. tasklets on another thread). */
+        @TearDown(Level.Invocation)
+        public void check() {
+            if (schedules != SWITCHES) {
+                throw new IllegalStateException("expected " + SWITCHES + " schedule() calls, saw " + schedules);
             }
         }
 
