@@ -33,8 +33,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code jstackless}, per {@code mechanism}: two tasklets, spawned before each invocation
  *       (outside the timing), that each call {@code Stackless.schedule()} {@value #SWITCHES}/2
  *       times; the benchmark thread, as main tasklet, runs them with {@code Stackless.run()}. Every
- *       {@code schedule()} is one switch to the other tasklet; starting and ending the two adds four
- *       more switches per invocation (0.04%).</li>
+ *       {@code schedule()} is one switch to the other tasklet; starting and ending the two adds three
+ *       more switches per invocation (0.03%).</li>
  *   <li>{@code rawContinuation}: two {@code jdk.internal.vm.Continuation}s that yield forever, run
  *       in turn by a loop on the benchmark thread; a switch is one yield plus one run, exactly what
  *       jstackless's carrier loop does for a hard switch.</li>
