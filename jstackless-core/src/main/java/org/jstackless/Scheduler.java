@@ -1,6 +1,11 @@
 package org.jstackless;
 
 import java.util.ArrayList;
+import java.util.PriorityQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import org.jstackless.internal.switching.Carrier;
 import org.jstackless.internal.switching.Resumption;
 import org.jstackless.internal.switching.StrandEntry;
@@ -21,6 +26,9 @@ import org.jstackless.internal.switching.StrandEntry;
  * <li>a tasklet is in at most one list: the ring ({@code where == RING}), one channel's queue
  *     ({@code where == CHANNEL}, {@code blocked != 0}), or none ({@code where == NOWHERE}: paused,
  *     bound or dead).
+ * <li>a tasklet waiting for something outside the scheduler (a blocking call, a timer, a future)
+ *     has {@code where == WAITING} and a {@link Wait}; {@code waiting} counts them. Another thread
+ *     hands it back through {@code incoming}, which only the owner thread drains.
  * <li>{@code watchdogs} holds the tasklets inside {@link Stackless#run()}, innermost last; each is
  *     out of the ring while the tasklets it runs execute.
  * </ul>
@@ -38,6 +46,7 @@ final class Scheduler {
     static final byte NOWHERE = 0;
     static final byte RING = 1;
     static final byte CHANNEL = 2;
+    static final byte WAITING = 3;
 
     static volatile ScheduleCallback scheduleCallback;
     static volatile ChannelCallback channelCallback;
@@ -76,6 +85,14 @@ final class Scheduler {
     boolean closed;
     final ArrayList<Tasklet> watchdogs = new ArrayList<>(4);
 
+    /** Tasklets waiting for an external event; their results come back through {@code incoming}. */
+    int waiting;
+    private final ConcurrentLinkedQueue<Wait> incoming = new ConcurrentLinkedQueue<>();
+    private volatile boolean hasIncoming;
+    private volatile Thread parked;
+    private PriorityQueue<Wait> timers;
+    private long timerSeq;
+
     private Scheduler(Carrier carrier) {
         this.carrier = carrier;
         this.main = new Tasklet(this);
@@ -112,7 +129,11 @@ final class Scheduler {
         return enter(c);
     }
 
-    /** Ends this scheduler: queued tasklets are dropped without running code (spec §9, thread end). */
+    /**
+     * Ends this scheduler (spec §9, thread end): every tasklet of it is dead from now on. Queued ones
+     * are dropped without running code; strands that hold a thread (the virtual-thread fallback)
+     * are unwound so that no thread is left parked.
+     */
     void close() {
         closed = true;
         while (head != null) {
@@ -121,6 +142,7 @@ final class Scheduler {
             t.abandon();
         }
         main.die();
+        carrier.discardThreadBacked();
         if (carrier.tasklets() == this) {
             carrier.setTasklets(null);
         }
@@ -173,6 +195,9 @@ final class Scheduler {
 
     /** Puts a paused or blocked tasklet into the ring (unblocking it first), as step 4 of a switch. */
     void makeRunnable(Tasklet t) {
+        if (t.where == WAITING) {
+            throw new IllegalStateException("You cannot run a tasklet that waits for a blocking call, a timer or a future");
+        }
         if (t.where == CHANNEL) {
             t.channel.unblock(t);
         }
@@ -205,6 +230,12 @@ final class Scheduler {
      * soft strand, whose woven caller asks {@code k} later).
      */
     Object scheduleTask(Tasklet prev, Tasklet next, Resumption k) {
+        if (hasIncoming || timers != null) {
+            pollEvents();
+            if (next == null) {
+                next = head;
+            }
+        }
         if (next == null) {
             return blockPath(prev, k);
         }
@@ -228,6 +259,11 @@ final class Scheduler {
 
     /** {@code schedule_task_block}: the running tasklet leaves the ring and nothing else is runnable. */
     private Object blockPath(Tasklet prev, Resumption k) {
+        if (waiting > 0) {
+            // Tasklets will come back from the pool, a timer or a future: wait for them rather than
+            // reviving the watchdog or declaring a deadlock.
+            return scheduleTask(prev, awaitEvents(), k);
+        }
         Tasklet wakeup = watchdog();
         if (wakeup.where == NOWHERE && wakeup.isAlive()) {
             // Revive the watchdog (the innermost run() caller, else a floating main): its run() returns.
@@ -268,18 +304,30 @@ final class Scheduler {
             unlink(t);
         }
         t.die();
-        Tasklet next = head;
-        if (next == null) {
-            next = watchdog();
-            if (next == main && main.blocked != 0 && bomb == null) {
-                bomb = new Bomb(new DeadlockException(main.blocked < 0
-                        ? "the main tasklet is receiving without a sender available."
-                        : "the main tasklet is sending without a receiver available."));
-            }
-        }
+        Tasklet next;
         if (bomb != null) {
-            next = watchdog();
-            next.tempval = bomb;
+            // An uncaught exception goes to the watchdog at once (spec §5.3) unless it waits for a
+            // blocking call or future: then the bomb waits in its mailbox until that returns.
+            Tasklet wd = watchdog();
+            wd.tempval = bomb;
+            if (wd.where != WAITING || interruptWait(wd)) {
+                next = wd;
+            } else {
+                next = head != null ? head : awaitEvents();
+            }
+        } else {
+            next = head;
+            if (next == null && waiting > 0) {
+                next = awaitEvents();
+            }
+            if (next == null) {
+                next = watchdog();
+                if (next == main && main.blocked != 0) {
+                    next.tempval = new Bomb(new DeadlockException(main.blocked < 0
+                            ? "the main tasklet is receiving without a sender available."
+                            : "the main tasklet is sending without a receiver available."));
+                }
+            }
         }
         makeRunnable(next);
         callScheduleCallback(t, next);
@@ -333,6 +381,156 @@ final class Scheduler {
         return scheduleTask(me, head, CLAIM);
     }
 
+    // ---------------------------------------------------------------- waiting outside the scheduler
+
+    /** Parks the running tasklet until {@code w} is handed back; returns what it was handed. */
+    private Object park(Wait w) {
+        Tasklet me = current;
+        checkTrap();
+        unlink(me);
+        me.where = WAITING;
+        me.wait = w;
+        waiting++;
+        return scheduleTask(me, head, CLAIM);
+    }
+
+    Object blocking(Callable<?> call, boolean interruptible) {
+        Wait w = new Wait(current, Long.MIN_VALUE, 0, interruptible);
+        checkTrap();
+        BlockingPool.submit(this, w, call);
+        return park(w);
+    }
+
+    Object sleep(long nanos) {
+        if (nanos <= 0) {
+            return schedule(null);
+        }
+        Wait w = new Wait(current, System.nanoTime() + nanos, timerSeq++, false);
+        checkTrap();
+        if (timers == null) {
+            timers = new PriorityQueue<>();
+        }
+        timers.add(w);
+        return park(w);
+    }
+
+    Object await(CompletionStage<?> stage) {
+        var f = stage.toCompletableFuture();
+        if (f.isDone()) {
+            return f.join();
+        }
+        Wait w = new Wait(current, Long.MIN_VALUE, 0, false);
+        checkTrap();
+        f.whenComplete((v, e) -> deliver(w, e == null ? v : new Bomb(unwrap(e))));
+        return park(w);
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    /** Any thread: hands a waiting tasklet its outcome and wakes the owner thread if it sleeps. */
+    void deliver(Wait w, Object outcome) {
+        w.result = outcome;
+        incoming.add(w);
+        hasIncoming = true;
+        Thread t = parked;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Moves tasklets whose results arrived or whose timers expired back into the ring. */
+    private void pollEvents() {
+        if (hasIncoming) {
+            hasIncoming = false;
+            Wait w;
+            while ((w = incoming.poll()) != null) {
+                Tasklet t = w.tasklet;
+                if (t.wait == w) {
+                    if (!(t.tempval instanceof Bomb)) {
+                        t.tempval = w.result;
+                    }
+                    wake(t);
+                }
+            }
+        }
+        PriorityQueue<Wait> q = timers;
+        if (q != null) {
+            long now = System.nanoTime();
+            Wait w;
+            while ((w = q.peek()) != null && w.deadline - now <= 0) {
+                q.poll();
+                wake(w.tasklet);
+            }
+            if (q.isEmpty()) {
+                timers = null;
+            }
+        }
+    }
+
+    /** A waiting tasklet becomes runnable (its result, or a bomb, is in its tempval). */
+    private void wake(Tasklet t) {
+        t.wait = null;
+        t.where = NOWHERE;
+        waiting--;
+        insert(t);
+    }
+
+    /**
+     * kill/throw of a waiting tasklet: a timer is cancelled and the tasklet made runnable; a blocking
+     * call or future cannot be taken back, so the bomb waits in its tempval until the outcome arrives
+     * (an interruptible call's worker is interrupted to hurry it). Returns true if now runnable.
+     */
+    boolean interruptWait(Tasklet t) {
+        Wait w = t.wait;
+        if (w.isTimer()) {
+            timers.remove(w);
+            if (timers.isEmpty()) {
+                timers = null;
+            }
+            wake(t);
+            return true;
+        }
+        Thread worker = w.worker;
+        if (worker != null) {
+            worker.interrupt();
+        }
+        return false;
+    }
+
+    /** Parks this thread until a waiting tasklet comes back; returns the new head of the ring. */
+    private Tasklet awaitEvents() {
+        Thread me = Thread.currentThread();
+        boolean interrupted = false;
+        parked = me;
+        try {
+            while (true) {
+                pollEvents();
+                if (head != null) {
+                    return head;
+                }
+                if (hasIncoming) {
+                    continue;
+                }
+                PriorityQueue<Wait> q = timers;
+                if (q != null) {
+                    LockSupport.parkNanos(this, q.peek().deadline - System.nanoTime());
+                } else {
+                    LockSupport.park(this);
+                }
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            parked = null;
+            if (interrupted) {
+                me.interrupt();
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- callbacks
 
     void callScheduleCallback(Tasklet prev, Tasklet next) {
@@ -365,8 +563,9 @@ final class Scheduler {
         }
     }
 
-    static void uncaught(Throwable e) {
-        Thread th = Thread.currentThread();
+    /** Reports to the scheduler's thread's handler (not to a virtual-thread strand's own thread). */
+    void uncaught(Throwable e) {
+        Thread th = carrier.thread();
         th.getUncaughtExceptionHandler().uncaughtException(th, e);
     }
 }

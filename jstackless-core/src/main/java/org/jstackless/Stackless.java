@@ -2,7 +2,6 @@ package org.jstackless;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.jstackless.internal.switching.Carrier;
 
 /**
  * The scheduler of the calling thread: Stackless's module functions. Each thread that uses
@@ -147,28 +146,47 @@ public final class Stackless {
     }
 
     /**
-     * Runs a blocking call. Offloading it to a thread pool while other tasklets run is part of the
-     * M:N work still to come; for now the call runs on this thread and blocks its scheduler.
+     * Runs a blocking call on the blocking pool while the calling tasklet waits; the other tasklets
+     * of this thread keep running, and the thread sleeps (no spinning) when only such calls are
+     * pending. Returns the call's result or throws its exception. Killing the waiting tasklet
+     * raises {@link TaskletExit} in it when the call returns; the call itself is not interrupted
+     * (see {@link #blockingInterruptible}).
      */
+    @SuppressWarnings("unchecked")
     public static <T> T blocking(Callable<T> call) throws Suspendable, Exception {
-        return call.call();
+        return (T) Scheduler.current().blocking(java.util.Objects.requireNonNull(call), false);
+    }
+
+    /** {@link #blocking}, but killing the waiting tasklet interrupts the pool thread running the call. */
+    @SuppressWarnings("unchecked")
+    public static <T> T blockingInterruptible(Callable<T> call) throws Suspendable, Exception {
+        return (T) Scheduler.current().blocking(java.util.Objects.requireNonNull(call), true);
     }
 
     /**
-     * Sleeps. Until timers that park only the calling tasklet land, this blocks the whole thread,
-     * other tasklets included.
+     * Sets the executor of blocking calls (null: one virtual thread per call, the default) and how
+     * many may run at once (calls beyond wait in their worker, never on a scheduler thread).
      */
-    public static void sleep(Duration d) throws Suspendable {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    public static void setBlockingPool(java.util.concurrent.Executor executor, int maxConcurrent) {
+        BlockingPool.configure(executor, maxConcurrent);
     }
 
-    /** True if the calling thread is inside a tasklet other than main, on any mechanism. */
-    static boolean inTasklet() {
-        Carrier c = Carrier.peek();
-        return c != null && c.running() != null;
+    /**
+     * Suspends the calling tasklet for {@code d}; the others keep running. Timers are kept by the
+     * thread's scheduler (no thread per sleeper) and checked at every switch; a killed sleeper
+     * wakes at once with {@link TaskletExit}.
+     */
+    public static void sleep(Duration d) throws Suspendable {
+        Scheduler.current().sleep(d.toNanos());
     }
+
+    /**
+     * Waits for {@code stage} to complete while the other tasklets run; returns its value or throws
+     * its exception (unwrapped from {@link java.util.concurrent.CompletionException}).
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> T await(java.util.concurrent.CompletionStage<T> stage) throws Suspendable {
+        return (T) Scheduler.current().await(stage);
+    }
+
 }

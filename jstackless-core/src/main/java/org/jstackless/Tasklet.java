@@ -42,6 +42,8 @@ public final class Tasklet {
     /** +1 blocked sending, -1 blocked receiving, 0 not blocked. */
     int blocked;
     Channel<?> channel;
+    /** What the tasklet waits for outside the scheduler, while {@code where == WAITING}. */
+    Wait wait;
     private boolean atomic;
     boolean blockTrap;
 
@@ -108,6 +110,9 @@ public final class Tasklet {
     /** Puts this tasklet at the end of the run queue; no-op if it is already scheduled. */
     public Tasklet insert() {
         Scheduler s = own();
+        if (where == Scheduler.WAITING) {
+            return this; // it comes back by itself
+        }
         checkRunnable(s);
         if (where == Scheduler.NOWHERE) {
             s.insert(this);
@@ -123,6 +128,9 @@ public final class Tasklet {
         }
         if (this == s.current) {
             throw new IllegalStateException("The current tasklet cannot be removed.");
+        }
+        if (where == Scheduler.WAITING) {
+            throw new IllegalStateException("You cannot remove a tasklet that waits for a blocking call, a timer or a future.");
         }
         if (where == Scheduler.RING) {
             s.unlink(this);
@@ -165,6 +173,9 @@ public final class Tasklet {
     private void checkRunnable(Scheduler s) {
         if (blocked != 0) {
             throw new IllegalStateException("You cannot run a blocked tasklet");
+        }
+        if (where == Scheduler.WAITING) {
+            throw new IllegalStateException("You cannot run a tasklet that waits for a blocking call, a timer or a future");
         }
         if (!isAlive() && this != s.current) {
             throw new IllegalStateException("You cannot run an unbound(dead) tasklet");
@@ -220,6 +231,14 @@ public final class Tasklet {
             s.checkTrap();
         }
         Bomb bomb = new Bomb(t);
+        if (where == Scheduler.WAITING) {
+            tempval = bomb;
+            if (!s.interruptWait(this) || pending) {
+                return; // a blocking call or future: the bomb explodes when its outcome arrives
+            }
+            s.scheduleTask(me, this, Scheduler.CLAIM);
+            return;
+        }
         if (pending) {
             s.makeRunnable(this);
             tempval = bomb;
@@ -236,6 +255,9 @@ public final class Tasklet {
 
     /** True while the tasklet has frames (or is the running one, or its thread's main). */
     public boolean isAlive() {
+        if (sched.closed) {
+            return false;
+        }
         return isMain ? mainAlive : strand != null || this == sched.current;
     }
 
@@ -246,12 +268,12 @@ public final class Tasklet {
 
     /** Blocked in a channel operation. */
     public boolean isBlocked() {
-        return blocked != 0;
+        return blocked != 0 && !sched.closed;
     }
 
     /** In the run queue or blocked on a channel. */
     public boolean isScheduled() {
-        return where != Scheduler.NOWHERE;
+        return where != Scheduler.NOWHERE && !sched.closed;
     }
 
     /** The thread's main tasklet. */

@@ -23,6 +23,8 @@ public final class Carrier {
     private Strand next;
     /** The tasklet scheduler of this thread, or null before Stackless is entered here. */
     private Object tasklets;
+    /** Suspended strands that own a thread (virtual-thread fallback), to unwind when Stackless ends here. */
+    private java.util.Set<Strand> threadBacked;
 
     private Carrier(Thread thread) {
         this.thread = thread;
@@ -67,6 +69,30 @@ public final class Carrier {
 
     public void setTasklets(Object s) {
         this.tasklets = s;
+    }
+
+    void registerThreadBacked(Strand s) {
+        if (threadBacked == null) {
+            threadBacked = new java.util.LinkedHashSet<>();
+        }
+        threadBacked.add(s);
+    }
+
+    void unregisterThreadBacked(Strand s) {
+        if (threadBacked != null) {
+            threadBacked.remove(s);
+        }
+    }
+
+    /** Unwinds every thread-backed strand still suspended here (their finally blocks run). */
+    public void discardThreadBacked() {
+        java.util.Set<Strand> set = threadBacked;
+        threadBacked = null;
+        if (set != null) {
+            for (Strand s : set.toArray(new Strand[0])) {
+                s.discard();
+            }
+        }
     }
 
     /** Names what runs when the running strand suspends or ends; null means the thread stack. */

@@ -36,6 +36,7 @@ final class VirtualThreadStrand extends Strand {
         waiter = Thread.currentThread();
         strandsTurn = true;
         if (thread == null) {
+            carrier.registerThreadBacked(this);
             thread = BUILDER.start(this::main);
         } else {
             LockSupport.unpark(thread);
@@ -52,6 +53,7 @@ final class VirtualThreadStrand extends Strand {
         } catch (Discarded d) {
             // dropped by discard(): nothing to report
         } finally {
+            carrier.unregisterThreadBacked(this);
             done = true;
             handBack();
         }
