@@ -18,6 +18,11 @@ import java.util.stream.Collectors;
  * continuation, virtual threads, platform threads), under a header naming the machine, the JDK and
  * the JMH settings. The same Markdown is written to the output file.
  *
+ * <p>Conventions a benchmark class follows to join the report: its peer methods are named
+ * {@code rawContinuation}, {@code virtualThreads} and {@code platformThreads} (any subset); every
+ * other method, once per parameter combination, is a row compared with each peer present; and
+ * {@link #OPERATION} says what one operation of the class is.
+ *
  * <p>Usage: {@code Report RESULT.json [OUTPUT.md]}; the output defaults to {@code docs/benchmarks.md}.
  */
 public final class Report {
