@@ -56,7 +56,7 @@ public class PingPongBench {
     /** A pinging and a ponging tasklet of the forced mechanism on two channels. */
     @State(Scope.Thread)
     public static class Tasklets {
-        @Param({"CONTINUATION", "VIRTUAL_THREAD"})
+        @Param({"SOFT", "CONTINUATION", "VIRTUAL_THREAD"})
         public String mechanism;
         private final Channel<Integer> there = new Channel<>();
         private final Channel<Integer> back = new Channel<>();

@@ -52,7 +52,7 @@ public class SwitchBench {
     /** Two tasklets of the forced mechanism, ready to schedule() to each other. */
     @State(Scope.Thread)
     public static class Tasklets {
-        @Param({"CONTINUATION", "VIRTUAL_THREAD"})
+        @Param({"SOFT", "CONTINUATION", "VIRTUAL_THREAD"})
         public String mechanism;
 
         @Setup(Level.Trial)
