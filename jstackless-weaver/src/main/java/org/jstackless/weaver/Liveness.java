@@ -132,6 +132,21 @@ final class Liveness {
         }
     }
 
+    /** Locals live right before instruction {@code i} (including those its handlers need). */
+    BitSet liveIn(int i) {
+        return (BitSet) in[i].clone();
+    }
+
+    /**
+     * Locals live on the jump from instruction {@code from} to instruction {@code to}, or needed by
+     * the handlers covering {@code from}.
+     */
+    BitSet liveOnEdge(int from, int to) {
+        BitSet b = (BitSet) exc[from].clone();
+        b.or(in[to]);
+        return b;
+    }
+
     /** Locals live right after instruction {@code i} completes normally, or needed by its handlers. */
     BitSet liveAfter(int i) {
         BitSet b = (BitSet) exc[i].clone();

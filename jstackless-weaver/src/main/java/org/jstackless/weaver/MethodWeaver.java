@@ -17,6 +17,7 @@ import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.LineNumberNode;
+import org.objectweb.asm.tree.LookupSwitchInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TableSwitchInsnNode;
@@ -65,6 +66,7 @@ final class MethodWeaver {
     static final String CTX = "org/jstackless/internal/soft/SoftContext";
     static final String FRAME = "org/jstackless/internal/soft/Frame";
     static final String INFO = "org/jstackless/internal/soft/MethodInfo";
+    static final String PREEMPTION = "org/jstackless/internal/soft/Preemption";
     static final Handle BSM = new Handle(Opcodes.H_INVOKESTATIC, INFO, "bootstrap",
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;Ljava/lang/String;"
                     + "Ljava/lang/String;ILjava/lang/String;Ljava/lang/String;)L" + INFO + ";",
@@ -75,8 +77,17 @@ final class MethodWeaver {
     private record Slot(int local, Kind kind, Type type) {
     }
 
+    /** What a suspension point is: a suspendable call, or a tick point (see {@link #addTicks}). */
+    private enum SiteKind { CALL, ENTRY, GOTO, COND, SWITCH }
+
     private static final class Site {
-        MethodInsnNode insn;
+        SiteKind kind = SiteKind.CALL;
+        /** The call; for a tick point the jump or switch it guards (null at the method entry). */
+        AbstractInsnNode insn;
+        /** The call's return type (void for a tick point: nothing to pop, nothing to resume with). */
+        Type result = Type.VOID_TYPE;
+        /** Position in the instruction list before weaving, to number sites in code order. */
+        int pos;
         int index;
         int line;
         final List<Slot> locals = new ArrayList<>();
@@ -91,14 +102,16 @@ final class MethodWeaver {
     private final MethodNode mn;
     private final ClassHierarchy h;
     private final int entryHash;
+    private final boolean ticks;
     private int nextLocal;
     private int maxLocal;
 
-    MethodWeaver(ClassNode cn, MethodNode mn, ClassHierarchy h, int entryHash) {
+    MethodWeaver(ClassNode cn, MethodNode mn, ClassHierarchy h, int entryHash, boolean ticks) {
         this.cn = cn;
         this.mn = mn;
         this.h = h;
         this.entryHash = entryHash;
+        this.ticks = ticks && (mn.access & Opcodes.ACC_SYNCHRONIZED) == 0;
     }
 
     static int hash(String name, String desc) {
@@ -109,14 +122,8 @@ final class MethodWeaver {
     void weave(List<MethodInsnNode> sites) throws WeaveException {
         maxLocal = mn.maxLocals;
         nextLocal = maxLocal;
-        if (sites.isEmpty()) {
-            // A leaf (e.g. a scheduling primitive): nothing to save, only the caller handshake.
-            InsnList pro = new InsnList();
-            pro.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CTX, "current", "()L" + CTX + ";", false));
-            pro.add(new LdcInsnNode(entryHash));
-            pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "enter", "(I)L" + FRAME + ";", false));
-            pro.add(new InsnNode(Opcodes.POP));
-            mn.instructions.insert(pro);
+        if (sites.isEmpty() && !ticks) {
+            weaveLeaf();
             return;
         }
         moveNews(sites);
@@ -137,8 +144,8 @@ final class MethodWeaver {
             for (String i : cn.interfaces) {
                 itfs.add(Type.getObjectType(i));
             }
-            frames = new Analyzer<>(new TypeVerifier(h, Type.getObjectType(cn.name), sup, itfs,
-                    (cn.access & Opcodes.ACC_INTERFACE) != 0)).analyze(cn.name, mn);
+            frames = new TypeVerifier(h, Type.getObjectType(cn.name), sup, itfs,
+                    (cn.access & Opcodes.ACC_INTERFACE) != 0).analyze(cn.name, mn);
         } catch (AnalyzerException e) {
             throw WeaveException.at(cn.name, mn.name, lineOf(e.node), "cannot analyse the method: " + e.getMessage());
         }
@@ -153,7 +160,8 @@ final class MethodWeaver {
             }
             Site s = new Site();
             s.insn = x;
-            s.index = ss.size();
+            s.result = Type.getReturnType(x.desc);
+            s.pos = idx;
             s.line = lineOf(x);
             BitSet liveAfter = live.liveAfter(idx);
             for (int l = 0; l < f.getLocals(); l++) {
@@ -180,9 +188,16 @@ final class MethodWeaver {
             }
             ss.add(s);
         }
+        if (ticks) {
+            addTicks(ss, frames, live, isStatic, thisReassigned);
+        }
         if (ss.isEmpty()) {
-            weave(List.of());
+            weaveLeaf();
             return;
+        }
+        ss.sort(java.util.Comparator.comparingInt((Site s) -> s.pos));
+        for (int i = 0; i < ss.size(); i++) {
+            ss.get(i).index = i;
         }
         int ctx = maxLocal;
         int fr = maxLocal + 1;
@@ -207,11 +222,47 @@ final class MethodWeaver {
         pro.add(new InsnNode(Opcodes.DUP));
         pro.add(new VarInsnNode(Opcodes.ASTORE, fr));
         pro.add(new JumpInsnNode(Opcodes.IFNONNULL, restore));
+        for (Site s : ss) {
+            if (s.kind == SiteKind.ENTRY) {
+                // The entry tick, after the prologue; the first line entry is moved to cover it.
+                LabelNode entry = new LabelNode();
+                pro.add(entry);
+                LineNumberNode first = firstLineBeforeCode();
+                if (first != null) {
+                    first.start = entry;
+                }
+                pro.add(tickCode(s, ctx));
+            }
+        }
         insns.insert(pro);
+
+        // Tick points at back-edges.
+        for (Site s : ss) {
+            switch (s.kind) {
+                case GOTO, SWITCH -> insns.insertBefore(s.insn, tickCode(s, ctx));
+                case COND -> {
+                    // if<cond> L  ->  if<!cond> SKIP; tick; goto L; SKIP:
+                    JumpInsnNode j = (JumpInsnNode) s.insn;
+                    LabelNode skip = new LabelNode();
+                    InsnList l = new InsnList();
+                    l.add(new JumpInsnNode(invert(j.getOpcode()), skip));
+                    l.add(tickCode(s, ctx));
+                    l.add(new JumpInsnNode(Opcodes.GOTO, j.label));
+                    l.add(skip);
+                    insns.insertBefore(j, l);
+                    insns.remove(j);
+                }
+                default -> {
+                }
+            }
+        }
 
         // Call sites.
         for (Site s : ss) {
-            MethodInsnNode x = s.insn;
+            if (s.kind != SiteKind.CALL) {
+                continue;
+            }
+            MethodInsnNode x = (MethodInsnNode) s.insn;
             InsnList before = new InsnList();
             before.add(new VarInsnNode(Opcodes.ALOAD, ctx));
             before.add(new LdcInsnNode(hash(x.name, x.desc)));
@@ -237,7 +288,7 @@ final class MethodWeaver {
         Type ret = Type.getReturnType(mn.desc);
         for (Site s : ss) {
             tail.add(s.unwind);
-            Type cr = Type.getReturnType(s.insn.desc);
+            Type cr = s.result;
             if (cr.getSize() == 2) {
                 tail.add(new InsnNode(Opcodes.POP2));
             } else if (cr.getSize() == 1) {
@@ -334,6 +385,174 @@ final class MethodWeaver {
         }
         insns.add(tail);
         mn.maxLocals = maxLocal;
+    }
+
+    /** The prologue of a method with no suspension point: only the caller handshake. */
+    private void weaveLeaf() {
+        InsnList pro = new InsnList();
+        pro.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CTX, "current", "()L" + CTX + ";", false));
+        pro.add(new LdcInsnNode(entryHash));
+        pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "enter", "(I)L" + FRAME + ";", false));
+        pro.add(new InsnNode(Opcodes.POP));
+        mn.instructions.insert(pro);
+    }
+
+    /**
+     * Adds the tick points of the method (it is not {@code synchronized}): its entry, every backward
+     * jump ({@code goto}: before it; conditional: on the taken edge only, after the condition
+     * consumed its operands) and every switch with a backward target (before it, the key on the
+     * stack). Skipped where a monitor is held, where an uninitialised object is on the stack or in
+     * a live local, or where a value cannot be saved; unreachable code has none.
+     */
+    private void addTicks(List<Site> ss, Frame<BasicValue>[] frames, Liveness live, boolean isStatic,
+            boolean thisReassigned) {
+        InsnList insns = mn.instructions;
+        int[] depth = Weaver.monitorDepths(mn);
+        addTick(ss, SiteKind.ENTRY, null, 0, frames[0], live.liveIn(0), 0, 0, isStatic, thisReassigned);
+        for (int i = 0; i < insns.size(); i++) {
+            AbstractInsnNode x = insns.get(i);
+            if (frames[i] == null || depth[i] > 0) {
+                continue;
+            }
+            int op = x.getOpcode();
+            if (x instanceof JumpInsnNode j && op != Opcodes.JSR) {
+                int t = insns.indexOf(j.label);
+                if (t > i) {
+                    continue;
+                }
+                if (op == Opcodes.GOTO) {
+                    addTick(ss, SiteKind.GOTO, x, i, frames[i], live.liveIn(i), 0, lineOf(x), isStatic, thisReassigned);
+                } else {
+                    int pop = op >= Opcodes.IF_ICMPEQ && op <= Opcodes.IF_ACMPNE ? 2 : 1;
+                    addTick(ss, SiteKind.COND, x, i, frames[i], live.liveOnEdge(i, t), pop, lineOf(x), isStatic,
+                            thisReassigned);
+                }
+            } else if (x instanceof TableSwitchInsnNode || x instanceof LookupSwitchInsnNode) {
+                List<LabelNode> targets = new ArrayList<>();
+                if (x instanceof TableSwitchInsnNode t) {
+                    targets.add(t.dflt);
+                    targets.addAll(t.labels);
+                } else {
+                    LookupSwitchInsnNode t = (LookupSwitchInsnNode) x;
+                    targets.add(t.dflt);
+                    targets.addAll(t.labels);
+                }
+                for (LabelNode l : targets) {
+                    if (insns.indexOf(l) <= i) {
+                        addTick(ss, SiteKind.SWITCH, x, i, frames[i], live.liveIn(i), 0, lineOf(x), isStatic,
+                                thisReassigned);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    private void addTick(List<Site> ss, SiteKind kind, AbstractInsnNode x, int pos, Frame<BasicValue> f,
+            BitSet liveLocals, int pop, int line, boolean isStatic, boolean thisReassigned) {
+        if (f == null) {
+            return;
+        }
+        Site s = new Site();
+        s.kind = kind;
+        s.insn = x;
+        s.pos = pos;
+        s.line = kind == SiteKind.ENTRY ? firstLine() : line;
+        try {
+            for (int l = 0; l < f.getLocals(); l++) {
+                if (l == 0 && !isStatic && !thisReassigned || !liveLocals.get(l)) {
+                    continue;
+                }
+                BasicValue v = f.getLocal(l);
+                if (v instanceof TypeVerifier.Uninit) {
+                    return;
+                }
+                Slot slot = slot(l, v, x, false);
+                if (slot != null) {
+                    s.locals.add(slot);
+                }
+            }
+            for (int j = 0; j < f.getStackSize() - pop; j++) {
+                BasicValue v = f.getStack(j);
+                if (v instanceof TypeVerifier.Uninit) {
+                    return;
+                }
+                s.stack.add(slot(-1, v, x, true));
+            }
+        } catch (WeaveException e) {
+            return; // a value that cannot be saved: no tick point here
+        }
+        for (Slot sl : s.locals) {
+            count(s, sl);
+        }
+        for (Slot sl : s.stack) {
+            count(s, sl);
+        }
+        ss.add(s);
+    }
+
+    /**
+     * A tick point: {@code if (--ctx.ticks < 0) { Preemption.expired(); if (ctx.unwinding) goto
+     * UNWIND; }}, with the resume point (which discards {@code ctx.resumeValue()}) inside it.
+     */
+    private static InsnList tickCode(Site s, int ctx) {
+        InsnList l = new InsnList();
+        LabelNode cont = new LabelNode();
+        LabelNode check = new LabelNode();
+        l.add(new VarInsnNode(Opcodes.ALOAD, ctx));
+        l.add(new InsnNode(Opcodes.DUP));
+        l.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, "ticks", "J"));
+        l.add(new InsnNode(Opcodes.LCONST_1));
+        l.add(new InsnNode(Opcodes.LSUB));
+        l.add(new InsnNode(Opcodes.DUP2_X1));
+        l.add(new FieldInsnNode(Opcodes.PUTFIELD, CTX, "ticks", "J"));
+        l.add(new InsnNode(Opcodes.LCONST_0));
+        l.add(new InsnNode(Opcodes.LCMP));
+        l.add(new JumpInsnNode(Opcodes.IFGE, cont));
+        l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, PREEMPTION, "expired", "()V", false));
+        l.add(new JumpInsnNode(Opcodes.GOTO, check));
+        l.add(s.resume);
+        l.add(new VarInsnNode(Opcodes.ALOAD, ctx));
+        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "resumeValue", "()Ljava/lang/Object;", false));
+        l.add(new InsnNode(Opcodes.POP));
+        l.add(check);
+        l.add(new VarInsnNode(Opcodes.ALOAD, ctx));
+        l.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, "unwinding", "Z"));
+        l.add(new JumpInsnNode(Opcodes.IFNE, s.unwind));
+        l.add(cont);
+        return l;
+    }
+
+    private static int invert(int op) {
+        return switch (op) {
+            case Opcodes.IFNULL -> Opcodes.IFNONNULL;
+            case Opcodes.IFNONNULL -> Opcodes.IFNULL;
+            // IFEQ/IFNE, IFLT/IFGE, IFGT/IFLE and the IF_ICMPxx, IF_ACMPxx pairs are adjacent opcodes
+            // whose first member is odd.
+            default -> (op & 1) == 1 ? op + 1 : op - 1;
+        };
+    }
+
+    /** The method's first line-number entry if no instruction precedes it, else null. */
+    private LineNumberNode firstLineBeforeCode() {
+        for (AbstractInsnNode x : mn.instructions) {
+            if (x instanceof LineNumberNode ln) {
+                return ln;
+            }
+            if (x.getOpcode() >= 0) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private int firstLine() {
+        for (AbstractInsnNode x : mn.instructions) {
+            if (x instanceof LineNumberNode ln) {
+                return ln.line;
+            }
+        }
+        return 0;
     }
 
     private Slot slot(int local, BasicValue v, AbstractInsnNode at, boolean onStack) throws WeaveException {

@@ -3,7 +3,15 @@ package org.jstackless.weaver;
 import java.util.List;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TypeInsnNode;
+import org.objectweb.asm.tree.analysis.Analyzer;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
 import org.objectweb.asm.tree.analysis.BasicValue;
+import org.objectweb.asm.tree.analysis.Frame;
+import org.objectweb.asm.tree.analysis.Interpreter;
 import org.objectweb.asm.tree.analysis.SimpleVerifier;
 
 /**
@@ -15,6 +23,11 @@ import org.objectweb.asm.tree.analysis.SimpleVerifier;
  * implements it), so that a {@code checkcast} to the merged type on restore always succeeds. Type
  * checks of operations are lenient (the input was verified by javac and the JVM): any reference
  * is accepted where a reference is expected.
+ *
+ * <p>Uninitialised objects: {@link #analyze} marks the result of each {@code NEW} as an
+ * {@link Uninit} value (copies are the same object) until its constructor is invoked, when every
+ * copy in the frame's locals and stack is replaced by an ordinary value of its type. The weaver
+ * uses the mark to keep tick points away from code that holds an uninitialised object.
  */
 final class TypeVerifier extends SimpleVerifier {
     private final ClassHierarchy h;
@@ -23,6 +36,81 @@ final class TypeVerifier extends SimpleVerifier {
             boolean isInterface) {
         super(Opcodes.ASM9, currentClass, currentSuper, interfaces, isInterface);
         this.h = h;
+    }
+
+    /** The value of a {@code NEW} whose constructor has not run yet; equal only to itself. */
+    static final class Uninit extends BasicValue {
+        Uninit(Type t) {
+            super(t);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
+    }
+
+    /** The frames of {@code mn} (see {@link Analyzer#analyze}), with uninitialised objects marked. */
+    Frame<BasicValue>[] analyze(String owner, MethodNode mn) throws AnalyzerException {
+        return new Analyzer<>(this) {
+            @Override
+            protected Frame<BasicValue> newFrame(int nLocals, int nStack) {
+                return new InitFrame(nLocals, nStack);
+            }
+
+            @Override
+            protected Frame<BasicValue> newFrame(Frame<? extends BasicValue> f) {
+                return new InitFrame(f);
+            }
+        }.analyze(owner, mn);
+    }
+
+    @Override
+    public BasicValue newOperation(AbstractInsnNode insn) throws AnalyzerException {
+        if (insn.getOpcode() == Opcodes.NEW) {
+            return new Uninit(Type.getObjectType(((TypeInsnNode) insn).desc));
+        }
+        return super.newOperation(insn);
+    }
+
+    /** A frame that turns every copy of an {@link Uninit} receiver into a plain value after {@code <init>}. */
+    private static final class InitFrame extends Frame<BasicValue> {
+        InitFrame(int nLocals, int nStack) {
+            super(nLocals, nStack);
+        }
+
+        InitFrame(Frame<? extends BasicValue> f) {
+            super(f);
+        }
+
+        @Override
+        public void execute(AbstractInsnNode insn, Interpreter<BasicValue> interpreter) throws AnalyzerException {
+            if (insn.getOpcode() != Opcodes.INVOKESPECIAL || !((MethodInsnNode) insn).name.equals("<init>")) {
+                super.execute(insn, interpreter);
+                return;
+            }
+            int nargs = Type.getArgumentTypes(((MethodInsnNode) insn).desc).length;
+            BasicValue recv = getStack(getStackSize() - nargs - 1);
+            super.execute(insn, interpreter);
+            if (recv instanceof Uninit) {
+                BasicValue init = interpreter.newValue(recv.getType());
+                for (int i = 0; i < getLocals(); i++) {
+                    if (getLocal(i) == recv) {
+                        setLocal(i, init);
+                    }
+                }
+                for (int i = 0; i < getStackSize(); i++) {
+                    if (getStack(i) == recv) {
+                        setStack(i, init);
+                    }
+                }
+            }
+        }
     }
 
     @Override

@@ -52,7 +52,8 @@ import org.objectweb.asm.tree.TryCatchBlockNode;
  *     the {@link WeaveReport} and left unwoven); a suspendable constructor or static initialiser; a suspendable
  *     call inside a {@code synchronized} method or block; an override whose suspendability differs
  *     from a method it overrides (except a boundary, which is reported).</li>
- * <li>Each suspendable method is woven, the class stamped, its version raised to at least 55 (Java
+ * <li>Each suspendable method is woven (its suspendable call sites, and unless
+ *     {@link WeaverOptions#ticks} is off its tick points for preemption), the class stamped, its version raised to at least 55 (Java
  *     11: dynamic constants), and written with frames recomputed against the class-file
  *     hierarchy.</li>
  * </ol>
@@ -213,7 +214,7 @@ public final class Weaver {
             return classFile;
         }
         for (Map.Entry<MethodNode, List<MethodInsnNode>> e : toWeave.entrySet()) {
-            new MethodWeaver(cn, e.getKey(), h, hashes.get(e.getKey())).weave(e.getValue());
+            new MethodWeaver(cn, e.getKey(), h, hashes.get(e.getKey()), options.ticks()).weave(e.getValue());
         }
         if (cn.visibleAnnotations == null) {
             cn.visibleAnnotations = new ArrayList<>();

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Options of a {@link Weaver}: where to resolve types, and the test-only force mode. Mutable
+ * Options of a {@link Weaver}: where to resolve types, tick points, and the test-only force mode. Mutable
  * builder style: each setter returns this.
  *
  * <p>Type resolution order: the classes being woven (the directory or jar given to the weaver),
@@ -15,11 +15,12 @@ public final class WeaverOptions {
     private final List<Path> classPath = new ArrayList<>();
     private ClassLoader classLoader;
     private boolean forceAll;
+    private boolean ticks = true;
 
     private WeaverOptions() {
     }
 
-    /** Empty class path, no class loader, force mode off. */
+    /** Empty class path, no class loader, force mode off, tick points on. */
     public static WeaverOptions defaults() {
         return new WeaverOptions();
     }
@@ -43,6 +44,21 @@ public final class WeaverOptions {
     public WeaverOptions forceAll(boolean on) {
         this.forceAll = on;
         return this;
+    }
+
+    /**
+     * Whether woven methods count preemption ticks (default on): a tick point at every method entry
+     * and loop back-edge, outside {@code synchronized} code (see
+     * {@code org.jstackless.internal.soft.Preemption}). Off, a timed {@code run} cannot interrupt
+     * the woven code; only benchmarks measuring the cost of ticks turn it off.
+     */
+    public WeaverOptions ticks(boolean on) {
+        this.ticks = on;
+        return this;
+    }
+
+    boolean ticks() {
+        return ticks;
     }
 
     List<Path> classPath() {

@@ -19,6 +19,10 @@ import org.jstackless.internal.switching.Resumption;
  * <li>After each such call: {@code if (ctx.unwinding)} save the live locals and the operand stack
  *     below the call's arguments into {@code ctx.push(info, this, site, nRefs, nPrims)} and return
  *     a default value. Nothing is thrown; catch and finally blocks do not run.</li>
+ * <li>At every method entry and loop back-edge (a tick point, see {@link Preemption}):
+ *     {@code if (--ctx.ticks < 0) { Preemption.expired(); if (ctx.unwinding) save and return; }}
+ *     A tick point is a suspension point with no call result: its resume point discards
+ *     {@link #resumeValue()}.</li>
  * <li>The resume point of a call site (reached only from the restore code) gets the call's result
  *     from {@link #resumeValue()}, which may throw: the exception is then raised at the call site,
  *     inside the method's own try blocks.</li>
@@ -35,6 +39,12 @@ public final class SoftContext {
     public boolean unwinding;
     /** Hash of the suspendable method the last woven call site invoked. */
     public int expect;
+    /**
+     * Remaining tick budget of this thread (see {@link Preemption}): woven code decrements it at
+     * every tick point and calls {@link Preemption#expired()} when it goes negative.
+     * {@link Long#MAX_VALUE} while no timed run is active.
+     */
+    public long ticks = Long.MAX_VALUE;
     /** True when the trampoline is re-entering a saved frame: the next woven entry consumes it. */
     boolean rewinding;
     /** True when some woven entry since the last resume saw an unexpected caller. */

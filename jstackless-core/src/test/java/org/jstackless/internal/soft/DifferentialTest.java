@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Differential testing of the weaver: generated programs ({@link ProgramGenerator}) run plain
  * (unwoven), woven but outside any soft strand (hard-mode compatibility), and woven on soft strands
- * that suspend at every suspension point and are resumed after the other strands ran; the results
- * and exceptions must be identical. The base seed is random unless {@code -Djsl.diff.seed=N}; it
+ * that suspend at every suspension point and are resumed after the other strands ran, and once more
+ * so with preemption: small random tick budgets whose expiry switches to another strand at random
+ * (tick points at method entries and loop back-edges); the results and exceptions must be
+ * identical. The base seed is random unless {@code -Djsl.diff.seed=N}; it
  * is printed on failure, with the failing program's source.
  */
 class DifferentialTest {
@@ -27,6 +29,7 @@ class DifferentialTest {
     void wovenProgramsBehaveLikePlainOnes() throws Exception {
         long base = Long.getLong("jsl.diff.seed", new java.util.Random().nextLong());
         long switches = 0;
+        long[] preemptions = {0};
         for (int b = 0; b < PROGRAMS; b += BATCH) {
             Map<String, String> sources = new LinkedHashMap<>();
             for (int i = b; i < Math.min(PROGRAMS, b + BATCH); i++) {
@@ -56,25 +59,47 @@ class DifferentialTest {
                 }
                 String context = "base seed " + base + ", program " + name + " (seed " + (base + Integer.parseInt(name.substring(3))) + ")\n" + sources.get(name);
                 assertThat(call(wl, name, 0)).as("woven, run plain: " + context).isEqualTo(expected.get(0));
-                List<TaskletBody> bodies = new ArrayList<>();
-                List<Object[]> slots = new ArrayList<>();
-                Method body = wl.loadClass(name).getMethod("body", int.class, Object[].class);
-                for (int arg = 0; arg < STRANDS; arg++) {
-                    Object[] slot = new Object[1];
-                    slots.add(slot);
-                    bodies.add((TaskletBody) body.invoke(null, arg, slot));
-                }
-                List<TestSched.Outcome> outs = TestSched.run(bodies);
-                switches += TestSched.lastSwitches;
-                for (int arg = 0; arg < STRANDS; arg++) {
-                    TestSched.Outcome o = outs.get(arg);
-                    String got = o.error != null ? "threw " + o.error : "returned " + slots.get(arg)[0];
-                    assertThat(got).as("woven, soft, arg " + arg + ": " + context).isEqualTo(expected.get(arg));
+                for (boolean preempt : new boolean[] {false, true}) {
+                    List<TaskletBody> bodies = new ArrayList<>();
+                    List<Object[]> slots = new ArrayList<>();
+                    Method body = wl.loadClass(name).getMethod("body", int.class, Object[].class);
+                    for (int arg = 0; arg < STRANDS; arg++) {
+                        Object[] slot = new Object[1];
+                        slots.add(slot);
+                        bodies.add((TaskletBody) body.invoke(null, arg, slot));
+                    }
+                    Preemption.TickHandler saved = Preemption.handler();
+                    List<TestSched.Outcome> outs;
+                    if (preempt) {
+                        java.util.Random pr = new java.util.Random(base ^ name.hashCode());
+                        Preemption.setHandler(() -> {
+                            Preemption.setBudget(pr.nextInt(30));
+                            if (pr.nextInt(3) == 0 && TestSched.preempt(false)) {
+                                preemptions[0]++;
+                            }
+                        });
+                        Preemption.setBudget(pr.nextInt(30));
+                    }
+                    try {
+                        outs = TestSched.run(bodies);
+                    } finally {
+                        Preemption.setHandler(saved);
+                        Preemption.setBudget(Long.MAX_VALUE);
+                    }
+                    switches += TestSched.lastSwitches;
+                    for (int arg = 0; arg < STRANDS; arg++) {
+                        TestSched.Outcome o = outs.get(arg);
+                        String got = o.error != null ? "threw " + o.error : "returned " + slots.get(arg)[0];
+                        assertThat(got).as("woven, soft" + (preempt ? ", preempted" : "") + ", arg " + arg + ": "
+                                + context).isEqualTo(expected.get(arg));
+                    }
                 }
             }
         }
-        System.out.println("differential: " + PROGRAMS + " programs, base seed " + base + ", " + switches + " soft switches");
+        System.out.println("differential: " + PROGRAMS + " programs, base seed " + base + ", " + switches
+                + " soft switches, " + preemptions[0] + " of them preemptions at tick points");
         assertThat(switches).isPositive();
+        assertThat(preemptions[0]).isPositive();
     }
 
     private static String call(ClassLoader l, String name, int arg) throws Exception {

@@ -56,6 +56,20 @@ public final class TestSched {
         return pauseWith(BOMB);
     }
 
+    /**
+     * For a test's {@link Preemption.TickHandler}: switches the running strand away as
+     * {@link #pause()} would (its tick point resumes with {@link #PAUSED}, or with the bomb if
+     * {@code bomb}); returns false, doing nothing, outside a strand of a running scheduler.
+     */
+    public static boolean preempt(boolean bomb) {
+        Carrier c = Carrier.current();
+        if (c.running() == null || current == null) {
+            return false;
+        }
+        pauseWith(bomb ? BOMB : K);
+        return true;
+    }
+
     private static Object pauseWith(Resumption k) {
         Carrier c = Carrier.current();
         Strand me = c.running();

@@ -1,0 +1,86 @@
+package org.jstackless.internal.soft;
+
+/**
+ * Implements tick counting for preemption (spec §6.1, DESIGN §2.6): the per-thread tick budget
+ * woven code decrements, and the slow path it calls when the budget runs out.
+ *
+ * <p>Contract with woven code. At every method entry and every loop back-edge (backward jump) of
+ * a woven method, outside {@code synchronized} code and where no uninitialised object is on the
+ * operand stack, the weaver emits a <em>tick point</em>:
+ * <pre>
+ *   if (--ctx.ticks &lt; 0) {                 // ctx: the SoftContext the method fetched at entry
+ *       Preemption.expired();
+ *       if (ctx.unwinding) { save live locals and stack into a Frame; return; }
+ *   }
+ *   RESUME: (re-entry after a switch here) ctx.resumeValue(), discarded; may throw a bomb
+ * </pre>
+ * A tick point is thus a suspension point like a suspendable call site: if the handler switched a
+ * soft strand away, the frame unwinds and is later re-entered at the tick point, inside the
+ * method's own try ranges, where {@link SoftContext#resumeValue()} raises a pending bomb (e.g.
+ * {@code TaskletExit} from {@code kill()}). When no timed run is active the budget is
+ * {@link Long#MAX_VALUE} and never runs out, so the cost is the decrement and the compare.
+ *
+ * <p>Contract with the scheduler. {@link #setBudget} sets the calling thread's remaining ticks
+ * (typically at every switch to a tasklet during {@code run(timeoutTicks)}, and back to
+ * {@link Long#MAX_VALUE} when the timed run ends). When woven code finds the budget exhausted it
+ * calls {@link #expired()} on that thread — on a soft strand, a hard tasklet or the thread's main
+ * code alike — which first sets the budget to {@link Long#MAX_VALUE} (so woven code run by the
+ * handler cannot re-enter it) and then calls the global {@link TickHandler}. The handler either
+ * sets a new budget and returns (execution continues at the tick point), or switches away through
+ * the scheduler's normal switching: on a soft strand the switch only requests the unwinding
+ * ({@code SoftStrand.suspend}) and returns, and the handler must then return promptly.
+ */
+public final class Preemption {
+    /** What runs when a thread's tick budget is exhausted. */
+    @FunctionalInterface
+    public interface TickHandler {
+        /**
+         * Called on the thread whose budget ran out, at a tick point of woven code, with the
+         * budget already reset to {@link Long#MAX_VALUE}. May set a new budget, and may switch to
+         * another tasklet (see the class comment).
+         */
+        void expired();
+    }
+
+    private static volatile TickHandler handler;
+
+    private Preemption() {
+    }
+
+    /**
+     * Sets the calling thread's remaining tick budget. {@link Long#MAX_VALUE} (the default) means
+     * no timed run is active. A budget of {@code n} lets {@code n} ticks pass; the next one expires.
+     */
+    public static void setBudget(long ticks) {
+        SoftContext.current().ticks = ticks;
+    }
+
+    /** The calling thread's remaining tick budget. */
+    public static long budget() {
+        return SoftContext.current().ticks;
+    }
+
+    /** Installs the global handler of expired budgets (null: an expiry only resets the budget). */
+    public static void setHandler(TickHandler h) {
+        handler = h;
+    }
+
+    /** The installed handler, or null. */
+    public static TickHandler handler() {
+        return handler;
+    }
+
+    /**
+     * The slow path of a tick point, called by woven code when the calling thread's budget is
+     * exhausted: resets the budget to {@link Long#MAX_VALUE}, then calls the handler, if any. Not
+     * called while the running soft strand is already unwinding (a switch is under way).
+     */
+    public static void expired() {
+        SoftContext c = SoftContext.current();
+        c.ticks = Long.MAX_VALUE;
+        TickHandler h = handler;
+        if (h != null && !c.unwinding) {
+            h.expired();
+        }
+    }
+}
