@@ -31,8 +31,8 @@ import org.objectweb.asm.tree.analysis.SourceInterpreter;
 import org.objectweb.asm.tree.analysis.SourceValue;
 
 /**
- * Weaves one suspendable method: unwind-by-return at every suspendable call site, lazy re-entry at
- * the method's start.
+ * Weaves one suspendable method: unwind-by-return at every suspendable call site and tick point,
+ * lazy re-entry at the method's start.
  *
  * <p>Algorithm.
  * <ol>
@@ -59,8 +59,19 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  *     locals and stack (casting to the analysed types), releases the frame and jumps to
  *     {@code RESUME_i}. {@code INFO} is a dynamic constant (one per method) built by
  *     {@code MethodInfo.bootstrap}: re-entry handle, names, source file and each site's line.</li>
+ * <li>Tick points (preemption, unless turned off or the method is {@code synchronized}): at the
+ *     method's entry (after the prologue), before every backward {@code goto}, on the taken edge
+ *     of every backward conditional jump (the jump is inverted around the tick), and before every
+ *     switch with a backward target: {@code if (--ctx.ticks < 0) { Preemption.expired(); goto
+ *     CHECK_t; RESUME_t: ctx.resumeValue(), discarded; CHECK_t: if (ctx.unwinding) goto UNWIND_t }}.
+ *     A tick point is a site like a call site with no result: its live locals and operand stack are
+ *     saved by {@code UNWIND_t} and restored by {@code RESTORE}, and {@code RESUME_t} lies in the
+ *     exception ranges of the instruction it guards. Skipped where a monitor is held or an
+ *     uninitialised object ({@link TypeVerifier.Uninit}) is on the stack or in a live local. The
+ *     entry tick gets the method's first line entry, moved to cover it.</li>
  * </ol>
- * Injected code has no line-number entries of its own; frames are recomputed by the class writer.
+ * Sites are numbered in code order. Injected code has no line-number entries of its own; frames are
+ * recomputed by the class writer.
  */
 final class MethodWeaver {
     static final String CTX = "org/jstackless/internal/soft/SoftContext";

@@ -102,6 +102,39 @@ class WeaverTest {
         assertThat(w.weaveClass(body)).isSameAs(body);
     }
 
+    static boolean mentions(byte[] b, String s) {
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).contains(s);
+    }
+
+    @Test
+    void tickPointsUnlessTurnedOff() throws Exception {
+        Map<String, byte[]> cls = Javac.read(Javac.compile(tmp, Map.of("t.A", SRC)));
+        byte[] a = cls.get("t/A");
+        byte[] on = weaver().weaveClass(a);
+        assertThat(mentions(on, "org/jstackless/internal/soft/Preemption")).isTrue();
+        assertThat(mentions(on, "ticks")).isTrue();
+        List<Path> cp = new ArrayList<>();
+        for (String s : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            cp.add(Path.of(s));
+        }
+        byte[] off = new Weaver(WeaverOptions.defaults().classPath(cp).ticks(false)).weaveClass(a);
+        assertThat(verify(off)).isEmpty();
+        assertThat(mentions(off, "org/jstackless/internal/soft/Preemption")).isFalse();
+        assertThat(lines(off, "work")).isEqualTo(lines(a, "work"));
+        // With ticks, even the leaf prim() has a suspension point (its entry), so its code grows.
+        assertThat(codeLength(on, "prim")).isGreaterThan(codeLength(off, "prim"));
+        assertThat(codeLength(on, "plain")).isEqualTo(codeLength(a, "plain"));
+    }
+
+    static int codeLength(byte[] b, String method) {
+        for (MethodModel m : ClassFile.of().parse(b).methods()) {
+            if (m.methodName().equalsString(method)) {
+                return m.findAttribute(java.lang.classfile.Attributes.code()).orElseThrow().codeLength();
+            }
+        }
+        throw new AssertionError(method);
+    }
+
     @Test
     void directoryJarAndCli() throws Exception {
         Path classes = Javac.compile(tmp, Map.of("t.A", SRC));
