@@ -262,7 +262,10 @@ final class Scheduler {
         callScheduleCallback(prev, next);
         head = next;
         current = next;
-        return carrier.switchTo(next.strand, k);
+        // Where prev resumes is whatever runs now: its own strand, the thread stack, or the strand
+        // of a greenlet or coroutine it is running (concepts nest without seeing each other).
+        prev.resumeAt = carrier.running();
+        return carrier.switchTo(next.resumeAt, k);
     }
 
     /** {@code schedule_task_block}: the running tasklet leaves the ring and nothing else is runnable. */
@@ -349,7 +352,7 @@ final class Scheduler {
         callScheduleCallback(t, next);
         head = next;
         current = next;
-        carrier.setNext(next.strand);
+        carrier.setNext(next.resumeAt);
     }
 
     /** Where {@link Stackless#run()} resumes: pop deeper watchdogs back into the ring, then claim. */
@@ -473,6 +476,8 @@ final class Scheduler {
                         }
                         wake(t);
                     }
+                } else if (o instanceof Steal st) {
+                    handOff(st.thief());
                 } else if (o instanceof Tasklet t) {
                     if (t.where == TRANSIT && t.sched == this) {
                         t.where = NOWHERE;
@@ -495,6 +500,58 @@ final class Scheduler {
             }
         }
     }
+
+    /** An idle pool carrier asks this one for work. */
+    record Steal(Scheduler thief) {
+    }
+
+    /**
+     * Owner: gives the tasklet at the end of the round to {@code thief}, if there is one to spare (not
+     * the running one, not main, not one inside run()). It travels like a rendezvous partner.
+     */
+    private void handOff(Scheduler thief) {
+        Tasklet h = head;
+        if (h == null || runCount < 2 || thief.closed) {
+            return;
+        }
+        Tasklet victim = h.prev;
+        if (victim == current || victim.isMain || watchdogs.contains(victim)) {
+            return;
+        }
+        unlink(victim);
+        victim.sched = thief;
+        victim.where = TRANSIT;
+        thief.deliverRunnable(victim);
+    }
+
+    /**
+     * A pool carrier's life: run tasklets as they arrive, and when there are none, ask the busiest
+     * peer for one and park until something is posted. Returns when the pool stops.
+     */
+    void serve(Schedulers pool) {
+        while (!pool.stopping()) {
+            pollEvents();
+            if (runCount > 1) {
+                idle = false;
+                run();
+                continue;
+            }
+            if (waiting > 0) {
+                idle = false;
+                awaitLocal();
+                continue;
+            }
+            idle = true;
+            activity++;
+            pool.lookForWork(this);
+            inbox.park(this, Registry.RECHECK_NANOS);
+        }
+    }
+
+    /** Owner-written, read by {@link Schedulers#join}: parked with nothing to run or wait for. */
+    volatile boolean idle;
+    /** Owner-written: bumps each time the carrier goes idle, so join() can tell a lull from quiescence. */
+    volatile long activity;
 
     /** Owner: a foreign thread's request, if it still applies (the tasklet may have moved on). */
     private void apply(Request r) {

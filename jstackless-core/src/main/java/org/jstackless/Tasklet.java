@@ -33,6 +33,11 @@ public final class Tasklet {
     final long id;
     /** The frames: null when not alive, and for main, whose frames are the thread's own stack. */
     Strand strand;
+    /**
+     * The flow to resume when switching to this tasklet: its strand, or (main) the thread stack,
+     * or the strand of a greenlet/coroutine/generator it was running when it last switched away.
+     */
+    Strand resumeAt;
     /** Main is alive while its thread runs Stackless; other tasklets while they have a strand. */
     private boolean mainAlive;
     Object tempval;
@@ -50,7 +55,12 @@ public final class Tasklet {
 
     /** A tasklet bound to {@code body}, not yet alive: {@code setup()} or {@code insert()} starts it. */
     public Tasklet(TaskletBody body) {
-        this.sched = Scheduler.current();
+        this(body, Scheduler.current());
+    }
+
+    /** A tasklet bound to {@code body} that belongs to scheduler {@code s} (a pool's carrier). */
+    Tasklet(TaskletBody body, Scheduler s) {
+        this.sched = s;
         this.isMain = false;
         this.id = IDS.incrementAndGet();
         this.tempval = body;
@@ -101,6 +111,7 @@ public final class Tasklet {
             throw new IllegalStateException("the tasklet was not bound to a function");
         }
         strand = Switching.factoryFor(body, Scheduler.softSwitch).create(body, Scheduler.ENTRY);
+        resumeAt = strand;
         tempval = null;
         if (s == null) {
             return request(Request.Kind.INSERT, null);
@@ -480,6 +491,7 @@ public final class Tasklet {
     private void dropFrames() {
         Strand s = strand;
         strand = null;
+        resumeAt = null;
         if (s != null) {
             s.discard();
         }
@@ -491,6 +503,7 @@ public final class Tasklet {
             mainAlive = false;
         }
         strand = null;
+        resumeAt = null;
         tempval = null;
     }
 

@@ -1,0 +1,364 @@
+package org.jstackless;
+
+import java.util.Objects;
+import org.jstackless.internal.switching.Carrier;
+import org.jstackless.internal.switching.Strand;
+import org.jstackless.internal.switching.StrandEntry;
+import org.jstackless.internal.switching.Switching;
+
+/**
+ * A coroutine of a {@link Group}: PyPy's {@code coroutine} (bind / switch / kill / throw /
+ * getcurrent), the primitive that greenlets, generators and user-defined concepts are built on.
+ *
+ * <pre>{@code
+ * Group g = new Group("pingpong");
+ * Coroutine main = g.main();
+ * Coroutine c = new Coroutine(g).bind(() -> { log.add("in c"); main.switchTo(); log.add("c again"); });
+ * c.switchTo();      // runs c until it switches back to main
+ * c.switchTo();      // resumes c; when its body ends, control returns to its parent (main)
+ * }</pre>
+ *
+ * <p>Algorithm: a switch to {@code target} in group {@code g} (1) checks the target, (2) starts a
+ * strand for it if it was never run, (3) puts the value to deliver into the target's mailbox,
+ * (4) saves the running execution into the slot of {@code g.current}, (5) makes the target current
+ * and (6) hands the carrier to the target's slot. The suspended caller's result is computed by the
+ * group's constant {@link org.jstackless.internal.switching.Resumption}, which claims the mailbox
+ * of whatever coroutine is current when the caller is resumed; so no code runs "after" the switch
+ * and the same operation serves hard and (later) soft strands. When a body ends, its strand's end
+ * hook delivers the outcome to the first live ancestor in the parent chain (the coroutine that was
+ * current in the group when this one was bound), skipping dead ones, and names that ancestor's
+ * slot as the carrier's next strand.
+ *
+ * <p>Life cycle: unbound &rarr; {@link #bind bound} (alive, not started) &rarr; started &rarr; dead
+ * (body ended, may be bound again). The group's main coroutine is alive for ever.
+ *
+ * <p>Invariants: exactly one coroutine per group is current; a started non-current coroutine's
+ * slot holds the one execution that resumes it; a dead coroutine has no slot; a switch to the
+ * current coroutine does not switch. Errors: {@link IllegalStateException} for a bad state
+ * (unbound, dead, bound twice, used from another thread), {@link IllegalArgumentException} for bad
+ * arguments, each with a message that names the problem.
+ */
+public final class Coroutine {
+    static final byte UNBOUND = 0;
+    static final byte BOUND = 1;
+    static final byte STARTED = 2;
+    static final byte DEAD = 3;
+
+    /** Plain coroutine: {@link TaskletExit} ends it quietly, other errors go to the parent. */
+    static final byte PLAIN = 0;
+    /** Greenlet: results and {@link GreenletExit} are delivered to the parent as values. */
+    static final byte GREENLET = 1;
+
+    final Group group;
+    final boolean isMain;
+    byte kind = PLAIN;
+    byte state;
+    /** What the strand runs; null unless bound. */
+    CoroCode code;
+    /** The saved execution that resumes this coroutine (null: the thread stack), valid while not current. */
+    Strand frame;
+    /** Where control and the outcome go when the body ends. */
+    Coroutine parent;
+    /** The value (or a {@link CoroBomb}) the resumed switch returns; start arguments when not started. */
+    Object mailbox;
+    /** The concept object this coroutine implements (a Greenlet, a Generator, an actor), or null. */
+    Object owner;
+
+    /** A new unbound coroutine of group {@code g}. */
+    public Coroutine(Group g) {
+        this(Objects.requireNonNull(g, "a coroutine needs a group"), false);
+    }
+
+    Coroutine(Group g, boolean isMain) {
+        this.group = g;
+        this.isMain = isMain;
+        this.state = isMain ? STARTED : UNBOUND;
+    }
+
+    /**
+     * Binds {@code body}: it runs on the first {@link #switchTo()}. The coroutine current in the
+     * group now becomes the parent, to which control returns when the body ends. A dead coroutine
+     * may be bound again; a bound or running one may not.
+     */
+    public Coroutine bind(TaskletBody body) {
+        Objects.requireNonNull(body, "bind needs a body");
+        return bindCode(start -> {
+            body.run();
+            return null;
+        });
+    }
+
+    Coroutine bindCode(CoroCode c) {
+        group.use();
+        if (isMain) {
+            throw new IllegalStateException("cannot bind the main coroutine of group '" + group.name() + "'");
+        }
+        if (state == BOUND || state == STARTED) {
+            throw new IllegalStateException("cannot bind a bound coroutine");
+        }
+        code = c;
+        state = BOUND;
+        parent = group.current;
+        mailbox = null;
+        return this;
+    }
+
+    /**
+     * Suspends the current coroutine of this coroutine's group and resumes (or starts) this one.
+     * Other groups do not see the switch. Returns when something switches back to the caller's
+     * coroutine; an exception that ended a child whose parent is the caller is raised here.
+     */
+    public void switchTo() throws Suspendable {
+        group.use();
+        if (this != group.current) {
+            if (state == UNBOUND) {
+                throw new IllegalStateException("cannot switch to an unbound coroutine: bind it first");
+            }
+            if (state == DEAD) {
+                throw new IllegalStateException("cannot switch to a dead coroutine: its body has ended");
+            }
+        }
+        switchIn(null);
+    }
+
+    /** True while bound and not ended (a bound coroutine that never ran is alive), and for main. */
+    public boolean isAlive() {
+        return state == BOUND || state == STARTED;
+    }
+
+    /** True once switched to and before its body ended (main always). */
+    public boolean isStarted() {
+        return state == STARTED;
+    }
+
+    /** True for the main coroutine of its group. */
+    public boolean isMain() {
+        return isMain;
+    }
+
+    /** The group this coroutine belongs to. */
+    public Group group() {
+        return group;
+    }
+
+    /** Where control goes when this coroutine's body ends (null for main). */
+    public Coroutine parent() {
+        return parent;
+    }
+
+    /**
+     * Raises {@link TaskletExit} inside this coroutine and switches to it now; when it has ended,
+     * control comes back here (the parent chain is rewired to the killer) and the exit is not
+     * propagated. A bound coroutine that never ran just stops being alive; killing an unbound or
+     * dead coroutine does nothing; killing the current one raises {@code TaskletExit} here.
+     */
+    public void kill() throws Suspendable {
+        group.use();
+        if (this == group.current) {
+            throw new TaskletExit();
+        }
+        if (isMain) {
+            throw new IllegalStateException("cannot kill the main coroutine of group '" + group.name() + "'");
+        }
+        if (state == BOUND) {
+            die();
+            return;
+        }
+        if (state != STARTED) {
+            return;
+        }
+        parent = group.current;
+        switchIn(new CoroBomb(new TaskletExit()));
+    }
+
+    /**
+     * Raises {@code t} inside this coroutine (switching to it); if the body does not catch it, it
+     * reaches the parent's pending switch. A bound coroutine that never ran does not run its body:
+     * it dies and {@code t} goes straight to its parent chain. In the current coroutine, {@code t}
+     * is thrown here.
+     */
+    public void throwInto(Throwable t) throws Suspendable {
+        Objects.requireNonNull(t, "throwInto needs an exception");
+        group.use();
+        if (this == group.current) {
+            throw Sneaky.raise(t);
+        }
+        if (state == UNBOUND || state == DEAD) {
+            throw new IllegalStateException("cannot throw into a " + (state == DEAD ? "dead" : "unbound")
+                    + " coroutine");
+        }
+        if (state == BOUND) {
+            die();
+            deliverUp(parent, null, new CoroBomb(t));
+            return;
+        }
+        switchIn(new CoroBomb(t));
+    }
+
+    /** The current coroutine of group {@code g} on this thread (its main before any switch). */
+    public static Coroutine current(Group g) {
+        return Objects.requireNonNull(g, "current needs a group").current();
+    }
+
+    // ---------------------------------------------------------------- the engine
+
+    /**
+     * The switch primitive: deliver {@code value} to this coroutine (which must be alive, or the
+     * current one) and hand it the carrier. Returns what the caller's coroutine receives when it is
+     * resumed. A switch to the current coroutine returns {@code value} (raising it if a bomb).
+     */
+    Object switchIn(Object value) {
+        Group g = group;
+        Carrier c = g.use();
+        Coroutine from = g.current;
+        if (this == from) {
+            return open(value);
+        }
+        if (state == BOUND) {
+            start();
+        }
+        mailbox = value;
+        from.frame = c.running();
+        g.current = this;
+        return c.switchTo(frame, g.resume);
+    }
+
+    /** Makes the strand of a bound coroutine; its first resume runs the body with the mailbox as start value. */
+    private void start() {
+        CoroStrand s = new CoroStrand(this);
+        frame = Switching.factoryFor(s, false).create(s, s);
+        state = STARTED;
+    }
+
+    /** Takes the mailbox: the value a resumed switch returns, or raises the bomb in it. */
+    Object claim() {
+        Object v = mailbox;
+        mailbox = null;
+        return open(v);
+    }
+
+    static Object open(Object v) {
+        if (v instanceof CoroBomb b) {
+            throw Sneaky.raise(b.error);
+        }
+        return v;
+    }
+
+    /** Ends this coroutine without running code: it is no longer alive. */
+    void die() {
+        state = DEAD;
+        code = null;
+        frame = null;
+        mailbox = null;
+    }
+
+    /**
+     * The first coroutine up from {@code c} (inclusive) that can receive {@code packed}: a started
+     * one, or a bound one that is then started with {@code startArgs}. A bound ancestor receiving a
+     * bomb is "thrown into" before it ran: it dies without running and the bomb climbs on. Dead
+     * ones are skipped; the group's main ends the climb.
+     */
+    Coroutine resolve(Coroutine c, Object startArgs, Object packed) {
+        Coroutine p = c;
+        while (p != null) {
+            if (p.state == STARTED) {
+                p.mailbox = packed;
+                return p;
+            }
+            if (p.state == BOUND) {
+                if (!(packed instanceof CoroBomb)) {
+                    p.mailbox = startArgs;
+                    return p;
+                }
+                p.die();
+            }
+            p = p.parent;
+        }
+        Coroutine m = group.main();
+        m.mailbox = packed;
+        return m;
+    }
+
+    /** Delivers an outcome up the chain starting at {@code c} and switches there. */
+    Object deliverUp(Coroutine c, Object startArgs, Object packed) {
+        Coroutine target = resolve(c, startArgs, packed);
+        Object v = target.mailbox;
+        if (target == group.current) {
+            target.mailbox = null;
+            return open(v);
+        }
+        return target.switchIn(v);
+    }
+
+    /**
+     * The body ended (on its own strand): the outcome goes to the parent chain and the carrier's
+     * next strand is the receiving ancestor's slot. Must not switch.
+     */
+    void ended(Object result, Throwable error) {
+        Object packed;
+        if (error == null) {
+            packed = result;
+        } else if (kind == GREENLET && error instanceof GreenletExit) {
+            packed = error;
+        } else if (kind == PLAIN && error instanceof TaskletExit) {
+            packed = null;
+        } else {
+            packed = new CoroBomb(error);
+        }
+        die();
+        Group g = group;
+        Coroutine target = resolve(parent, new Object[] {packed}, packed);
+        if (target.state == BOUND) {
+            target.start();
+        }
+        g.current = target;
+        Carrier.current().setNext(target.frame);
+    }
+
+    @Override
+    public String toString() {
+        String s = switch (state) {
+            case UNBOUND -> "unbound";
+            case BOUND -> "bound";
+            case STARTED -> "started";
+            default -> "dead";
+        };
+        return "Coroutine[" + group.name() + (isMain ? " main" : "") + " " + s
+                + (group.current == this ? " current" : "") + "]";
+    }
+
+    /** The strand body and entry hooks of one run of a coroutine. */
+    static final class CoroStrand implements TaskletBody, StrandEntry {
+        private static final long serialVersionUID = 1L;
+        private final transient Coroutine co;
+        private Object result;
+
+        CoroStrand(Coroutine co) {
+            this.co = co;
+        }
+
+        @Override
+        public void begin() {
+            // nothing: the start value is claimed by run()
+        }
+
+        @Override
+        public void run() throws Exception {
+            Object start = co.mailbox;
+            co.mailbox = null;
+            Object v = open(start);
+            try {
+                result = co.code.run(v);
+            } catch (Exception | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw Sneaky.raise(t);
+            }
+        }
+
+        @Override
+        public void end(Throwable error) {
+            co.ended(error == null ? result : null, error);
+        }
+    }
+}
