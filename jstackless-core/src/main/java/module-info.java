@@ -4,4 +4,6 @@
  */
 module org.jstackless.core {
     exports org.jstackless;
+    // Woven code (in any module) calls the soft runtime's entry points; nothing else is in this package.
+    exports org.jstackless.internal.soft;
 }

@@ -206,7 +206,7 @@ final class Scheduler {
         if (t.where == CHANNEL) {
             t.channel.unblock(t);
         }
-        if (t.where == TRANSIT) {
+        if (t.where == TRANSIT && t.sched == this) {
             t.where = NOWHERE; // taken by another thread's rendezvous a moment ago: claim it now
         }
         if (t.where == NOWHERE) {
@@ -239,7 +239,7 @@ final class Scheduler {
      */
     Object scheduleTask(Tasklet prev, Tasklet next, Resumption k) {
         if (timers != null || inbox.nonEmpty()) {
-            pollEvents();
+            pollEvents(prev, next);
             if (next == null) {
                 next = head;
             }
@@ -464,6 +464,11 @@ final class Scheduler {
 
     /** Owner: moves tasklets handed back by other threads or woken by timers into the ring. */
     private void pollEvents() {
+        pollEvents(null, null);
+    }
+
+    /** As {@link #pollEvents()}, never handing {@code keep1} or {@code keep2} to another carrier. */
+    private void pollEvents(Tasklet keep1, Tasklet keep2) {
         if (inbox.nonEmpty()) {
             inbox.clearHint();
             Object o;
@@ -477,7 +482,7 @@ final class Scheduler {
                         wake(t);
                     }
                 } else if (o instanceof Steal st) {
-                    handOff(st.thief());
+                    handOff(st.thief(), keep1, keep2);
                 } else if (o instanceof Tasklet t) {
                     if (t.where == TRANSIT && t.sched == this) {
                         t.where = NOWHERE;
@@ -509,13 +514,14 @@ final class Scheduler {
      * Owner: gives the tasklet at the end of the round to {@code thief}, if there is one to spare (not
      * the running one, not main, not one inside run()). It travels like a rendezvous partner.
      */
-    private void handOff(Scheduler thief) {
+    private void handOff(Scheduler thief, Tasklet keep1, Tasklet keep2) {
         Tasklet h = head;
         if (h == null || runCount < 2 || thief.closed) {
             return;
         }
         Tasklet victim = h.prev;
-        if (victim == current || victim.isMain || watchdogs.contains(victim)) {
+        if (victim == current || victim == keep1 || victim == keep2 || victim.isMain
+                || !victim.strand.canMigrate() || !victim.resumeAt.canMigrate() || watchdogs.contains(victim)) {
             return;
         }
         unlink(victim);

@@ -19,7 +19,8 @@ import java.util.concurrent.CountDownLatch;
  * tasklet's own {@code Tasklet.spawn} keeps children on its carrier. Balancing: a carrier that runs
  * out of work asks the busiest peer, which hands over the tasklet at the end of its round at its
  * next switch — tasklets therefore move between carriers only between switches, and never run on
- * two threads at once. Channels work across carriers. Tasklets see {@link Tasklet#thread()} change
+ * two threads at once. Only soft tasklets and hard ones that have not started move: a started JDK
+ * continuation must resume on the thread it ran on (its compiled frames may keep that thread). Channels work across carriers. Tasklets see {@link Tasklet#thread()} change
  * when they move; code that must stay on one thread should not run in a pool.
  *
  * <p>Quiescence ({@link #join}): every carrier is parked with nothing to run or wait for, twice in
@@ -133,7 +134,7 @@ public final class Schedulers implements AutoCloseable {
     void lookForWork(Scheduler idle) {
         Scheduler busiest = null;
         for (Scheduler s : schedulers) {
-            if (s != idle && s.runCount > 2 && (busiest == null || s.runCount > busiest.runCount)) {
+            if (s != null && s != idle && s.runCount > 2 && (busiest == null || s.runCount > busiest.runCount)) {
                 busiest = s;
             }
         }

@@ -407,8 +407,9 @@ public final class Tasklet {
     /**
      * Moves this tasklet to thread {@code t}'s scheduler (spec §3.8): from then on it runs there, and
      * its channel operations rendezvous across threads. It must not be in a run queue (paused or
-     * blocked are fine); {@code t} must have entered Stackless. Unlike Stackless, a hard tasklet may
-     * move too: a JDK continuation resumes on any thread. Call it from the tasklet's current thread.
+     * blocked are fine); {@code t} must have entered Stackless. A soft tasklet may always move; a hard
+     * one only before it starts (Stackless refuses tasklets with C state likewise). Call it from the
+     * tasklet's current thread.
      */
     public Tasklet bindThread(Thread t) {
         java.util.Objects.requireNonNull(t, "bindThread needs a thread");
@@ -429,6 +430,11 @@ public final class Tasklet {
         }
         if (where == Scheduler.WAITING) {
             throw new IllegalStateException("can't (re)bind a tasklet that waits for a blocking call, a timer or a future");
+        }
+        if (strand != null && !strand.canMigrate()) {
+            throw new IllegalStateException("a hard tasklet that has started cannot move to another thread: the "
+                    + "JDK continuation's compiled frames may keep the old thread. Bind it before it starts, "
+                    + "or make it soft (weave its code)");
         }
         Channel<?> ch = channel;
         if (ch != null) {

@@ -13,6 +13,7 @@ final class ContinuationStrand extends Strand {
     static final ContinuationScope SCOPE = new ContinuationScope("jstackless");
 
     private final Cont cont;
+    private boolean started;
 
     ContinuationStrand(TaskletBody body, StrandEntry entry) {
         this.cont = new Cont(() -> Strands.runEntry(body, entry));
@@ -20,6 +21,7 @@ final class ContinuationStrand extends Strand {
 
     @Override
     public void resume() {
+        started = true;
         cont.run();
     }
 
@@ -32,6 +34,11 @@ final class ContinuationStrand extends Strand {
     @Override
     public boolean isDone() {
         return cont.isDone();
+    }
+
+    @Override
+    public boolean canMigrate() {
+        return !started;
     }
 
     @Override

@@ -27,6 +27,16 @@ public abstract class Strand {
     /** True when this strand unwinds to the heap instead of keeping a native stack. */
     public abstract boolean isSoft();
 
+    /**
+     * True when this strand may be resumed on another thread than the one it last ran on. A started
+     * JDK continuation may not: compiled frames may keep {@code Thread.currentThread()} across the
+     * yield (the JDK assumes a continuation's carrier changes only for virtual threads). Soft
+     * strands keep no frames on the stack and may always move.
+     */
+    public boolean canMigrate() {
+        return true;
+    }
+
     /** True when this strand's state may be pickled (soft strands only). */
     public boolean isRestorable() {
         return isSoft();

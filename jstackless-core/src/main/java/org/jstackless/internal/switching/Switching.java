@@ -21,6 +21,7 @@ public final class Switching {
         Module base = Object.class.getModule();
         Module me = Switching.class.getModule();
         CONTINUATION_FACTORY = base.isExported("jdk.internal.vm", me) ? newContinuationFactory() : null;
+        org.jstackless.internal.soft.SoftRuntime.install();
     }
 
     private Switching() {

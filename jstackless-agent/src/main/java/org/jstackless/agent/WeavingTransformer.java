@@ -1,0 +1,71 @@
+package org.jstackless.agent;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.nio.charset.StandardCharsets;
+import java.security.ProtectionDomain;
+import org.jstackless.weaver.WeaveException;
+import org.jstackless.weaver.Weaver;
+import org.jstackless.weaver.WeaverOptions;
+
+/**
+ * Weaves each class that mentions {@code org/jstackless/Suspendable} as it loads. Classes that do
+ * not (nearly all of them) are recognised by a byte search of the class file and left alone, so
+ * the agent costs almost nothing at start-up.
+ *
+ * <p>A class that fails a weaving check is loaded unwoven and the failure is printed once: its
+ * tasklets then stop with a clear error at their first suspension through it (or can run hard),
+ * rather than the whole program failing to start.
+ */
+final class WeavingTransformer implements ClassFileTransformer {
+    private static final byte[] MARKER = "org/jstackless/Suspendable".getBytes(StandardCharsets.ISO_8859_1);
+
+    private final boolean verbose;
+
+    WeavingTransformer(String args) {
+        this.verbose = args != null && args.contains("verbose");
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> redefined,
+                            ProtectionDomain domain, byte[] classFile) {
+        if (className == null || className.startsWith("org/jstackless/agent/") || !mentionsSuspendable(classFile)) {
+            return null;
+        }
+        try {
+            Weaver w = new Weaver(WeaverOptions.defaults()
+                    .classLoader(loader != null ? loader : ClassLoader.getPlatformClassLoader()));
+            byte[] out = w.weaveClass(classFile);
+            if (out == classFile) {
+                return null;
+            }
+            if (verbose) {
+                System.err.println("jstackless-agent: wove " + className.replace('/', '.'));
+            }
+            return out;
+        } catch (WeaveException e) {
+            System.err.println("jstackless-agent: " + className.replace('/', '.') + " left unwoven: " + e.getMessage());
+            return null;
+        } catch (RuntimeException | LinkageError e) {
+            System.err.println("jstackless-agent: " + className.replace('/', '.') + " left unwoven: internal error " + e);
+            return null;
+        }
+    }
+
+    static boolean mentionsSuspendable(byte[] b) {
+        byte first = MARKER[0];
+        int last = b.length - MARKER.length;
+        outer:
+        for (int i = 0; i <= last; i++) {
+            if (b[i] != first) {
+                continue;
+            }
+            for (int j = 1; j < MARKER.length; j++) {
+                if (b[i + j] != MARKER[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}

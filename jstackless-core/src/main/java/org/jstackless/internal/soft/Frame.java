@@ -1,0 +1,60 @@
+package org.jstackless.internal.soft;
+
+/**
+ * One saved activation of a woven method in a soft strand's heap frame store.
+ *
+ * <p>Layout: {@link #refs} holds the saved reference values (locals then operand stack, in the
+ * order the weaver chose for the call site), {@link #prims} the primitive ones widened to
+ * {@code long} ({@code float} and {@code double} as raw bits). The weaver knows the layout of each
+ * call site statically, so nothing else is recorded. Frame objects are pooled per strand and
+ * reused, so a steady-state switch allocates nothing.
+ */
+public final class Frame {
+    private static final Object[] NO_REFS = new Object[0];
+    private static final long[] NO_PRIMS = new long[0];
+
+    /** The woven method this activation belongs to. */
+    public MethodInfo info;
+    /** The receiver ({@code this}) or null for a static method. */
+    public Object self;
+    /** Index of the call site the method was suspended at. */
+    public int site;
+    /** Saved reference values; valid up to {@link #nRefs}. */
+    public Object[] refs = NO_REFS;
+    /** Saved primitive values; valid up to {@link #nPrims}. */
+    public long[] prims = NO_PRIMS;
+    int nRefs;
+    int nPrims;
+
+    Frame() {
+    }
+
+    void set(MethodInfo info, Object self, int site, int nRefs, int nPrims) {
+        this.info = info;
+        this.self = self;
+        this.site = site;
+        if (refs.length < nRefs) {
+            refs = new Object[nRefs];
+        }
+        if (prims.length < nPrims) {
+            prims = new long[nPrims];
+        }
+        this.nRefs = nRefs;
+        this.nPrims = nPrims;
+    }
+
+    /** Drops the references this frame holds, once woven code restored them. */
+    public void release() {
+        self = null;
+        Object[] r = refs;
+        for (int i = 0, n = nRefs; i < n; i++) {
+            r[i] = null;
+        }
+        nRefs = 0;
+    }
+
+    /** The source position of the call this frame is suspended at. */
+    StackTraceElement stackTraceElement() {
+        return info.stackTraceElement(site);
+    }
+}

@@ -1,0 +1,105 @@
+package org.jstackless.internal.soft;
+
+import org.jstackless.internal.switching.Resumption;
+
+/**
+ * The per-thread state woven code talks to: the runtime contract between the weaver and the soft
+ * runtime. One instance per thread, never null, so woven code needs no null checks; when no soft
+ * strand runs on the thread its flags stay false and woven code behaves exactly like the original.
+ *
+ * <p>What woven code does (see the weaver's {@code MethodWeaver} for the bytecode):
+ * <ol>
+ * <li>Entry: {@code ctx = SoftContext.current(); f = ctx.enter(H)} where {@code H} is the hash of the
+ *     method's name and descriptor. A non-null {@code f} means the strand's trampoline is
+ *     re-entering this method (lazy rewind): restore the live locals and operand stack from
+ *     {@code f}, {@code f.release()}, and jump to the saved call site's resume point.</li>
+ * <li>Before each call to a suspendable method: {@code ctx.expect = hash(callee name+descriptor)}.
+ *     A woven callee whose own hash differs marks the context suspect (an unwoven frame may sit in
+ *     between), which makes the next suspension verify the stack before anything unwinds.</li>
+ * <li>After each such call: {@code if (ctx.unwinding)} save the live locals and the operand stack
+ *     below the call's arguments into {@code ctx.push(info, this, site, nRefs, nPrims)} and return
+ *     a default value. Nothing is thrown; catch and finally blocks do not run.</li>
+ * <li>The resume point of a call site (reached only from the restore code) gets the call's result
+ *     from {@link #resumeValue()}, which may throw: the exception is then raised at the call site,
+ *     inside the method's own try blocks.</li>
+ * </ol>
+ */
+public final class SoftContext {
+    private static final ThreadLocal<SoftContext> CURRENT = ThreadLocal.withInitial(SoftContext::new);
+
+    static final int RESUME_K = 0;
+    static final int RESUME_VALUE = 1;
+    static final int RESUME_THROW = 2;
+
+    /** True while the running soft strand's frames are unwinding to the heap. */
+    public boolean unwinding;
+    /** Hash of the suspendable method the last woven call site invoked. */
+    public int expect;
+    /** True when the trampoline is re-entering a saved frame: the next woven entry consumes it. */
+    boolean rewinding;
+    /** True when some woven entry since the last resume saw an unexpected caller. */
+    boolean suspect;
+    /** The soft strand running on this thread, or null. */
+    SoftStrand strand;
+
+    int resumeKind;
+    Object resumeValue;
+    Throwable resumeThrown;
+
+    private SoftContext() {
+    }
+
+    /** This thread's context. */
+    public static SoftContext current() {
+        return CURRENT.get();
+    }
+
+    /**
+     * Woven method entry. Returns the frame to restore when the trampoline is re-entering this
+     * method, else null (after noting whether the caller was the expected woven call site).
+     */
+    public Frame enter(int hash) {
+        if (rewinding) {
+            rewinding = false;
+            return strand.pop();
+        }
+        if (expect != hash) {
+            suspect = true;
+        }
+        return null;
+    }
+
+    /**
+     * Starts saving a frame of a woven method: the next free frame of the running strand, with room
+     * for {@code nRefs} references and {@code nPrims} primitives.
+     */
+    public Frame push(MethodInfo info, Object self, int site, int nRefs, int nPrims) {
+        return strand.push(info, self, site, nRefs, nPrims);
+    }
+
+    /**
+     * The result of the call a re-entered frame was suspended in: the suspending primitive's
+     * {@link Resumption} for the top frame, else what the frame above returned; or throws what it
+     * threw.
+     */
+    public Object resumeValue() {
+        switch (resumeKind) {
+            case RESUME_K: {
+                SoftStrand s = strand;
+                Resumption k = s.k;
+                s.k = null;
+                return k == null ? null : k.resumed();
+            }
+            case RESUME_VALUE: {
+                Object v = resumeValue;
+                resumeValue = null;
+                return v;
+            }
+            default: {
+                Throwable t = resumeThrown;
+                resumeThrown = null;
+                throw SoftStrand.sneaky(t);
+            }
+        }
+    }
+}

@@ -1,0 +1,281 @@
+package org.jstackless.internal.soft;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A seeded random generator of Java programs for differential testing of the weaver: loops,
+ * try/catch/finally, switches (arrow and fall-through), long/double/float/int locals, arrays,
+ * construction with suspending arguments, virtual/interface/default/super/static calls, mutual
+ * recursion (bounded by a fuel counter), lambdas and method references, early returns, thrown and
+ * caught exceptions, and suspension points ({@code pause()}, {@code pauseBomb()}) at random places,
+ * including inside expressions. Every program is deterministic and independent of whether it runs
+ * plain or suspends.
+ */
+final class ProgramGenerator {
+    private final Random r;
+    private final StringBuilder out = new StringBuilder();
+    private int methods;
+    private int fresh;
+    private int cur;
+    /** Visible variables by kind: long, int (read-only), double, float; one list per scope level. */
+    private final List<List<String>> longs = new ArrayList<>();
+    private final List<List<String>> ints = new ArrayList<>();
+    private int depth;
+    private boolean noFn;
+
+    ProgramGenerator(long seed) {
+        this.r = new Random(seed);
+    }
+
+    String generate(String cls) {
+        methods = 2 + r.nextInt(4);
+        out.append("package t;\nimport org.jstackless.Suspendable;\nimport static org.jstackless.internal.soft.TestSched.*;\n");
+        out.append("public class ").append(cls).append(" {\n");
+        out.append("""
+                  interface Fn { long apply(long x) throws Suspendable; }
+                  interface It { long g(long x) throws Suspendable;
+                    default long h(long x) throws Suspendable { pause(); return g(x) + 1; } }
+                  static class Box implements It { final long a; final long b;
+                    Box(long a, long b) { this.a = a; this.b = b; }
+                    long sum() throws Suspendable { pause(); return a * 31 + b; }
+                    public long g(long x) throws Suspendable { return x ^ a; } }
+                  static final class Box2 extends Box { Box2(long a, long b) { super(a, b); }
+                    @Override long sum() throws Suspendable { long s = super.sum(); pause(); return s + 1; }
+                    @Override public long g(long x) throws Suspendable { return h2(x) - b; }
+                    private long h2(long x) throws Suspendable { return (Integer) pause() + x; } }
+                  static long pz() throws Suspendable { return (Integer) pause(); }
+                  static long mr(long v) throws Suspendable { pause(); return v + 11; }
+                """);
+        for (int i = 0; i < methods; i++) {
+            method(i);
+        }
+        out.append("  public static String f(int n) throws Suspendable {\n")
+                .append("    long[] fuel = {").append(20 + r.nextInt(40)).append("};\n")
+                .append("    StringBuilder log = new StringBuilder();\n")
+                .append("    long res = m0(fuel, log, n, n + 1, n * 0.5);\n")
+                .append("    return res + \"|\" + log;\n  }\n");
+        out.append("  public static org.jstackless.TaskletBody body(int arg, Object[] slot) {\n")
+                .append("    return () -> slot[0] = f(arg);\n  }\n");
+        out.append("}\n");
+        return out.toString();
+    }
+
+    private void method(int i) {
+        cur = i;
+        longs.clear();
+        ints.clear();
+        push();
+        out.append("  static long m").append(i)
+                .append("(long[] fuel, StringBuilder log, long a, int b, double c) throws Suspendable {\n");
+        out.append("    if (--fuel[0] < 0) return a;\n");
+        out.append("    long x0 = a; int i0 = b; double d0 = c; float f0 = (float) c; long[] arr = new long[4];\n");
+        longs.getLast().add("x0");
+        longs.getLast().add("a");
+        ints.getLast().add("i0");
+        ints.getLast().add("b");
+        String cap = "k" + fresh++;
+        noFn = true;
+        out.append("    final long ").append(cap).append(" = ").append(expr(1)).append(";\n");
+        noFn = false;
+        out.append("    Fn fn = v -> v * 3 + ").append(r.nextBoolean() ? "pz()" : "1").append(" + ").append(cap)
+                .append(r.nextBoolean() ? " + m" + r.nextInt(methods) + "(fuel, log, v, 1, 0.25)" : "").append(";\n");
+        out.append("    Fn fr = ").append(cls()).append("::mr;\n");
+        depth = 0;
+        block(2 + r.nextInt(4));
+        out.append("    return x0 + i0 + (long) d0 + (long) f0 + arr[0] * 3 + arr[3];\n  }\n");
+        pop();
+    }
+
+    private String cls() {
+        return "t." + out.substring(out.indexOf("public class ") + 13, out.indexOf(" {", out.indexOf("public class ")));
+    }
+
+    private void push() {
+        longs.add(new ArrayList<>());
+        ints.add(new ArrayList<>());
+    }
+
+    private void pop() {
+        longs.removeLast();
+        ints.removeLast();
+    }
+
+    private String anyLong() {
+        List<String> all = new ArrayList<>();
+        longs.forEach(all::addAll);
+        return all.get(r.nextInt(all.size()));
+    }
+
+    private String anyInt() {
+        List<String> all = new ArrayList<>();
+        ints.forEach(all::addAll);
+        return all.get(r.nextInt(all.size()));
+    }
+
+    private String expr(int d) {
+        int k = r.nextInt(d <= 0 ? 5 : 20);
+        if (noFn && (k == 13 || k == 14)) {
+            k = 4;
+        }
+        return switch (k) {
+            case 0 -> anyLong();
+            case 1 -> "(long) " + anyInt();
+            case 2 -> Long.toString(r.nextInt(100) - 20) + "L";
+            case 3 -> "(long) d0";
+            case 4 -> "pz()";
+            case 5 -> "(" + expr(d - 1) + " + " + expr(d - 1) + ")";
+            case 6 -> "(" + expr(d - 1) + " * " + expr(d - 1) + ")";
+            case 7 -> "(" + expr(d - 1) + " ^ " + expr(d - 1) + ")";
+            case 8 -> "(" + expr(d - 1) + " / (" + expr(d - 1) + " | 1))";
+            case 9 -> "m" + r.nextInt(methods) + "(fuel, log, " + expr(d - 1) + ", (int) " + expr(d - 1) + ", "
+                    + (r.nextBoolean() ? "d0" : "(double) " + expr(d - 1)) + ")";
+            case 10 -> "new Box(" + expr(d - 1) + ", " + expr(d - 1) + ").sum()";
+            case 11 -> "new Box2(" + expr(d - 1) + ", " + expr(d - 1) + ").sum()";
+            case 12 -> "((It) new Box" + (r.nextBoolean() ? "2" : "") + "(" + expr(d - 1) + ", 3L)).h(" + expr(d - 1) + ")";
+            case 13 -> "fn.apply(" + expr(d - 1) + ")";
+            case 14 -> "fr.apply(" + expr(d - 1) + ")";
+            case 15 -> "(" + expr(d - 1) + " > " + expr(d - 1) + " ? " + expr(d - 1) + " : " + expr(d - 1) + ")";
+            case 16 -> "arr[(int) (" + expr(d - 1) + " & 3)]";
+            case 17 -> "(long) (d0 * " + expr(d - 1) + " + f0)";
+            case 18 -> "(long) (Integer) pause()";
+            default -> "(" + expr(d - 1) + " - " + anyLong() + ")";
+        };
+    }
+
+    private void indent() {
+        out.append("    ").append("  ".repeat(depth));
+    }
+
+    private void block(int n) {
+        for (int i = 0; i < n; i++) {
+            stmt();
+        }
+    }
+
+    private void nested(int n) {
+        depth++;
+        push();
+        block(n);
+        pop();
+        depth--;
+    }
+
+    private void stmt() {
+        int k = r.nextInt(depth >= 3 ? 10 : 19);
+        indent();
+        switch (k) {
+            case 0 -> out.append("x0 = ").append(expr(2)).append(";\n");
+            case 1 -> out.append("i0 = (int) ").append(expr(2)).append(";\n");
+            case 2 -> out.append("d0 = d0 * 0.5 + ").append(expr(2)).append(";\n");
+            case 3 -> out.append("f0 = f0 + (float) ").append(expr(1)).append(";\n");
+            case 4 -> out.append("arr[(int) (").append(expr(1)).append(" & 3)] += ").append(expr(2)).append(";\n");
+            case 5 -> {
+                String v = "x" + fresh++;
+                out.append("long ").append(v).append(" = ").append(expr(2)).append(";\n");
+                longs.getLast().add(v);
+            }
+            case 6 -> out.append("pause();\n");
+            case 7 -> out.append("log.append(").append(expr(1)).append(").append(',');\n");
+            case 8 -> out.append("if ((").append(expr(1)).append(" & 15) == 3) throw new IllegalArgumentException(\"t\" + x0);\n");
+            case 9 -> out.append("if ((").append(expr(1)).append(" & 31) == 5) return ").append(expr(1)).append(";\n");
+            case 10 -> {
+                out.append("if ((").append(expr(1)).append(" & 1) == 0) {\n");
+                nested(1 + r.nextInt(3));
+                indent();
+                out.append("} else {\n");
+                nested(1 + r.nextInt(2));
+                indent();
+                out.append("}\n");
+            }
+            case 11 -> {
+                String j = "j" + fresh++;
+                out.append("for (int ").append(j).append(" = 0; ").append(j).append(" < ").append(1 + r.nextInt(3))
+                        .append("; ").append(j).append("++) {\n");
+                depth++;
+                push();
+                ints.getLast().add(j);
+                block(1 + r.nextInt(3));
+                pop();
+                depth--;
+                indent();
+                out.append("}\n");
+            }
+            case 12 -> {
+                String w = "w" + fresh++;
+                out.append("{ int ").append(w).append(" = 0; while (").append(w).append("++ < 2) {\n");
+                nested(1 + r.nextInt(3));
+                indent();
+                out.append("} }\n");
+            }
+            case 13 -> {
+                out.append("switch ((int) (").append(expr(1)).append(" & 3)) {\n");
+                for (int c = 0; c < 2; c++) {
+                    indent();
+                    out.append("  case ").append(c).append(" -> {\n");
+                    nested(1 + r.nextInt(2));
+                    indent();
+                    out.append("  }\n");
+                }
+                indent();
+                out.append("  default -> {\n");
+                nested(1);
+                indent();
+                out.append("  }\n");
+                indent();
+                out.append("}\n");
+            }
+            case 14 -> {
+                out.append("switch (i0 & 7) {\n");
+                for (int c = 0; c < 3; c++) {
+                    indent();
+                    out.append("  case ").append(c * 2).append(":\n");
+                    nested(1);
+                    if (r.nextBoolean()) {
+                        indent();
+                        out.append("    break;\n");
+                    }
+                }
+                indent();
+                out.append("  default:\n");
+                nested(1);
+                indent();
+                out.append("}\n");
+            }
+            case 15 -> {
+                String e = "e" + fresh++;
+                out.append("try {\n");
+                nested(1 + r.nextInt(3));
+                indent();
+                out.append("} catch (IllegalArgumentException | IllegalStateException ").append(e).append(") {\n");
+                indent();
+                out.append("  x0 += ").append(e).append(".getMessage().length(); log.append('c');\n");
+                if (r.nextBoolean()) {
+                    nested(1);
+                }
+                indent();
+                if (r.nextBoolean()) {
+                    out.append("} finally {\n");
+                    indent();
+                    out.append("  log.append('f');\n");
+                    nested(1);
+                    indent();
+                }
+                out.append("}\n");
+            }
+            case 16 -> {
+                String e = "e" + fresh++;
+                out.append("try { pauseBomb(); } catch (IllegalStateException ").append(e)
+                        .append(") { log.append('b'); x0++; }\n");
+            }
+            case 17 -> out.append("x0 += fn.apply(").append(expr(1)).append(");\n");
+            default -> {
+                String v = "x" + fresh++;
+                out.append("long ").append(v).append(" = new Box(").append(expr(1)).append(", ").append(expr(2))
+                        .append(").g(").append(expr(1)).append(");\n");
+                longs.getLast().add(v);
+            }
+        }
+    }
+}

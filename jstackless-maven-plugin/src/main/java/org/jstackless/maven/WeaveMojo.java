@@ -1,0 +1,33 @@
+package org.jstackless.maven;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.maven.artifact.DependencyResolutionRequiredException;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
+import org.apache.maven.project.MavenProject;
+
+/** Weaves the main classes ({@code target/classes}) after they are compiled. */
+@Mojo(name = "weave", defaultPhase = LifecyclePhase.PROCESS_CLASSES,
+        requiresDependencyResolution = ResolutionScope.COMPILE, threadSafe = true)
+public class WeaveMojo extends AbstractWeaveMojo {
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    private MavenProject project;
+
+    @Override
+    Path directory() {
+        return Path.of(project.getBuild().getOutputDirectory());
+    }
+
+    @Override
+    List<String> classPathElements() throws MojoExecutionException {
+        try {
+            return project.getCompileClasspathElements();
+        } catch (DependencyResolutionRequiredException e) {
+            throw new MojoExecutionException("jstackless: compile class path not resolved: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,636 @@
+package org.jstackless.weaver;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import org.objectweb.asm.ConstantDynamic;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.IntInsnNode;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.LineNumberNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TableSwitchInsnNode;
+import org.objectweb.asm.tree.TypeInsnNode;
+import org.objectweb.asm.tree.VarInsnNode;
+import org.objectweb.asm.tree.analysis.Analyzer;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+import org.objectweb.asm.tree.analysis.BasicValue;
+import org.objectweb.asm.tree.analysis.Frame;
+import org.objectweb.asm.tree.analysis.SourceInterpreter;
+import org.objectweb.asm.tree.analysis.SourceValue;
+
+/**
+ * Weaves one suspendable method: unwind-by-return at every suspendable call site, lazy re-entry at
+ * the method's start.
+ *
+ * <p>Algorithm.
+ * <ol>
+ * <li>Uninitialised objects: for every {@code NEW T; DUP; args...; INVOKESPECIAL T.<init>} whose
+ *     argument code contains a suspendable call (found with a {@link SourceInterpreter} analysis:
+ *     the constructor's receiver is produced by the {@code DUP} after the {@code NEW}), the
+ *     {@code NEW}/{@code DUP} pair is moved after the arguments: the arguments are spilled to fresh
+ *     locals, then {@code NEW T; DUP}, then they are reloaded. No uninitialised value is then live
+ *     across a suspension. (Class initialisation of {@code T} happens after the arguments are
+ *     evaluated instead of before.)</li>
+ * <li>Types and liveness: an {@link Analyzer} with {@link TypeVerifier} gives the verifier type of
+ *     every local and stack slot at each call site; {@link Liveness} gives the locals still read
+ *     after it. Saved: live, typed locals (not {@code this}, which the re-entry passes back) and
+ *     the whole operand stack below the call's arguments. {@code null}-typed values are not
+ *     stored, they are re-created.</li>
+ * <li>Code: a prologue {@code ctx = SoftContext.current(); fr = ctx.enter(H); if (fr != null) goto
+ *     RESTORE}. At call site {@code i}: {@code ctx.expect = hash(callee)} before the invoke; after
+ *     it {@code goto CHECK_i; RESUME_i: ctx.resumeValue(), unboxed/cast; CHECK_i: if
+ *     (ctx.unwinding) goto UNWIND_i}. {@code RESUME_i} sits in the call's exception ranges, so an
+ *     exception delivered on resume is caught by the method's own handlers. Out of line, after
+ *     the original code (outside every exception range): {@code UNWIND_i} pops the call's dummy
+ *     result, spills the stack, saves the values into {@code ctx.push(INFO, this, i, nRefs,
+ *     nPrims)} and returns a default value; {@code RESTORE} switches on the saved site, reloads
+ *     locals and stack (casting to the analysed types), releases the frame and jumps to
+ *     {@code RESUME_i}. {@code INFO} is a dynamic constant (one per method) built by
+ *     {@code MethodInfo.bootstrap}: re-entry handle, names, source file and each site's line.</li>
+ * </ol>
+ * Injected code has no line-number entries of its own; frames are recomputed by the class writer.
+ */
+final class MethodWeaver {
+    static final String CTX = "org/jstackless/internal/soft/SoftContext";
+    static final String FRAME = "org/jstackless/internal/soft/Frame";
+    static final String INFO = "org/jstackless/internal/soft/MethodInfo";
+    static final Handle BSM = new Handle(Opcodes.H_INVOKESTATIC, INFO, "bootstrap",
+            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;Ljava/lang/String;"
+                    + "Ljava/lang/String;ILjava/lang/String;Ljava/lang/String;)L" + INFO + ";",
+            false);
+
+    private enum Kind { REF, NULL, INT, FLOAT, LONG, DOUBLE }
+
+    private record Slot(int local, Kind kind, Type type) {
+    }
+
+    private static final class Site {
+        MethodInsnNode insn;
+        int index;
+        int line;
+        final List<Slot> locals = new ArrayList<>();
+        final List<Slot> stack = new ArrayList<>();
+        int nRefs;
+        int nPrims;
+        LabelNode resume = new LabelNode();
+        LabelNode unwind = new LabelNode();
+    }
+
+    private final ClassNode cn;
+    private final MethodNode mn;
+    private final ClassHierarchy h;
+    private final int entryHash;
+    private int nextLocal;
+    private int maxLocal;
+
+    MethodWeaver(ClassNode cn, MethodNode mn, ClassHierarchy h, int entryHash) {
+        this.cn = cn;
+        this.mn = mn;
+        this.h = h;
+        this.entryHash = entryHash;
+    }
+
+    static int hash(String name, String desc) {
+        return (name + desc).hashCode();
+    }
+
+    /** Weaves the method in place; {@code sites} are its suspendable invoke instructions. */
+    void weave(List<MethodInsnNode> sites) throws WeaveException {
+        maxLocal = mn.maxLocals;
+        nextLocal = maxLocal;
+        if (sites.isEmpty()) {
+            // A leaf (e.g. a scheduling primitive): nothing to save, only the caller handshake.
+            InsnList pro = new InsnList();
+            pro.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CTX, "current", "()L" + CTX + ";", false));
+            pro.add(new LdcInsnNode(entryHash));
+            pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "enter", "(I)L" + FRAME + ";", false));
+            pro.add(new InsnNode(Opcodes.POP));
+            mn.instructions.insert(pro);
+            return;
+        }
+        moveNews(sites);
+        boolean isStatic = (mn.access & Opcodes.ACC_STATIC) != 0;
+        boolean thisReassigned = false;
+        if (!isStatic) {
+            for (AbstractInsnNode x : mn.instructions) {
+                if (x instanceof VarInsnNode v && v.var == 0 && v.getOpcode() >= Opcodes.ISTORE
+                        && v.getOpcode() <= Opcodes.ASTORE) {
+                    thisReassigned = true;
+                }
+            }
+        }
+        Frame<BasicValue>[] frames;
+        try {
+            Type sup = cn.superName == null ? null : Type.getObjectType(cn.superName);
+            List<Type> itfs = new ArrayList<>();
+            for (String i : cn.interfaces) {
+                itfs.add(Type.getObjectType(i));
+            }
+            frames = new Analyzer<>(new TypeVerifier(h, Type.getObjectType(cn.name), sup, itfs,
+                    (cn.access & Opcodes.ACC_INTERFACE) != 0)).analyze(cn.name, mn);
+        } catch (AnalyzerException e) {
+            throw WeaveException.at(cn.name, mn.name, lineOf(e.node), "cannot analyse the method: " + e.getMessage());
+        }
+        Liveness live = new Liveness(mn);
+        InsnList insns = mn.instructions;
+        List<Site> ss = new ArrayList<>();
+        for (MethodInsnNode x : sites) {
+            int idx = insns.indexOf(x);
+            Frame<BasicValue> f = frames[idx];
+            if (f == null) {
+                continue; // unreachable
+            }
+            Site s = new Site();
+            s.insn = x;
+            s.index = ss.size();
+            s.line = lineOf(x);
+            BitSet liveAfter = live.liveAfter(idx);
+            for (int l = 0; l < f.getLocals(); l++) {
+                if (l == 0 && !isStatic && !thisReassigned) {
+                    continue;
+                }
+                if (!liveAfter.get(l)) {
+                    continue;
+                }
+                Slot slot = slot(l, f.getLocal(l), x, false);
+                if (slot != null) {
+                    s.locals.add(slot);
+                }
+            }
+            int nargs = Type.getArgumentTypes(x.desc).length + (x.getOpcode() == Opcodes.INVOKESTATIC ? 0 : 1);
+            for (int j = 0; j < f.getStackSize() - nargs; j++) {
+                s.stack.add(slot(-1, f.getStack(j), x, true));
+            }
+            for (Slot sl : s.locals) {
+                count(s, sl);
+            }
+            for (Slot sl : s.stack) {
+                count(s, sl);
+            }
+            ss.add(s);
+        }
+        if (ss.isEmpty()) {
+            weave(List.of());
+            return;
+        }
+        int ctx = maxLocal;
+        int fr = maxLocal + 1;
+        nextLocal = maxLocal + 2;
+        maxLocal = nextLocal;
+
+        StringBuilder lines = new StringBuilder();
+        for (Site s : ss) {
+            lines.append(lines.length() == 0 ? "" : ",").append(s.line);
+        }
+        ConstantDynamic info = new ConstantDynamic("jslInfo", "L" + INFO + ";", BSM, mn.name, mn.desc,
+                isStatic ? 1 : 0, cn.sourceFile == null ? "" : cn.sourceFile, lines.toString());
+
+        // Prologue.
+        LabelNode restore = new LabelNode();
+        InsnList pro = new InsnList();
+        pro.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CTX, "current", "()L" + CTX + ";", false));
+        pro.add(new VarInsnNode(Opcodes.ASTORE, ctx));
+        pro.add(new VarInsnNode(Opcodes.ALOAD, ctx));
+        pro.add(new LdcInsnNode(entryHash));
+        pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "enter", "(I)L" + FRAME + ";", false));
+        pro.add(new InsnNode(Opcodes.DUP));
+        pro.add(new VarInsnNode(Opcodes.ASTORE, fr));
+        pro.add(new JumpInsnNode(Opcodes.IFNONNULL, restore));
+        insns.insert(pro);
+
+        // Call sites.
+        for (Site s : ss) {
+            MethodInsnNode x = s.insn;
+            InsnList before = new InsnList();
+            before.add(new VarInsnNode(Opcodes.ALOAD, ctx));
+            before.add(new LdcInsnNode(hash(x.name, x.desc)));
+            before.add(new FieldInsnNode(Opcodes.PUTFIELD, CTX, "expect", "I"));
+            insns.insertBefore(x, before);
+            LabelNode check = new LabelNode();
+            InsnList after = new InsnList();
+            after.add(new JumpInsnNode(Opcodes.GOTO, check));
+            after.add(s.resume);
+            after.add(new VarInsnNode(Opcodes.ALOAD, ctx));
+            after.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "resumeValue", "()Ljava/lang/Object;", false));
+            unbox(after, Type.getReturnType(x.desc));
+            after.add(check);
+            after.add(new VarInsnNode(Opcodes.ALOAD, ctx));
+            after.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, "unwinding", "Z"));
+            after.add(new JumpInsnNode(Opcodes.IFNE, s.unwind));
+            insns.insert(x, after);
+        }
+
+        // Out-of-line blocks, after all original code.
+        InsnList tail = new InsnList();
+        tail.add(new LabelNode());
+        Type ret = Type.getReturnType(mn.desc);
+        for (Site s : ss) {
+            tail.add(s.unwind);
+            Type cr = Type.getReturnType(s.insn.desc);
+            if (cr.getSize() == 2) {
+                tail.add(new InsnNode(Opcodes.POP2));
+            } else if (cr.getSize() == 1) {
+                tail.add(new InsnNode(Opcodes.POP));
+            }
+            int base = nextLocal;
+            int[] stackVars = new int[s.stack.size()];
+            for (int j = s.stack.size() - 1; j >= 0; j--) {
+                Slot sl = s.stack.get(j);
+                if (sl.kind == Kind.NULL) {
+                    tail.add(new InsnNode(Opcodes.POP));
+                    continue;
+                }
+                stackVars[j] = alloc(sl);
+                tail.add(new VarInsnNode(storeOp(sl.kind), stackVars[j]));
+            }
+            tail.add(new VarInsnNode(Opcodes.ALOAD, ctx));
+            tail.add(new LdcInsnNode(info));
+            tail.add(isStatic ? new InsnNode(Opcodes.ACONST_NULL) : new VarInsnNode(Opcodes.ALOAD, 0));
+            tail.add(iconst(s.index));
+            tail.add(iconst(s.nRefs));
+            tail.add(iconst(s.nPrims));
+            tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "push",
+                    "(L" + INFO + ";Ljava/lang/Object;III)L" + FRAME + ";", false));
+            int refsVar = -1;
+            int primsVar = -1;
+            if (s.nRefs > 0 && s.nPrims > 0) {
+                tail.add(new InsnNode(Opcodes.DUP));
+            }
+            if (s.nRefs > 0) {
+                refsVar = allocN(1);
+                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, "refs", "[Ljava/lang/Object;"));
+                tail.add(new VarInsnNode(Opcodes.ASTORE, refsVar));
+            }
+            if (s.nPrims > 0) {
+                primsVar = allocN(1);
+                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, "prims", "[J"));
+                tail.add(new VarInsnNode(Opcodes.ASTORE, primsVar));
+            }
+            if (s.nRefs == 0 && s.nPrims == 0) {
+                tail.add(new InsnNode(Opcodes.POP));
+            }
+            int[] ri = {0};
+            int[] pi = {0};
+            for (Slot sl : s.locals) {
+                save(tail, sl, sl.local, refsVar, primsVar, ri, pi);
+            }
+            for (int j = 0; j < s.stack.size(); j++) {
+                save(tail, s.stack.get(j), stackVars[j], refsVar, primsVar, ri, pi);
+            }
+            returnDefault(tail, ret);
+            nextLocal = base;
+        }
+
+        // Restore dispatcher.
+        tail.add(restore);
+        LabelNode[] targets = new LabelNode[ss.size()];
+        for (int i = 0; i < targets.length; i++) {
+            targets[i] = new LabelNode();
+        }
+        tail.add(new VarInsnNode(Opcodes.ALOAD, fr));
+        tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, "site", "I"));
+        tail.add(new TableSwitchInsnNode(0, targets.length - 1, targets[0], targets));
+        for (Site s : ss) {
+            tail.add(targets[s.index]);
+            int base = nextLocal;
+            int refsVar = -1;
+            int primsVar = -1;
+            if (s.nRefs > 0) {
+                refsVar = allocN(1);
+                tail.add(new VarInsnNode(Opcodes.ALOAD, fr));
+                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, "refs", "[Ljava/lang/Object;"));
+                tail.add(new VarInsnNode(Opcodes.ASTORE, refsVar));
+            }
+            if (s.nPrims > 0) {
+                primsVar = allocN(1);
+                tail.add(new VarInsnNode(Opcodes.ALOAD, fr));
+                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, "prims", "[J"));
+                tail.add(new VarInsnNode(Opcodes.ASTORE, primsVar));
+            }
+            int[] ri = {0};
+            int[] pi = {0};
+            for (Slot sl : s.locals) {
+                load(tail, sl, refsVar, primsVar, ri, pi);
+                tail.add(new VarInsnNode(storeOp(sl.kind), sl.local));
+            }
+            for (Slot sl : s.stack) {
+                load(tail, sl, refsVar, primsVar, ri, pi);
+            }
+            tail.add(new VarInsnNode(Opcodes.ALOAD, fr));
+            tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAME, "release", "()V", false));
+            tail.add(new JumpInsnNode(Opcodes.GOTO, s.resume));
+            nextLocal = base;
+        }
+        insns.add(tail);
+        mn.maxLocals = maxLocal;
+    }
+
+    private Slot slot(int local, BasicValue v, AbstractInsnNode at, boolean onStack) throws WeaveException {
+        Type t = v.getType();
+        if (t == null || v == BasicValue.UNINITIALIZED_VALUE) {
+            if (onStack) {
+                throw WeaveException.at(cn.name, mn.name, lineOf(at), "an unusable value is on the operand stack at a suspendable call");
+            }
+            return null;
+        }
+        switch (t.getSort()) {
+            case Type.BOOLEAN:
+            case Type.BYTE:
+            case Type.CHAR:
+            case Type.SHORT:
+            case Type.INT:
+                return new Slot(local, Kind.INT, Type.INT_TYPE);
+            case Type.FLOAT:
+                return new Slot(local, Kind.FLOAT, t);
+            case Type.LONG:
+                return new Slot(local, Kind.LONG, t);
+            case Type.DOUBLE:
+                return new Slot(local, Kind.DOUBLE, t);
+            case Type.ARRAY:
+                return new Slot(local, Kind.REF, t);
+            case Type.OBJECT:
+                return t.getInternalName().equals("null") ? new Slot(local, Kind.NULL, t) : new Slot(local, Kind.REF, t);
+            default:
+                throw WeaveException.at(cn.name, mn.name, lineOf(at),
+                        "unsupported value (" + t + ") live across a suspendable call (JSR/RET subroutines are not supported)");
+        }
+    }
+
+    private static void count(Site s, Slot sl) {
+        switch (sl.kind) {
+            case REF -> s.nRefs++;
+            case NULL -> {
+            }
+            default -> s.nPrims++;
+        }
+    }
+
+    private int alloc(Slot sl) {
+        return allocN(sl.kind == Kind.LONG || sl.kind == Kind.DOUBLE ? 2 : 1);
+    }
+
+    private int allocN(int n) {
+        int v = nextLocal;
+        nextLocal += n;
+        maxLocal = Math.max(maxLocal, nextLocal);
+        return v;
+    }
+
+    private static int storeOp(Kind k) {
+        return switch (k) {
+            case REF, NULL -> Opcodes.ASTORE;
+            case INT -> Opcodes.ISTORE;
+            case FLOAT -> Opcodes.FSTORE;
+            case LONG -> Opcodes.LSTORE;
+            case DOUBLE -> Opcodes.DSTORE;
+        };
+    }
+
+    private static int loadOp(Kind k) {
+        return storeOp(k) - (Opcodes.ISTORE - Opcodes.ILOAD);
+    }
+
+    private static void save(InsnList l, Slot sl, int var, int refsVar, int primsVar, int[] ri, int[] pi) {
+        switch (sl.kind) {
+            case NULL -> {
+            }
+            case REF -> {
+                l.add(new VarInsnNode(Opcodes.ALOAD, refsVar));
+                l.add(iconst(ri[0]++));
+                l.add(new VarInsnNode(Opcodes.ALOAD, var));
+                l.add(new InsnNode(Opcodes.AASTORE));
+            }
+            default -> {
+                l.add(new VarInsnNode(Opcodes.ALOAD, primsVar));
+                l.add(iconst(pi[0]++));
+                l.add(new VarInsnNode(loadOp(sl.kind), var));
+                switch (sl.kind) {
+                    case INT -> l.add(new InsnNode(Opcodes.I2L));
+                    case FLOAT -> {
+                        l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "java/lang/Float", "floatToRawIntBits", "(F)I", false));
+                        l.add(new InsnNode(Opcodes.I2L));
+                    }
+                    case DOUBLE -> l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "java/lang/Double", "doubleToRawLongBits", "(D)J", false));
+                    default -> {
+                    }
+                }
+                l.add(new InsnNode(Opcodes.LASTORE));
+            }
+        }
+    }
+
+    private static void load(InsnList l, Slot sl, int refsVar, int primsVar, int[] ri, int[] pi) {
+        switch (sl.kind) {
+            case NULL -> l.add(new InsnNode(Opcodes.ACONST_NULL));
+            case REF -> {
+                l.add(new VarInsnNode(Opcodes.ALOAD, refsVar));
+                l.add(iconst(ri[0]++));
+                l.add(new InsnNode(Opcodes.AALOAD));
+                if (!sl.type.getDescriptor().equals("Ljava/lang/Object;")) {
+                    l.add(new TypeInsnNode(Opcodes.CHECKCAST, sl.type.getSort() == Type.ARRAY
+                            ? sl.type.getDescriptor() : sl.type.getInternalName()));
+                }
+            }
+            default -> {
+                l.add(new VarInsnNode(Opcodes.ALOAD, primsVar));
+                l.add(iconst(pi[0]++));
+                l.add(new InsnNode(Opcodes.LALOAD));
+                switch (sl.kind) {
+                    case INT -> l.add(new InsnNode(Opcodes.L2I));
+                    case FLOAT -> {
+                        l.add(new InsnNode(Opcodes.L2I));
+                        l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "java/lang/Float", "intBitsToFloat", "(I)F", false));
+                    }
+                    case DOUBLE -> l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "java/lang/Double", "longBitsToDouble", "(J)D", false));
+                    default -> {
+                    }
+                }
+            }
+        }
+    }
+
+    /** Converts the Object from resumeValue() to the call's return type (pops it for void). */
+    private static void unbox(InsnList l, Type t) {
+        String box;
+        String m;
+        switch (t.getSort()) {
+            case Type.VOID -> {
+                l.add(new InsnNode(Opcodes.POP));
+                return;
+            }
+            case Type.BOOLEAN -> { box = "java/lang/Boolean"; m = "booleanValue"; }
+            case Type.BYTE -> { box = "java/lang/Byte"; m = "byteValue"; }
+            case Type.CHAR -> { box = "java/lang/Character"; m = "charValue"; }
+            case Type.SHORT -> { box = "java/lang/Short"; m = "shortValue"; }
+            case Type.INT -> { box = "java/lang/Integer"; m = "intValue"; }
+            case Type.FLOAT -> { box = "java/lang/Float"; m = "floatValue"; }
+            case Type.LONG -> { box = "java/lang/Long"; m = "longValue"; }
+            case Type.DOUBLE -> { box = "java/lang/Double"; m = "doubleValue"; }
+            case Type.ARRAY -> {
+                l.add(new TypeInsnNode(Opcodes.CHECKCAST, t.getDescriptor()));
+                return;
+            }
+            default -> {
+                if (!t.getInternalName().equals("java/lang/Object")) {
+                    l.add(new TypeInsnNode(Opcodes.CHECKCAST, t.getInternalName()));
+                }
+                return;
+            }
+        }
+        l.add(new TypeInsnNode(Opcodes.CHECKCAST, box));
+        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, box, m, "()" + t.getDescriptor(), false));
+    }
+
+    private static void returnDefault(InsnList l, Type ret) {
+        switch (ret.getSort()) {
+            case Type.VOID -> l.add(new InsnNode(Opcodes.RETURN));
+            case Type.LONG -> {
+                l.add(new InsnNode(Opcodes.LCONST_0));
+                l.add(new InsnNode(Opcodes.LRETURN));
+            }
+            case Type.DOUBLE -> {
+                l.add(new InsnNode(Opcodes.DCONST_0));
+                l.add(new InsnNode(Opcodes.DRETURN));
+            }
+            case Type.FLOAT -> {
+                l.add(new InsnNode(Opcodes.FCONST_0));
+                l.add(new InsnNode(Opcodes.FRETURN));
+            }
+            case Type.OBJECT, Type.ARRAY -> {
+                l.add(new InsnNode(Opcodes.ACONST_NULL));
+                l.add(new InsnNode(Opcodes.ARETURN));
+            }
+            default -> {
+                l.add(new InsnNode(Opcodes.ICONST_0));
+                l.add(new InsnNode(Opcodes.IRETURN));
+            }
+        }
+    }
+
+    static AbstractInsnNode iconst(int v) {
+        if (v >= -1 && v <= 5) {
+            return new InsnNode(Opcodes.ICONST_0 + v);
+        }
+        if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+            return new IntInsnNode(Opcodes.BIPUSH, v);
+        }
+        if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+            return new IntInsnNode(Opcodes.SIPUSH, v);
+        }
+        return new LdcInsnNode(v);
+    }
+
+    /** The source line of the nearest line entry before {@code x}, or 0. */
+    static int lineOf(AbstractInsnNode x) {
+        for (AbstractInsnNode p = x; p != null; p = p.getPrevious()) {
+            if (p instanceof LineNumberNode ln) {
+                return ln.line;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Moves {@code NEW}/{@code DUP} pairs whose constructor arguments contain a suspendable call
+     * after those arguments (see the class comment).
+     */
+    private void moveNews(List<MethodInsnNode> sites) throws WeaveException {
+        boolean any = false;
+        for (AbstractInsnNode x : mn.instructions) {
+            if (x.getOpcode() == Opcodes.NEW) {
+                any = true;
+                break;
+            }
+        }
+        if (!any || sites.isEmpty()) {
+            return;
+        }
+        Frame<SourceValue>[] frames;
+        try {
+            frames = new Analyzer<>(new SourceInterpreter()).analyze(cn.name, mn);
+        } catch (AnalyzerException e) {
+            throw WeaveException.at(cn.name, mn.name, lineOf(e.node), "cannot analyse the method: " + e.getMessage());
+        }
+        InsnList insns = mn.instructions;
+        record Pair(TypeInsnNode nw, AbstractInsnNode dup, MethodInsnNode init) {
+        }
+        List<Pair> pairs = new ArrayList<>();
+        for (int i = 0; i < insns.size(); i++) {
+            AbstractInsnNode x = insns.get(i);
+            if (!(x instanceof MethodInsnNode m) || m.getOpcode() != Opcodes.INVOKESPECIAL || !m.name.equals("<init>")) {
+                continue;
+            }
+            Frame<SourceValue> f = frames[i];
+            if (f == null) {
+                continue;
+            }
+            int nargs = Type.getArgumentTypes(m.desc).length;
+            SourceValue recv = f.getStack(f.getStackSize() - nargs - 1);
+            if (recv.insns.size() != 1) {
+                continue;
+            }
+            AbstractInsnNode src = recv.insns.iterator().next();
+            TypeInsnNode nw = null;
+            AbstractInsnNode dup = null;
+            if (src.getOpcode() == Opcodes.NEW) {
+                nw = (TypeInsnNode) src;
+            } else if (src.getOpcode() == Opcodes.DUP) {
+                AbstractInsnNode p = src.getPrevious();
+                while (p != null && p.getOpcode() < 0) {
+                    p = p.getPrevious();
+                }
+                if (p != null && p.getOpcode() == Opcodes.NEW) {
+                    nw = (TypeInsnNode) p;
+                    dup = src;
+                }
+            }
+            if (nw == null) {
+                continue;
+            }
+            int a = insns.indexOf(nw);
+            for (MethodInsnNode s : sites) {
+                int si = insns.indexOf(s);
+                if (si > a && si < i) {
+                    pairs.add(new Pair(nw, dup, m));
+                    break;
+                }
+            }
+        }
+        for (Pair p : pairs) {
+            Type[] args = Type.getArgumentTypes(p.init.desc);
+            int[] vars = new int[args.length];
+            InsnList l = new InsnList();
+            for (int j = args.length - 1; j >= 0; j--) {
+                vars[j] = allocN(args[j].getSize());
+                l.add(new VarInsnNode(args[j].getOpcode(Opcodes.ISTORE), vars[j]));
+            }
+            l.add(new TypeInsnNode(Opcodes.NEW, p.nw.desc));
+            if (p.dup != null) {
+                l.add(new InsnNode(Opcodes.DUP));
+            }
+            for (int j = 0; j < args.length; j++) {
+                l.add(new VarInsnNode(args[j].getOpcode(Opcodes.ILOAD), vars[j]));
+            }
+            insns.insertBefore(p.init, l);
+            insns.remove(p.nw);
+            if (p.dup != null) {
+                insns.remove(p.dup);
+            }
+        }
+        if (!pairs.isEmpty()) {
+            nextLocal = maxLocal;
+            mn.maxLocals = maxLocal;
+        }
+    }
+}

@@ -1,0 +1,467 @@
+package org.jstackless.weaver;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.AnnotationNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LookupSwitchInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TableSwitchInsnNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+
+/**
+ * The soft-switching weaver: rewrites every suspendable method of a class so that it can unwind
+ * its frame to the heap and be re-entered (see {@link MethodWeaver} for the per-method transform).
+ *
+ * <p>Algorithm of {@link #weaveClass}:
+ * <ol>
+ * <li>A class stamped {@code @org.jstackless.internal.soft.Woven} is returned unchanged.</li>
+ * <li>Suspendable methods: those declaring {@code throws org.jstackless.Suspendable}; the
+ *     implementation methods of lambdas and method references of this class whose functional
+ *     interface method declares it (read from the {@code invokedynamic}'s interface via the class
+ *     path); and bridges that call a suspendable method. Suspendable call sites: invocations whose
+ *     resolved declaration declares {@code Suspendable} (resolved from class files).</li>
+ * <li>Build-time checks (each failure names class, method and line): a non-suspendable method
+ *     with a suspendable call site (unless the call is inside a handler for {@code Suspendable} or
+ *     {@code Throwable}, or the method declares {@code throws Throwable}: such a boundary, e.g. a trampoline or {@code runAsMain}, is reported in
+ *     the {@link WeaveReport} and left unwoven); a suspendable constructor or static initialiser; a suspendable
+ *     call inside a {@code synchronized} method or block; an override whose suspendability differs
+ *     from a method it overrides (except a boundary, which is reported).</li>
+ * <li>Each suspendable method is woven, the class stamped, its version raised to at least 55 (Java
+ *     11: dynamic constants), and written with frames recomputed against the class-file
+ *     hierarchy.</li>
+ * </ol>
+ * In force mode every method but constructors and static initialisers is woven, every call
+ * outside a monitor is a suspension point, and no check runs (a stress test of the transform).
+ * Instances are not thread-safe.
+ */
+public final class Weaver {
+    static final String STAMP = "Lorg/jstackless/internal/soft/Woven;";
+    private static final String LMF = "java/lang/invoke/LambdaMetafactory";
+
+    private final WeaverOptions options;
+    private ClassHierarchy hierarchy;
+
+    /** A weaver with the given options. */
+    public Weaver(WeaverOptions o) {
+        this.options = o;
+    }
+
+    private ClassHierarchy hierarchy() throws IOException {
+        if (hierarchy == null) {
+            hierarchy = new ClassHierarchy(options.classPath(), options.classLoader());
+        }
+        return hierarchy;
+    }
+
+    /**
+     * Weaves one class file. Returns the input array itself when there is nothing to weave (no
+     * suspendable method, or the class is already stamped).
+     */
+    public byte[] weaveClass(byte[] classFile) throws WeaveException {
+        WeaveReport r = new WeaveReport();
+        return weaveClass(classFile, r);
+    }
+
+    private byte[] weaveClass(byte[] classFile, WeaveReport report) throws WeaveException {
+        ClassHierarchy h;
+        try {
+            h = hierarchy();
+        } catch (IOException e) {
+            throw new WeaveException("cannot open the weaver's class path: " + e, e);
+        }
+        ClassNode cn = new ClassNode();
+        new ClassReader(classFile).accept(cn, 0);
+        if (isStamped(cn) || (cn.access & Opcodes.ACC_MODULE) != 0) {
+            return classFile;
+        }
+        h.addLocal(cn.name, classFile);
+        boolean force = options.forceAll();
+
+        // Lambda implementation methods whose functional interface method is suspendable.
+        Map<String, Integer> lambdaHash = new HashMap<>();
+        for (MethodNode m : cn.methods) {
+            for (AbstractInsnNode x : m.instructions) {
+                if (x instanceof InvokeDynamicInsnNode indy && indy.bsm.getOwner().equals(LMF)
+                        && indy.bsmArgs.length >= 3 && indy.bsmArgs[1] instanceof Handle impl
+                        && impl.getOwner().equals(cn.name) && indy.bsmArgs[0] instanceof Type sam) {
+                    String itf = Type.getReturnType(indy.desc).getInternalName();
+                    ClassHierarchy.Method decl = h.resolve(itf, indy.name, sam.getDescriptor());
+                    if (decl != null && decl.suspendable()) {
+                        lambdaHash.put(impl.getName() + impl.getDesc(), MethodWeaver.hash(indy.name, sam.getDescriptor()));
+                    }
+                }
+            }
+        }
+
+        List<String> errors = new ArrayList<>();
+        Map<MethodNode, List<MethodInsnNode>> toWeave = new LinkedHashMap<>();
+        Map<MethodNode, Integer> hashes = new HashMap<>();
+        ClassHierarchy.Info self = ClassHierarchy.parse(classFile);
+        for (MethodNode m : cn.methods) {
+            boolean ctor = m.name.equals("<init>") || m.name.equals("<clinit>");
+            boolean declares = m.exceptions != null && m.exceptions.contains(ClassHierarchy.SUSPENDABLE);
+            Integer lh = lambdaHash.get(m.name + m.desc);
+            boolean hasCode = (m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0;
+            List<MethodInsnNode> sites = new ArrayList<>();
+            int[] depth = hasCode ? monitorDepths(m) : new int[0];
+            int i = 0;
+            for (AbstractInsnNode x : m.instructions) {
+                if (x instanceof MethodInsnNode mi && !mi.name.equals("<init>")) {
+                    boolean site = force ? !mi.owner.startsWith("org/jstackless/internal/soft/")
+                            : h.isSuspendable(mi.owner, mi.name, mi.desc);
+                    if (site) {
+                        boolean inMonitor = depth[i] > 0 || (m.access & Opcodes.ACC_SYNCHRONIZED) != 0;
+                        if (force) {
+                            if (depth[i] == 0) {
+                                sites.add(mi);
+                            }
+                        } else if (inMonitor && (declares || lh != null)) {
+                            errors.add(msg(cn, m, x, "calls suspendable " + name(mi)
+                                    + " inside synchronized: a soft switch cannot keep a monitor; use a lock that "
+                                    + "is released explicitly, or do not switch while holding it"));
+                        } else {
+                            sites.add(mi);
+                        }
+                    }
+                }
+                i++;
+            }
+            boolean bridge = (m.access & Opcodes.ACC_BRIDGE) != 0 && !sites.isEmpty();
+            if (force) {
+                if (!ctor && hasCode) {
+                    toWeave.put(m, sites);
+                    hashes.put(m, lh != null ? lh : MethodWeaver.hash(m.name, m.desc));
+                }
+                continue;
+            }
+            if (ctor && declares) {
+                errors.add(msg(cn, m, null, (m.name.equals("<init>") ? "a constructor" : "a static initializer")
+                        + " cannot be suspendable (remove 'throws Suspendable')"));
+                continue;
+            }
+            boolean boundary = false;
+            boolean throwsThrowable = m.exceptions != null && m.exceptions.contains("java/lang/Throwable");
+            if (!declares && lh == null && !bridge) {
+                for (MethodInsnNode site : sites) {
+                    if (throwsThrowable || caughtAsSuspendable(m, site)) {
+                        boundary = true;
+                        // A boundary (an entry point such as a trampoline or runAsMain): javac let it
+                        // call because it catches Suspendable. Not woven; a soft switch through it
+                        // is refused at run time.
+                        report.message(msg(cn, m, site, "boundary: calls suspendable " + name(site)
+                                + " inside catch (Suspendable/Throwable) or under 'throws Throwable'; it is not woven"));
+                        continue;
+                    }
+                    errors.add(msg(cn, m, site, "calls suspendable " + name(site) + " but does not declare "
+                            + "'throws Suspendable'" + (ctor ? " (constructors and static initializers cannot switch)" : "")));
+                    break;
+                }
+            } else if (hasCode) {
+                toWeave.put(m, sites);
+                hashes.put(m, lh != null ? lh : MethodWeaver.hash(m.name, m.desc));
+            }
+            // Overrides must agree on suspendability.
+            if (!ctor && (m.access & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC
+                    | Opcodes.ACC_BRIDGE)) == 0) {
+                for (ClassHierarchy.Method o : h.overridden(self, m.name, m.desc)) {
+                    if (o.suspendable() != declares) {
+                        String owner = ownerOf(h, self, o);
+                        if (boundary) {
+                            report.message(msg(cn, m, null, "boundary overrides suspendable "
+                                    + owner.replace('/', '.') + "." + o.name() + " without declaring it: it runs "
+                                    + "only hard (a soft switch through it is refused at run time)"));
+                            continue;
+                        }
+                        errors.add(msg(cn, m, null, (declares ? "declares 'throws Suspendable' but overrides "
+                                : "does not declare 'throws Suspendable' but overrides suspendable ")
+                                + owner.replace('/', '.') + "." + o.name() + (declares ? ", which does not" : "")
+                                + ": an override must switch exactly when the method it overrides may"));
+                    }
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new WeaveException(String.join("\n", errors));
+        }
+        if (toWeave.isEmpty()) {
+            return classFile;
+        }
+        for (Map.Entry<MethodNode, List<MethodInsnNode>> e : toWeave.entrySet()) {
+            new MethodWeaver(cn, e.getKey(), h, hashes.get(e.getKey())).weave(e.getValue());
+        }
+        if (cn.visibleAnnotations == null) {
+            cn.visibleAnnotations = new ArrayList<>();
+        }
+        cn.visibleAnnotations.add(new AnnotationNode(STAMP));
+        if ((cn.version & 0xFFFF) < Opcodes.V11) {
+            cn.version = Opcodes.V11;
+        }
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                return h.commonSuperClass(a, b);
+            }
+        };
+        try {
+            cn.accept(cw);
+            byte[] out = cw.toByteArray();
+            report.addClass(toWeave.size());
+            return out;
+        } catch (RuntimeException e) {
+            throw new WeaveException(cn.name.replace('/', '.') + ": cannot write the woven class: " + e, e);
+        }
+    }
+
+    private static String ownerOf(ClassHierarchy h, ClassHierarchy.Info self, ClassHierarchy.Method o) {
+        java.util.ArrayDeque<String> q = new java.util.ArrayDeque<>();
+        if (self.superName() != null) {
+            q.add(self.superName());
+        }
+        q.addAll(self.interfaces());
+        while (!q.isEmpty()) {
+            ClassHierarchy.Info i = h.get(q.poll());
+            if (i == null) {
+                continue;
+            }
+            if (i.methods().get(o.name() + o.desc()) == o) {
+                return i.name();
+            }
+            if (i.superName() != null) {
+                q.add(i.superName());
+            }
+            q.addAll(i.interfaces());
+        }
+        return "?";
+    }
+
+    /** True if a handler for Suspendable or Throwable covers {@code site}. */
+    private static boolean caughtAsSuspendable(MethodNode m, AbstractInsnNode site) {
+        int i = m.instructions.indexOf(site);
+        for (TryCatchBlockNode tc : m.tryCatchBlocks) {
+            if (("java/lang/Throwable".equals(tc.type) || ClassHierarchy.SUSPENDABLE.equals(tc.type))
+                    && m.instructions.indexOf(tc.start) <= i && i < m.instructions.indexOf(tc.end)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isStamped(ClassNode cn) {
+        if (cn.visibleAnnotations != null) {
+            for (AnnotationNode a : cn.visibleAnnotations) {
+                if (a.desc.equals(STAMP)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String name(MethodInsnNode mi) {
+        return mi.owner.replace('/', '.') + "." + mi.name;
+    }
+
+    private static String msg(ClassNode cn, MethodNode m, AbstractInsnNode at, String what) {
+        int line = at != null ? MethodWeaver.lineOf(at) : firstLine(m);
+        return cn.name.replace('/', '.') + "." + m.name + (line > 0 ? " (line " + line + ")" : "") + ": " + what;
+    }
+
+    private static int firstLine(MethodNode m) {
+        for (AbstractInsnNode x : m.instructions) {
+            if (x instanceof org.objectweb.asm.tree.LineNumberNode ln) {
+                return ln.line;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Monitor nesting depth before each instruction: forward propagation of +1 at
+     * {@code MONITORENTER} and -1 at {@code MONITOREXIT} along jumps and into handlers, taking the
+     * maximum where paths meet.
+     */
+    static int[] monitorDepths(MethodNode m) {
+        InsnList insns = m.instructions;
+        int n = insns.size();
+        int[] d = new int[n];
+        java.util.Arrays.fill(d, -1);
+        boolean hasMonitor = false;
+        for (AbstractInsnNode x : insns) {
+            hasMonitor |= x.getOpcode() == Opcodes.MONITORENTER;
+        }
+        if (!hasMonitor || n == 0) {
+            java.util.Arrays.fill(d, 0);
+            return d;
+        }
+        List<List<Integer>> handlers = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            handlers.add(new ArrayList<>(1));
+        }
+        for (TryCatchBlockNode tc : m.tryCatchBlocks) {
+            int h = insns.indexOf(tc.handler);
+            for (int i = insns.indexOf(tc.start); i < insns.indexOf(tc.end); i++) {
+                handlers.get(i).add(h);
+            }
+        }
+        java.util.ArrayDeque<Integer> work = new java.util.ArrayDeque<>();
+        d[0] = 0;
+        work.add(0);
+        while (!work.isEmpty()) {
+            int i = work.poll();
+            AbstractInsnNode x = insns.get(i);
+            int op = x.getOpcode();
+            int out = d[i] + (op == Opcodes.MONITORENTER ? 1 : op == Opcodes.MONITOREXIT ? -1 : 0);
+            out = Math.max(0, Math.min(out, 64));
+            List<Integer> succ = new ArrayList<>(2);
+            if (x instanceof JumpInsnNode j) {
+                succ.add(insns.indexOf(j.label));
+                if (op != Opcodes.GOTO) {
+                    succ.add(i + 1);
+                }
+            } else if (x instanceof TableSwitchInsnNode t) {
+                succ.add(insns.indexOf(t.dflt));
+                for (LabelNode l : t.labels) {
+                    succ.add(insns.indexOf(l));
+                }
+            } else if (x instanceof LookupSwitchInsnNode t) {
+                succ.add(insns.indexOf(t.dflt));
+                for (LabelNode l : t.labels) {
+                    succ.add(insns.indexOf(l));
+                }
+            } else if (!(op >= Opcodes.IRETURN && op <= Opcodes.RETURN || op == Opcodes.ATHROW)) {
+                succ.add(i + 1);
+            }
+            for (int s : succ) {
+                if (s < n && out > d[s]) {
+                    d[s] = out;
+                    work.add(s);
+                }
+            }
+            for (int hnd : handlers.get(i)) {
+                if (d[i] > d[hnd]) {
+                    d[hnd] = d[i];
+                    work.add(hnd);
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            d[i] = Math.max(d[i], 0);
+        }
+        return d;
+    }
+
+    /**
+     * Weaves every class file under {@code classesDir} in place (only changed files are
+     * rewritten). All errors are collected and thrown together.
+     */
+    public WeaveReport weaveDirectory(Path classesDir) throws WeaveException, IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(classesDir)) {
+            files = s.filter(p -> p.toString().endsWith(".class") && Files.isRegularFile(p)).sorted().toList();
+        }
+        Map<Path, byte[]> in = new LinkedHashMap<>();
+        for (Path p : files) {
+            byte[] b = Files.readAllBytes(p);
+            in.put(p, b);
+            if (!p.getFileName().toString().equals("module-info.class")) {
+                hierarchy().addLocal(new ClassReader(b).getClassName(), b);
+            }
+        }
+        WeaveReport report = new WeaveReport();
+        List<String> errors = new ArrayList<>();
+        for (Map.Entry<Path, byte[]> e : in.entrySet()) {
+            if (e.getKey().getFileName().toString().equals("module-info.class")) {
+                continue;
+            }
+            try {
+                byte[] out = weaveClass(e.getValue(), report);
+                if (out != e.getValue()) {
+                    Files.write(e.getKey(), out);
+                }
+            } catch (WeaveException ex) {
+                errors.add(ex.getMessage());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new WeaveException(String.join("\n", errors));
+        }
+        return report;
+    }
+
+    /** Weaves the classes of jar {@code in} into a new jar {@code out}; other entries are copied. */
+    public WeaveReport weaveJar(Path in, Path out) throws WeaveException, IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        Manifest manifest;
+        try (JarInputStream jin = new JarInputStream(Files.newInputStream(in), false)) {
+            manifest = jin.getManifest();
+            for (JarEntry e; (e = jin.getNextJarEntry()) != null;) {
+                if (!e.isDirectory()) {
+                    entries.put(e.getName(), readAll(jin));
+                }
+            }
+        }
+        for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+            if (e.getKey().endsWith(".class") && !e.getKey().endsWith("module-info.class")) {
+                hierarchy().addLocal(new ClassReader(e.getValue()).getClassName(), e.getValue());
+            }
+        }
+        WeaveReport report = new WeaveReport();
+        List<String> errors = new ArrayList<>();
+        Map<String, byte[]> woven = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+            byte[] b = e.getValue();
+            if (e.getKey().endsWith(".class") && !e.getKey().endsWith("module-info.class")) {
+                try {
+                    b = weaveClass(b, report);
+                } catch (WeaveException ex) {
+                    errors.add(ex.getMessage());
+                }
+            }
+            woven.put(e.getKey(), b);
+        }
+        if (!errors.isEmpty()) {
+            throw new WeaveException(String.join("\n", errors));
+        }
+        try (OutputStream os = Files.newOutputStream(out);
+                JarOutputStream jout = manifest != null ? new JarOutputStream(os, manifest) : new JarOutputStream(os)) {
+            for (Map.Entry<String, byte[]> e : woven.entrySet()) {
+                jout.putNextEntry(new JarEntry(e.getKey()));
+                jout.write(e.getValue());
+                jout.closeEntry();
+            }
+        }
+        return report;
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        in.transferTo(b);
+        return b.toByteArray();
+    }
+}

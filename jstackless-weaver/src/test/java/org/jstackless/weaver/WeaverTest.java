@@ -1,0 +1,249 @@
+package org.jstackless.weaver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.File;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassHierarchyResolver;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.attribute.CodeAttribute;
+import java.lang.classfile.attribute.LineNumberTableAttribute;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The public weaver API, stamping, verification, line numbers and the build-time checks. */
+class WeaverTest {
+    @TempDir
+    Path tmp;
+
+    static final String SRC = """
+            package t;
+            import org.jstackless.Suspendable;
+            public class A {
+                interface Body { void run() throws Suspendable; }
+                static Object prim() throws Suspendable { return null; }
+                static long work(long a, double d, int[] arr) throws Suspendable {
+                    long s = a;
+                    for (int i = 0; i < arr.length; i++) {
+                        try {
+                            s += arr[i] + (long) d;
+                            prim();
+                        } catch (RuntimeException e) {
+                            s--;
+                        } finally {
+                            s ^= 3;
+                        }
+                    }
+                    switch ((int) s & 3) { case 0: prim(); break; default: s++; }
+                    return s + new StringBuilder().append(prim()).length();
+                }
+                Body body() { return () -> work(1, 2, new int[3]); }
+                static int plain(int x) { return x * 2; }
+            }
+            """;
+
+    Weaver weaver() {
+        List<Path> cp = new ArrayList<>();
+        for (String s : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            cp.add(Path.of(s));
+        }
+        return new Weaver(WeaverOptions.defaults().classPath(cp));
+    }
+
+    static List<String> verify(byte[] b) {
+        ClassHierarchyResolver r = ClassHierarchyResolver.defaultResolver()
+                .orElse(ClassHierarchyResolver.ofClassLoading(WeaverTest.class.getClassLoader()))
+                .orElse(cd -> ClassHierarchyResolver.ClassHierarchyInfo.ofClass(java.lang.constant.ConstantDescs.CD_Object));
+        List<String> l = new ArrayList<>();
+        for (VerifyError e : ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(r)).verify(b)) {
+            l.add(e.getMessage());
+        }
+        return l;
+    }
+
+    static TreeSet<Integer> lines(byte[] b, String method) {
+        TreeSet<Integer> s = new TreeSet<>();
+        ClassModel cm = ClassFile.of().parse(b);
+        for (MethodModel m : cm.methods()) {
+            if (m.methodName().equalsString(method)) {
+                CodeAttribute c = m.findAttribute(java.lang.classfile.Attributes.code()).orElseThrow();
+                for (var a : c.attributes()) {
+                    if (a instanceof LineNumberTableAttribute t) {
+                        t.lineNumbers().forEach(ln -> s.add(ln.lineNumber()));
+                    }
+                }
+            }
+        }
+        return s;
+    }
+
+    @Test
+    void weavesVerifiesKeepsLinesAndIsIdempotent() throws Exception {
+        Map<String, byte[]> cls = Javac.read(Javac.compile(tmp, Map.of("t.A", SRC)));
+        Weaver w = weaver();
+        byte[] a = cls.get("t/A");
+        byte[] wa = w.weaveClass(a);
+        assertThat(wa).isNotSameAs(a);
+        assertThat(verify(wa)).isEmpty();
+        assertThat(lines(wa, "work")).isEqualTo(lines(a, "work"));
+        assertThat(new String(wa, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("Lorg/jstackless/internal/soft/Woven;");
+        // Weaving twice is a no-op: the same instance comes back.
+        assertThat(w.weaveClass(wa)).isSameAs(wa);
+        // Nothing suspendable: the input array itself.
+        byte[] body = cls.get("t/A$Body");
+        assertThat(w.weaveClass(body)).isSameAs(body);
+    }
+
+    @Test
+    void directoryJarAndCli() throws Exception {
+        Path classes = Javac.compile(tmp, Map.of("t.A", SRC));
+        Path jar = tmp.resolve("a.jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            for (Map.Entry<String, byte[]> e : Javac.read(classes).entrySet()) {
+                out.putNextEntry(new java.util.jar.JarEntry(e.getKey() + ".class"));
+                out.write(e.getValue());
+            }
+        }
+        WeaveReport r = weaver().weaveDirectory(classes);
+        // A.prim, A.work, A.lambda$body$0
+        assertThat(r.classesWoven()).isEqualTo(1);
+        assertThat(r.methodsWoven()).isEqualTo(3);
+        for (byte[] b : Javac.read(classes).values()) {
+            assertThat(verify(b)).isEmpty();
+        }
+        assertThat(weaver().weaveDirectory(classes).classesWoven()).isZero();
+
+        Path out = tmp.resolve("b.jar");
+        WeaveReport rj = weaver().weaveJar(jar, out);
+        assertThat(rj.classesWoven()).isEqualTo(1);
+        assertThat(WeaverCli.run(new String[] {jar.toString(), "--out", tmp.resolve("c.jar").toString(),
+                "--cp", System.getProperty("java.class.path")})).isZero();
+        try (var z = new java.util.zip.ZipFile(tmp.resolve("c.jar").toFile())) {
+            byte[] b = z.getInputStream(z.getEntry("t/A.class")).readAllBytes();
+            assertThat(verify(b)).isEmpty();
+            assertThat(weaver().weaveClass(b)).isSameAs(b);
+        }
+        assertThat(WeaverCli.run(new String[] {})).isEqualTo(2);
+    }
+
+    private void assertRejected(String src, String... fragments) throws Exception {
+        Path classes = Javac.compile(tmp, Map.of("t.B", src));
+        assertThatThrownBy(() -> weaver().weaveDirectory(classes))
+                .isInstanceOf(WeaveException.class)
+                .hasMessageContainingAll(fragments);
+    }
+
+    @Test
+    void rejectsSuspendableCallInsideSynchronized() throws Exception {
+        assertRejected("""
+                package t;
+                import org.jstackless.Suspendable;
+                public class B {
+                    static void p() throws Suspendable {}
+                    void m() throws Suspendable {
+                        synchronized (this) {
+                            p();
+                        }
+                    }
+                }
+                """, "t.B.m", "line 7", "synchronized");
+    }
+
+    @Test
+    void rejectsSynchronizedSuspendableMethod() throws Exception {
+        assertRejected("""
+                package t;
+                import org.jstackless.Suspendable;
+                public class B {
+                    static void p() throws Suspendable {}
+                    synchronized void m() throws Suspendable {
+                        p();
+                    }
+                }
+                """, "t.B.m", "line 6", "synchronized");
+    }
+
+    @Test
+    void rejectsSuspendableConstructor() throws Exception {
+        assertRejected("""
+                package t;
+                import org.jstackless.Suspendable;
+                public class B {
+                    static void p() throws Suspendable {}
+                    B() throws Suspendable {
+                        p();
+                    }
+                }
+                """, "t.B.<init>", "line", "constructor");
+    }
+
+    @Test
+    void rejectsOverridesThatDisagree() throws Exception {
+        assertRejected("""
+                package t;
+                import org.jstackless.Suspendable;
+                public class B {
+                    void a() throws Suspendable {}
+                    void b() {}
+                    static class C extends B {
+                        @Override void a() {}
+                        @Override void b() {}
+                    }
+                    static class D extends B {
+                        @Override void a() throws Suspendable {}
+                    }
+                }
+                """, "t.B$C.a (line 7)", "overrides suspendable t.B.a");
+        assertRejected("""
+                package t;
+                import org.jstackless.Suspendable;
+                public class B {
+                    public String toString() { return "b"; }
+                    static class C extends B {
+                        public String toString() throws RuntimeException { return "c"; }
+                    }
+                    interface I { void x(); }
+                    static class D implements I {
+                        public void x() throws IllegalStateException {}
+                    }
+                    static abstract class E { abstract void y() throws Suspendable; }
+                    static class F extends E { void y() {} }
+                }
+                """, "t.B$F.y", "overrides suspendable t.B$E.y");
+    }
+
+    @Test
+    void rejectsUndeclaredSuspendableCall() throws Exception {
+        // javac forbids this; other compilers or sneaky code do not: compile against a
+        // non-suspendable version of p(), then weave against the suspendable one.
+        Path classes = Javac.compile(tmp.resolve("user"), Map.of("t.L", """
+                package t;
+                public class L { public static void p() {} }
+                """, "t.U", """
+                package t;
+                public class U {
+                    static void m() {
+                        int x = 1;
+                        L.p();
+                    }
+                }
+                """));
+        Files.delete(classes.resolve("t/L.class"));
+        Path suspLib = Javac.compile(tmp.resolve("lib2"), Map.of("t.L", """
+                package t;
+                public class L { public static void p() throws org.jstackless.Suspendable {} }
+                """));
+        Weaver w = new Weaver(WeaverOptions.defaults().classPath(List.of(suspLib)));
+        assertThatThrownBy(() -> w.weaveDirectory(classes))
+                .isInstanceOf(WeaveException.class)
+                .hasMessageContainingAll("t.U.m (line 5)", "calls suspendable t.L.p", "does not declare");
+    }
+}
