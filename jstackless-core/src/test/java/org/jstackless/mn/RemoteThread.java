@@ -95,13 +95,33 @@ final class RemoteThread implements AutoCloseable {
 
     /** {@link #submit} and wait plainly for the result (only for calls that need nothing from the caller's thread). */
     Object call(Call call) throws Exception {
+        CompletableFuture<Object> f;
         try {
-            return submit(call).get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof Exception x ? x : e;
+            f = submit(call);
         } catch (Suspendable impossible) {
             throw new AssertionError(impossible);
         }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return f.get(20, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof Exception x ? x : e;
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (!thread.isAlive() || failure.get() != null) {
+                    throw new AssertionError("remote thread " + thread.getName() + " ended with " + failure.get(),
+                            failure.get());
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** What ended the remote thread's Stackless session abnormally, or null. */
+    Throwable failure() {
+        return failure.get();
     }
 
     /** Stops the remote main loop, joins the thread and rethrows what went wrong there. */

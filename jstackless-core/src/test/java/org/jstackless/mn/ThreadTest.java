@@ -20,6 +20,8 @@ import org.jstackless.RunOptions;
 import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
 import org.jstackless.TaskletExit;
+import org.jstackless.internal.switching.Mechanism;
+import org.jstackless.internal.switching.Switching;
 import org.jstackless.reference.SwitchingTest;
 
 /**
@@ -413,6 +415,25 @@ class ThreadTest {
         });
     }
 
+    // spec §3.5 ("Dead tasklet: no-op") / §9: killing, from another thread, a tasklet that has ended on a now idle
+    // thread does nothing there; in particular it must not reach that thread's main
+    @SwitchingTest
+    void killOfATaskletThatEndedOnAnIdleThreadIsANoOp() throws Throwable {
+        Stackless.runAsMain(() -> {
+            CountDownLatch done = new CountDownLatch(1);
+            try (RemoteThread r = RemoteThread.start("B", () -> Tasklet.spawn(done::countDown))) {
+                Tasklet t = r.setup();
+                await(done);
+                waitUntil(() -> r.main().isBlocked(), "B's main waits on its control channel again");
+                Thread.sleep(50);
+                t.kill();
+                Thread.sleep(100); // B drains the request, if one was posted
+                assertThat(r.failure()).as("B's Stackless session is intact").isNull();
+                assertThat(r.call(() -> "B still serves")).isEqualTo("B still serves");
+            }
+        });
+    }
+
     // test_thread.py SwitchTest.test_switch / spec §3.2: switch() across threads is refused
     @SwitchingTest
     void switchToATaskletOfAnotherThreadIsRefused() throws Throwable {
@@ -434,6 +455,15 @@ class ThreadTest {
 
     // ------------------------------------------------------------------ bindThread
 
+    /**
+     * Whether a tasklet that has started may move to another thread: soft ones and virtual-thread
+     * strands may; a started JDK continuation may not (its compiled frames may keep the old thread),
+     * which is jstackless's counterpart of Stackless refusing a tasklet with C state (spec §3.8).
+     */
+    static boolean startedMayMove(Tasklet t) {
+        return t.isSoft() || Switching.forced() == Mechanism.VIRTUAL_THREAD;
+    }
+
     // test_thread.py BindThreadTest.testForeignThread_scheduled (bound from the owning thread) / issue 6:
     // "bindThread(t) moves a paused tasklet", which then runs on the new thread
     @SwitchingTest
@@ -444,36 +474,67 @@ class ThreadTest {
             List<Object> events = Collections.synchronizedList(new ArrayList<>());
             try (RemoteThread r = RemoteThread.start("B", () -> {
                 Tasklet fresh = Tasklet.spawn(() -> events.add(Where.here().isOn(aMain) ? "fresh ran on A" : "fresh ran elsewhere")).remove();
-                // one that already ran and paused itself in the middle of its body
-                Tasklet started = Tasklet.spawn(() -> {
-                    events.add(Where.here().isOn(Stackless.main()) && Stackless.main() != aMain ? "started on B" : "?");
-                    Stackless.scheduleRemove();
-                    events.add(Where.here().isOn(aMain) ? "resumed on A" : "resumed elsewhere");
-                });
-                started.run();
                 assertThat(fresh.isPaused()).isTrue();
-                assertThat(started.isPaused()).isTrue();
                 fresh.bindThread(a);
-                started.bindThread(a);
-                return List.of(fresh, started);
+                return fresh;
             })) {
-                List<Tasklet> ts = r.setup();
-                for (Tasklet t : ts) {
-                    assertThat(t.thread()).isSameAs(a);
-                    assertThat(t.isAlive()).isTrue();
-                    assertThat(t.isPaused()).isTrue();
-                    t.insert();
-                    assertThat(t.isPaused()).isFalse();
-                }
-                assertThat(Stackless.runCount()).isEqualTo(3);
+                Tasklet t = r.setup();
+                assertThat(t.thread()).isSameAs(a);
+                assertThat(t.isAlive()).isTrue();
+                assertThat(t.isPaused()).isTrue();
+                t.insert();
+                assertThat(t.isPaused()).isFalse();
+                assertThat(Stackless.runCount()).isEqualTo(2);
                 Stackless.run();
-                assertThat(events).containsExactly("started on B", "fresh ran on A", "resumed on A");
-                assertThat(ts).noneMatch(Tasklet::isAlive);
+                assertThat(events).containsExactly("fresh ran on A");
+                assertThat(t.isAlive()).isFalse();
             }
         });
     }
 
-    // issue 6: bindThread moves a *blocked* tasklet; a rendezvous on its new thread is then local
+    // test_thread.py TestRebind.test_rebind / test_rebind_nontrivial, spec §3.8: a tasklet paused in the middle of its
+    // body moves and resumes on the new thread when its frames can move; otherwise bindThread refuses (C state)
+    @SwitchingTest
+    void bindThreadOfAStartedTasklet() throws Throwable {
+        Stackless.runAsMain(() -> {
+            Thread a = Thread.currentThread();
+            Tasklet aMain = Stackless.main();
+            List<Object> events = Collections.synchronizedList(new ArrayList<>());
+            try (RemoteThread r = RemoteThread.start("B", () -> {
+                Tasklet bMain = Stackless.main();
+                Tasklet started = Tasklet.spawn(() -> {
+                    events.add(Where.here().isOn(bMain) ? "started on B" : "started elsewhere");
+                    Stackless.scheduleRemove();
+                    events.add(Where.here().isOn(aMain) ? "resumed on A" : Where.here().isOn(bMain) ? "resumed on B" : "?");
+                });
+                started.run();
+                assertThat(started.isPaused()).isTrue();
+                try {
+                    started.bindThread(a);
+                    events.add("bound");
+                } catch (IllegalStateException e) {
+                    events.add("refused");
+                }
+                return started;
+            })) {
+                Tasklet t = r.setup();
+                if (startedMayMove(t)) {
+                    assertThat(events).containsExactly("started on B", "bound");
+                    assertThat(t.thread()).isSameAs(a);
+                    t.run();
+                    assertThat(events).containsExactly("started on B", "bound", "resumed on A");
+                } else {
+                    assertThat(events).containsExactly("started on B", "refused");
+                    assertThat(t.thread()).isSameAs(r.thread);
+                    t.insert(); // still B's: it resumes there
+                    waitUntil(() -> events.size() == 3, "t resumed");
+                    assertThat(events).containsExactly("started on B", "refused", "resumed on B");
+                }
+            }
+        });
+    }
+
+    // issue 6: bindThread moves a *blocked* tasklet (when its frames can move); a rendezvous on its new thread is then local
     @SwitchingTest
     void bindThreadMovesABlockedTasklet() throws Throwable {
         Stackless.runAsMain(() -> {
@@ -481,19 +542,39 @@ class ThreadTest {
             Tasklet aMain = Stackless.main();
             Channel<String> ch = new Channel<>();
             List<String> events = Collections.synchronizedList(new ArrayList<>());
-            try (RemoteThread r = RemoteThread.start("B", () -> Tasklet.spawn(() -> {
-                String v = ch.receive();
-                events.add("got " + v + (Where.here().isOn(aMain) ? " on A" : " elsewhere"));
-            }))) {
+            AtomicReference<Tasklet> bMain = new AtomicReference<>();
+            CountDownLatch done = new CountDownLatch(1);
+            try (RemoteThread r = RemoteThread.start("B", () -> {
+                bMain.set(Stackless.main());
+                return Tasklet.spawn(() -> {
+                    String v = ch.receive();
+                    events.add("got " + v + (Where.here().isOn(aMain) ? " on A" : Where.here().isOn(bMain.get()) ? " on B" : " ?"));
+                    done.countDown();
+                });
+            })) {
                 Tasklet t = r.setup();
                 waitUntil(() -> ch.balance() == -1, "B's tasklet is blocked");
-                r.call(() -> t.bindThread(a));
-                assertThat(t.thread()).isSameAs(a);
+                boolean moves = startedMayMove(t);
+                Object outcome;
+                try {
+                    outcome = r.call(() -> t.bindThread(a));
+                } catch (IllegalStateException e) {
+                    outcome = e;
+                }
                 assertThat(t.isBlocked()).isTrue();
-                ch.send("v"); // local now: preference -1 switches to the receiver at once
-                events.add("send returned");
-                assertThat(events).containsExactly("got v on A", "send returned");
-                assertThat(t.isAlive()).isFalse();
+                if (moves) {
+                    assertThat(outcome).isSameAs(t);
+                    assertThat(t.thread()).isSameAs(a);
+                    ch.send("v"); // local now: preference -1 switches to the receiver at once
+                    events.add("send returned");
+                    assertThat(events).containsExactly("got v on A", "send returned");
+                } else {
+                    assertThat(outcome).isInstanceOf(IllegalStateException.class);
+                    assertThat(t.thread()).isSameAs(r.thread);
+                    ch.send("v"); // still across threads
+                    await(done);
+                    assertThat(events).containsExactly("got v on B");
+                }
             }
         });
     }
