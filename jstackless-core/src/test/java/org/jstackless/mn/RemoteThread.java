@@ -139,11 +139,8 @@ final class RemoteThread implements AutoCloseable {
             throw new AssertionError("remote thread " + thread.getName() + " did not end within 10 s");
         }
         Throwable f = failure.get();
-        if (f instanceof Exception e) {
-            throw e;
-        }
-        if (f instanceof Error e) {
-            throw e;
+        if (f != null) {
+            throw new AssertionError("remote thread " + thread.getName() + "'s Stackless session ended with " + f, f);
         }
     }
 }
