@@ -7,5 +7,5 @@ package org.jstackless;
  */
 @FunctionalInterface
 interface CoroCode {
-    Object run(Object start) throws Throwable;
+    Object run(Object start) throws Suspendable, Exception;
 }

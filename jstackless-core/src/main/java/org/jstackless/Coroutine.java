@@ -343,17 +343,11 @@ public final class Coroutine {
         }
 
         @Override
-        public void run() throws Exception {
+        public void run() throws Suspendable, Exception {
             Object start = co.mailbox;
             co.mailbox = null;
             Object v = open(start);
-            try {
-                result = co.code.run(v);
-            } catch (Exception | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw Sneaky.raise(t);
-            }
+            result = co.code.run(v);
         }
 
         @Override

@@ -615,7 +615,7 @@ class GreenletTest {
             assertThatThrownBy(() -> Greenlet.current().throwInto(new SomeError())).isInstanceOf(SomeError.class);
             Greenlet sub = new Greenlet() {
                 @Override
-                protected Object run(Object... args) {
+                protected Object run(Object... args) throws Suspendable {
                     return Arrays.asList(args);
                 }
             };

@@ -237,6 +237,17 @@ public final class SoftStrand extends Strand {
      * Walks the frames between the suspending primitive and this strand's trampoline and fails if
      * one of them was not woven. Called only when the cheap call-site handshake saw a mismatch.
      */
+    /** Classes of jstackless-core itself: same code source as this class. */
+    private static final ClassValue<Boolean> IS_CORE = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> c) {
+            var mine = SoftStrand.class.getProtectionDomain().getCodeSource();
+            var theirs = c.getProtectionDomain().getCodeSource();
+            return c.getPackageName().equals("org.jstackless") && mine != null && theirs != null
+                    && mine.getLocation().equals(theirs.getLocation());
+        }
+    };
+
     private void verifyStack() {
         List<StackWalker.StackFrame> fs = WALKER.walk(s -> {
             List<StackWalker.StackFrame> l = new ArrayList<>();
@@ -260,7 +271,9 @@ public final class SoftStrand extends Strand {
             StackWalker.StackFrame f = fs.get(i);
             Class<?> c = f.getDeclaringClass();
             String n = c.getName();
-            if (n.startsWith("org.jstackless.internal.")) {
+            if (n.startsWith("org.jstackless.internal.") || IS_CORE.get(c)) {
+                // The switching primitive itself (Channel, Scheduler, ...): its frames only return
+                // after the switch, so they may stay unwoven. Nothing above it belongs to the tasklet.
                 return;
             }
             if (SoftRuntime.isWovenClass(c) || (c.isHidden() && n.contains("$$Lambda"))) {

@@ -95,6 +95,14 @@ public final class Switching {
             return CONTINUATION_FACTORY;
         }
         SoftSupport s = soft;
+        if (m == Mechanism.SOFT) {
+            // Forced soft (tests): running hard instead would make a soft test pass vacuously.
+            if (s == null || !s.isWoven(body)) {
+                throw new IllegalStateException("soft switching is forced but the body " + body.getClass().getName()
+                        + " is not woven: weave it (jstackless-maven-plugin or -javaagent)");
+            }
+            return s.factory();
+        }
         if (s != null && softAllowed && s.isWoven(body)) {
             return s.factory();
         }
