@@ -404,7 +404,7 @@ class ThreadTest {
     void taskletThatEndedOnAWaitingThreadIsDead() throws Throwable {
         Stackless.runAsMain(() -> {
             CountDownLatch done = new CountDownLatch(1);
-            try (RemoteThread r = RemoteThread.start("B", () -> Tasklet.spawn(done::countDown))) {
+            try (RemoteThread r = RemoteThread.start("B", () -> Tasklet.spawn(() -> done.countDown()))) {
                 Tasklet t = r.setup();
                 await(done);
                 waitUntil(() -> t.isAlive() == false || r.main().isBlocked(), "B is idle again");
@@ -421,7 +421,7 @@ class ThreadTest {
     void killOfATaskletThatEndedOnAnIdleThreadIsANoOp() throws Throwable {
         Stackless.runAsMain(() -> {
             CountDownLatch done = new CountDownLatch(1);
-            try (RemoteThread r = RemoteThread.start("B", () -> Tasklet.spawn(done::countDown))) {
+            try (RemoteThread r = RemoteThread.start("B", () -> Tasklet.spawn(() -> done.countDown()))) {
                 Tasklet t = r.setup();
                 await(done);
                 waitUntil(() -> r.main().isBlocked(), "B's main waits on its control channel again");
