@@ -343,17 +343,29 @@ class ThreadTest {
         });
     }
 
-    // test_thread.py TestRemove.test_remove_balance, spec §9: "Remote remove()/insert() don't change the local runcount"
+    // test_thread.py TestRemove.test_remove_balance, spec §9: "Remote remove()/insert() don't change the local runcount".
+    // The remove is carried out by B at its next switch, so t must still be queued then: B's main waits for
+    // its next command inside a command of its own (so B is busy, not running t) while A removes t.
     @SwitchingTest
     void removeATaskletOfAnotherThread() throws Throwable {
         Stackless.runAsMain(() -> {
-            try (RemoteThread r = RemoteThread.start("B", () -> new Tasklet(() -> {
-            }).setup())) {
-                Tasklet t = r.setup();
+            CountDownLatch removed = new CountDownLatch(1);
+            CompletableFuture<Tasklet> created = new CompletableFuture<>();
+            try (RemoteThread r = RemoteThread.start("B", () -> null)) {
+                CompletableFuture<Object> busy = r.submit(() -> {
+                    created.complete(new Tasklet(() -> {
+                    }).setup());
+                    removed.await(10, TimeUnit.SECONDS); // B's main holds the thread: t cannot run
+                    Stackless.schedule();                // B's next switch carries out the remove
+                    return Stackless.runCount();
+                });
+                Tasklet t = created.get(10, TimeUnit.SECONDS);
                 int before = Stackless.runCount();
                 t.remove();
                 assertThat(Stackless.runCount()).isEqualTo(before);
-                waitUntil(() -> !t.isScheduled(), "t is removed from B's queue");
+                removed.countDown();
+                assertThat(busy.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+                assertThat(t.isScheduled()).isFalse();
                 assertThat(t.isPaused()).isTrue();
             }
         });
