@@ -3,6 +3,7 @@ package org.jstackless;
 import java.util.ArrayList;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
+import org.jstackless.internal.soft.Preemption;
 import org.jstackless.internal.switching.Carrier;
 import org.jstackless.internal.switching.Resumption;
 import org.jstackless.internal.switching.StrandEntry;
@@ -60,6 +61,14 @@ final class Scheduler {
     static final Resumption RUN_RETURN = () -> current().runReturned();
 
     /** The hooks every strand of a tasklet runs, on the strand itself. */
+    /** Woven code that runs out of ticks lands here, on the thread whose budget expired. */
+    private static final Preemption.TickHandler TICKS = () -> {
+        Carrier c = Carrier.peek();
+        if (c != null && c.tasklets() instanceof Scheduler s) {
+            s.tickExpired();
+        }
+    };
+
     static final StrandEntry ENTRY = new StrandEntry() {
         @Override
         public void begin() {
@@ -95,6 +104,15 @@ final class Scheduler {
     boolean waitingRemote;
     /** Set by run(threadBlock): with nothing runnable, wait for other threads instead of returning. */
     boolean threadBlock;
+
+    /** Preemption (spec §6): slot 0, the outermost run(ticks) caller; null when no timed run is active. */
+    Tasklet interruptWatchdog;
+    private long slice;
+    private boolean softIrq;
+    private boolean totalTimeout;
+    private boolean ignoreNesting;
+    /** The tasklet a hard interrupt took the thread from: the timed run() returns it, out of the queue. */
+    private Tasklet interrupted;
 
     private Scheduler(Carrier carrier) {
         this.carrier = carrier;
@@ -259,6 +277,9 @@ final class Scheduler {
         if (prev == next) {
             return k.resumed();
         }
+        if (interruptWatchdog != null) {
+            next = preemptAtSwitch(prev, next);
+        }
         callScheduleCallback(prev, next);
         head = next;
         current = next;
@@ -350,6 +371,9 @@ final class Scheduler {
             }
         }
         makeRunnable(next);
+        if (interruptWatchdog != null) {
+            startSlice(next);
+        }
         callScheduleCallback(t, next);
         head = next;
         current = next;
@@ -369,7 +393,20 @@ final class Scheduler {
             }
             watchdogs.remove(i);
         }
-        return claim(me);
+        Tasklet victim = null;
+        if (me == interruptWatchdog) {
+            // The timed run ends: no more ticks; a hard interrupt's victim leaves the queue (spec §6.2).
+            interruptWatchdog = null;
+            Preemption.setBudget(Long.MAX_VALUE);
+            victim = interrupted;
+            interrupted = null;
+            if (victim != null && victim.where == RING) {
+                unlink(victim);
+            }
+        }
+        me.restoreRunFlags();
+        claim(me);
+        return victim;
     }
 
     // ---------------------------------------------------------------- module-level operations
@@ -381,13 +418,100 @@ final class Scheduler {
         }
     }
 
-    Object run() {
+    /**
+     * {@code stackless.run}: the caller leaves the queue (it is paused inside run) until the queue
+     * empties, an exception reaches it, or — for the outermost run with a tick budget — a tasklet
+     * is preempted. Nested runs ignore their budget. Returns the hard-interrupted tasklet or null.
+     */
+    Object run(RunOptions o) {
         checkTrap();
         pollIfPending();
         Tasklet me = current;
+        me.saveRunFlags(threadBlock);
+        threadBlock = o.isThreadBlock();
+        if (o.tickBudget() > 0 && interruptWatchdog == null) {
+            interruptWatchdog = me;
+            slice = o.tickBudget();
+            softIrq = o.isSoft();
+            totalTimeout = o.isTotalTimeout();
+            ignoreNesting = o.isIgnoreNesting();
+            interrupted = null;
+            if (Preemption.handler() != TICKS) {
+                Preemption.setHandler(TICKS); // (re)installed by every timed run: nothing can lose it
+            }
+            Preemption.setBudget(slice);
+        }
         watchdogs.add(me);
         unlink(me);
         return scheduleTask(me, head, RUN_RETURN);
+    }
+
+    // ---------------------------------------------------------------- preemption (spec §6)
+
+    /** A new time slice for {@code next} (not for the watchdog itself, nor with totalTimeout). */
+    private void startSlice(Tasklet next) {
+        if (next == interruptWatchdog) {
+            Preemption.setBudget(Long.MAX_VALUE);
+        } else if (!totalTimeout) {
+            Preemption.setBudget(slice);
+        }
+    }
+
+    /** Whether {@code t} may be interrupted now, mid-code (spec §6.2). */
+    private boolean interruptible(Tasklet t) {
+        return !t.isAtomic() && !inScheduleCallback && !inChannelCallback && switchTrap == 0
+                && (t.isSoft() || ignoreNesting);
+    }
+
+    /**
+     * A switch from {@code prev} while a timed run is active: an interrupt that fell due while
+     * {@code prev} could not be interrupted fires now (the watchdog runs instead of {@code next});
+     * then a new slice starts.
+     */
+    private Tasklet preemptAtSwitch(Tasklet prev, Tasklet next) {
+        Tasklet wd = interruptWatchdog;
+        if (prev.pendingIrq && prev != wd && next != wd && !prev.isAtomic() && switchTrap == 0
+                && (softIrq || prev.where == RING) && wd.where == NOWHERE && wd.isAlive()) {
+            prev.pendingIrq = false;
+            if (!softIrq) {
+                interrupted = prev;
+            }
+            if (next.where == RING) {
+                insertAfter(next.prev, wd); // the watchdog runs before next; the round keeps its order
+            } else {
+                insert(wd);
+            }
+            next = wd;
+        }
+        startSlice(next);
+        return next;
+    }
+
+    /** The running code's tick budget ran out (called from woven code through {@link Preemption}). */
+    void tickExpired() {
+        Tasklet wd = interruptWatchdog;
+        Tasklet cur = current;
+        if (wd == null || cur == null || cur == wd) {
+            return; // no timed run, or the watchdog's own code: the budget stays unlimited
+        }
+        if (softIrq || !interruptible(cur) || wd.where != NOWHERE) {
+            // Deferred: at cur's next switch, or at the first tick after its atomic section.
+            cur.pendingIrq = true;
+            Preemption.setBudget(slice);
+            return;
+        }
+        // Hard interrupt, here and now: cur stays in the queue until run() takes it out.
+        cur.pendingIrq = false;
+        interrupted = cur;
+        scheduleTask(cur, wd, CLAIM);
+    }
+
+    /** A deferred interrupt of the current tasklet fires at its next tick (atomic or trap just ended). */
+    void rearmPendingInterrupt() {
+        Tasklet cur = current;
+        if (interruptWatchdog != null && cur != null && cur.pendingIrq) {
+            Preemption.setBudget(0);
+        }
     }
 
     Object schedule(Object retval) {
@@ -554,7 +678,7 @@ final class Scheduler {
             pollEvents();
             if (runCount > 1) {
                 idle = false;
-                run();
+                run(POOL_RUN);
                 continue;
             }
             if (waiting > 0) {
@@ -568,6 +692,8 @@ final class Scheduler {
             inbox.park(this, Registry.RECHECK_NANOS);
         }
     }
+
+    private static final RunOptions POOL_RUN = RunOptions.ticks(0);
 
     /** Owner-written, read by {@link Schedulers#join}: parked with nothing to run or wait for. */
     volatile boolean idle;

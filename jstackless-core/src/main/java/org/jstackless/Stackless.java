@@ -25,32 +25,32 @@ public final class Stackless {
      * empties.
      */
     public static void run() throws Suspendable {
-        Scheduler.current().run();
+        Scheduler.current().run(NO_OPTIONS);
     }
 
+    private static final RunOptions NO_OPTIONS = RunOptions.ticks(0);
+
     /**
-     * Preemptive run (spec §6). Preemption needs tick counting in woven code, which is not there
-     * yet: only a budget of 0 (no preemption, the same as {@link #run()}) is accepted for now.
+     * Preemptive run (spec §6): like {@link #run()}, but a tasklet that runs {@code timeoutTicks}
+     * ticks (method entries and loop back-edges of woven code) without switching is interrupted:
+     * it is taken out of the run queue and returned; {@code insert()} it to let it go on, or kill
+     * it. Returns null when nothing is runnable any more. A soft tasklet is interrupted where it
+     * is; a hard tasklet (or main) at its next switch, unless {@link RunOptions#ignoreNesting()},
+     * and only while it runs woven code: unwoven code has no ticks. Atomic sections and the switch
+     * trap defer the interrupt to the first tick after them. Only the outermost timed run counts.
      */
     public static Tasklet run(long timeoutTicks) throws Suspendable {
         return run(RunOptions.ticks(timeoutTicks));
     }
 
-    /** Preemptive run with Stackless's flags; see {@link #run(long)} for what works today. */
+    /**
+     * Preemptive run with Stackless's flags: {@code soft()} interrupts only at the next switch and
+     * returns null with every tasklet still queued; {@code totalTimeout()} counts ticks from the start
+     * of the run instead of per time slice; {@code ignoreNesting()} interrupts hard tasklets mid-code
+     * too; {@code threadBlock()} waits for other threads when nothing is runnable here.
+     */
     public static Tasklet run(RunOptions options) throws Suspendable {
-        if (options.tickBudget() != 0) {
-            throw new UnsupportedOperationException("preemption (run with a tick budget) is not implemented "
-                    + "yet; use a budget of 0");
-        }
-        Scheduler s = Scheduler.current();
-        boolean old = s.threadBlock;
-        s.threadBlock = options.isThreadBlock();
-        try {
-            s.run();
-        } finally {
-            s.threadBlock = old;
-        }
-        return null;
+        return (Tasklet) Scheduler.current().run(options);
     }
 
     /**
@@ -130,6 +130,9 @@ public final class Stackless {
         Scheduler s = Scheduler.current();
         int old = s.switchTrap;
         s.switchTrap = old + change;
+        if (s.switchTrap == 0 && old != 0) {
+            s.rearmPendingInterrupt();
+        }
         return old;
     }
 

@@ -52,6 +52,10 @@ public final class Tasklet {
     Wait wait;
     private boolean atomic;
     boolean blockTrap;
+    /** An interrupt fell due while this tasklet could not be interrupted (spec §6.2). */
+    boolean pendingIrq;
+    /** The threadBlock flag of the scheduler before this tasklet's innermost run(). */
+    private long savedRunFlags;
 
     /** A tasklet bound to {@code body}, not yet alive: {@code setup()} or {@code insert()} starts it. */
     public Tasklet(TaskletBody body) {
@@ -338,7 +342,19 @@ public final class Tasklet {
     public boolean setAtomic(boolean on) {
         boolean old = atomic;
         atomic = on;
+        if (old && !on && pendingIrq && this == sched.current) {
+            sched.rearmPendingInterrupt(); // the interrupt deferred by the atomic section fires now
+        }
         return old;
+    }
+
+    void saveRunFlags(boolean threadBlock) {
+        savedRunFlags = (savedRunFlags << 1) | (threadBlock ? 1 : 0);
+    }
+
+    void restoreRunFlags() {
+        sched.threadBlock = (savedRunFlags & 1) != 0;
+        savedRunFlags >>>= 1;
     }
 
     /** True when the tasklet could be restored by unpickling: no native stack is part of it. */
