@@ -62,7 +62,7 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  * <li>Tick points (preemption, unless turned off or the method is {@code synchronized}): at the
  *     method's entry (after the prologue), before every backward {@code goto}, on the taken edge
  *     of every backward conditional jump (the jump is inverted around the tick), and before every
- *     switch with a backward target: {@code if (--ctx.ticks < 0) { Preemption.expired(); goto
+ *     switch with a backward target: {@code if (ctx.timed && --ctx.ticks < 0) { Preemption.expired(); goto
  *     CHECK_t; RESUME_t: ctx.resumeValue(), discarded; CHECK_t: if (ctx.unwinding) goto UNWIND_t }}.
  *     A tick point is a site like a call site with no result: its live locals and operand stack are
  *     saved by {@code UNWIND_t} and restored by {@code RESTORE}, and {@code RESUME_t} lies in the
@@ -503,13 +503,18 @@ final class MethodWeaver {
     }
 
     /**
-     * A tick point: {@code if (--ctx.ticks < 0) { Preemption.expired(); if (ctx.unwinding) goto
-     * UNWIND; }}, with the resume point (which discards {@code ctx.resumeValue()}) inside it.
+     * A tick point: {@code if (ctx.timed && --ctx.ticks < 0) { Preemption.expired(); if
+     * (ctx.unwinding) goto UNWIND; }}, with the resume point (which discards
+     * {@code ctx.resumeValue()}) inside it. {@code timed} is tested first so that untimed loops
+     * write no memory: the JIT then hoists the test and keeps unrolling and vectorising them.
      */
     private static InsnList tickCode(Site s, int ctx) {
         InsnList l = new InsnList();
         LabelNode cont = new LabelNode();
         LabelNode check = new LabelNode();
+        l.add(new VarInsnNode(Opcodes.ALOAD, ctx));
+        l.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, "timed", "Z"));
+        l.add(new JumpInsnNode(Opcodes.IFEQ, cont));
         l.add(new VarInsnNode(Opcodes.ALOAD, ctx));
         l.add(new InsnNode(Opcodes.DUP));
         l.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, "ticks", "J"));

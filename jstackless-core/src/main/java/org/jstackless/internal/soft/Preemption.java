@@ -8,7 +8,7 @@ package org.jstackless.internal.soft;
  * a woven method, outside {@code synchronized} code and where no uninitialised object is on the
  * operand stack, the weaver emits a <em>tick point</em>:
  * <pre>
- *   if (--ctx.ticks &lt; 0) {                 // ctx: the SoftContext the method fetched at entry
+ *   if (ctx.timed &amp;&amp; --ctx.ticks &lt; 0) {  // ctx: the SoftContext the method fetched at entry
  *       Preemption.expired();
  *       if (ctx.unwinding) { save live locals and stack into a Frame; return; }
  *   }
@@ -18,7 +18,12 @@ package org.jstackless.internal.soft;
  * soft strand away, the frame unwinds and is later re-entered at the tick point, inside the
  * method's own try ranges, where {@link SoftContext#resumeValue()} raises a pending bomb (e.g.
  * {@code TaskletExit} from {@code kill()}). When no timed run is active the budget is
- * {@link Long#MAX_VALUE} and never runs out, so the cost is the decrement and the compare.
+ * {@link Long#MAX_VALUE} and {@code ctx.timed} is false: the cost is one load and one test of a
+ * field that nothing in a call-free loop writes, so the JIT hoists it out of such loops and they
+ * keep their unrolling and vectorisation (counting unconditionally, a store per back-edge, made
+ * a vectorisable loop six times slower). Code that the JIT compiled while a timed run had
+ * expiries keeps the handler call on its rare path and loses those loop optimisations even once
+ * untimed again, until it is recompiled.
  *
  * <p>Contract with the scheduler. {@link #setBudget} sets the calling thread's remaining ticks
  * (typically at every switch to a tasklet during {@code run(timeoutTicks)}, and back to
@@ -52,7 +57,9 @@ public final class Preemption {
      * no timed run is active. A budget of {@code n} lets {@code n} ticks pass; the next one expires.
      */
     public static void setBudget(long ticks) {
-        SoftContext.current().ticks = ticks;
+        SoftContext c = SoftContext.current();
+        c.ticks = ticks;
+        c.timed = ticks != Long.MAX_VALUE;
     }
 
     /** The calling thread's remaining tick budget. */
@@ -78,6 +85,7 @@ public final class Preemption {
     public static void expired() {
         SoftContext c = SoftContext.current();
         c.ticks = Long.MAX_VALUE;
+        c.timed = false;
         TickHandler h = handler;
         if (h != null && !c.unwinding) {
             h.expired();

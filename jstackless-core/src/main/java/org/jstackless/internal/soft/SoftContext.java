@@ -20,7 +20,8 @@ import org.jstackless.internal.switching.Resumption;
  *     below the call's arguments into {@code ctx.push(info, this, site, nRefs, nPrims)} and return
  *     a default value. Nothing is thrown; catch and finally blocks do not run.</li>
  * <li>At every method entry and loop back-edge (a tick point, see {@link Preemption}):
- *     {@code if (--ctx.ticks < 0) { Preemption.expired(); if (ctx.unwinding) save and return; }}
+ *     {@code if (ctx.timed && --ctx.ticks < 0) { Preemption.expired(); if (ctx.unwinding) save and
+ *     return; }}
  *     A tick point is a suspension point with no call result: its resume point discards
  *     {@link #resumeValue()}.</li>
  * <li>The resume point of a call site (reached only from the restore code) gets the call's result
@@ -45,6 +46,13 @@ public final class SoftContext {
      * {@link Long#MAX_VALUE} while no timed run is active.
      */
     public long ticks = Long.MAX_VALUE;
+    /**
+     * True while a timed run is active on this thread ({@link #ticks} is not {@link Long#MAX_VALUE}):
+     * tick points test it first and count only then, so that untimed loops stay free of memory
+     * writes and the JIT can hoist the test out of them. Set with {@link #ticks} by
+     * {@link Preemption#setBudget}.
+     */
+    public boolean timed;
     /** True when the trampoline is re-entering a saved frame: the next woven entry consumes it. */
     boolean rewinding;
     /** True when some woven entry since the last resume saw an unexpected caller. */

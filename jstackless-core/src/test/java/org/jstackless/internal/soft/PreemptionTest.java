@@ -200,6 +200,10 @@ class PreemptionTest {
         assertThat(ticks(c, "syncMethod", 10)).isEqualTo(0);
         // A loop inside a constructor's argument (uninitialised object on the stack): no tick there.
         assertThat(ticks(c, "ctor", 10)).isEqualTo(1);
+        // No timed run: nothing is counted.
+        Preemption.setBudget(Long.MAX_VALUE);
+        c.getMethod("loop", int.class).invoke(null, 10);
+        assertThat(Preemption.budget()).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
