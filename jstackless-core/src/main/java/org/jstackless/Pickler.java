@@ -269,9 +269,6 @@ public final class Pickler {
         // roots and frames (written after the object table, which they reference)
         roots.uvar(ow.ref(state == Payload.BOUND ? null : t.tempval, "the tasklet's tempval"));
         roots.uvar(ow.ref(bodyObj, "the tasklet's body"));
-        Channel<?> ch = t.where == Scheduler.CHANNEL ? t.channel : null;
-        roots.uvar(ow.ref(ch, "the channel the tasklet is blocked on"));
-        roots.svar(ch == null ? 0 : t.blocked);
         roots.uvar(frames.length);
         for (int k = 0; k < frames.length; k++) {
             Frame f = frames[k]; // outermost first
@@ -289,6 +286,12 @@ public final class Pickler {
                 roots.svar(f.prims[j]);
             }
         }
+        // Like Stackless, the channel a blocked tasklet waits on is pickled only when the frames or
+        // the tempval reach it; otherwise the tasklet comes back paused (spec 8.5).
+        ow.drain();
+        int chId = t.where == Scheduler.CHANNEL ? ow.idIfReached(t.channel) : 0;
+        roots.uvar(chId);
+        roots.svar(chId == 0 ? 0 : t.blocked);
         ow.writeTo(out);
         out.bytes(roots.toByteArray());
         byte[] payload = out.toByteArray();
@@ -304,6 +307,17 @@ public final class Pickler {
         int[] lines = mi.lines();
         int line = f.site < lines.length && lines[f.site] > 0 ? lines[f.site] : -1;
         return new StackTraceElement(mi.className(), mi.methodName(), mi.file(), line);
+    }
+
+    /**
+     * A human-readable description of a pickle (the {@code Inspect} tool): envelope fields, then
+     * each frame as {@code class.method(File.java:line)} with its saved values. Loads no class and
+     * creates no object of the program. With a {@code key} (may be null) it says whether the
+     * signature is valid. Throws {@link NotPicklableException} only when not even the envelope
+     * can be read.
+     */
+    public static String describe(byte[] pickle, byte[] key) {
+        return org.jstackless.internal.pickle.Inspector.describe(pickle, key);
     }
 
     // ---------------------------------------------------------------- loading

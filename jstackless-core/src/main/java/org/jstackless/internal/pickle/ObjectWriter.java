@@ -87,11 +87,24 @@ public final class ObjectWriter {
         }
     }
 
+    private int drained;
+
+    /** Encodes every queued object and everything it reaches. */
+    public void drain() {
+        for (; drained < queue.size(); drained++) {
+            entry(queue.get(drained), contexts.get(drained));
+        }
+    }
+
+    /** The id of {@code o} if it was reached, else 0. */
+    public int idIfReached(Object o) {
+        Integer id = o == null ? null : ids.get(o);
+        return id == null ? 0 : id;
+    }
+
     /** Writes every queued object (and what it reaches): the class table, then the entries. */
     public void writeTo(Out out) {
-        for (int i = 0; i < queue.size(); i++) {
-            entry(queue.get(i), contexts.get(i));
-        }
+        drain();
         out.uvar(classNames.size());
         for (String n : classNames) {
             out.str(n);

@@ -10,9 +10,10 @@ import java.util.Map;
  *            source file, call-site lines
  *   state    u8 (BOUND, UNSTARTED, SUSPENDED), u8 flags (1 atomic, 2 block trap)
  *   objects  the {@link ObjectWriter} table
- *   roots    tempval id, body id, channel id, blocked direction (zigzag)
+ *   roots    tempval id, body id
  *   frames   count, then per frame, outermost first: method index, call-site index, receiver id,
  *            reference slots (count, ids), primitive slots (count, zigzag longs)
+ *   channel  id of the channel the tasklet is blocked on (0: none or not pickled), direction (zigzag)
  * </pre>
  */
 public final class Payload {
@@ -95,12 +96,6 @@ public final class Payload {
         int n = p.objects.count() + 1;
         p.tempval = in.index("tempval id", n);
         p.body = in.index("body id", n);
-        p.channel = in.index("channel id", n);
-        long b = in.svar();
-        if (b < -1 || b > 1 || (b != 0) != (p.channel != 0)) {
-            throw In.bad("blocked direction " + b);
-        }
-        p.blocked = (int) b;
         int nf = in.count("frame count", maxFrames, 5);
         if ((nf > 0) != (p.state == SUSPENDED)) {
             throw In.bad(nf + " frames in tasklet state " + p.state);
@@ -123,6 +118,12 @@ public final class Payload {
             }
             p.frames[i] = fr;
         }
+        p.channel = in.index("channel id", n);
+        long b = in.svar();
+        if (b < -1 || b > 1 || (b != 0) != (p.channel != 0)) {
+            throw In.bad("blocked direction " + b);
+        }
+        p.blocked = (int) b;
         if (!in.atEnd()) {
             throw In.bad(in.remaining() + " unexpected bytes after the frames");
         }
