@@ -11,6 +11,8 @@ record Request(Kind kind, Tasklet tasklet, Bomb bomb) {
         /** run(): right after the owner's current tasklet, so it runs next. */
         RUN,
         /** throwInto(…, pending) / kill(pending): the bomb, then insert. */
-        THROW
+        THROW,
+        /** remove(): out of the owner's run queue (not if it runs). */
+        REMOVE
     }
 }

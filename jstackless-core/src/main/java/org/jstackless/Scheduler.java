@@ -319,6 +319,7 @@ final class Scheduler {
             unlink(t);
         }
         t.die();
+        current = null; // nothing runs while this thread may wait for the next tasklet
         Tasklet next;
         if (bomb != null) {
             // An uncaught exception goes to the watchdog at once (spec §5.3) unless it waits for a
@@ -373,8 +374,16 @@ final class Scheduler {
 
     // ---------------------------------------------------------------- module-level operations
 
+    /** Owner: takes in what other threads handed over, while the ring is still consistent. */
+    void pollIfPending() {
+        if (inbox.nonEmpty() || timers != null) {
+            pollEvents();
+        }
+    }
+
     Object run() {
         checkTrap();
+        pollIfPending();
         Tasklet me = current;
         watchdogs.add(me);
         unlink(me);
@@ -382,6 +391,7 @@ final class Scheduler {
     }
 
     Object schedule(Object retval) {
+        pollIfPending();
         Tasklet me = current;
         if (me.next != me) {
             checkTrap();
@@ -391,6 +401,7 @@ final class Scheduler {
     }
 
     Object scheduleRemove(Object retval) {
+        pollIfPending();
         Tasklet me = current;
         if (switchTrap != 0 && !(me.next == me && watchdog() == me)) {
             throw new IllegalStateException("switch_trap");
@@ -434,7 +445,11 @@ final class Scheduler {
     Object await(CompletionStage<?> stage) {
         var f = stage.toCompletableFuture();
         if (f.isDone()) {
-            return f.join();
+            try {
+                return f.join();
+            } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                throw Sneaky.raise(unwrap(e));
+            }
         }
         Wait w = new Wait(current, Long.MIN_VALUE, 0, false);
         checkTrap();
@@ -562,8 +577,11 @@ final class Scheduler {
     /** Owner: a foreign thread's request, if it still applies (the tasklet may have moved on). */
     private void apply(Request r) {
         Tasklet t = r.tasklet();
-        if (t.sched != this || !t.isAlive() || t.where == TRANSIT) {
+        if (t.sched != this || !t.isAlive()) {
             return;
+        }
+        if (t.where == TRANSIT && r.kind() != Request.Kind.THROW) {
+            return; // it is on its way into the ring already
         }
         switch (r.kind()) {
             case INSERT -> {
@@ -581,11 +599,19 @@ final class Scheduler {
                 }
             }
             case THROW -> {
-                t.tempval = r.bomb();
+                // Off the channel first (under its lock), then the bomb: a rendezvous on another
+                // thread must never receive the exception meant for this tasklet.
                 if (t.where == WAITING) {
+                    t.tempval = r.bomb();
                     interruptWait(t);
                 } else {
                     makeRunnable(t);
+                    t.tempval = r.bomb();
+                }
+            }
+            case REMOVE -> {
+                if (t.where == RING && t != current) {
+                    unlink(t);
                 }
             }
         }

@@ -103,7 +103,9 @@ public final class Stackless {
 
     /** Number of tasklets in this thread's run queue, the running one included. */
     public static int runCount() {
-        return Scheduler.current().runCount;
+        Scheduler s = Scheduler.current();
+        s.pollIfPending(); // tasklets other threads inserted count as soon as they are visible
+        return s.runCount;
     }
 
     /** Makes the current tasklet atomic until the returned section is closed. */

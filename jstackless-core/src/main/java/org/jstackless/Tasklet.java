@@ -140,7 +140,15 @@ public final class Tasklet {
 
     /** Takes this tasklet out of the run queue (it becomes paused); no-op if it is not scheduled. */
     public Tasklet remove() {
-        Scheduler s = own();
+        Scheduler s = ownOrNull();
+        if (s == null) {
+            // Another thread's tasklet: its owner takes it out of its queue at its next switch.
+            if (blocked != 0) {
+                throw new IllegalStateException("You cannot remove a blocked tasklet.");
+            }
+            sched.post(new Request(Request.Kind.REMOVE, this, null));
+            return this;
+        }
         if (blocked != 0) {
             throw new IllegalStateException("You cannot remove a blocked tasklet.");
         }
@@ -293,7 +301,7 @@ public final class Tasklet {
         if (sched.closed) {
             return false;
         }
-        return isMain ? mainAlive : strand != null || this == sched.current;
+        return isMain ? mainAlive : strand != null;
     }
 
     /** Alive but in no queue: after remove(), switchTo() away, inside run(), or unpickled. */
@@ -408,24 +416,31 @@ public final class Tasklet {
      * Moves this tasklet to thread {@code t}'s scheduler (spec §3.8): from then on it runs there, and
      * its channel operations rendezvous across threads. It must not be in a run queue (paused or
      * blocked are fine); {@code t} must have entered Stackless. A soft tasklet may always move; a hard
-     * one only before it starts (Stackless refuses tasklets with C state likewise). Call it from the
-     * tasklet's current thread.
+     * one only before it starts (Stackless refuses tasklets with C state likewise). Call it on the
+     * tasklet's own thread or on {@code t}; a tasklet whose thread's session ended may be rescued
+     * from any thread.
      */
     public Tasklet bindThread(Thread t) {
         java.util.Objects.requireNonNull(t, "bindThread needs a thread");
-        Scheduler from = own();
-        if (t == from.carrier.thread()) {
-            return this;
-        }
-        Scheduler to = Registry.of(t);
+        Scheduler from = sched;
+        boolean here = t == Thread.currentThread();
+        Scheduler to = here ? Scheduler.current() : Registry.of(t);
         if (to == null) {
             throw new IllegalArgumentException("bad thread: " + t.getName() + " has no Stackless scheduler "
                     + "(it must call into Stackless first, e.g. through runAsMain)");
         }
+        if (to == from) {
+            return this;
+        }
+        boolean byOwner = !from.closed && from.carrier == org.jstackless.internal.switching.Carrier.peek();
+        if (!byOwner && !here && !from.closed) {
+            throw new IllegalStateException("bindThread must be called on the tasklet's own thread or on the "
+                    + "thread it moves to");
+        }
         if (isMain) {
             throw new IllegalStateException("can't (re)bind the main tasklet");
         }
-        if (this == from.current || where == Scheduler.RING) {
+        if (this == from.current || where == Scheduler.RING || where == Scheduler.TRANSIT) {
             throw new IllegalStateException("can't (re)bind a runnable tasklet");
         }
         if (where == Scheduler.WAITING) {

@@ -28,7 +28,7 @@ final class WeavingTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined,
                             ProtectionDomain domain, byte[] classFile) {
-        if (className == null || className.startsWith("org/jstackless/agent/") || !mentionsSuspendable(classFile)) {
+        if (className == null || isAgentCode(domain) || !mentionsSuspendable(classFile)) {
             return null;
         }
         try {
@@ -49,6 +49,13 @@ final class WeavingTransformer implements ClassFileTransformer {
             System.err.println("jstackless-agent: " + className.replace('/', '.') + " left unwoven: internal error " + e);
             return null;
         }
+    }
+
+    /** The agent's own classes (its jar, with the shaded weaver) are never woven. */
+    private static boolean isAgentCode(ProtectionDomain domain) {
+        var mine = WeavingTransformer.class.getProtectionDomain().getCodeSource();
+        var theirs = domain == null ? null : domain.getCodeSource();
+        return mine != null && theirs != null && mine.getLocation().equals(theirs.getLocation());
     }
 
     static boolean mentionsSuspendable(byte[] b) {
