@@ -200,6 +200,16 @@ public final class Channel<T> implements Iterable<T> {
         balance += dir;
     }
 
+    /** Unpickling: puts a restored, paused tasklet at the end of this channel's queue, blocked in {@code dir}. */
+    void restoreBlocked(Tasklet t, int dir) {
+        lock();
+        try {
+            enqueue(t, dir);
+        } finally {
+            unlock();
+        }
+    }
+
     /**
      * Takes a blocked tasklet out of this channel's queue (kill, throw, a bomb for the watchdog); it
      * is left paused. False if another thread's rendezvous took it first.

@@ -43,6 +43,29 @@ public final class Frame {
         this.nPrims = nPrims;
     }
 
+    /** For unpickling: a saved activation with exactly these values. */
+    public static Frame restored(MethodInfo info, Object self, int site, Object[] refs, long[] prims) {
+        Frame f = new Frame();
+        f.info = info;
+        f.self = self;
+        f.site = site;
+        f.refs = refs;
+        f.prims = prims;
+        f.nRefs = refs.length;
+        f.nPrims = prims.length;
+        return f;
+    }
+
+    /** Number of saved reference values. */
+    public int nRefs() {
+        return nRefs;
+    }
+
+    /** Number of saved primitive values. */
+    public int nPrims() {
+        return nPrims;
+    }
+
     /** Drops the references this frame holds, once woven code restored them. */
     public void release() {
         self = null;

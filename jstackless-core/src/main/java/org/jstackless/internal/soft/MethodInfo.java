@@ -97,6 +97,16 @@ public final class MethodInfo {
         return isStatic;
     }
 
+    /** The source file name, or null. */
+    public String file() {
+        return file;
+    }
+
+    /** The source line of each call site, in call-site order (0 when unknown). */
+    public int[] lines() {
+        return lines.clone();
+    }
+
     StackTraceElement stackTraceElement(int site) {
         int line = site >= 0 && site < lines.length && lines[site] > 0 ? lines[site] : -1;
         return new StackTraceElement(className, methodName, file, line);

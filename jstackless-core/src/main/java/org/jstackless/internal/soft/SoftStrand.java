@@ -224,6 +224,41 @@ public final class SoftStrand extends Strand {
         return r;
     }
 
+    // ---------------------------------------------------------------- pickling accessors
+
+    /** For pickling: true once the body has started (frames may then be saved). */
+    public boolean isStarted() {
+        return started;
+    }
+
+    /** For pickling: the body this strand was made for. */
+    public TaskletBody body() {
+        return body;
+    }
+
+    /** For pickling: what the suspending primitive's caller gets when re-entered (null if none). */
+    public Resumption resumption() {
+        return k;
+    }
+
+    /** For pickling: a copy of the saved frames, outermost first (valid while suspended). */
+    public Frame[] savedFrames() {
+        return java.util.Arrays.copyOf(frames, count);
+    }
+
+    /**
+     * For unpickling: a started strand suspended with {@code saved} (outermost first); resuming it
+     * re-enters the innermost frame, whose suspending call returns {@code k.resumed()}.
+     */
+    public static SoftStrand restored(TaskletBody body, StrandEntry entry, Frame[] saved, Resumption k) {
+        SoftStrand s = new SoftStrand(body, entry);
+        s.frames = saved.length == 0 ? new Frame[4] : saved.clone();
+        s.count = saved.length;
+        s.started = true;
+        s.k = k;
+        return s;
+    }
+
     /** The saved frames' method infos, innermost first (for tests and pickling). */
     public List<MethodInfo> savedMethods() {
         List<MethodInfo> l = new ArrayList<>(count);

@@ -1,0 +1,469 @@
+package org.jstackless;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jstackless.internal.pickle.Envelope;
+import org.jstackless.internal.pickle.Fingerprints;
+import org.jstackless.internal.pickle.In;
+import org.jstackless.internal.pickle.ObjectReader;
+import org.jstackless.internal.pickle.ObjectWriter;
+import org.jstackless.internal.pickle.Out;
+import org.jstackless.internal.pickle.Payload;
+import org.jstackless.internal.soft.Frame;
+import org.jstackless.internal.soft.MethodInfo;
+import org.jstackless.internal.soft.SoftRuntime;
+import org.jstackless.internal.soft.SoftStrand;
+import org.jstackless.internal.switching.Strand;
+import org.jstackless.internal.switching.Switching;
+
+/**
+ * Pickles a suspended soft tasklet (its frames, and the objects and channels they reach) to bytes,
+ * and loads such bytes back, in this JVM or another one running the same program (Stackless's
+ * {@code pickle.dumps(t)} / {@code pickle.loads(s)}, spec §8).
+ *
+ * <pre>
+ *   Pickler p = Pickler.builder().allow(MyRecord.class, MyApp.class).signingKey(key).build();
+ *   byte[] b = p.dumps(t);          // t: suspended (scheduled, paused or blocked), not current
+ *   Tasklet u = p.loads(b);         // paused: u.insert(); or blocked on a channel pickled with it
+ * </pre>
+ *
+ * <p>What pickles: the tasklet's woven frames (each: method, call site, receiver, live values),
+ * its tempval, and everything they reach that is a String, a boxed primitive, an allowed enum or
+ * record, an array, an ArrayList, HashMap or LinkedHashMap, a {@link Channel} (its settings; if
+ * the tasklet is blocked on it, it comes back blocked on the copy), the tasklet itself, or a
+ * serializable lambda whose capturing class is allowed. The classes declaring the frames' methods
+ * must be allowed too. Everything else is refused with a {@link NotPicklableException} naming the
+ * class and the frame it was reached from.
+ *
+ * <p>Loading first checks the envelope (magic, format version, length, HMAC-SHA256 signature,
+ * program fingerprint), before any class is looked at or object created; then the bytecode
+ * fingerprint of every method the frames belong to ({@link PickleVersionException} names those
+ * that changed); then decodes, resolving class names only through the allow-list. A failure at any
+ * step throws and leaves nothing behind. Sizes are bounded ({@link Builder#maxBytes},
+ * {@link Builder#maxObjects}, {@link Builder#maxFrames}), and every length in the pickle is
+ * checked against the bytes left before anything is allocated.
+ *
+ * <p>Loading and dumping must happen on a thread that runs Stackless (the loaded tasklet belongs
+ * to the calling thread's scheduler). A Pickler is immutable and thread-safe.
+ */
+public final class Pickler {
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** Re-entry infos made for loaded frames, per class and method. */
+    private static final ClassValue<Map<String, MethodInfo>> INFOS = new ClassValue<>() {
+        @Override
+        protected Map<String, MethodInfo> computeValue(Class<?> c) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
+    private final Map<String, Class<?>> allowed;
+    private final byte[] key;
+    private final int maxBytes;
+    private final int maxObjects;
+    private final int maxFrames;
+    private final long program;
+
+    private Pickler(Builder b) {
+        this.allowed = Map.copyOf(b.allowed);
+        this.key = b.key.clone();
+        this.maxBytes = b.maxBytes;
+        this.maxObjects = b.maxObjects;
+        this.maxFrames = b.maxFrames;
+        this.program = Envelope.programFingerprint(b.programId);
+    }
+
+    /** A builder: {@link Builder#signingKey} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Configures a {@link Pickler}. */
+    public static final class Builder {
+        private final Map<String, Class<?>> allowed = new HashMap<>();
+        private byte[] key;
+        private int maxBytes = 64 << 20;
+        private int maxObjects = 1 << 20;
+        private int maxFrames = 1 << 20;
+        private String programId = "";
+
+        private Builder() {
+        }
+
+        /**
+         * Classes that may appear in a pickle: records, enums, array components, lambdas' capturing
+         * classes, and the classes declaring the frames' methods. String, boxed primitives,
+         * ArrayList, HashMap, LinkedHashMap and Channel are always allowed.
+         */
+        public Builder allow(Class<?>... classes) {
+            for (Class<?> c : classes) {
+                Class<?> old = allowed.putIfAbsent(c.getName(), c);
+                if (old != null && old != c) {
+                    throw new IllegalArgumentException("two classes named " + c.getName() + " (different loaders)");
+                }
+            }
+            return this;
+        }
+
+        /** The HMAC-SHA256 key pickles are signed and checked with (at least 16 bytes). */
+        public Builder signingKey(byte[] key) {
+            if (key == null || key.length < 16) {
+                throw new IllegalArgumentException("the signing key must have at least 16 bytes");
+            }
+            this.key = key.clone();
+            return this;
+        }
+
+        /** Largest pickle {@link #load} reads and {@link #dumps} writes (default 64 MiB). */
+        public Builder maxBytes(int n) {
+            maxBytes = positive(n);
+            return this;
+        }
+
+        /** Most objects a pickle may hold (default 2^20). */
+        public Builder maxObjects(int n) {
+            maxObjects = positive(n);
+            return this;
+        }
+
+        /** Most frames a pickled tasklet may have (default 2^20). */
+        public Builder maxFrames(int n) {
+            maxFrames = positive(n);
+            return this;
+        }
+
+        /** An identifier of the program's release, part of the program fingerprint (default empty). */
+        public Builder programId(String id) {
+            programId = Objects.requireNonNull(id);
+            return this;
+        }
+
+        private static int positive(int n) {
+            if (n <= 0) {
+                throw new IllegalArgumentException("limit must be positive: " + n);
+            }
+            return n;
+        }
+
+        /** The pickler. */
+        public Pickler build() {
+            if (key == null) {
+                throw new IllegalStateException("a Pickler needs a signing key: Pickler.builder().signingKey(key)");
+            }
+            return new Pickler(this);
+        }
+    }
+
+    // ---------------------------------------------------------------- dumping
+
+    /** Writes the pickle of {@code t} to {@code out}. */
+    public void dump(Tasklet t, OutputStream out) throws IOException {
+        out.write(dumps(t));
+    }
+
+    /**
+     * Pickles {@code t}: a soft tasklet suspended in a switch (scheduled, paused or blocked on a
+     * channel), or one that has not started yet. The tasklet is not changed.
+     */
+    public byte[] dumps(Tasklet t) {
+        Objects.requireNonNull(t, "dumps needs a tasklet");
+        Scheduler s = t.sched;
+        if (t.isMain) {
+            throw new NotPicklableException(t + " is a main tasklet: its frames are the thread's own stack");
+        }
+        if (t == s.current) {
+            throw new NotPicklableException("You cannot pickle the tasklet which is current (" + t + ")");
+        }
+        if (t.where == Scheduler.WAITING || t.where == Scheduler.TRANSIT) {
+            throw new NotPicklableException(t + " waits for a blocking call, a timer, a future or another thread");
+        }
+        Strand st = t.strand;
+        int state;
+        Frame[] frames = new Frame[0];
+        Object bodyObj = null;
+        if (st == null) {
+            if (!(t.tempval instanceof TaskletBody b)) {
+                throw new NotPicklableException(t + " is dead (not alive and not bound to a body)");
+            }
+            state = Payload.BOUND;
+            bodyObj = b;
+        } else if (!(st instanceof SoftStrand ss)) {
+            throw new NotPicklableException(t + " is hard (its frames live on a JDK continuation or a thread, not "
+                    + "in the heap): only soft tasklets pickle; weave its code (jstackless-maven-plugin or "
+                    + "-javaagent) and keep soft switching on");
+        } else if (t.resumeAt != st) {
+            throw new NotPicklableException(t + " is suspended inside a greenlet, coroutine or generator it runs; "
+                    + "only a tasklet suspended in its own frames pickles");
+        } else if (!ss.isStarted()) {
+            state = Payload.UNSTARTED;
+            bodyObj = ss.body();
+        } else {
+            if (ss.resumption() != Scheduler.CLAIM) {
+                throw new NotPicklableException(t + " is suspended inside Stackless.run() (it is a watchdog); "
+                        + "only tasklets suspended in schedule, a channel operation, run or switchTo pickle");
+            }
+            state = Payload.SUSPENDED;
+            frames = ss.savedFrames();
+            if (frames.length > maxFrames) {
+                throw new NotPicklableException(t + " has " + frames.length + " frames, more than maxFrames " + maxFrames);
+            }
+        }
+        if (t.tempval instanceof Bomb && state != Payload.BOUND) {
+            throw new NotPicklableException(t + " has a pending exception (a Bomb in its tempval), which does not pickle");
+        }
+
+        ObjectWriter ow = new ObjectWriter(c -> allowed.get(c.getName()) == c, t, maxObjects);
+        Out roots = new Out();
+        // methods table
+        LinkedHashMap<MethodInfo, Integer> methodIdx = new LinkedHashMap<>();
+        List<MethodInfo> methods = new ArrayList<>();
+        Map<String, Integer> byName = new HashMap<>();
+        int[] frameMethod = new int[frames.length];
+        for (int i = 0; i < frames.length; i++) {
+            MethodInfo mi = frames[i].info;
+            Integer idx = methodIdx.get(mi);
+            if (idx == null) {
+                idx = byName.get(mi.toString());
+                if (idx == null) {
+                    idx = methods.size();
+                    methods.add(mi);
+                    byName.put(mi.toString(), idx);
+                }
+                methodIdx.put(mi, idx);
+            }
+            frameMethod[i] = idx;
+        }
+        Out out = new Out();
+        out.uvar(methods.size());
+        for (MethodInfo mi : methods) {
+            Class<?> owner = allowed.get(mi.className());
+            String where = "frame " + mi.className() + "." + mi.methodName();
+            if (owner == null) {
+                throw new NotPicklableException(where + ": class " + mi.className() + " is not allowed; add it with "
+                        + "Pickler.builder().allow(" + mi.className().substring(mi.className().lastIndexOf('.') + 1)
+                        + ".class)");
+            }
+            out.str(mi.className());
+            out.str(mi.methodName());
+            out.str(mi.descriptor());
+            out.u8(mi.isStatic() ? 1 : 0);
+            out.fixed64(Fingerprints.of(owner, mi.methodName(), mi.descriptor()));
+            out.str(mi.file() == null ? "" : mi.file());
+            int[] lines = mi.lines();
+            out.uvar(lines.length);
+            for (int l : lines) {
+                out.uvar(Math.max(0, l));
+            }
+        }
+        out.u8(state);
+        out.u8((t.isAtomic() ? 1 : 0) | (t.blockTrap ? 2 : 0));
+        // roots and frames (written after the object table, which they reference)
+        roots.uvar(ow.ref(state == Payload.BOUND ? null : t.tempval, "the tasklet's tempval"));
+        roots.uvar(ow.ref(bodyObj, "the tasklet's body"));
+        roots.uvar(frames.length);
+        for (int k = 0; k < frames.length; k++) {
+            Frame f = frames[k]; // outermost first
+            StackTraceElement ste = frameName(f);
+            String ctx = "frame " + ste;
+            roots.uvar(frameMethod[k]);
+            roots.uvar(f.site);
+            roots.uvar(ow.ref(f.self, ctx + " (receiver)"));
+            roots.uvar(f.nRefs());
+            for (int j = 0; j < f.nRefs(); j++) {
+                roots.uvar(ow.ref(f.refs[j], ctx + " (saved value #" + j + ")"));
+            }
+            roots.uvar(f.nPrims());
+            for (int j = 0; j < f.nPrims(); j++) {
+                roots.svar(f.prims[j]);
+            }
+        }
+        // Like Stackless, the channel a blocked tasklet waits on is pickled only when the frames or
+        // the tempval reach it; otherwise the tasklet comes back paused (spec 8.5).
+        ow.drain();
+        int chId = t.where == Scheduler.CHANNEL ? ow.idIfReached(t.channel) : 0;
+        roots.uvar(chId);
+        roots.svar(chId == 0 ? 0 : t.blocked);
+        ow.writeTo(out);
+        out.bytes(roots.toByteArray());
+        byte[] payload = out.toByteArray();
+        if (payload.length + Envelope.HEADER + Envelope.MAC > maxBytes) {
+            throw new NotPicklableException("the pickle of " + t + " would have " + payload.length + " bytes, more than "
+                    + "maxBytes " + maxBytes);
+        }
+        return Envelope.seal(key, program, t.id, SEQUENCE.incrementAndGet(), payload);
+    }
+
+    private static StackTraceElement frameName(Frame f) {
+        MethodInfo mi = f.info;
+        int[] lines = mi.lines();
+        int line = f.site < lines.length && lines[f.site] > 0 ? lines[f.site] : -1;
+        return new StackTraceElement(mi.className(), mi.methodName(), mi.file(), line);
+    }
+
+    /**
+     * A human-readable description of a pickle (the {@code Inspect} tool): envelope fields, then
+     * each frame as {@code class.method(File.java:line)} with its saved values. Loads no class and
+     * creates no object of the program. With a {@code key} (may be null) it says whether the
+     * signature is valid. Throws {@link NotPicklableException} only when not even the envelope
+     * can be read.
+     */
+    public static String describe(byte[] pickle, byte[] key) {
+        return org.jstackless.internal.pickle.Inspector.describe(pickle, key);
+    }
+
+    // ---------------------------------------------------------------- loading
+
+    /** Reads a whole pickle from {@code in} (at most {@link Builder#maxBytes}) and loads it. */
+    public Tasklet load(InputStream in) throws IOException {
+        byte[] b = in.readNBytes(maxBytes + 1);
+        if (b.length > maxBytes) {
+            throw new NotPicklableException("pickle larger than maxBytes " + maxBytes);
+        }
+        return loads(b);
+    }
+
+    /**
+     * Loads a pickle made by {@link #dumps} with the same key, by this or another JVM of the same
+     * program. The tasklet belongs to the calling thread's scheduler and is paused (insert or run
+     * it), unless it was blocked on a channel pickled with it: then it is blocked on the copy.
+     * When it resumes, its suspended call returns the pickled tempval.
+     */
+    public Tasklet loads(byte[] pickle) {
+        Objects.requireNonNull(pickle, "loads needs bytes");
+        if (pickle.length > maxBytes) {
+            throw new NotPicklableException("pickle of " + pickle.length + " bytes, larger than maxBytes " + maxBytes);
+        }
+        Envelope.open(pickle, key, program);
+        Payload p;
+        try {
+            p = Payload.parse(Envelope.payload(pickle), allowed, maxObjects, maxFrames);
+        } catch (RuntimeException e) {
+            throw wrap(e, "cannot decode the pickle");
+        }
+        // Methods: allowed, woven, unchanged.
+        Class<?>[] owners = new Class<?>[p.methods.length];
+        List<String> changed = new ArrayList<>();
+        for (int i = 0; i < p.methods.length; i++) {
+            Payload.MethodRef m = p.methods[i];
+            Class<?> owner = allowed.get(m.className);
+            if (owner == null) {
+                throw new NotPicklableException("the pickle has frames of " + m.display() + ", but class " + m.className
+                        + " is not allowed here (Pickler.builder().allow(...))");
+            }
+            if (!SoftRuntime.isWovenClass(owner)) {
+                throw new NotPicklableException("the pickle has frames of " + m.display() + ", but class " + m.className
+                        + " is not woven in this program");
+            }
+            long fp;
+            try {
+                fp = Fingerprints.of(owner, m.name, m.desc);
+            } catch (NotPicklableException e) {
+                changed.add(m.display() + " (" + e.getMessage() + ")");
+                continue;
+            }
+            if (fp != m.fingerprint) {
+                changed.add(m.display());
+            }
+            owners[i] = owner;
+        }
+        if (!changed.isEmpty()) {
+            throw new PickleVersionException("the pickle was made by another version of the program: the bytecode of "
+                    + String.join(", ", changed) + " changed since", changed);
+        }
+        try {
+            return restore(p, owners);
+        } catch (RuntimeException e) {
+            throw wrap(e, "cannot restore the tasklet");
+        }
+    }
+
+    private static NotPicklableException wrap(RuntimeException e, String what) {
+        if (e instanceof NotPicklableException n) {
+            return n;
+        }
+        return new NotPicklableException(what + ": " + e, e);
+    }
+
+    private Tasklet restore(Payload p, Class<?>[] owners) {
+        MethodInfo[] infos = new MethodInfo[p.methods.length];
+        for (int i = 0; i < infos.length; i++) {
+            infos[i] = info(owners[i], p.methods[i]);
+        }
+        Scheduler s = Scheduler.current();
+        Tasklet t = new Tasklet(null, s);
+        ObjectReader or = p.objects;
+        or.materialize(t);
+        Object body = or.get(p.body);
+        if (p.state != Payload.SUSPENDED && !(body instanceof TaskletBody)) {
+            throw new NotPicklableException("malformed pickle: the body is a " + (body == null ? "null" : body.getClass().getName()));
+        }
+        Object ch = or.get(p.channel);
+        if (p.channel != 0 && !(ch instanceof Channel<?>)) {
+            throw new NotPicklableException("malformed pickle: the tasklet is blocked on a " + ch.getClass().getName());
+        }
+        Frame[] frames = new Frame[p.frames.length];
+        for (int i = 0; i < frames.length; i++) {
+            Payload.FrameRec fr = p.frames[i];
+            Payload.MethodRef m = p.methods[fr.method];
+            Object self = or.get(fr.self);
+            if (m.isStatic ? self != null : !owners[fr.method].isInstance(self)) {
+                throw new NotPicklableException("malformed pickle: frame " + i + " of " + m.display() + " has receiver "
+                        + (self == null ? "null" : "of class " + self.getClass().getName()));
+            }
+            Object[] refs = new Object[fr.refs.length];
+            for (int j = 0; j < refs.length; j++) {
+                refs[j] = or.get(fr.refs[j]);
+            }
+            frames[i] = Frame.restored(infos[fr.method], self, fr.site, refs, fr.prims.clone());
+        }
+        // Nothing can fail from here on: link the tasklet.
+        Strand strand = switch (p.state) {
+            case Payload.SUSPENDED -> SoftStrand.restored(null, Scheduler.ENTRY, frames, Scheduler.CLAIM);
+            case Payload.UNSTARTED -> Switching.factoryFor(body, Scheduler.softSwitch).create((TaskletBody) body,
+                    Scheduler.ENTRY);
+            default -> null;
+        };
+        t.strand = strand;
+        t.resumeAt = strand;
+        t.tempval = p.state == Payload.BOUND ? body : or.get(p.tempval);
+        t.setAtomic((p.flags & 1) != 0);
+        t.blockTrap = (p.flags & 2) != 0;
+        if (ch != null && p.state != Payload.BOUND) {
+            ((Channel<?>) ch).restoreBlocked(t, p.blocked);
+        }
+        return t;
+    }
+
+    private static MethodInfo info(Class<?> owner, Payload.MethodRef m) {
+        Map<String, MethodInfo> cache = INFOS.get(owner);
+        String k = m.name + m.desc;
+        MethodInfo mi = cache.get(k);
+        if (mi != null) {
+            return mi;
+        }
+        StringBuilder lines = new StringBuilder();
+        for (int l : m.lines) {
+            lines.append(lines.length() == 0 ? "" : ",").append(l);
+        }
+        try {
+            Pickler.class.getModule().addReads(owner.getModule());
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(owner, MethodHandles.lookup());
+            mi = MethodInfo.bootstrap(lookup, "jslInfo", MethodInfo.class, m.name, m.desc, m.isStatic ? 1 : 0, m.file,
+                    lines.toString());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new NotPicklableException("cannot re-enter " + m.display() + ": " + e
+                    + " (in a named module, open its package to org.jstackless.core)", e);
+        }
+        cache.put(k, mi);
+        return mi;
+    }
+}

@@ -1,0 +1,133 @@
+package org.jstackless.internal.pickle;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.jstackless.NotPicklableException;
+import org.jstackless.PickleVersionException;
+
+/**
+ * The pickle's envelope: a fixed header, the payload, and an HMAC-SHA256 over both.
+ *
+ * <pre>
+ *   0  magic "JSLP"
+ *   4  u16 format version
+ *   6  u64 program fingerprint
+ *  14  u64 tasklet id (of the pickled tasklet, informational)
+ *  22  u64 sequence number (per Pickler)
+ *  30  u32 payload length
+ *  34  payload
+ *  34+len  32 bytes HMAC-SHA256(key, bytes 0 .. 34+len)
+ * </pre>
+ * {@link #open} checks all of it before the payload is looked at.
+ */
+public final class Envelope {
+    public static final byte[] MAGIC = {'J', 'S', 'L', 'P'};
+    public static final int FORMAT_VERSION = 1;
+    public static final int HEADER = 34;
+    public static final int MAC = 32;
+
+    public final int formatVersion;
+    public final long programFingerprint;
+    public final long taskletId;
+    public final long sequence;
+    public final int payloadLength;
+
+    private Envelope(int formatVersion, long programFingerprint, long taskletId, long sequence, int payloadLength) {
+        this.formatVersion = formatVersion;
+        this.programFingerprint = programFingerprint;
+        this.taskletId = taskletId;
+        this.sequence = sequence;
+        this.payloadLength = payloadLength;
+    }
+
+    /** The fingerprint of the program: format, soft frame contract, Java feature release and the user's program id. */
+    public static long programFingerprint(String programId) {
+        return Fingerprints.hash("jstackless-pickle/" + FORMAT_VERSION + ";woven=1;java=" + Runtime.version().feature()
+                + ";program=" + programId);
+    }
+
+    /** Seals a payload. */
+    public static byte[] seal(byte[] key, long program, long taskletId, long sequence, byte[] payload) {
+        Out o = new Out();
+        o.bytes(MAGIC);
+        o.u8(FORMAT_VERSION >>> 8);
+        o.u8(FORMAT_VERSION);
+        o.fixed64(program);
+        o.fixed64(taskletId);
+        o.fixed64(sequence);
+        o.fixed32(payload.length);
+        o.bytes(payload);
+        byte[] body = o.toByteArray();
+        byte[] mac = mac(key, body, body.length);
+        byte[] r = java.util.Arrays.copyOf(body, body.length + MAC);
+        System.arraycopy(mac, 0, r, body.length, MAC);
+        return r;
+    }
+
+    static byte[] mac(byte[] key, byte[] data, int len) {
+        try {
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(new SecretKeySpec(key, "HmacSHA256"));
+            m.update(data, 0, len);
+            return m.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads the header without checking the signature (for the inspector). */
+    public static Envelope header(byte[] p) {
+        if (p.length < HEADER + MAC) {
+            throw new NotPicklableException("truncated pickle: " + p.length + " bytes, less than the "
+                    + (HEADER + MAC) + " of an empty envelope");
+        }
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (p[i] != MAGIC[i]) {
+                throw new NotPicklableException("not a jstackless pickle (bad magic)");
+            }
+        }
+        In in = new In(p, 4, HEADER);
+        int v = (in.u8() << 8) | in.u8();
+        Envelope e = new Envelope(v, in.fixed64(), in.fixed64(), in.fixed64(), in.fixed32());
+        if (v != FORMAT_VERSION) {
+            throw new PickleVersionException("pickle format version " + v + ", but this jstackless reads version "
+                    + FORMAT_VERSION, List.of());
+        }
+        if (e.payloadLength < 0 || (long) HEADER + e.payloadLength + MAC != p.length) {
+            throw new NotPicklableException("truncated or extended pickle: the header announces "
+                    + Integer.toUnsignedString(e.payloadLength) + " payload bytes, the pickle has "
+                    + (p.length - HEADER - MAC));
+        }
+        return e;
+    }
+
+    /** Checks magic, version, length and signature, then the program fingerprint. */
+    public static Envelope open(byte[] p, byte[] key, long program) {
+        Envelope e = header(p);
+        byte[] mac = mac(key, p, p.length - MAC);
+        byte[] got = java.util.Arrays.copyOfRange(p, p.length - MAC, p.length);
+        if (!MessageDigest.isEqual(mac, got)) {
+            throw new NotPicklableException("pickle signature mismatch: the pickle was tampered with, or signed "
+                    + "with another key");
+        }
+        if (e.programFingerprint != program) {
+            throw new PickleVersionException(String.format("pickle made by another program: fingerprint %016x, "
+                    + "this program's is %016x (format, Java release or Pickler programId differ)",
+                    e.programFingerprint, program), List.of());
+        }
+        return e;
+    }
+
+    /** The payload's reader. */
+    public static In payload(byte[] p) {
+        return new In(p, HEADER, p.length - MAC);
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,83 @@
+package org.jstackless.internal.pickle;
+
+import java.security.MessageDigest;
+import java.util.HashMap;
+import org.jstackless.NotPicklableException;
+
+/**
+ * Describes a pickle without loading any class or creating any object of the program: the
+ * envelope's fields, the methods with their fingerprints, then each frame (innermost first, like a
+ * thread dump) as {@code class.method(File.java:line)} with its saved values. Reference values
+ * are shown with their pickled type; primitive ones as the raw 64-bit slot (ints, longs and
+ * booleans as numbers, floats and doubles as their bits).
+ */
+public final class Inspector {
+    private Inspector() {
+    }
+
+    public static String describe(byte[] p, byte[] key) {
+        StringBuilder sb = new StringBuilder();
+        Envelope e = Envelope.header(p);
+        sb.append("jstackless pickle, ").append(p.length).append(" bytes\n");
+        sb.append(String.format("  format version  %d%n", e.formatVersion));
+        sb.append(String.format("  program         %016x%n", e.programFingerprint));
+        sb.append(String.format("  tasklet id      %d%n", e.taskletId));
+        sb.append(String.format("  sequence        %d%n", e.sequence));
+        sb.append(String.format("  payload         %d bytes%n", e.payloadLength));
+        String sig;
+        if (key == null) {
+            sig = "not checked (no key given)";
+        } else {
+            byte[] mac = Envelope.mac(key, p, p.length - Envelope.MAC);
+            sig = MessageDigest.isEqual(mac, java.util.Arrays.copyOfRange(p, p.length - Envelope.MAC, p.length))
+                    ? "valid (HMAC-SHA256)" : "INVALID: tampered, or another key";
+        }
+        sb.append("  signature       ").append(sig).append('\n');
+        Payload pl;
+        try {
+            pl = Payload.parse(Envelope.payload(p), new HashMap<>(), Integer.MAX_VALUE - 16, Integer.MAX_VALUE - 16);
+        } catch (NotPicklableException x) {
+            return sb.append("  payload cannot be decoded: ").append(x.getMessage()).append('\n').toString();
+        }
+        ObjectReader o = pl.objects;
+        String[] states = {"bound (not started)", "alive, not started", "suspended"};
+        sb.append("  state           ").append(states[pl.state]);
+        if ((pl.flags & 1) != 0) {
+            sb.append(", atomic");
+        }
+        if ((pl.flags & 2) != 0) {
+            sb.append(", block trap");
+        }
+        sb.append('\n');
+        sb.append("  tempval         ").append(o.describe(pl.tempval)).append('\n');
+        if (pl.body != 0) {
+            sb.append("  body            ").append(o.describe(pl.body)).append('\n');
+        }
+        sb.append("  blocked on      ").append(pl.channel == 0 ? "-" : o.describe(pl.channel)
+                + (pl.blocked > 0 ? ", sending" : ", receiving")).append('\n');
+        sb.append("  objects         ").append(o.count()).append('\n');
+        sb.append("  methods         ").append(pl.methods.length).append('\n');
+        for (Payload.MethodRef m : pl.methods) {
+            sb.append(String.format("    %016x  %s%n", m.fingerprint, m.display()));
+        }
+        sb.append("  frames          ").append(pl.frames.length).append(" (innermost first)\n");
+        for (int i = pl.frames.length - 1; i >= 0; i--) {
+            Payload.FrameRec f = pl.frames[i];
+            Payload.MethodRef m = pl.methods[f.method];
+            int line = f.site < m.lines.length ? m.lines[f.site] : 0;
+            String file = m.file.isEmpty() ? "Unknown Source" : m.file + (line > 0 ? ":" + line : "");
+            sb.append("    at ").append(m.className).append('.').append(m.name).append('(').append(file).append(')')
+                    .append("  [call site ").append(f.site).append(']').append('\n');
+            if (!m.isStatic) {
+                sb.append("         this  ").append(o.describe(f.self)).append('\n');
+            }
+            for (int r : f.refs) {
+                sb.append("         ref   ").append(o.describe(r)).append('\n');
+            }
+            for (long v : f.prims) {
+                sb.append("         prim  ").append(v).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+}

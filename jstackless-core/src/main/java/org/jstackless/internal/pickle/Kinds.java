@@ -1,0 +1,42 @@
+package org.jstackless.internal.pickle;
+
+/** Tags of the object table entries. */
+final class Kinds {
+    static final int STRING = 1;
+    static final int BOOL = 2;
+    static final int BYTE = 3;
+    static final int SHORT = 4;
+    static final int CHAR = 5;
+    static final int INT = 6;
+    static final int LONG = 7;
+    static final int FLOAT = 8;
+    static final int DOUBLE = 9;
+    static final int ENUM = 10;
+    static final int RECORD = 11;
+    static final int PARRAY = 12;
+    static final int OARRAY = 13;
+    static final int LIST = 14;
+    static final int MAP = 15;
+    static final int LMAP = 16;
+    static final int CHANNEL = 17;
+    static final int SELF = 18;
+    static final int LAMBDA = 19;
+    static final int MAX = 19;
+
+    static final String[] NAMES = {"?", "String", "Boolean", "Byte", "Short", "Character", "Integer", "Long",
+        "Float", "Double", "enum", "record", "array", "array", "ArrayList", "HashMap", "LinkedHashMap", "Channel",
+        "Tasklet(self)", "lambda"};
+
+    /** Primitive array element types, in this order. */
+    static final Class<?>[] PRIM_ARRAYS = {boolean.class, byte.class, short.class, char.class, int.class, long.class,
+        float.class, double.class};
+
+    /** Built-in classes: always allowed (as array components and record components). */
+    static final Class<?>[] BUILTIN = {Object.class, String.class, Boolean.class, Byte.class, Short.class,
+        Character.class, Integer.class, Long.class, Float.class, Double.class, Number.class, CharSequence.class,
+        java.util.List.class, java.util.Map.class, java.util.ArrayList.class, java.util.HashMap.class,
+        java.util.LinkedHashMap.class, org.jstackless.Channel.class};
+
+    private Kinds() {
+    }
+}

@@ -1,0 +1,508 @@
+package org.jstackless.internal.pickle;
+
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Array;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jstackless.Channel;
+import org.jstackless.NotPicklableException;
+import org.jstackless.Tasklet;
+
+/**
+ * Reads the table {@link ObjectWriter} wrote, in two steps. {@link #parse} only decodes bytes into
+ * flat arrays (bounds-checked, nothing of the program is touched); {@link #materialize} then
+ * resolves class names against the allow-list (never loading a class by name) and builds the
+ * objects without recursion: leaves and mutable containers are allocated first, then records and
+ * lambdas are created and containers filled in dependency order (Kahn's algorithm); a cycle is
+ * broken at a mutable container, and a cycle through records alone is refused.
+ */
+public final class ObjectReader {
+    private static final Map<String, Class<?>> BUILTIN = new HashMap<>();
+
+    static {
+        for (Class<?> c : Kinds.BUILTIN) {
+            BUILTIN.put(c.getName(), c);
+        }
+        for (Class<?> c : Kinds.PRIM_ARRAYS) {
+            Class<?> a = c.arrayType();
+            BUILTIN.put(a.getName(), a);
+        }
+    }
+
+    static boolean isBuiltin(Class<?> c) {
+        return BUILTIN.get(c.getName()) == c;
+    }
+
+    private final Map<String, Class<?>> allowed;
+    private final int maxObjects;
+    private String[] classNames;
+    private int n;
+    private byte[] kind;
+    private int[] cls;
+    private long[] prim;
+    private Object[] payload; // String, primitive array, String[] (lambda)
+    private int[][] refs;
+    private Object[] objects;
+
+    public ObjectReader(Map<String, Class<?>> allowed, int maxObjects) {
+        this.allowed = allowed;
+        this.maxObjects = maxObjects;
+    }
+
+    /** Number of objects in the table. */
+    public int count() {
+        return n;
+    }
+
+    /** Decodes the class table and the entries. */
+    public void parse(In in) {
+        int nc = in.count("class count", maxObjects, 1);
+        classNames = new String[nc];
+        for (int i = 0; i < nc; i++) {
+            classNames[i] = in.str();
+        }
+        n = in.count("object count", maxObjects, 1);
+        kind = new byte[n + 1];
+        cls = new int[n + 1];
+        prim = new long[n + 1];
+        payload = new Object[n + 1];
+        refs = new int[n + 1][];
+        for (int id = 1; id <= n; id++) {
+            int k = in.u8();
+            kind[id] = (byte) k;
+            switch (k) {
+                case Kinds.STRING -> payload[id] = in.str();
+                case Kinds.BOOL -> {
+                    int b = in.u8();
+                    if (b > 1) {
+                        throw In.bad("boolean " + b);
+                    }
+                    prim[id] = b;
+                }
+                case Kinds.BYTE, Kinds.SHORT, Kinds.INT, Kinds.LONG -> prim[id] = in.svar();
+                case Kinds.CHAR -> prim[id] = in.uvar();
+                case Kinds.FLOAT -> prim[id] = in.fixed32();
+                case Kinds.DOUBLE -> prim[id] = in.fixed64();
+                case Kinds.ENUM -> {
+                    cls[id] = in.index("class index", nc);
+                    payload[id] = in.str();
+                }
+                case Kinds.RECORD -> {
+                    cls[id] = in.index("class index", nc);
+                    refs[id] = ids(in);
+                }
+                case Kinds.PARRAY -> payload[id] = primArray(in);
+                case Kinds.OARRAY -> {
+                    cls[id] = in.index("class index", nc);
+                    refs[id] = ids(in);
+                }
+                case Kinds.LIST -> refs[id] = ids(in);
+                case Kinds.MAP, Kinds.LMAP -> {
+                    int m = in.count("map size", maxObjects, 2);
+                    int[] r = new int[m * 2];
+                    for (int j = 0; j < r.length; j++) {
+                        r[j] = in.index("object id", n + 1);
+                    }
+                    refs[id] = r;
+                }
+                case Kinds.CHANNEL -> {
+                    prim[id] = in.svar();
+                    if (prim[id] < -1 || prim[id] > 1) {
+                        throw In.bad("channel preference " + prim[id]);
+                    }
+                    cls[id] = in.u8();
+                }
+                case Kinds.SELF -> {
+                }
+                case Kinds.LAMBDA -> {
+                    cls[id] = in.index("class index", nc);
+                    String[] s = new String[8];
+                    for (int j = 0; j < 3; j++) {
+                        s[j] = in.str();
+                    }
+                    long kindRef = in.uvar();
+                    if (kindRef < 1 || kindRef > 9) {
+                        throw In.bad("method handle kind " + kindRef);
+                    }
+                    prim[id] = kindRef;
+                    for (int j = 3; j < 7; j++) {
+                        s[j] = in.str();
+                    }
+                    payload[id] = s;
+                    refs[id] = ids(in);
+                }
+                default -> throw In.bad("unknown object kind " + k + " at object " + id);
+            }
+        }
+    }
+
+    private int[] ids(In in) {
+        int m = in.count("element count", maxObjects, 1);
+        int[] r = new int[m];
+        for (int j = 0; j < m; j++) {
+            r[j] = in.index("object id", n + 1);
+        }
+        return r;
+    }
+
+    private static Object primArray(In in) {
+        int t = in.u8();
+        if (t >= Kinds.PRIM_ARRAYS.length) {
+            throw In.bad("primitive array type " + t);
+        }
+        int len = in.count("array length", Integer.MAX_VALUE - 16, t == 6 ? 4 : t == 7 ? 8 : 1);
+        switch (t) {
+            case 0 -> {
+                boolean[] a = new boolean[len];
+                for (int i = 0; i < len; i++) {
+                    a[i] = in.u8() != 0;
+                }
+                return a;
+            }
+            case 1 -> {
+                return in.bytes(len);
+            }
+            case 2 -> {
+                short[] a = new short[len];
+                for (int i = 0; i < len; i++) {
+                    a[i] = (short) in.svar();
+                }
+                return a;
+            }
+            case 3 -> {
+                char[] a = new char[len];
+                for (int i = 0; i < len; i++) {
+                    a[i] = (char) in.uvar();
+                }
+                return a;
+            }
+            case 4 -> {
+                int[] a = new int[len];
+                for (int i = 0; i < len; i++) {
+                    a[i] = (int) in.svar();
+                }
+                return a;
+            }
+            case 5 -> {
+                long[] a = new long[len];
+                for (int i = 0; i < len; i++) {
+                    a[i] = in.svar();
+                }
+                return a;
+            }
+            case 6 -> {
+                float[] a = new float[len];
+                for (int i = 0; i < len; i++) {
+                    a[i] = Float.intBitsToFloat(in.fixed32());
+                }
+                return a;
+            }
+            default -> {
+                double[] a = new double[len];
+                for (int i = 0; i < len; i++) {
+                    a[i] = Double.longBitsToDouble(in.fixed64());
+                }
+                return a;
+            }
+        }
+    }
+
+    private Class<?> resolve(int idx, boolean builtinOk) {
+        String name = classNames[idx];
+        Class<?> c = allowed.get(name);
+        if (c == null && builtinOk) {
+            c = BUILTIN.get(name);
+        }
+        if (c == null) {
+            throw new NotPicklableException("the pickle refers to class " + name + ", which is not allowed here "
+                    + "(Pickler.builder().allow(...))");
+        }
+        return c;
+    }
+
+    private boolean isContainer(int id) {
+        int k = kind[id];
+        return k == Kinds.OARRAY || k == Kinds.LIST || k == Kinds.MAP || k == Kinds.LMAP;
+    }
+
+    /** Creates every object; {@code self} stands for the pickled tasklet. */
+    public void materialize(Tasklet self) {
+        objects = new Object[n + 1];
+        boolean[] done = new boolean[n + 1];
+        done[0] = true;
+        List<Integer> pending = new ArrayList<>();
+        // 1. leaves and empty containers
+        for (int id = 1; id <= n; id++) {
+            int k = kind[id];
+            Object o = switch (k) {
+                case Kinds.STRING -> payload[id];
+                case Kinds.BOOL -> prim[id] != 0;
+                case Kinds.BYTE -> (byte) prim[id];
+                case Kinds.SHORT -> (short) prim[id];
+                case Kinds.CHAR -> (char) prim[id];
+                case Kinds.INT -> (int) prim[id];
+                case Kinds.LONG -> prim[id];
+                case Kinds.FLOAT -> Float.intBitsToFloat((int) prim[id]);
+                case Kinds.DOUBLE -> Double.longBitsToDouble(prim[id]);
+                case Kinds.PARRAY -> payload[id];
+                case Kinds.ENUM -> enumConstant(id);
+                case Kinds.CHANNEL -> {
+                    Channel<Object> ch = new Channel<>();
+                    ch.setPreference((int) prim[id]);
+                    ch.setScheduleAll((cls[id] & 1) != 0);
+                    if ((cls[id] & 2) != 0) {
+                        ch.close();
+                    }
+                    yield ch;
+                }
+                case Kinds.SELF -> self;
+                case Kinds.OARRAY -> Array.newInstance(resolve(cls[id], true), refs[id].length);
+                case Kinds.LIST -> new ArrayList<>(refs[id].length);
+                case Kinds.MAP -> new HashMap<>(refs[id].length);
+                case Kinds.LMAP -> new LinkedHashMap<>(refs[id].length);
+                default -> null; // records and lambdas
+            };
+            objects[id] = o;
+            if (o != null && !isContainer(id)) {
+                done[id] = true;
+            } else {
+                pending.add(id);
+            }
+        }
+        // 2. records, lambdas and container contents in dependency order
+        int[] missing = new int[n + 1];
+        int[][] dependents = dependents(pending, missing, done);
+        ArrayDeque<Integer> ready = new ArrayDeque<>();
+        for (int id : pending) {
+            if (missing[id] == 0) {
+                ready.add(id);
+            }
+        }
+        int left = pending.size();
+        int scan = 0;
+        while (left > 0) {
+            if (ready.isEmpty()) {
+                // A cycle (through a mutable container): fill a container, or create a record or lambda,
+                // whose other records and lambdas exist already; containers exist from step 1.
+                int pick = -1;
+                for (int i = 0; i < pending.size() && pick < 0; i++) {
+                    int id = pending.get((scan + i) % pending.size());
+                    if (!done[id] && nonContainerDepsDone(id, done)) {
+                        pick = id;
+                    }
+                }
+                if (pick < 0) {
+                    throw new NotPicklableException("malformed pickle: a cycle of records or lambdas");
+                }
+                scan++;
+                ready.add(pick);
+            }
+            int id = ready.poll();
+            if (done[id]) {
+                continue;
+            }
+            complete(id);
+            done[id] = true;
+            left--;
+            for (int d : dependents[id]) {
+                if (--missing[d] == 0 && !done[d]) {
+                    ready.add(d);
+                }
+            }
+        }
+    }
+
+    private boolean nonContainerDepsDone(int id, boolean[] done) {
+        for (int r : refs[id]) {
+            if (!done[r] && !isContainer(r)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int[][] dependents(List<Integer> pending, int[] missing, boolean[] done) {
+        int[] deg = new int[n + 1];
+        for (int id : pending) {
+            for (int r : refs[id]) {
+                if (!done[r]) {
+                    deg[r]++;
+                    missing[id]++;
+                }
+            }
+        }
+        int[][] d = new int[n + 1][];
+        int[] fill = new int[n + 1];
+        for (int i = 0; i <= n; i++) {
+            d[i] = deg[i] == 0 ? EMPTY : new int[deg[i]];
+        }
+        for (int id : pending) {
+            for (int r : refs[id]) {
+                if (!done[r]) {
+                    d[r][fill[r]++] = id;
+                }
+            }
+        }
+        return d;
+    }
+
+    private static final int[] EMPTY = new int[0];
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void complete(int id) {
+        int[] r = refs[id];
+        switch (kind[id]) {
+            case Kinds.OARRAY -> {
+                Object[] a = (Object[]) objects[id];
+                for (int i = 0; i < r.length; i++) {
+                    try {
+                        a[i] = objects[r[i]];
+                    } catch (ArrayStoreException e) {
+                        throw new NotPicklableException("malformed pickle: a " + objects[r[i]].getClass().getName()
+                                + " in an array of " + a.getClass().getComponentType().getName());
+                    }
+                }
+            }
+            case Kinds.LIST -> {
+                List l = (List) objects[id];
+                for (int x : r) {
+                    l.add(objects[x]);
+                }
+            }
+            case Kinds.MAP, Kinds.LMAP -> {
+                Map m = (Map) objects[id];
+                for (int i = 0; i < r.length; i += 2) {
+                    m.put(objects[r[i]], objects[r[i + 1]]);
+                }
+            }
+            case Kinds.RECORD -> objects[id] = record(id);
+            case Kinds.LAMBDA -> objects[id] = lambda(id);
+            default -> throw new IllegalStateException("kind " + kind[id]);
+        }
+    }
+
+    private Object enumConstant(int id) {
+        Class<?> c = resolve(cls[id], false);
+        if (!c.isEnum()) {
+            throw new NotPicklableException("malformed pickle: " + c.getName() + " is not an enum");
+        }
+        for (Object e : c.getEnumConstants()) {
+            if (((Enum<?>) e).name().equals(payload[id])) {
+                return e;
+            }
+        }
+        throw new NotPicklableException("enum " + c.getName() + " has no constant " + payload[id]
+                + " (the program changed since the pickle was made?)");
+    }
+
+    private Object record(int id) {
+        Class<?> c = resolve(cls[id], false);
+        if (!c.isRecord()) {
+            throw new NotPicklableException("malformed pickle: " + c.getName() + " is not a record");
+        }
+        RecordComponent[] rc = c.getRecordComponents();
+        int[] r = refs[id];
+        if (rc.length != r.length) {
+            throw new NotPicklableException("record " + c.getName() + " has " + rc.length + " components, the pickle "
+                    + r.length + " (the program changed since the pickle was made?)");
+        }
+        Class<?>[] types = new Class<?>[rc.length];
+        Object[] args = new Object[rc.length];
+        for (int i = 0; i < rc.length; i++) {
+            types[i] = rc[i].getType();
+            Object v = objects[r[i]];
+            Class<?> boxed = types[i].isPrimitive() ? java.lang.invoke.MethodType.methodType(types[i]).wrap().returnType()
+                    : types[i];
+            if (v == null ? types[i].isPrimitive() : !boxed.isInstance(v)) {
+                throw new NotPicklableException("record " + c.getName() + " component " + rc[i].getName() + " of type "
+                        + types[i].getName() + " cannot hold " + (v == null ? "null" : "a " + v.getClass().getName()));
+            }
+            args[i] = v;
+        }
+        try {
+            Constructor<?> k = c.getDeclaredConstructor(types);
+            k.setAccessible(true);
+            return k.newInstance(args);
+        } catch (InvocationTargetException e) {
+            throw new NotPicklableException("the constructor of record " + c.getName() + " refused the pickled values: "
+                    + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new NotPicklableException("cannot create record " + c.getName() + ": " + e, e);
+        }
+    }
+
+    private Object lambda(int id) {
+        Class<?> capturing = resolve(cls[id], false);
+        String[] s = (String[]) payload[id];
+        int[] r = refs[id];
+        Object[] captured = new Object[r.length];
+        for (int i = 0; i < r.length; i++) {
+            captured[i] = objects[r[i]];
+        }
+        try {
+            SerializedLambda sl = new SerializedLambda(capturing, s[0], s[1], s[2], (int) prim[id], s[3], s[4], s[5], s[6],
+                    captured);
+            Method m = capturing.getDeclaredMethod("$deserializeLambda$", SerializedLambda.class);
+            m.setAccessible(true);
+            return m.invoke(null, sl);
+        } catch (InvocationTargetException e) {
+            throw new NotPicklableException("cannot recreate lambda " + s[4] + s[5] + " of " + capturing.getName() + ": "
+                    + e.getCause(), e.getCause());
+        } catch (NoSuchMethodException e) {
+            throw new NotPicklableException("cannot recreate lambda " + s[4] + " of " + capturing.getName()
+                    + ": the class has no serializable lambdas", e);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new NotPicklableException("cannot recreate lambda " + s[4] + " of " + capturing.getName() + ": " + e, e);
+        }
+    }
+
+    /** The object with this id (0: null), after {@link #materialize}. */
+    public Object get(int id) {
+        return objects[id];
+    }
+
+    // ---------------------------------------------------------------- inspection (no objects created)
+
+    /** A short description of object {@code id} for the inspector, from the parsed table only. */
+    public String describe(int id) {
+        if (id == 0) {
+            return "null";
+        }
+        int k = kind[id];
+        return switch (k) {
+            case Kinds.STRING -> "String " + quote((String) payload[id]);
+            case Kinds.BOOL -> "boolean " + (prim[id] != 0);
+            case Kinds.BYTE, Kinds.SHORT, Kinds.INT, Kinds.LONG -> Kinds.NAMES[k] + " " + prim[id];
+            case Kinds.CHAR -> "Character '" + (char) prim[id] + "'";
+            case Kinds.FLOAT -> "Float " + Float.intBitsToFloat((int) prim[id]);
+            case Kinds.DOUBLE -> "Double " + Double.longBitsToDouble(prim[id]);
+            case Kinds.ENUM -> classNames[cls[id]] + "." + payload[id];
+            case Kinds.RECORD -> "record " + classNames[cls[id]] + " #" + id + " (" + refs[id].length + " components)";
+            case Kinds.PARRAY -> {
+                Object a = payload[id];
+                yield a.getClass().getComponentType().getName() + "[" + Array.getLength(a) + "] #" + id;
+            }
+            case Kinds.OARRAY -> classNames[cls[id]] + "[" + refs[id].length + "] #" + id;
+            case Kinds.LIST -> "ArrayList #" + id + " size " + refs[id].length;
+            case Kinds.MAP, Kinds.LMAP -> Kinds.NAMES[k] + " #" + id + " size " + refs[id].length / 2;
+            case Kinds.CHANNEL -> "Channel #" + id + " preference " + prim[id];
+            case Kinds.SELF -> "the tasklet itself";
+            case Kinds.LAMBDA -> "lambda " + ((String[]) payload[id])[3].replace('/', '.') + "::"
+                    + ((String[]) payload[id])[4] + " #" + id;
+            default -> "?";
+        };
+    }
+
+    private static String quote(String s) {
+        String t = s.length() > 40 ? s.substring(0, 37) + "..." : s;
+        return "\"" + t.replace("\n", "\\n") + "\"";
+    }
+}
