@@ -29,10 +29,9 @@ final class DocPages {
         return read(moduleDir().resolveSibling("docs").resolve(name));
     }
 
-    /** The source file of an example class of this package. */
+    /** The source file of an example class of this module. */
     static String source(Class<?> example) throws IOException {
-        return read(moduleDir().resolve("src/main/java/org/jstackless/examples/docs")
-                .resolve(example.getSimpleName() + ".java"));
+        return read(moduleDir().resolve("src/main/java").resolve(example.getName().replace('.', '/') + ".java"));
     }
 
     /** Asserts that the page quotes the class's whole source file verbatim. */
