@@ -170,6 +170,7 @@ public final class Report {
             table(b, e.getKey(), e.getValue(), charts, chartPrefix);
         }
         notMeasured(b);
+        howMade(b);
         return b.toString();
     }
 
@@ -336,6 +337,19 @@ public final class Report {
         }
         b.append("| pickle + unpickle of `recurs(14)` | ≤ 50 µs, ≤ 2 KB | — | not measured: pickling does not exist yet |\n");
         b.append("| preemption ticks on | ≤ 5% slower on a loop-heavy benchmark | — | not measured: not in this suite yet |\n");
+    }
+
+    private static void howMade(StringBuilder b) {
+        b.append("\n## How this page is made\n\n"
+                + "- `./jstackless bench [smoke|quick|medium|full] [--md FILE] [JMH args]` (the script is `bench/compare`) "
+                + "builds the benchmark jar, runs JMH with its gc profiler and the memory measurement, and renders this "
+                + "page and its charts with `org.jstackless.bench.report.Report`. Profiles: smoke (CI: 1 × 100 ms, small "
+                + "parameters, checks that the suite runs and the page is produced, not the figures), quick (1 fork, "
+                + "2 × 1 s warm-up, 3 × 1 s), medium (1 fork, 3 × 1 s, 5 × 1 s), full (2 forks, 5 × 2 s, 10 × 2 s).\n"
+                + "- The charts are drawn by the report itself with the JDK's `java.awt` (headless) and written by "
+                + "`javax.imageio`: no charting dependency and no tool outside the JDK (no Python, gnuplot or "
+                + "browser on the CI machine), and the same bytes on every machine for the same figures.\n"
+                + "- The raw JSON stays in `jstackless-bench/target/` and is not committed.\n");
     }
 
     private static void notMeasured(StringBuilder b) {
