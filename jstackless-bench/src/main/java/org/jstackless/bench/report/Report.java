@@ -348,7 +348,7 @@ public final class Report {
                 + "2 × 1 s warm-up, 3 × 1 s), medium (1 fork, 3 × 1 s, 5 × 1 s), full (2 forks, 5 × 2 s, 10 × 2 s).\n"
                 + "- The charts are drawn by the report itself with the JDK's `java.awt` (headless) and written by "
                 + "`javax.imageio`: no charting dependency and no tool outside the JDK (no Python, gnuplot or "
-                + "browser on the CI machine), and the same bytes on every machine for the same figures.\n"
+                + "browser needed on the CI machine).\n"
                 + "- The raw JSON stays in `jstackless-bench/target/` and is not committed.\n");
     }
 
@@ -369,7 +369,9 @@ public final class Report {
 
     private static void table(StringBuilder b, String cls, List<Row> rows, Path charts, String chartPrefix)
             throws IOException {
+        // Platform threads' memory figure is heap only (their stacks are native): no ratio to it.
         List<String> peers = PEERS.keySet().stream().filter(m -> rows.stream().anyMatch(r -> r.method().equals(m)))
+                .filter(m -> !(cls.equals("MemoryPerTask") && m.equals("platformThreads")))
                 .toList();
         // jstackless rows first (by parameters as JMH ordered them), then the peers; grouped by depth
         // when there is one.
