@@ -4,6 +4,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
+import kotlin.Unit;
 import org.jstackless.Channel;
 import org.jstackless.Stackless;
 import org.jstackless.Suspendable;
@@ -42,6 +43,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code rawContinuation}: the floor for a rendezvous on hard switching: two
  *       {@code jdk.internal.vm.Continuation}s run in turn by a loop, handing the message over in a
  *       field, with no queue and no scheduler; a round trip is two yields and two runs.</li>
+ *   <li>{@code kotlin}: two coroutines in one {@code runBlocking} (one thread) on two rendezvous
+ *       {@code kotlinx.coroutines.channels.Channel}s; {@code runBlocking} is inside the timing,
+ *       amortised over the round trips.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -187,6 +191,117 @@ public class PingPongBench {
     @OperationsPerInvocation(ROUND_TRIPS)
     public void jstackless(Tasklets s, Blackhole bh) throws Suspendable {
         Stackless.run();
+        bh.consume(s.sum);
+    }
+
+    /** Kotlin's rendezvous channels, one pair per run. */
+    @State(Scope.Thread)
+    public static class KotlinChannels {
+        long sum;
+    }
+
+    /** {@code repeat(n) { there.send(MESSAGE); sum += back.receive() }} as kotlinc compiles it. */
+    static final class KotlinPing extends Kt.Frame {
+        private final kotlinx.coroutines.channels.Channel<Integer> there;
+        private final kotlinx.coroutines.channels.Channel<Integer> back;
+        private final KotlinChannels out;
+        private int i;
+        private long sum;
+
+        KotlinPing(kotlin.coroutines.Continuation<?> c, kotlinx.coroutines.channels.Channel<Integer> there,
+                kotlinx.coroutines.channels.Channel<Integer> back, KotlinChannels out) {
+            super(c);
+            this.there = there;
+            this.back = back;
+            this.out = out;
+        }
+
+        @Override
+        Object step(Object r) {
+            while (true) {
+                switch (label) {
+                    case 0 -> {
+                        if (i == ROUND_TRIPS) {
+                            out.sum = sum;
+                            return Unit.INSTANCE;
+                        }
+                        label = 1;
+                        if (there.send(MESSAGE, this) == Kt.SUSPENDED) {
+                            return Kt.SUSPENDED;
+                        }
+                    }
+                    case 1 -> {
+                        label = 2;
+                        r = back.receive(this);
+                        if (r == Kt.SUSPENDED) {
+                            return r;
+                        }
+                    }
+                    default -> {
+                        sum += (Integer) r;
+                        i++;
+                        label = 0;
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code repeat(n) { back.send(there.receive()) }} as kotlinc compiles it. */
+    static final class KotlinPong extends Kt.Frame {
+        private final kotlinx.coroutines.channels.Channel<Integer> there;
+        private final kotlinx.coroutines.channels.Channel<Integer> back;
+        private int i;
+
+        KotlinPong(kotlin.coroutines.Continuation<?> c, kotlinx.coroutines.channels.Channel<Integer> there,
+                kotlinx.coroutines.channels.Channel<Integer> back) {
+            super(c);
+            this.there = there;
+            this.back = back;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        Object step(Object r) {
+            while (true) {
+                switch (label) {
+                    case 0 -> {
+                        if (i == ROUND_TRIPS) {
+                            return Unit.INSTANCE;
+                        }
+                        label = 1;
+                        r = there.receive(this);
+                        if (r == Kt.SUSPENDED) {
+                            return r;
+                        }
+                    }
+                    case 1 -> {
+                        label = 2;
+                        if (back.send((Integer) r, this) == Kt.SUSPENDED) {
+                            return Kt.SUSPENDED;
+                        }
+                    }
+                    default -> {
+                        i++;
+                        label = 0;
+                    }
+                }
+            }
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    public void kotlin(KotlinChannels s, Blackhole bh) {
+        kotlinx.coroutines.channels.Channel<Integer> there = Kt.rendezvous();
+        kotlinx.coroutines.channels.Channel<Integer> back = Kt.rendezvous();
+        Kt.runBlocking(scope -> {
+            Kt.launch(scope, c -> new KotlinPing(c, there, back, s));
+            Kt.launch(scope, c -> new KotlinPong(c, there, back));
+        });
+        if (s.sum != (long) ROUND_TRIPS * MESSAGE) {
+            throw new IllegalStateException("kotlin: the sum says the round trips did not happen: " + s.sum);
+        }
         bh.consume(s.sum);
     }
 

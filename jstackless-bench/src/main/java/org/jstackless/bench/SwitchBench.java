@@ -3,6 +3,8 @@ package org.jstackless.bench;
 import java.util.concurrent.TimeUnit;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
+import kotlin.Unit;
+import kotlinx.coroutines.YieldKt;
 import org.jstackless.Stackless;
 import org.jstackless.Suspendable;
 import org.jstackless.Tasklet;
@@ -40,6 +42,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *       jstackless's carrier loop does for a hard switch.</li>
  *   <li>{@code platformThreads}, {@code virtualThreads}: two long-lived threads passing a baton
  *       (a volatile turn flag with park/unpark); a switch is one pass: wake the partner, sleep.</li>
+ *   <li>{@code kotlin}: two coroutines in one {@code runBlocking} (its single-thread event loop),
+ *       each calling {@code yield()} {@value #SWITCHES}/2 times; {@code runBlocking} itself is
+ *       inside the timing, amortised over the switches.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -153,6 +158,37 @@ public class SwitchBench {
     @OperationsPerInvocation(SWITCHES)
     public void jstackless(Tasklets s) throws Suspendable {
         Stackless.run();
+    }
+
+    /** A coroutine calling {@code yield()} {@code n} times: the state machine kotlinc would make. */
+    static final class KotlinYielder extends Kt.Frame {
+        private final int n;
+        private int i;
+
+        KotlinYielder(kotlin.coroutines.Continuation<?> completion, int n) {
+            super(completion);
+            this.n = n;
+        }
+
+        @Override
+        Object step(Object result) {
+            while (i < n) {
+                i++;
+                if (YieldKt.yield(this) == Kt.SUSPENDED) {
+                    return Kt.SUSPENDED;
+                }
+            }
+            return Unit.INSTANCE;
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(SWITCHES)
+    public void kotlin() {
+        Kt.runBlocking(scope -> {
+            Kt.launch(scope, c -> new KotlinYielder(c, SWITCHES / 2));
+            Kt.launch(scope, c -> new KotlinYielder(c, SWITCHES / 2));
+        });
     }
 
     @Benchmark
