@@ -97,6 +97,7 @@ public final class Channel<T> implements Iterable<T> {
                 if (!hasNext()) {
                     throw new java.util.NoSuchElementException("channel closed");
                 }
+                Stackless.refuseInSoftStrand("iterating a channel");
                 try {
                     return receive();
                 } catch (Suspendable s) {

@@ -134,6 +134,7 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
 
     private void advance() {
         checkNotRunning();
+        Stackless.refuseInSoftStrand("a generator's next()/hasNext()");
         Object v;
         try {
             v = co.switchIn(null);

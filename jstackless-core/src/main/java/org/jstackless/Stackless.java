@@ -201,4 +201,19 @@ public final class Stackless {
         return (T) Scheduler.current().await(stage);
     }
 
+
+    /**
+     * Plain (not suspendable) calls that may switch — Iterator.next() of a Generator or a Channel —
+     * cannot suspend a soft tasklet: its woven caller does not expect a switch there and would go on
+     * with a made-up value. Refuse them clearly instead.
+     */
+    static void refuseInSoftStrand(String what) {
+        var c = org.jstackless.internal.switching.Carrier.peek();
+        var running = c == null ? null : c.running();
+        if (running != null && running.isSoft()) {
+            throw new IllegalStateException(what + " is a plain method call and cannot switch a soft tasklet: "
+                    + "use the suspendable form (Channel.receive()), or run this tasklet hard "
+                    + "(Stackless.enableSoftSwitch(false) before creating it)");
+        }
+    }
 }

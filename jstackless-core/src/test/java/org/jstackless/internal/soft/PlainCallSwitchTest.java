@@ -1,0 +1,60 @@
+package org.jstackless.internal.soft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.jstackless.Channel;
+import org.jstackless.Generator;
+import org.jstackless.Stackless;
+import org.jstackless.Tasklet;
+import org.jstackless.internal.switching.Mechanism;
+import org.jstackless.internal.switching.Switching;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A soft tasklet that would switch inside a plain (not suspendable) call into the core — the
+ * Iterator of a Channel or a Generator — is refused before anything unwinds, instead of its caller
+ * going on with a made-up value while the tasklet is suspended.
+ */
+class PlainCallSwitchTest {
+    @AfterEach
+    void reset() {
+        Switching.force(null);
+    }
+
+    @Test
+    void channelIterationInASoftTaskletIsRefusedClearly() throws Exception {
+        Switching.force(Mechanism.SOFT);
+        List<Object> got = new ArrayList<>();
+        Stackless.runAsMain(() -> {
+            Channel<Integer> ch = new Channel<>();
+            Tasklet t = Tasklet.spawn(() -> {
+                Iterator<Integer> it = ch.iterator();
+                got.add(it.next()); // would block inside a plain call
+            });
+            assertThatThrownBy(Stackless::run).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("plain method call").hasMessageContaining("enableSoftSwitch(false)");
+            assertThat(t.isAlive()).isFalse();
+        });
+        assertThat(got).isEmpty();
+    }
+
+    @Test
+    void aGeneratorConsumedFromASoftTaskletIsRefusedClearly() throws Exception {
+        Switching.force(Mechanism.SOFT);
+        List<Object> got = new ArrayList<>();
+        Stackless.runAsMain(() -> {
+            Tasklet.spawn(() -> {
+                Generator<Integer> g = Generator.of(y -> y.yield(1));
+                got.add(g.next());
+            });
+            assertThatThrownBy(Stackless::run).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("plain method call");
+        });
+        assertThat(got).isEmpty();
+    }
+}
