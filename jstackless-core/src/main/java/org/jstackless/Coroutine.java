@@ -51,6 +51,8 @@ public final class Coroutine {
 
     final Group group;
     final boolean isMain;
+    /** Set by Generator: this coroutine's strand is always hard (see start()). */
+    boolean hardOnly;
     byte kind = PLAIN;
     byte state;
     /** What the strand runs; null unless bound. */
@@ -226,7 +228,9 @@ public final class Coroutine {
     /** Makes the strand of a bound coroutine; its first resume runs the body with the mailbox as start value. */
     private void start() {
         CoroStrand s = new CoroStrand(this);
-        frame = Switching.factoryFor(s, false).create(s, s);
+        // Generators stay hard: their consumer calls next(), a plain method that cannot suspend a soft
+        // caller, so the generator's own frames must be the ones that keep a stack.
+        frame = Switching.factoryFor(s, Scheduler.softSwitch && !hardOnly).create(s, s);
         state = STARTED;
     }
 

@@ -43,6 +43,7 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
 
     private Generator(GeneratorBody<T> body) {
         co = new Coroutine(group);
+        co.hardOnly = true;
         co.owner = this;
         Yielder<T> y = this::yieldValue;
         co.bindCode(start -> {

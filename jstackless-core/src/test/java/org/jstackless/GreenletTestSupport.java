@@ -17,7 +17,7 @@ final class GreenletTestSupport {
 
     /** The hard mechanisms this JVM can run: every test runs once on each. */
     static List<Mechanism> mechanisms() {
-        return Switching.available().stream().filter(Mechanism::isHard).toList();
+        return Switching.available();
     }
 
     /** Runs {@code body} as main of a new thread with mechanism {@code m}; rethrows what it threw. */

@@ -95,7 +95,7 @@ public final class Switching {
             return CONTINUATION_FACTORY;
         }
         SoftSupport s = soft;
-        if (m == Mechanism.SOFT) {
+        if (m == Mechanism.SOFT && softAllowed) {
             // Forced soft (tests): running hard instead would make a soft test pass vacuously.
             if (s == null || !s.isWoven(body)) {
                 throw new IllegalStateException("soft switching is forced but the body " + body.getClass().getName()
