@@ -140,11 +140,11 @@ public final class Channel<T> implements Iterable<T> {
             unlock();
             if (scheduleAll) {
                 s.insert(target);
-                return s.scheduleTask(source, source.next, Scheduler.CLAIM);
+                return s.scheduleTask(source, source.next, s.claimFor(source));
             }
             if (preference == -dir) {
                 s.insertAfter(source, target);
-                return s.scheduleTask(source, target, Scheduler.CLAIM);
+                return s.scheduleTask(source, target, s.claimFor(source));
             }
             s.insert(target);
             return Scheduler.claim(source);
@@ -163,7 +163,7 @@ public final class Channel<T> implements Iterable<T> {
         s.unlink(source);
         enqueue(source, dir);
         unlock();
-        return s.scheduleTask(source, s.head, Scheduler.CLAIM);
+        return s.scheduleTask(source, s.head, s.claimFor(source));
     }
 
     private static void swap(Tasklet a, Tasklet b) {

@@ -57,6 +57,18 @@ final class Scheduler {
     /** Claims the resumed tasklet's tempval: the result of schedule, send, receive, run(tasklet)... */
     static final Resumption CLAIM = () -> claim(current().current);
 
+    /**
+     * {@link #CLAIM} bound to this scheduler: it skips the thread-local lookup, so it may serve only
+     * a tasklet that will be resumed on this thread — the thread stack (main) or a started JDK
+     * continuation, which never migrate. See {@link #claimFor}.
+     */
+    private final Resumption claimHere = () -> claim(this.current);
+
+    /** The resumption for a switch away from the running tasklet {@code t}: bound here when it cannot move. */
+    Resumption claimFor(Tasklet t) {
+        return t.strand == null || !t.strand.canMigrate() ? claimHere : CLAIM;
+    }
+
     /** The end of {@link Stackless#run()}: pops the watchdog stack, then claims. */
     static final Resumption RUN_RETURN = () -> current().runReturned();
 
@@ -521,7 +533,7 @@ final class Scheduler {
             checkTrap();
         }
         me.tempval = retval;
-        return scheduleTask(me, me.next, CLAIM);
+        return scheduleTask(me, me.next, claimFor(me));
     }
 
     Object scheduleRemove(Object retval) {
