@@ -31,8 +31,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * <ul>
  *   <li>{@code greenlet}: the benchmark thread is the main greenlet; a greenlet created for the
  *       trial loops on {@code main.switchTo()}, and each invocation calls {@code g.switchTo()}
- *       {@value #ROUND_TRIPS} times. A greenlet is a coroutine, always on a hard strand, so SOFT
- *       does not apply.</li>
+ *       {@value #ROUND_TRIPS} times. A greenlet is a coroutine, whose strand is hard by default
+ *       (CONTINUATION; docs/coroutines.md: "Coroutine strands are hard for now"); only forcing SOFT
+ *       makes it soft, so the SOFT row shows what soft coroutines would give.</li>
  *   <li>{@code taskletPair}: as SwitchBench's {@code jstackless}: two tasklets spawned before each
  *       invocation each call {@code Stackless.schedule()} {@value #ROUND_TRIPS} times; the benchmark
  *       thread runs them with {@code Stackless.run()} (3 extra switches per invocation to start and
@@ -49,7 +50,7 @@ public class GreenletBench {
     /** A greenlet that switches back to main each time it is switched to. */
     @State(Scope.Thread)
     public static class Greenlets {
-        @Param({"CONTINUATION", "VIRTUAL_THREAD"})
+        @Param({"SOFT", "CONTINUATION", "VIRTUAL_THREAD"})
         public String mechanism;
         Greenlet g;
         /** Round trips the greenlet served in the current invocation. */
