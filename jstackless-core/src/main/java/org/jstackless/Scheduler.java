@@ -233,8 +233,9 @@ final class Scheduler {
         if (t.where == WAITING) {
             throw new IllegalStateException("You cannot run a tasklet that waits for a blocking call, a timer or a future");
         }
-        if (t.where == CHANNEL) {
-            t.channel.unblock(t);
+        Channel<?> ch = t.channel;
+        if (t.where == CHANNEL && ch != null) {
+            ch.unblock(t); // re-checked under the channel's lock: another thread may have taken it
         }
         if (t.where == TRANSIT && t.sched == this) {
             t.where = NOWHERE; // taken by another thread's rendezvous a moment ago: claim it now

@@ -291,8 +291,9 @@ public final class Tasklet {
             tempval = bomb;
             return;
         }
-        if (where == Scheduler.CHANNEL) {
-            channel.unblock(this);
+        Channel<?> ch = channel;
+        if (where == Scheduler.CHANNEL && ch != null) {
+            ch.unblock(this); // re-checked under the channel's lock: another thread may have taken it
         }
         tempval = bomb;
         s.scheduleTask(me, this, Scheduler.CLAIM);
