@@ -100,6 +100,17 @@ public class Greenlet {
      * instance; an exception that ended a child is thrown here.
      */
     public Object switchTo(Object... args) throws Suspendable {
+        return switchWith(args);
+    }
+
+    /** {@link #switchTo(Object...)} with no argument, without allocating javac's empty varargs array. */
+    public Object switchTo() throws Suspendable {
+        return switchWith(NO_ARGS);
+    }
+
+    private static final Object[] NO_ARGS = new Object[0];
+
+    private Object switchWith(Object[] args) throws Suspendable {
         Coroutine target = co;
         Group g = target.group;
         g.use();
