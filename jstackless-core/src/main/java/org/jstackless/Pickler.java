@@ -256,7 +256,7 @@ public final class Pickler {
             out.str(mi.methodName());
             out.str(mi.descriptor());
             out.u8(mi.isStatic() ? 1 : 0);
-            out.fixed64(Fingerprints.of(owner, mi.methodName(), mi.descriptor()));
+            out.fixed64(mi.fingerprint());
             out.str(mi.file() == null ? "" : mi.file());
             int[] lines = mi.lines();
             out.uvar(lines.length);
@@ -351,6 +351,7 @@ public final class Pickler {
         }
         // Methods: allowed, woven, unchanged.
         Class<?>[] owners = new Class<?>[p.methods.length];
+        Fingerprints.Facts[] facts = new Fingerprints.Facts[p.methods.length];
         List<String> changed = new ArrayList<>();
         for (int i = 0; i < p.methods.length; i++) {
             Payload.MethodRef m = p.methods[i];
@@ -363,14 +364,13 @@ public final class Pickler {
                 throw new NotPicklableException("the pickle has frames of " + m.display() + ", but class " + m.className
                         + " is not woven in this program");
             }
-            long fp;
             try {
-                fp = Fingerprints.of(owner, m.name, m.desc);
+                facts[i] = Fingerprints.of(owner, m.name, m.desc);
             } catch (NotPicklableException e) {
                 changed.add(m.display() + " (" + e.getMessage() + ")");
                 continue;
             }
-            if (fp != m.fingerprint) {
+            if (facts[i].fingerprint() != m.fingerprint) {
                 changed.add(m.display());
             }
             owners[i] = owner;
@@ -379,8 +379,14 @@ public final class Pickler {
             throw new PickleVersionException("the pickle was made by another version of the program: the bytecode of "
                     + String.join(", ", changed) + " changed since", changed);
         }
+        // Frames: every slot against what the woven code at its call site saves and restores.
         try {
-            return restore(p, owners);
+            if (!Boolean.getBoolean("nocheck")) p.checkFrames(owners, facts);
+        } catch (RuntimeException e) {
+            throw wrap(e, "cannot check the frames");
+        }
+        try {
+            return restore(p, owners, facts);
         } catch (RuntimeException e) {
             throw wrap(e, "cannot restore the tasklet");
         }
@@ -393,15 +399,16 @@ public final class Pickler {
         return new NotPicklableException(what + ": " + e, e);
     }
 
-    private Tasklet restore(Payload p, Class<?>[] owners) {
+    private Tasklet restore(Payload p, Class<?>[] owners, Fingerprints.Facts[] facts) {
         MethodInfo[] infos = new MethodInfo[p.methods.length];
         for (int i = 0; i < infos.length; i++) {
-            infos[i] = info(owners[i], p.methods[i]);
+            infos[i] = info(owners[i], p.methods[i], facts[i]);
         }
         Scheduler s = Scheduler.current();
         Tasklet t = new Tasklet(null, s);
         ObjectReader or = p.objects;
         or.materialize(t);
+        if (!Boolean.getBoolean("nocheck")) p.checkCreated();
         Object body = or.get(p.body);
         if (p.state != Payload.SUSPENDED && !(body instanceof TaskletBody)) {
             throw new NotPicklableException("malformed pickle: the body is a " + (body == null ? "null" : body.getClass().getName()));
@@ -443,7 +450,7 @@ public final class Pickler {
         return t;
     }
 
-    private static MethodInfo info(Class<?> owner, Payload.MethodRef m) {
+    private static MethodInfo info(Class<?> owner, Payload.MethodRef m, Fingerprints.Facts facts) {
         Map<String, MethodInfo> cache = INFOS.get(owner);
         String k = m.name + m.desc;
         MethodInfo mi = cache.get(k);
@@ -458,7 +465,7 @@ public final class Pickler {
             Pickler.class.getModule().addReads(owner.getModule());
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(owner, MethodHandles.lookup());
             mi = MethodInfo.bootstrap(lookup, "jslInfo", MethodInfo.class, m.name, m.desc, m.isStatic ? 1 : 0, m.file,
-                    lines.toString());
+                    lines.toString(), facts.fingerprint(), facts.layouts());
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new NotPicklableException("cannot re-enter " + m.display() + ": " + e
                     + " (in a named module, open its package to org.jstackless.core)", e);

@@ -16,12 +16,20 @@ import org.jstackless.Pickler;
 import org.jstackless.Stackless;
 import org.jstackless.Suspendable;
 import org.jstackless.Tasklet;
+import org.jstackless.internal.pickle.Envelope;
+import org.jstackless.internal.pickle.Out;
+import org.jstackless.internal.pickle.Payload;
 import org.junit.jupiter.api.Test;
 
 /**
  * Mutated pickles: bit flips, truncations, huge length fields, and content changed then signed
- * again with the right key. Every load must end in NotPicklableException (or, for re-signed
- * content that still makes sense, succeed): never another exception type, an error or a hang.
+ * again with the right key — random bytes, planted varints, a cut or extended payload, and
+ * frames whose slots, sites, methods or tempval were changed. Every load must end in
+ * NotPicklableException or succeed: never another exception type, an error or a hang; an unsigned
+ * change never loads; and a forged pickle that loads must also run without a type error (a
+ * ClassCastException, LinkageError, … from a slot that does not match the woven code's layout):
+ * what is left is content a real program could have had (another allowed object, another number,
+ * a null).
  */
 class PickleFuzzTest {
     enum E { A, B }
@@ -47,6 +55,103 @@ class PickleFuzzTest {
         work(ch, new R(5, "r", E.B, l), m, new long[] {1, 2, 3}, 2.5);
     }
 
+    /**
+     * What a frame that does not match its call site's layout causes when it runs (a value of the
+     * wrong class cast by the restore code, fewer slots than the restore code reads, a frame above
+     * a tick point, …): none may happen when an accepted pickle runs. Index errors count because
+     * this job's only array ({@code long[3]}) is never shortened by a mutation: one means a frame
+     * with too few slots. A NullPointerException does not count: a null in a reference slot is
+     * content a real run could have had (the residual class the layout cannot exclude).
+     */
+    static final List<Class<? extends Throwable>> TYPE_ERRORS = List.of(ClassCastException.class, LinkageError.class,
+            ArrayStoreException.class, IndexOutOfBoundsException.class, IllegalArgumentException.class,
+            IllegalStateException.class);
+
+    static final int KINDS = 7;
+    static final int PER_KIND = 2000;
+
+    static Map<String, Class<?>> allowedMap() {
+        Map<String, Class<?>> m = new HashMap<>();
+        for (Class<?> c : List.of(PickleFuzzTest.class, R.class, E.class)) {
+            m.put(c.getName(), c);
+        }
+        return m;
+    }
+
+    /** The roots section of a payload (tempval, body, frames, channel), encoded as Pickler writes it. */
+    static byte[] roots(Payload p) {
+        Out o = new Out();
+        o.uvar(p.tempval);
+        o.uvar(p.body);
+        o.uvar(p.frames.length);
+        for (Payload.FrameRec f : p.frames) {
+            o.uvar(f.method);
+            o.uvar(f.site);
+            o.uvar(f.self);
+            o.uvar(f.refs.length);
+            for (int r : f.refs) {
+                o.uvar(r);
+            }
+            o.uvar(f.prims.length);
+            for (long v : f.prims) {
+                o.svar(v);
+            }
+        }
+        o.uvar(p.channel);
+        o.svar(p.blocked);
+        return o.toByteArray();
+    }
+
+    /**
+     * A copy of {@code p} whose frames are changed in a way that still decodes: a reference slot
+     * pointing to another object, a primitive slot with another value, a slot added or dropped, a
+     * frame's call site or method changed, or the tempval replaced.
+     */
+    static Payload mutateFrames(Payload p, SplittableRandom rnd) {
+        Payload q = new Payload();
+        q.methods = p.methods;
+        q.state = p.state;
+        q.flags = p.flags;
+        q.objects = p.objects;
+        q.tempval = p.tempval;
+        q.body = p.body;
+        q.channel = p.channel;
+        q.blocked = p.blocked;
+        q.frames = new Payload.FrameRec[p.frames.length];
+        for (int i = 0; i < q.frames.length; i++) {
+            Payload.FrameRec f = p.frames[i];
+            Payload.FrameRec g = new Payload.FrameRec();
+            g.method = f.method;
+            g.site = f.site;
+            g.self = f.self;
+            g.refs = f.refs.clone();
+            g.prims = f.prims.clone();
+            q.frames[i] = g;
+        }
+        int n = p.objects.count();
+        for (int k = 1 + rnd.nextInt(2); k > 0; k--) {
+            Payload.FrameRec g = q.frames[rnd.nextInt(q.frames.length)];
+            switch (rnd.nextInt(7)) {
+                case 0 -> {
+                    if (g.refs.length > 0) {
+                        g.refs[rnd.nextInt(g.refs.length)] = rnd.nextInt(n + 1);
+                    }
+                }
+                case 1 -> {
+                    if (g.prims.length > 0) {
+                        g.prims[rnd.nextInt(g.prims.length)] = rnd.nextBoolean() ? rnd.nextLong() : rnd.nextInt();
+                    }
+                }
+                case 2 -> g.refs = Arrays.copyOf(g.refs, Math.max(0, g.refs.length + (rnd.nextBoolean() ? 1 : -1)));
+                case 3 -> g.prims = Arrays.copyOf(g.prims, Math.max(0, g.prims.length + (rnd.nextBoolean() ? 1 : -1)));
+                case 4 -> g.site = rnd.nextInt(p.methods[g.method].lines.length);
+                case 5 -> g.method = rnd.nextInt(p.methods.length);
+                default -> q.tempval = rnd.nextInt(n + 1);
+            }
+        }
+        return q;
+    }
+
     static byte[] reseal(byte[] p) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(PickleTestSupport.KEY, "HmacSHA256"));
@@ -57,10 +162,13 @@ class PickleFuzzTest {
     }
 
     @Test
-    void twelveThousandMutatedPicklesEndInTheDocumentedException() throws Exception {
+    @SuppressWarnings("unchecked")
+    void fourteenThousandMutatedPicklesEndInTheDocumentedExceptionOrRunCleanly() throws Exception {
         Pickler pickler = PickleTestSupport.builder(PickleFuzzTest.class, R.class, E.class).build();
         long seed = System.nanoTime();
-        int[] counts = new int[6];
+        int[] counts = new int[KINDS];
+        Map<String, Integer> runFailures = new java.util.TreeMap<>();
+        int[] completed = {0};
         List<String> failures = new ArrayList<>();
         Stackless.runAsMain(() -> {
             Channel<Object> ch = new Channel<>();
@@ -70,8 +178,12 @@ class PickleFuzzTest {
             byte[] good = pickler.dumps(t);
             assertThat(pickler.loads(good).isBlocked()).isTrue();
             SplittableRandom rnd = new SplittableRandom(seed);
-            for (int i = 0; i < 12_000; i++) {
-                int kind = i % 6;
+            Payload parsed = Payload.parse(Envelope.payload(good), allowedMap(), 1 << 20, 1 << 20);
+            byte[] roots = roots(parsed);
+            int prefix = good.length - 32 - roots.length; // the roots section ends the payload
+            assertThat(Arrays.copyOfRange(good, prefix, good.length - 32)).isEqualTo(roots);
+            for (int i = 0; i < KINDS * PER_KIND; i++) {
+                int kind = i % KINDS;
                 byte[] b;
                 switch (kind) {
                     case 0 -> { // bit flips
@@ -103,6 +215,17 @@ class PickleFuzzTest {
                         System.arraycopy(huge, 0, b, pos, 1 + rnd.nextInt(5));
                         b = reseal(b);
                     }
+                    case 6 -> { // right key, the frames' slots, sites, methods or the tempval changed
+                        byte[] r = roots(mutateFrames(parsed, rnd));
+                        b = new byte[prefix + r.length + 32];
+                        System.arraycopy(good, 0, b, 0, prefix);
+                        System.arraycopy(r, 0, b, prefix, r.length);
+                        int pl = b.length - 34 - 32;
+                        for (int k = 0; k < 4; k++) {
+                            b[30 + k] = (byte) (pl >>> (24 - 8 * k));
+                        }
+                        b = reseal(b);
+                    }
                     default -> { // right key, payload cut or extended, header fixed up
                         int len = 34 + rnd.nextInt(good.length - 66 + 8);
                         b = new byte[len + 32];
@@ -114,26 +237,59 @@ class PickleFuzzTest {
                         b = reseal(b);
                     }
                 }
+                Tasklet u;
                 try {
-                    Tasklet u = pickler.loads(b);
+                    u = pickler.loads(b);
                     if (kind < 3 && !Arrays.equals(b, good)) {
                         failures.add("kind " + kind + " #" + i + ": an unsigned change was accepted");
-                    }
-                    if (u.isBlocked()) {
-                        u.blockedOn().close();
                     }
                     if (kind >= 3 || !Arrays.equals(b, good)) {
                         counts[kind]++; // a mutation that happened to change nothing (a bit flipped twice) is no acceptance
                     }
                 } catch (NotPicklableException e) {
-                    // documented
+                    continue; // documented
                 } catch (Throwable e) {
                     failures.add("kind " + kind + " #" + i + ": " + e);
+                    continue;
+                }
+                // Accepted: it must also run without a type error (what the layout checks at load prevent).
+                try {
+                    if (u.isBlocked()) {
+                        Channel<Object> c = (Channel<Object>) u.blockedOn();
+                        if (c.balance() < 0) {
+                            c.send("resumed");
+                        } else {
+                            c.receive();
+                        }
+                    } else {
+                        u.insert();
+                    }
+                    for (int k = 0; k < 20 && u.isAlive(); k++) {
+                        Stackless.schedule();
+                    }
+                    if (u.isAlive()) {
+                        u.kill();
+                    } else {
+                        completed[0]++;
+                    }
+                } catch (NotPicklableException e) {
+                    // documented
+                } catch (Throwable e) {
+                    StackTraceElement[] st = e.getStackTrace();
+                    runFailures.merge(e.getClass().getSimpleName() + " at " + (st.length > 0 ? st[0] : "?"), 1,
+                            Integer::sum);
+                    if (TYPE_ERRORS.stream().anyMatch(c -> c.isInstance(e))) {
+                        failures.add("kind " + kind + " #" + i + ": loaded, then failed with a type error when run: " + e);
+                    }
+                    if (u.isAlive()) {
+                        u.kill();
+                    }
                 }
             }
             t.kill();
         });
-        System.out.println("fuzz seed " + seed + ": accepted per kind " + Arrays.toString(counts) + " of 2000 each");
+        System.out.println("fuzz seed " + seed + ": accepted per kind " + Arrays.toString(counts) + " of " + PER_KIND + " each; "
+                + completed[0] + " of them ran to the end; failed when run: " + runFailures);
         assertThat(failures).as("seed " + seed).isEmpty();
         assertThat(counts[0] + counts[1] + counts[2]).isZero();
     }

@@ -8,6 +8,7 @@ import org.objectweb.asm.Handle;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.AnnotationNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FieldInsnNode;
 import org.objectweb.asm.tree.InsnList;
@@ -58,7 +59,9 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  *     nPrims)} and returns a default value; {@code RESTORE} switches on the saved site, reloads
  *     locals and stack (casting to the analysed types), releases the frame and jumps to
  *     {@code RESUME_i}. {@code INFO} is a dynamic constant (one per method) built by
- *     {@code MethodInfo.bootstrap}: re-entry handle, names, source file and each site's line.</li>
+ *     {@code MethodInfo.bootstrap}: re-entry handle, names, source file, each site's line, the
+ *     method's pickle fingerprint and each site's slot layout (also in a {@code @WovenMethod}
+ *     annotation, for loading pickles: see {@link Canonical}).</li>
  * <li>Tick points (preemption, unless turned off or the method is {@code synchronized}): at the
  *     method's entry (after the prologue), before every backward {@code goto}, on the taken edge
  *     of every backward conditional jump (the jump is inverted around the tick), and before every
@@ -78,9 +81,10 @@ final class MethodWeaver {
     static final String FRAME = "org/jstackless/internal/soft/Frame";
     static final String INFO = "org/jstackless/internal/soft/MethodInfo";
     static final String PREEMPTION = "org/jstackless/internal/soft/Preemption";
+    static final String WOVEN_METHOD = "Lorg/jstackless/internal/soft/WovenMethod;";
     static final Handle BSM = new Handle(Opcodes.H_INVOKESTATIC, INFO, "bootstrap",
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;Ljava/lang/String;"
-                    + "Ljava/lang/String;ILjava/lang/String;Ljava/lang/String;)L" + INFO + ";",
+                    + "Ljava/lang/String;ILjava/lang/String;Ljava/lang/String;JLjava/lang/String;)L" + INFO + ";",
             false);
 
     private enum Kind { REF, NULL, INT, FLOAT, LONG, DOUBLE }
@@ -137,6 +141,7 @@ final class MethodWeaver {
             weaveLeaf();
             return;
         }
+        String original = Canonical.render(mn); // before any change: the same whoever weaves
         moveNews(sites);
         boolean isStatic = (mn.access & Opcodes.ACC_STATIC) != 0;
         boolean thisReassigned = false;
@@ -219,8 +224,17 @@ final class MethodWeaver {
         for (Site s : ss) {
             lines.append(lines.length() == 0 ? "" : ",").append(s.line);
         }
+        String layouts = layouts(ss);
+        long fingerprint = Canonical.fingerprint(original, layouts);
         ConstantDynamic info = new ConstantDynamic("jslInfo", "L" + INFO + ";", BSM, mn.name, mn.desc,
-                isStatic ? 1 : 0, cn.sourceFile == null ? "" : cn.sourceFile, lines.toString());
+                isStatic ? 1 : 0, cn.sourceFile == null ? "" : cn.sourceFile, lines.toString(), fingerprint, layouts);
+        // The same facts for a pickle being loaded, which must check frames before this code runs.
+        AnnotationNode wm = new AnnotationNode(WOVEN_METHOD);
+        wm.values = new ArrayList<>(List.of("fingerprint", fingerprint, "layouts", layouts));
+        if (mn.visibleAnnotations == null) {
+            mn.visibleAnnotations = new ArrayList<>();
+        }
+        mn.visibleAnnotations.add(wm);
 
         // Prologue.
         LabelNode restore = new LabelNode();
@@ -396,6 +410,40 @@ final class MethodWeaver {
         }
         insns.add(tail);
         mn.maxLocals = maxLocal;
+    }
+
+    /**
+     * The slot layout of every site, in site order, comma-separated: per site the descriptor of
+     * each saved value in save order (locals then stack; int, float, long, double as I, F, J, D
+     * — booleans, bytes, chars and shorts are saved as ints — references as the analysed type's
+     * descriptor; null-typed values are not saved), then {@code )} and, for a call site, the call's
+     * return type (nothing for a tick point). See {@code MethodInfo} for the reader.
+     */
+    private static String layouts(List<Site> ss) {
+        StringBuilder sb = new StringBuilder();
+        for (Site s : ss) {
+            if (s.index > 0) {
+                sb.append(',');
+            }
+            for (List<Slot> part : List.of(s.locals, s.stack)) {
+                for (Slot sl : part) {
+                    switch (sl.kind) {
+                        case NULL -> {
+                        }
+                        case INT -> sb.append('I');
+                        case FLOAT -> sb.append('F');
+                        case LONG -> sb.append('J');
+                        case DOUBLE -> sb.append('D');
+                        case REF -> sb.append(sl.type.getDescriptor());
+                    }
+                }
+            }
+            sb.append(')');
+            if (s.kind == SiteKind.CALL) {
+                sb.append(s.result.getDescriptor());
+            }
+        }
+        return sb.toString();
     }
 
     /** The prologue of a method with no suspension point: only the caller handshake. */

@@ -1,137 +1,76 @@
 package org.jstackless.internal.pickle;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.classfile.ClassFile;
-import java.lang.classfile.ClassModel;
-import java.lang.classfile.CodeElement;
-import java.lang.classfile.CodeModel;
-import java.lang.classfile.Instruction;
-import java.lang.classfile.Label;
-import java.lang.classfile.MethodModel;
-import java.lang.classfile.constantpool.ConstantDynamicEntry;
-import java.lang.classfile.instruction.BranchInstruction;
-import java.lang.classfile.instruction.ConstantInstruction;
-import java.lang.classfile.instruction.ExceptionCatch;
-import java.lang.classfile.instruction.LookupSwitchInstruction;
-import java.lang.classfile.instruction.SwitchCase;
-import java.lang.classfile.instruction.TableSwitchInstruction;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jstackless.NotPicklableException;
+import org.jstackless.internal.soft.MethodInfo;
+import org.jstackless.internal.soft.WovenMethod;
 
 /**
- * Per-method bytecode fingerprints, computed at run time from the class file the class was
- * loaded from (read with {@code java.lang.classfile}), cached per class.
+ * The pickle facts of the woven methods of this program: per method the fingerprint and slot
+ * layouts the weaver recorded in its {@link WovenMethod} annotation, read by reflection and cached
+ * per class.
  *
- * <p>The fingerprint is the first 8 bytes of a SHA-256 over a canonical rendering of the method's
- * code: every instruction with its symbolic operands, labels numbered in order of appearance, and
- * the exception table. Line numbers, local variable names and stack maps are left out (moving a
- * method in its file does not invalidate pickles), and so is the source-line list of the soft
- * runtime's {@code MethodInfo} constant. With build-time weaving the class file is the woven one,
- * with the agent the original: both change exactly when the method's code does.
+ * <p>The weaver computes the fingerprint from the method's original code (not from the woven
+ * class file), its frame format version and the slot layouts (see the weaver's
+ * {@code Canonical}): a method woven at build time and the same method woven by the agent have
+ * the same fingerprint, and any change of the code or of the frames' shape changes it. Line
+ * numbers are not part of it, so moving a method in its file does not invalidate pickles.
  */
 public final class Fingerprints {
-    private static final ClassValue<Map<String, Long>> CACHE = new ClassValue<>() {
+    /** A woven method's facts: its fingerprint and its sites' slot layouts. */
+    public record Facts(long fingerprint, String layouts, MethodInfo.SiteLayout[] sites) {
+    }
+
+    private static final ClassValue<Map<String, Object>> CACHE = new ClassValue<>() {
         @Override
-        protected Map<String, Long> computeValue(Class<?> c) {
-            return new ConcurrentHashMap<>();
+        protected Map<String, Object> computeValue(Class<?> c) {
+            Map<String, Object> m = new HashMap<>();
+            Method[] ms;
+            try {
+                ms = c.getDeclaredMethods();
+            } catch (LinkageError e) {
+                m.put("", "cannot list the methods of " + c.getName() + ": " + e);
+                return m;
+            }
+            for (Method x : ms) {
+                WovenMethod w = x.getAnnotation(WovenMethod.class);
+                if (w == null) {
+                    continue;
+                }
+                String desc = MethodType.methodType(x.getReturnType(), x.getParameterTypes()).toMethodDescriptorString();
+                try {
+                    m.put(x.getName() + desc, new Facts(w.fingerprint(), w.layouts(), MethodInfo.parseLayouts(w.layouts())));
+                } catch (IllegalArgumentException e) {
+                    m.put(x.getName() + desc, "its slot layouts are malformed (" + e.getMessage() + ")");
+                }
+            }
+            return m;
         }
     };
 
     private Fingerprints() {
     }
 
-    /** The fingerprint of {@code owner.name desc}; throws naming the method when its class file cannot be read. */
-    public static long of(Class<?> owner, String name, String desc) {
-        Map<String, Long> m = CACHE.get(owner);
-        Long v = m.get(name + desc);
-        if (v == null) {
-            v = compute(owner, name, desc);
-            m.put(name + desc, v);
+    /**
+     * The facts of woven method {@code owner.name desc} in this program; throws naming the method
+     * when it does not exist or was not woven by a weaver that records them.
+     */
+    public static Facts of(Class<?> owner, String name, String desc) {
+        Map<String, Object> m = CACHE.get(owner);
+        Object v = m.get(name + desc);
+        if (v instanceof Facts f) {
+            return f;
         }
-        return v;
-    }
-
-    private static long compute(Class<?> owner, String name, String desc) {
-        byte[] bytes = classBytes(owner);
-        if (bytes == null) {
-            throw new NotPicklableException("cannot fingerprint " + owner.getName() + "." + name + desc
-                    + ": its class file is not readable as a resource of its class loader");
-        }
-        ClassModel cm;
-        try {
-            cm = ClassFile.of().parse(bytes);
-        } catch (IllegalArgumentException e) {
-            throw new NotPicklableException("cannot parse the class file of " + owner.getName(), e);
-        }
-        for (MethodModel mm : cm.methods()) {
-            if (mm.methodName().equalsString(name) && mm.methodType().equalsString(desc)) {
-                return hash(render(mm));
-            }
-        }
-        throw new NotPicklableException("method " + owner.getName() + "." + name + desc + " not found in its class file");
-    }
-
-    static byte[] classBytes(Class<?> owner) {
-        String n = owner.getName();
-        String simple = n.substring(n.lastIndexOf('.') + 1) + ".class";
-        try (InputStream in = owner.getResourceAsStream(simple)) {
-            return in == null ? null : in.readAllBytes();
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    static String render(MethodModel mm) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(mm.flags().flagsMask()).append(' ').append(mm.methodName().stringValue())
-                .append(mm.methodType().stringValue()).append('\n');
-        CodeModel code = mm.code().orElse(null);
-        if (code == null) {
-            return sb.append("no code").toString();
-        }
-        Map<Label, Integer> labels = new IdentityHashMap<>();
-        for (CodeElement e : code) {
-            switch (e) {
-                case Label l -> sb.append('L').append(label(labels, l)).append(":\n");
-                case BranchInstruction b -> sb.append(b.opcode()).append(" L").append(label(labels, b.target())).append('\n');
-                case TableSwitchInstruction t -> {
-                    sb.append("tableswitch ").append(t.lowValue()).append(' ').append(t.highValue())
-                            .append(" default L").append(label(labels, t.defaultTarget()));
-                    for (SwitchCase c : t.cases()) {
-                        sb.append(' ').append(c.caseValue()).append(":L").append(label(labels, c.target()));
-                    }
-                    sb.append('\n');
-                }
-                case LookupSwitchInstruction t -> {
-                    sb.append("lookupswitch default L").append(label(labels, t.defaultTarget()));
-                    for (SwitchCase c : t.cases()) {
-                        sb.append(' ').append(c.caseValue()).append(":L").append(label(labels, c.target()));
-                    }
-                    sb.append('\n');
-                }
-                case ConstantInstruction.LoadConstantInstruction lc when lc.constantEntry() instanceof ConstantDynamicEntry cd
-                        && cd.bootstrap().bootstrapMethod().reference().owner().asInternalName().equals("org/jstackless/internal/soft/MethodInfo") ->
-                        sb.append("ldc jslInfo\n");
-                case ExceptionCatch x -> sb.append("catch L").append(label(labels, x.tryStart())).append(" L")
-                        .append(label(labels, x.tryEnd())).append(" L").append(label(labels, x.handler())).append(' ')
-                        .append(x.catchType().map(c -> c.asInternalName()).orElse("*")).append('\n');
-                case Instruction i -> sb.append(i).append('\n');
-                default -> {
-                    // line numbers, local variable tables, character ranges: debug information
-                }
-            }
-        }
-        return sb.toString();
-    }
-
-    private static int label(Map<Label, Integer> labels, Label l) {
-        return labels.computeIfAbsent(l, k -> labels.size());
+        String why = v instanceof String s ? s : m.get("") instanceof String s ? s
+                : "no such woven method with suspension points (it is gone, or its class was woven by an older "
+                        + "weaver: weave it again)";
+        throw new NotPicklableException(owner.getName() + "." + name + desc + ": " + why);
     }
 
     static long hash(String s) {
@@ -146,19 +85,4 @@ public final class Fingerprints {
             throw new IllegalStateException(e);
         }
     }
-
-    /** For diagnostics: the canonical text a method's fingerprint is computed from. */
-    public static String canonical(Class<?> owner, String name, String desc) {
-        byte[] bytes = classBytes(owner);
-        if (bytes == null) {
-            return null;
-        }
-        for (MethodModel mm : ClassFile.of().parse(bytes).methods()) {
-            if (mm.methodName().equalsString(name) && mm.methodType().equalsString(desc)) {
-                return render(mm);
-            }
-        }
-        return null;
-    }
-
 }

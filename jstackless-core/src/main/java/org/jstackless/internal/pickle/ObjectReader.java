@@ -464,6 +464,35 @@ public final class ObjectReader {
         }
     }
 
+    /**
+     * The class the object with this id will have, known before anything is created: null for
+     * id 0 (null) and for a lambda (its class exists only once it is created). Resolves class
+     * names only through the allow-list.
+     */
+    public Class<?> classOf(int id) {
+        return switch (kind[id]) {
+            case 0 -> null;
+            case Kinds.STRING -> String.class;
+            case Kinds.BOOL -> Boolean.class;
+            case Kinds.BYTE -> Byte.class;
+            case Kinds.SHORT -> Short.class;
+            case Kinds.CHAR -> Character.class;
+            case Kinds.INT -> Integer.class;
+            case Kinds.LONG -> Long.class;
+            case Kinds.FLOAT -> Float.class;
+            case Kinds.DOUBLE -> Double.class;
+            case Kinds.ENUM, Kinds.RECORD -> resolve(cls[id], false);
+            case Kinds.PARRAY -> payload[id].getClass();
+            case Kinds.OARRAY -> resolve(cls[id], true).arrayType();
+            case Kinds.LIST -> ArrayList.class;
+            case Kinds.MAP -> HashMap.class;
+            case Kinds.LMAP -> LinkedHashMap.class;
+            case Kinds.CHANNEL -> Channel.class;
+            case Kinds.SELF -> Tasklet.class;
+            default -> null; // a lambda
+        };
+    }
+
     /** The object with this id (0: null), after {@link #materialize}. */
     public Object get(int id) {
         return objects[id];

@@ -1,6 +1,11 @@
 package org.jstackless.internal.pickle;
 
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.jstackless.NotPicklableException;
+import org.jstackless.internal.soft.MethodInfo;
 
 /**
  * The decoded payload of a pickle, as flat data (no object of the program is created here):
@@ -54,6 +59,167 @@ public final class Payload {
     public int channel;
     public int blocked;
     public FrameRec[] frames;
+
+    /**
+     * Checks every frame against the slot layout this program's woven code has at the frame's
+     * call site ({@code facts[i]} for method {@code i}, {@code owners[i]} its class), before
+     * anything is created: the number of reference and primitive slots, each int or float slot's
+     * range, each reference slot's class against the type the restore code casts it to, that
+     * every frame but the innermost is suspended in a call whose result type accepts what the next
+     * frame's method returns, and the tempval against the innermost call's result type. Throws
+     * {@link NotPicklableException} naming the frame ({@code class.method(File:line)}) and the slot.
+     */
+    public void checkFrames(Class<?>[] owners, Fingerprints.Facts[] facts) {
+        for (int i = 0; i < frames.length; i++) {
+            FrameRec fr = frames[i];
+            MethodRef m = methods[fr.method];
+            MethodInfo.SiteLayout[] sites = facts[fr.method].sites();
+            if (fr.site >= sites.length) {
+                throw bad(i, "call site " + fr.site + ", but the woven method has " + sites.length);
+            }
+            MethodInfo.SiteLayout site = sites[fr.site];
+            ClassLoader loader = owners[fr.method].getClassLoader();
+            int nr = 0;
+            int np = 0;
+            List<String> slots = site.slots();
+            for (String d : slots) {
+                if (d.length() == 1) {
+                    np++;
+                } else {
+                    nr++;
+                }
+            }
+            if (nr != fr.refs.length || np != fr.prims.length) {
+                throw bad(i, fr.refs.length + " reference and " + fr.prims.length + " primitive slots, but the woven "
+                        + "code saves " + nr + " and " + np + " at call site " + fr.site + " (layout " + slots + ")");
+            }
+            int ri = 0;
+            int pi = 0;
+            for (int k = 0; k < slots.size(); k++) {
+                String d = slots.get(k);
+                if (d.length() == 1) {
+                    long v = fr.prims[pi++];
+                    boolean narrow = d.charAt(0) != 'J' && d.charAt(0) != 'D';
+                    if (narrow && v != (int) v) {
+                        throw bad(i, "slot #" + k + " (" + primName(d.charAt(0)) + ") holds " + v
+                                + ", out of the 32-bit range");
+                    }
+                } else {
+                    int id = fr.refs[ri++];
+                    checkRef(i, "slot #" + k, d, id, loader);
+                }
+            }
+            if (i < frames.length - 1) {
+                // Rewind returns the next frame's result into this frame's call.
+                if (!site.isCall()) {
+                    throw bad(i, "a tick point (site " + fr.site + "), but frame " + (i + 1) + " is above it: only a "
+                            + "call can have a frame above it");
+                }
+                String ret = methods[frames[i + 1].method].desc;
+                ret = ret.substring(ret.indexOf(')') + 1);
+                if (!compatible(site.result(), ret, loader, owners[frames[i + 1].method].getClassLoader())) {
+                    throw bad(i, "a call returning " + site.result() + ", but the frame above it is "
+                            + methods[frames[i + 1].method].display());
+                }
+            } else if (site.isCall() && !site.result().equals("V")) {
+                checkRef(i, "the tempval (what the suspended call returns)", box(site.result()), tempval, loader);
+                if (tempval == 0 && site.result().length() == 1) {
+                    throw bad(i, "the tempval is null, but the suspended call returns a " + primName(site.result().charAt(0)));
+                }
+            }
+        }
+    }
+
+    private record Deferred(int frame, String slot, Class<?> want, int id) {
+    }
+
+    private final List<Deferred> deferred = new ArrayList<>();
+
+    /** After the objects are created: the checks {@link #checkFrames} could not make before (lambdas). */
+    public void checkCreated() {
+        for (Deferred d : deferred) {
+            Object v = objects.get(d.id);
+            if (v != null && !d.want.isInstance(v)) {
+                throw bad(d.frame, d.slot + " holds a " + v.getClass().getName() + ", but the woven code expects a "
+                        + d.want.getName());
+            }
+        }
+    }
+
+    private NotPicklableException bad(int frame, String what) {
+        FrameRec fr = frames[frame];
+        MethodRef m = methods[fr.method];
+        int line = fr.site < m.lines.length ? m.lines[fr.site] : 0;
+        return new NotPicklableException("malformed or forged pickle: frame " + frame + " "
+                + new StackTraceElement(m.className, m.name, m.file.isEmpty() ? null : m.file, line > 0 ? line : -1)
+                + ": " + what);
+    }
+
+    private void checkRef(int frame, String slot, String desc, int id, ClassLoader loader) {
+        if (id == 0) {
+            return;
+        }
+        Class<?> c = objects.classOf(id);
+        Class<?> want = declared(frame, desc, loader);
+        if (c == null) {
+            deferred.add(new Deferred(frame, slot, want, id)); // a lambda: its class exists once it is created
+            return;
+        }
+        if (!want.isAssignableFrom(c)) {
+            throw bad(frame, slot + " holds a " + c.getName() + ", but the woven code expects a " + want.getName());
+        }
+    }
+
+    private Class<?> declared(int frame, String desc, ClassLoader loader) {
+        try {
+            return desc.length() == 1 ? MethodType.fromMethodDescriptorString("()" + desc, null).returnType()
+                    : Class.forName(desc.charAt(0) == '[' ? desc.replace('/', '.')
+                            : desc.substring(1, desc.length() - 1).replace('/', '.'), false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw bad(frame, "the woven code's type " + desc + " cannot be loaded: " + e);
+        }
+    }
+
+    /** The descriptor of the class a resume value of type {@code d} must have (boxes for primitives). */
+    private static String box(String d) {
+        if (d.length() != 1) {
+            return d;
+        }
+        Class<?> p = MethodType.fromMethodDescriptorString("()" + d, null).returnType();
+        return MethodType.methodType(p).wrap().returnType().descriptorString();
+    }
+
+    /** Whether a call site returning {@code site} accepts what a method returning {@code callee} returns. */
+    private static boolean compatible(String site, String callee, ClassLoader siteLoader, ClassLoader calleeLoader) {
+        if (site.equals("V") || site.equals(callee)) {
+            return true;
+        }
+        if (site.length() == 1 || callee.length() == 1) {
+            return false; // a primitive on one side only, or two different primitives
+        }
+        try {
+            Class<?> s = Class.forName(site.charAt(0) == '[' ? site.replace('/', '.')
+                    : site.substring(1, site.length() - 1).replace('/', '.'), false, siteLoader);
+            Class<?> c = Class.forName(callee.charAt(0) == '[' ? callee.replace('/', '.')
+                    : callee.substring(1, callee.length() - 1).replace('/', '.'), false, calleeLoader);
+            return s.isAssignableFrom(c); // covariant returns only: the resume code casts to the site's type
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static String primName(char c) {
+        return switch (c) {
+            case 'I' -> "int";
+            case 'F' -> "float";
+            case 'J' -> "long";
+            case 'D' -> "double";
+            case 'Z' -> "boolean";
+            case 'B' -> "byte";
+            case 'C' -> "char";
+            default -> "short";
+        };
+    }
 
     /** Parses the whole payload; it must end exactly where the bytes do. */
     public static Payload parse(In in, Map<String, Class<?>> allowed, int maxObjects, int maxFrames) {

@@ -3,6 +3,8 @@ package org.jstackless.internal.soft;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Static facts about one woven method, created once per method by a dynamic constant
@@ -22,26 +24,52 @@ public final class MethodInfo {
     private final String file;
     private final int[] lines;
     private final boolean isStatic;
+    private final long fingerprint;
+    private final String layouts;
+    /** {@link #layouts} parsed, on first use (only pickling needs it). */
+    private volatile SiteLayout[] parsed;
     final MethodHandle reentry;
 
     private MethodInfo(String className, String methodName, String descriptor, String file, int[] lines,
-            boolean isStatic, MethodHandle reentry) {
+            boolean isStatic, long fingerprint, String layouts, MethodHandle reentry) {
         this.className = className;
         this.methodName = methodName;
         this.descriptor = descriptor;
         this.file = file;
         this.lines = lines;
         this.isStatic = isStatic;
+        this.fingerprint = fingerprint;
+        this.layouts = layouts;
         this.reentry = reentry;
     }
 
     /**
+     * The slot layout of one suspension point: the JVM descriptor of every value its frame saves,
+     * in save order (locals, then operand stack). {@code I}, {@code F}, {@code J}, {@code D} are
+     * primitive slots (booleans, bytes, chars and shorts are saved as {@code I}); references are
+     * the type the weaver's analysis gave the value, which the restore code casts to. A call site
+     * also has the call's return type (what its resume value is converted to); a tick point has
+     * none ({@code result} null).
+     *
+     * @param slots  descriptors in save order
+     * @param result the call's return descriptor, or null for a tick point
+     */
+    public record SiteLayout(List<String> slots, String result) {
+        /** True for a suspendable call site, false for a tick point. */
+        public boolean isCall() {
+            return result != null;
+        }
+    }
+
+    /**
      * Bootstrap of the dynamic constant woven methods load. {@code lines} is the source line of
-     * each call site, comma-separated, in call-site order (0 when unknown).
+     * each call site, comma-separated, in call-site order (0 when unknown); {@code fingerprint}
+     * the weaver's pickle fingerprint of the method and {@code layouts} each site's slot layout
+     * (see {@link #layout}).
      */
     public static MethodInfo bootstrap(MethodHandles.Lookup lookup, String constantName, Class<?> type,
-            String methodName, String descriptor, int isStatic, String file, String lines)
-            throws ReflectiveOperationException {
+            String methodName, String descriptor, int isStatic, String file, String lines, long fingerprint,
+            String layouts) throws ReflectiveOperationException {
         Class<?> owner = lookup.lookupClass();
         MethodType mt = MethodType.fromMethodDescriptorString(descriptor, owner.getClassLoader());
         MethodHandle mh;
@@ -62,7 +90,68 @@ public final class MethodInfo {
         }
         mh = mh.asType(MethodType.methodType(Object.class, Object.class));
         return new MethodInfo(owner.getName(), methodName, descriptor, file.isEmpty() ? null : file,
-                parseLines(lines), isStatic != 0, mh);
+                parseLines(lines), isStatic != 0, fingerprint, layouts, mh);
+    }
+
+    /**
+     * Parses a layouts string: sites separated by {@code ,}, each the slot descriptors, {@code )},
+     * and for a call site its return descriptor. Throws IllegalArgumentException when malformed.
+     */
+    public static SiteLayout[] parseLayouts(String s) {
+        List<SiteLayout> out = new ArrayList<>();
+        int i = 0;
+        int n = s.length();
+        if (n == 0) {
+            return new SiteLayout[0];
+        }
+        while (true) {
+            List<String> slots = new ArrayList<>();
+            while (i < n && s.charAt(i) != ')') {
+                int e = descriptorEnd(s, i);
+                slots.add(s.substring(i, e));
+                i = e;
+            }
+            if (i >= n) {
+                throw new IllegalArgumentException("no ')' in slot layout " + s);
+            }
+            i++;
+            String result = null;
+            if (i < n && s.charAt(i) != ',') {
+                int e = descriptorEnd(s, i);
+                result = s.substring(i, e);
+                i = e;
+            }
+            out.add(new SiteLayout(List.copyOf(slots), result));
+            if (i == n) {
+                return out.toArray(new SiteLayout[0]);
+            }
+            if (s.charAt(i) != ',') {
+                throw new IllegalArgumentException("bad slot layout " + s + " at " + i);
+            }
+            i++;
+        }
+    }
+
+    private static int descriptorEnd(String s, int i) {
+        int j = i;
+        while (j < s.length() && s.charAt(j) == '[') {
+            j++;
+        }
+        if (j >= s.length()) {
+            throw new IllegalArgumentException("bad slot layout " + s + " at " + i);
+        }
+        char c = s.charAt(j);
+        if (c == 'L') {
+            int e = s.indexOf(';', j);
+            if (e < 0) {
+                throw new IllegalArgumentException("bad slot layout " + s + " at " + i);
+            }
+            return e + 1;
+        }
+        if ("ZBCSIJFDV".indexOf(c) < 0) {
+            throw new IllegalArgumentException("bad slot layout " + s + " at " + i);
+        }
+        return j + 1;
     }
 
     private static int[] parseLines(String s) {
@@ -105,6 +194,38 @@ public final class MethodInfo {
     /** The source line of each call site, in call-site order (0 when unknown). */
     public int[] lines() {
         return lines.clone();
+    }
+
+    /**
+     * The pickle fingerprint the weaver computed: a hash of its frame format, the method's original
+     * code and the slot layouts, the same whoever wove the class (build plugin or agent).
+     */
+    public long fingerprint() {
+        return fingerprint;
+    }
+
+    /** The slot layouts of all sites, as the weaver recorded them (see {@link #parseLayouts}). */
+    public String layouts() {
+        return layouts;
+    }
+
+    /** The number of suspension points (call sites and tick points). */
+    public int sites() {
+        return parsedLayouts().length;
+    }
+
+    /** The slot layout of suspension point {@code site}. */
+    public SiteLayout layout(int site) {
+        return parsedLayouts()[site];
+    }
+
+    private SiteLayout[] parsedLayouts() {
+        SiteLayout[] p = parsed;
+        if (p == null) {
+            p = parseLayouts(layouts);
+            parsed = p;
+        }
+        return p;
     }
 
     StackTraceElement stackTraceElement(int site) {
