@@ -263,6 +263,7 @@ public final class Pickler {
             for (int l : lines) {
                 out.uvar(Math.max(0, l));
             }
+            out.str(mi.layouts());
         }
         out.u8(state);
         out.u8((t.isAtomic() ? 1 : 0) | (t.blockTrap ? 2 : 0));
@@ -381,7 +382,7 @@ public final class Pickler {
         }
         // Frames: every slot against what the woven code at its call site saves and restores.
         try {
-            if (!Boolean.getBoolean("nocheck")) p.checkFrames(owners, facts);
+            p.checkFrames(owners, facts);
         } catch (RuntimeException e) {
             throw wrap(e, "cannot check the frames");
         }
@@ -408,7 +409,7 @@ public final class Pickler {
         Tasklet t = new Tasklet(null, s);
         ObjectReader or = p.objects;
         or.materialize(t);
-        if (!Boolean.getBoolean("nocheck")) p.checkCreated();
+        p.checkCreated();
         Object body = or.get(p.body);
         if (p.state != Payload.SUSPENDED && !(body instanceof TaskletBody)) {
             throw new NotPicklableException("malformed pickle: the body is a " + (body == null ? "null" : body.getClass().getName()));

@@ -56,8 +56,8 @@ class PickleDemoTest {
             System.setOut(old);
         }
         String s = buf.toString(StandardCharsets.UTF_8);
-        assertThat(s).contains("format version  1", "signature       valid", "frames          15 (innermost first)",
-                "at org.jstackless.examples.PickleDemo.recurs(PickleDemo.java:", "ref   Channel #1");
+        assertThat(s).contains("format version  2", "signature       valid", "frames          15 (innermost first)",
+                "at org.jstackless.examples.PickleDemo.recurs(PickleDemo.java:", "Channel  Channel #1", "int    14");
         byte[] b = Files.readAllBytes(f);
         b[40] ^= 1;
         Files.write(f, b);

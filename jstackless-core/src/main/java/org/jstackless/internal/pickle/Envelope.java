@@ -26,7 +26,8 @@ import org.jstackless.PickleVersionException;
  */
 public final class Envelope {
     public static final byte[] MAGIC = {'J', 'S', 'L', 'P'};
-    public static final int FORMAT_VERSION = 1;
+    /** 2: methods carry their sites' slot layouts; fingerprints are the weaver's (original code + layouts). */
+    public static final int FORMAT_VERSION = 2;
     public static final int HEADER = 34;
     public static final int MAC = 32;
 

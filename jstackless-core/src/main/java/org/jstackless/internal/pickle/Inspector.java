@@ -3,13 +3,14 @@ package org.jstackless.internal.pickle;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import org.jstackless.NotPicklableException;
+import org.jstackless.internal.soft.MethodInfo;
 
 /**
  * Describes a pickle without loading any class or creating any object of the program: the
  * envelope's fields, the methods with their fingerprints, then each frame (innermost first, like a
- * thread dump) as {@code class.method(File.java:line)} with its saved values. Reference values
- * are shown with their pickled type; primitive ones as the raw 64-bit slot (ints, longs and
- * booleans as numbers, floats and doubles as their bits).
+ * thread dump) as {@code class.method(File.java:line)} with its saved values, typed by the call
+ * site's slot layout the pickle carries: each value as {@code declared-type  value} in save order
+ * (locals, then operand stack). Without a usable layout, raw reference and 64-bit primitive slots.
  */
 public final class Inspector {
     private Inspector() {
@@ -71,13 +72,69 @@ public final class Inspector {
             if (!m.isStatic) {
                 sb.append("         this  ").append(o.describe(f.self)).append('\n');
             }
-            for (int r : f.refs) {
-                sb.append("         ref   ").append(o.describe(r)).append('\n');
+            java.util.List<String> slots = slots(m, f);
+            if (slots == null) {
+                // No usable layout: show the raw slots.
+                for (int r : f.refs) {
+                    sb.append("         ref   ").append(o.describe(r)).append('\n');
+                }
+                for (long v : f.prims) {
+                    sb.append("         prim  ").append(v).append('\n');
+                }
+                continue;
             }
-            for (long v : f.prims) {
-                sb.append("         prim  ").append(v).append('\n');
+            int ri = 0;
+            int pi = 0;
+            for (String d : slots) {
+                sb.append("         ");
+                switch (d) {
+                    case "I" -> sb.append("int    ").append((int) f.prims[pi++]);
+                    case "J" -> sb.append("long   ").append(f.prims[pi++]);
+                    case "F" -> sb.append("float  ").append(Float.intBitsToFloat((int) f.prims[pi++]));
+                    case "D" -> sb.append("double ").append(Double.longBitsToDouble(f.prims[pi++]));
+                    default -> sb.append(Type.display(d)).append("  ").append(o.describe(f.refs[ri++]));
+                }
+                sb.append('\n');
             }
         }
         return sb.toString();
+    }
+
+    /** The frame's slot descriptors in save order, if the pickle's layout for its site fits its slots; else null. */
+    private static java.util.List<String> slots(Payload.MethodRef m, Payload.FrameRec f) {
+        try {
+            MethodInfo.SiteLayout[] sites = MethodInfo.parseLayouts(m.layouts);
+            if (f.site >= sites.length) {
+                return null;
+            }
+            java.util.List<String> slots = sites[f.site].slots();
+            long prims = slots.stream().filter(d -> d.length() == 1).count();
+            return prims == f.prims.length && slots.size() - prims == f.refs.length ? slots : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Descriptors as Java types, for display. */
+    private static final class Type {
+        static String display(String d) {
+            int dims = 0;
+            while (d.charAt(dims) == '[') {
+                dims++;
+            }
+            String e = d.substring(dims);
+            String base = switch (e) {
+                case "I" -> "int";
+                case "J" -> "long";
+                case "F" -> "float";
+                case "D" -> "double";
+                case "Z" -> "boolean";
+                case "B" -> "byte";
+                case "C" -> "char";
+                case "S" -> "short";
+                default -> e.substring(e.lastIndexOf('/') + 1, e.length() - 1);
+            };
+            return base + "[]".repeat(dims);
+        }
     }
 }

@@ -12,7 +12,7 @@ import org.jstackless.internal.soft.MethodInfo;
  *
  * <pre>
  *   methods  count, then per method: class, name, descriptor, flags (1 = static), fingerprint (u64),
- *            source file, call-site lines
+ *            source file, call-site lines, slot layouts (see MethodInfo#parseLayouts)
  *   state    u8 (BOUND, UNSTARTED, SUSPENDED), u8 flags (1 atomic, 2 block trap)
  *   objects  the {@link ObjectWriter} table
  *   roots    tempval id, body id
@@ -35,6 +35,8 @@ public final class Payload {
         public long fingerprint;
         public String file;
         public int[] lines;
+        /** The sites' slot layouts when the pickle was made (for display: loading checks this program's). */
+        public String layouts;
 
         public String display() {
             return className + "." + name + desc;
@@ -247,6 +249,7 @@ public final class Payload {
                 }
                 m.lines[j] = (int) l;
             }
+            m.layouts = in.str();
             p.methods[i] = m;
         }
         p.state = in.u8();
