@@ -341,6 +341,11 @@ public final class Coroutine {
             this.co = co;
         }
 
+        /** The coroutine this strand body runs (for pickling). */
+        Coroutine coroutine() {
+            return co;
+        }
+
         @Override
         public void begin() {
             // nothing: the start value is claimed by run()

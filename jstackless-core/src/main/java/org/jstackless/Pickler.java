@@ -222,36 +222,26 @@ public final class Pickler {
         }
 
         ObjectWriter ow = new ObjectWriter(c -> allowed.get(c.getName()) == c, t, maxObjects);
+        MethodTable mt = new MethodTable();
+        ow.extension((o, w, ctx) -> writeCoroutine(o, w, ctx, ow, mt));
         Out roots = new Out();
-        // methods table
-        LinkedHashMap<MethodInfo, Integer> methodIdx = new LinkedHashMap<>();
-        List<MethodInfo> methods = new ArrayList<>();
-        Map<String, Integer> byName = new HashMap<>();
-        int[] frameMethod = new int[frames.length];
-        for (int i = 0; i < frames.length; i++) {
-            MethodInfo mi = frames[i].info;
-            Integer idx = methodIdx.get(mi);
-            if (idx == null) {
-                idx = byName.get(mi.toString());
-                if (idx == null) {
-                    idx = methods.size();
-                    methods.add(mi);
-                    byName.put(mi.toString(), idx);
-                }
-                methodIdx.put(mi, idx);
-            }
-            frameMethod[i] = idx;
+        // Roots and frames (written after the object table, which they reference; the method table,
+        // written first, is complete only once greenlets' frames were reached too).
+        roots.uvar(ow.ref(state == Payload.BOUND ? null : t.tempval, "the tasklet's tempval"));
+        roots.uvar(ow.ref(bodyObj, "the tasklet's body"));
+        roots.uvar(frames.length);
+        for (Frame f : frames) { // outermost first
+            writeFrame(roots, f, ow, mt);
         }
+        // Like Stackless, the channel a blocked tasklet waits on is pickled only when the frames or
+        // the tempval reach it; otherwise the tasklet comes back paused (spec 8.5).
+        ow.drain();
+        int chId = t.where == Scheduler.CHANNEL ? ow.idIfReached(t.channel) : 0;
+        roots.uvar(chId);
+        roots.svar(chId == 0 ? 0 : t.blocked);
         Out out = new Out();
-        out.uvar(methods.size());
-        for (MethodInfo mi : methods) {
-            Class<?> owner = allowed.get(mi.className());
-            String where = "frame " + mi.className() + "." + mi.methodName();
-            if (owner == null) {
-                throw new NotPicklableException(where + ": class " + mi.className() + " is not allowed; add it with "
-                        + "Pickler.builder().allow(" + mi.className().substring(mi.className().lastIndexOf('.') + 1)
-                        + ".class)");
-            }
+        out.uvar(mt.methods.size());
+        for (MethodInfo mi : mt.methods) {
             out.str(mi.className());
             out.str(mi.methodName());
             out.str(mi.descriptor());
@@ -267,32 +257,6 @@ public final class Pickler {
         }
         out.u8(state);
         out.u8((t.isAtomic() ? 1 : 0) | (t.blockTrap ? 2 : 0));
-        // roots and frames (written after the object table, which they reference)
-        roots.uvar(ow.ref(state == Payload.BOUND ? null : t.tempval, "the tasklet's tempval"));
-        roots.uvar(ow.ref(bodyObj, "the tasklet's body"));
-        roots.uvar(frames.length);
-        for (int k = 0; k < frames.length; k++) {
-            Frame f = frames[k]; // outermost first
-            StackTraceElement ste = frameName(f);
-            String ctx = "frame " + ste;
-            roots.uvar(frameMethod[k]);
-            roots.uvar(f.site);
-            roots.uvar(ow.ref(f.self, ctx + " (receiver)"));
-            roots.uvar(f.nRefs());
-            for (int j = 0; j < f.nRefs(); j++) {
-                roots.uvar(ow.ref(f.refs[j], ctx + " (saved value #" + j + ")"));
-            }
-            roots.uvar(f.nPrims());
-            for (int j = 0; j < f.nPrims(); j++) {
-                roots.svar(f.prims[j]);
-            }
-        }
-        // Like Stackless, the channel a blocked tasklet waits on is pickled only when the frames or
-        // the tempval reach it; otherwise the tasklet comes back paused (spec 8.5).
-        ow.drain();
-        int chId = t.where == Scheduler.CHANNEL ? ow.idIfReached(t.channel) : 0;
-        roots.uvar(chId);
-        roots.svar(chId == 0 ? 0 : t.blocked);
         ow.writeTo(out);
         out.bytes(roots.toByteArray());
         byte[] payload = out.toByteArray();
@@ -301,6 +265,132 @@ public final class Pickler {
                     + "maxBytes " + maxBytes);
         }
         return Envelope.seal(key, program, t.id, SEQUENCE.incrementAndGet(), payload);
+    }
+
+    /**
+     * Classes of the runtime whose woven frames may be in a pickle without being allowed: the
+     * outer frames of a greenlet's strand (its strand body, the greenlet's run).
+     */
+    private static final Map<String, Class<?>> RUNTIME_FRAMES = Map.of(Greenlet.class.getName(), Greenlet.class,
+            Coroutine.CoroStrand.class.getName(), Coroutine.CoroStrand.class, Coroutine.class.getName(), Coroutine.class);
+
+    private Class<?> frameOwner(String className) {
+        Class<?> c = allowed.get(className);
+        return c != null ? c : RUNTIME_FRAMES.get(className);
+    }
+
+    /** The methods frames refer to, in order of first use; one entry per method even if two infos exist. */
+    private final class MethodTable {
+        final List<MethodInfo> methods = new ArrayList<>();
+        final Map<MethodInfo, Integer> byInfo = new java.util.IdentityHashMap<>();
+        final Map<String, Integer> byName = new HashMap<>();
+
+        int index(MethodInfo mi) {
+            Integer idx = byInfo.get(mi);
+            if (idx == null) {
+                idx = byName.get(mi.toString());
+                if (idx == null) {
+                    if (frameOwner(mi.className()) == null) {
+                        throw new NotPicklableException("frame " + mi.className() + "." + mi.methodName() + ": class "
+                                + mi.className() + " is not allowed; add it with Pickler.builder().allow("
+                                + mi.className().substring(mi.className().lastIndexOf('.') + 1) + ".class)");
+                    }
+                    idx = methods.size();
+                    methods.add(mi);
+                    byName.put(mi.toString(), idx);
+                }
+                byInfo.put(mi, idx);
+            }
+            return idx;
+        }
+    }
+
+    private static void writeFrame(Out o, Frame f, ObjectWriter ow, MethodTable mt) {
+        String ctx = "frame " + frameName(f);
+        int method = mt.index(f.info);
+        int self = ow.ref(f.self, ctx + " (receiver)");
+        int[] refs = new int[f.nRefs()];
+        for (int j = 0; j < refs.length; j++) {
+            refs[j] = ow.ref(f.refs[j], ctx + " (saved value #" + j + ")");
+        }
+        Payload.writeFrame(o, method, f.site, self, refs, java.util.Arrays.copyOf(f.prims, f.nPrims()));
+    }
+
+    /**
+     * Encodes a greenlet (a {@link Coroutine} whose owner is a plain {@link Greenlet}) or the strand
+     * body of one. A suspended soft greenlet is written with its frames, parent and mailbox; the
+     * main greenlet as a stand-in for the loading thread's; a dead one as dead. Generic in the
+     * coroutine: another concept with soft strands (generators) would add its owner class here.
+     */
+    private static boolean writeCoroutine(Object o, Out w, String ctx, ObjectWriter ow, MethodTable mt) {
+        if (o instanceof Coroutine.CoroStrand cs) {
+            Coroutine co = cs.coroutine();
+            if (!(co.owner instanceof Greenlet g)) {
+                throw new NotPicklableException("cannot pickle the strand of " + co + " (reached from " + ctx
+                        + "): only greenlets' coroutines pickle so far");
+            }
+            w.u8(Payload.CORO_STRAND);
+            w.uvar(ow.ref(g, ctx));
+            return true;
+        }
+        if (o instanceof Coroutine co) {
+            throw new NotPicklableException("cannot pickle " + co + " (reached from " + ctx + "): a plain coroutine "
+                    + "does not pickle; greenlets do");
+        }
+        if (!(o instanceof Greenlet g)) {
+            return false;
+        }
+        Coroutine co = g.co;
+        String what = "cannot pickle greenlet " + g + " (reached from " + ctx + "): ";
+        if (co.isMain) {
+            w.u8(Payload.COROUTINE);
+            w.u8(Payload.CO_MAIN);
+            w.uvar(0);
+            w.uvar(0);
+            w.uvar(0);
+            return true;
+        }
+        if (g.getClass() != Greenlet.class) {
+            throw new NotPicklableException(what + "only Greenlet itself pickles, not a subclass ("
+                    + g.getClass().getName() + "): pass a GreenletBody instead of overriding run");
+        }
+        if (co.state == Coroutine.DEAD) {
+            w.u8(Payload.COROUTINE);
+            w.u8(Payload.CO_DEAD);
+            w.uvar(0);
+            w.uvar(0);
+            w.uvar(0);
+            return true;
+        }
+        if (co.state != Coroutine.STARTED) {
+            throw new NotPicklableException(what + "it has not started yet (its run function is dropped only when it "
+                    + "starts); switch to it once before pickling");
+        }
+        if (co.group.current == co) {
+            throw new NotPicklableException(what + "it is running (the current greenlet of its thread)");
+        }
+        if (!(co.frame instanceof SoftStrand ss)) {
+            throw new NotPicklableException(what + "it is hard (its frames live on a JDK continuation or a thread): "
+                    + "only soft greenlets pickle; weave its code and keep soft switching on");
+        }
+        if (ss.resumption() != co.group.resume) {
+            throw new NotPicklableException(what + "it is suspended in a tasklet operation (schedule, a channel, ...) "
+                    + "made inside it, not in a greenlet switch");
+        }
+        Coroutine parent = co.parent;
+        if (parent == null || !(parent.isMain || parent.owner instanceof Greenlet)) {
+            throw new NotPicklableException(what + "its parent is not a greenlet");
+        }
+        Frame[] frames = ss.savedFrames();
+        w.u8(Payload.COROUTINE);
+        w.u8(Payload.CO_SUSPENDED);
+        w.uvar(ow.ref(Greenlet.of(parent), ctx + " (parent of " + g + ")"));
+        w.uvar(ow.ref(co.mailbox, ctx + " (mailbox of " + g + ")"));
+        w.uvar(frames.length);
+        for (Frame f : frames) {
+            writeFrame(w, f, ow, mt);
+        }
+        return true;
     }
 
     private static StackTraceElement frameName(Frame f) {
@@ -356,7 +446,7 @@ public final class Pickler {
         List<String> changed = new ArrayList<>();
         for (int i = 0; i < p.methods.length; i++) {
             Payload.MethodRef m = p.methods[i];
-            Class<?> owner = allowed.get(m.className);
+            Class<?> owner = frameOwner(m.className);
             if (owner == null) {
                 throw new NotPicklableException("the pickle has frames of " + m.display() + ", but class " + m.className
                         + " is not allowed here (Pickler.builder().allow(...))");
@@ -408,8 +498,59 @@ public final class Pickler {
         Scheduler s = Scheduler.current();
         Tasklet t = new Tasklet(null, s);
         ObjectReader or = p.objects;
+        Map<Greenlet, Coroutine.CoroStrand> strands = new java.util.IdentityHashMap<>();
+        or.factory(new ObjectReader.Factory() {
+            @Override
+            public Object coroutine(int state) {
+                // A shell in this thread's greenlet group, linked below once every object exists; if
+                // loading fails first, nothing refers to it.
+                return state == Payload.CO_MAIN ? Greenlet.mainGreenlet() : new Greenlet((GreenletBody) null, null);
+            }
+
+            @Override
+            public Object coroStrand(Object co) {
+                return strands.computeIfAbsent((Greenlet) co, g -> new Coroutine.CoroStrand(g.co));
+            }
+        });
         or.materialize(t);
         p.checkCreated();
+        // Greenlets: frames, parent (checked for cycles) and mailbox, before anything is linked.
+        List<Integer> coIds = or.coroutineIds();
+        List<Runnable> links = new ArrayList<>();
+        for (int id : coIds) {
+            Greenlet g = (Greenlet) or.get(id);
+            switch (or.coroutineState(id)) {
+                case Payload.CO_DEAD -> links.add(g.co::die);
+                case Payload.CO_SUSPENDED -> {
+                    Frame[] gf = frames(or.coroutineFrames(id), p, infos, owners, "greenlet #" + id + " ");
+                    int pid = or.coroutineParent(id);
+                    Object po = or.get(pid);
+                    if (!(po instanceof Greenlet)) {
+                        throw new NotPicklableException("malformed pickle: the parent of greenlet #" + id + " is "
+                                + (po == null ? "null" : "a " + po.getClass().getName()));
+                    }
+                    for (int a = id, steps = 0; or.get(a) instanceof Greenlet
+                            && or.coroutineState(a) == Payload.CO_SUSPENDED; a = or.coroutineParent(a)) {
+                        if (++steps > coIds.size()) {
+                            throw new NotPicklableException("malformed pickle: greenlet #" + id + "'s parent chain is a cycle");
+                        }
+                    }
+                    Coroutine.CoroStrand cs = strands.computeIfAbsent(g, x -> new Coroutine.CoroStrand(x.co));
+                    Coroutine co = g.co;
+                    SoftStrand st = SoftStrand.restored(cs, cs, gf, co.group.resume);
+                    Object mailbox = or.get(or.coroutineMailbox(id));
+                    Coroutine parent = ((Greenlet) po).co;
+                    links.add(() -> {
+                        co.state = Coroutine.STARTED;
+                        co.frame = st;
+                        co.parent = parent;
+                        co.mailbox = mailbox;
+                    });
+                }
+                default -> {
+                }
+            }
+        }
         Object body = or.get(p.body);
         if (p.state != Payload.SUSPENDED && !(body instanceof TaskletBody)) {
             throw new NotPicklableException("malformed pickle: the body is a " + (body == null ? "null" : body.getClass().getName()));
@@ -418,22 +559,9 @@ public final class Pickler {
         if (p.channel != 0 && !(ch instanceof Channel<?>)) {
             throw new NotPicklableException("malformed pickle: the tasklet is blocked on a " + ch.getClass().getName());
         }
-        Frame[] frames = new Frame[p.frames.length];
-        for (int i = 0; i < frames.length; i++) {
-            Payload.FrameRec fr = p.frames[i];
-            Payload.MethodRef m = p.methods[fr.method];
-            Object self = or.get(fr.self);
-            if (m.isStatic ? self != null : !owners[fr.method].isInstance(self)) {
-                throw new NotPicklableException("malformed pickle: frame " + i + " of " + m.display() + " has receiver "
-                        + (self == null ? "null" : "of class " + self.getClass().getName()));
-            }
-            Object[] refs = new Object[fr.refs.length];
-            for (int j = 0; j < refs.length; j++) {
-                refs[j] = or.get(fr.refs[j]);
-            }
-            frames[i] = Frame.restored(infos[fr.method], self, fr.site, refs, fr.prims.clone());
-        }
-        // Nothing can fail from here on: link the tasklet.
+        Frame[] frames = frames(p.frames, p, infos, owners, "");
+        // Nothing can fail from here on: link the greenlets and the tasklet.
+        links.forEach(Runnable::run);
         Strand strand = switch (p.state) {
             case Payload.SUSPENDED -> SoftStrand.restored(null, Scheduler.ENTRY, frames, Scheduler.CLAIM);
             case Payload.UNSTARTED -> Switching.factoryFor(body, Scheduler.softSwitch).create((TaskletBody) body,
@@ -449,6 +577,26 @@ public final class Pickler {
             ((Channel<?>) ch).restoreBlocked(t, p.blocked);
         }
         return t;
+    }
+
+    private static Frame[] frames(Payload.FrameRec[] recs, Payload p, MethodInfo[] infos, Class<?>[] owners, String chain) {
+        ObjectReader or = p.objects;
+        Frame[] frames = new Frame[recs.length];
+        for (int i = 0; i < frames.length; i++) {
+            Payload.FrameRec fr = recs[i];
+            Payload.MethodRef m = p.methods[fr.method];
+            Object self = or.get(fr.self);
+            if (m.isStatic ? self != null : !owners[fr.method].isInstance(self)) {
+                throw new NotPicklableException("malformed pickle: " + chain + "frame " + i + " of " + m.display()
+                        + " has receiver " + (self == null ? "null" : "of class " + self.getClass().getName()));
+            }
+            Object[] refs = new Object[fr.refs.length];
+            for (int j = 0; j < refs.length; j++) {
+                refs[j] = or.get(fr.refs[j]);
+            }
+            frames[i] = Frame.restored(infos[fr.method], self, fr.site, refs, fr.prims.clone());
+        }
+        return frames;
     }
 
     private static MethodInfo info(Class<?> owner, Payload.MethodRef m, Fingerprints.Facts facts) {

@@ -62,8 +62,21 @@ public final class Inspector {
             sb.append(String.format("    %016x  %s%n", m.fingerprint, m.display()));
         }
         sb.append("  frames          ").append(pl.frames.length).append(" (innermost first)\n");
-        for (int i = pl.frames.length - 1; i >= 0; i--) {
-            Payload.FrameRec f = pl.frames[i];
+        frames(sb, pl, pl.frames);
+        for (int id : o.coroutineIds()) {
+            Payload.FrameRec[] fs = o.coroutineFrames(id);
+            if (fs.length > 0) {
+                sb.append("  ").append(o.describe(id)).append(", innermost first\n");
+                frames(sb, pl, fs);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void frames(StringBuilder sb, Payload pl, Payload.FrameRec[] frames) {
+        ObjectReader o = pl.objects;
+        for (int i = frames.length - 1; i >= 0; i--) {
+            Payload.FrameRec f = frames[i];
             Payload.MethodRef m = pl.methods[f.method];
             int line = f.site < m.lines.length ? m.lines[f.site] : 0;
             String file = m.file.isEmpty() ? "Unknown Source" : m.file + (line > 0 ? ":" + line : "");
@@ -97,7 +110,6 @@ public final class Inspector {
                 sb.append('\n');
             }
         }
-        return sb.toString();
     }
 
     /** The frame's slot descriptors in save order, if the pickle's layout for its site fits its slots; else null. */

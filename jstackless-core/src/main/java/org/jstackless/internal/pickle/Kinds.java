@@ -21,11 +21,15 @@ final class Kinds {
     static final int CHANNEL = 17;
     static final int SELF = 18;
     static final int LAMBDA = 19;
-    static final int MAX = 19;
+    /** A coroutine-based concept object with soft frames of its own (a greenlet): see {@link ObjectWriter.Extension}. */
+    static final int COROUTINE = 20;
+    /** The strand body of a pickled coroutine (the receiver of its outermost frame). */
+    static final int CORO_STRAND = 21;
+    static final int MAX = 21;
 
     static final String[] NAMES = {"?", "String", "Boolean", "Byte", "Short", "Character", "Integer", "Long",
         "Float", "Double", "enum", "record", "array", "array", "ArrayList", "HashMap", "LinkedHashMap", "Channel",
-        "Tasklet(self)", "lambda"};
+        "Tasklet(self)", "lambda", "coroutine", "coroutine strand"};
 
     /** Primitive array element types, in this order. */
     static final Class<?>[] PRIM_ARRAYS = {boolean.class, byte.class, short.class, char.class, int.class, long.class,

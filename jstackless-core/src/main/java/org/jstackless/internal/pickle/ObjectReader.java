@@ -51,6 +51,29 @@ public final class ObjectReader {
     private Object[] payload; // String, primitive array, String[] (lambda)
     private int[][] refs;
     private Object[] objects;
+    /** The payload's method table (coroutine entries' frames refer to it). */
+    Payload.MethodRef[] methods = new Payload.MethodRef[0];
+    int maxFrames = 1 << 20;
+    /** Per coroutine entry: {parent id, mailbox id}; its frames are in {@code payload}. */
+    private int[][] coLinks;
+    private Factory factory;
+
+    /**
+     * Creates the runtime's objects for coroutine entries (set by the pickler, which links their
+     * frames, parent and mailbox once every object exists).
+     */
+    public interface Factory {
+        /** A greenlet shell for a {@link Payload#COROUTINE} entry in state {@code state}, or the loading thread's main greenlet. */
+        Object coroutine(int state);
+
+        /** The strand body object of the coroutine {@code co} made by {@link #coroutine}. */
+        Object coroStrand(Object co);
+    }
+
+    /** Sets the factory of coroutine objects; without one, a pickle with coroutines is refused. */
+    public void factory(Factory f) {
+        this.factory = f;
+    }
 
     public ObjectReader(Map<String, Class<?>> allowed, int maxObjects) {
         this.allowed = allowed;
@@ -139,6 +162,24 @@ public final class ObjectReader {
                     payload[id] = s;
                     refs[id] = ids(in);
                 }
+                case Kinds.COROUTINE -> {
+                    int st = in.u8();
+                    if (st > Payload.CO_MAIN) {
+                        throw In.bad("coroutine state " + st);
+                    }
+                    prim[id] = st;
+                    if (coLinks == null) {
+                        coLinks = new int[n + 1][];
+                    }
+                    coLinks[id] = new int[] {in.index("parent id", n + 1), in.index("mailbox id", n + 1)};
+                    int nf = in.count("frame count", maxFrames, 5);
+                    if ((nf > 0) != (st == Payload.CO_SUSPENDED)) {
+                        throw In.bad(nf + " frames in coroutine state " + st);
+                    }
+                    payload[id] = Payload.readFrames(in, nf, methods, n + 1);
+                    refs[id] = EMPTY;
+                }
+                case Kinds.CORO_STRAND -> refs[id] = new int[] {in.index("coroutine id", n + 1)};
                 default -> throw In.bad("unknown object kind " + k + " at object " + id);
             }
         }
@@ -264,6 +305,12 @@ public final class ObjectReader {
                     yield ch;
                 }
                 case Kinds.SELF -> self;
+                case Kinds.COROUTINE -> {
+                    if (factory == null) {
+                        throw new NotPicklableException("the pickle has a greenlet, which this reader cannot create");
+                    }
+                    yield factory.coroutine((int) prim[id]);
+                }
                 case Kinds.OARRAY -> Array.newInstance(resolve(cls[id], true), refs[id].length);
                 case Kinds.LIST -> new ArrayList<>(refs[id].length);
                 case Kinds.MAP -> new HashMap<>(refs[id].length);
@@ -385,6 +432,13 @@ public final class ObjectReader {
             }
             case Kinds.RECORD -> objects[id] = record(id);
             case Kinds.LAMBDA -> objects[id] = lambda(id);
+            case Kinds.CORO_STRAND -> {
+                if (kind[r[0]] != Kinds.COROUTINE || prim[r[0]] != Payload.CO_SUSPENDED) {
+                    throw new NotPicklableException("malformed pickle: coroutine strand #" + id + " of a "
+                            + (kind[r[0]] == Kinds.COROUTINE ? "coroutine that is not suspended" : "non-coroutine"));
+                }
+                objects[id] = factory.coroStrand(objects[r[0]]);
+            }
             default -> throw new IllegalStateException("kind " + kind[id]);
         }
     }
@@ -489,8 +543,40 @@ public final class ObjectReader {
             case Kinds.LMAP -> LinkedHashMap.class;
             case Kinds.CHANNEL -> Channel.class;
             case Kinds.SELF -> Tasklet.class;
-            default -> null; // a lambda
+            case Kinds.COROUTINE -> org.jstackless.Greenlet.class;
+            default -> null; // a lambda, a coroutine strand
         };
+    }
+
+    /** Ids of the coroutine entries, in id order. */
+    public List<Integer> coroutineIds() {
+        List<Integer> l = new ArrayList<>();
+        for (int id = 1; id <= n; id++) {
+            if (kind[id] == Kinds.COROUTINE) {
+                l.add(id);
+            }
+        }
+        return l;
+    }
+
+    /** A coroutine entry's state ({@link Payload#CO_DEAD}, {@link Payload#CO_SUSPENDED}, {@link Payload#CO_MAIN}). */
+    public int coroutineState(int id) {
+        return (int) prim[id];
+    }
+
+    /** A coroutine entry's parent id (0: the loading thread's main greenlet). */
+    public int coroutineParent(int id) {
+        return coLinks[id][0];
+    }
+
+    /** A coroutine entry's mailbox id (what its pending switch returns; usually 0). */
+    public int coroutineMailbox(int id) {
+        return coLinks[id][1];
+    }
+
+    /** A coroutine entry's frames, outermost first. */
+    public Payload.FrameRec[] coroutineFrames(int id) {
+        return (Payload.FrameRec[]) payload[id];
     }
 
     /** The object with this id (0: null), after {@link #materialize}. */
@@ -524,6 +610,13 @@ public final class ObjectReader {
             case Kinds.MAP, Kinds.LMAP -> Kinds.NAMES[k] + " #" + id + " size " + refs[id].length / 2;
             case Kinds.CHANNEL -> "Channel #" + id + " preference " + prim[id];
             case Kinds.SELF -> "the tasklet itself";
+            case Kinds.COROUTINE -> "greenlet #" + id + switch ((int) prim[id]) {
+                case Payload.CO_MAIN -> " (the main greenlet)";
+                case Payload.CO_DEAD -> " (dead)";
+                default -> " (suspended, " + ((Payload.FrameRec[]) payload[id]).length + " frames, parent "
+                        + (coLinks[id][0] == 0 ? "main" : "#" + coLinks[id][0]) + ")";
+            };
+            case Kinds.CORO_STRAND -> "strand body of greenlet #" + refs[id][0];
             case Kinds.LAMBDA -> "lambda " + ((String[]) payload[id])[3].replace('/', '.') + "::"
                     + ((String[]) payload[id])[4] + " #" + id;
             default -> "?";

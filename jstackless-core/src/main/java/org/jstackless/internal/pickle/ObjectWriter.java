@@ -38,10 +38,30 @@ public final class ObjectWriter {
     private final List<String> classNames = new ArrayList<>();
     private final Out entries = new Out();
 
+    /**
+     * Objects of the runtime itself that the pickler encodes (coroutine concepts: a greenlet with
+     * its soft frames, and its strand body). Kept out of this class because they need the
+     * runtime's package-private state.
+     */
+    public interface Extension {
+        /**
+         * Writes {@code o} as a {@link Payload#COROUTINE} or {@link Payload#CORO_STRAND} entry
+         * (kind byte first) and returns true, or returns false if {@code o} is not such an object.
+         */
+        boolean write(Object o, Out w, String ctx);
+    }
+
+    private Extension extension;
+
     public ObjectWriter(Predicate<Class<?>> allowed, Tasklet self, int maxObjects) {
         this.allowed = allowed;
         this.self = self;
         this.maxObjects = maxObjects;
+    }
+
+    /** Sets the encoder of runtime objects (greenlets); see {@link Extension}. */
+    public void extension(Extension e) {
+        this.extension = e;
     }
 
     /** The id of {@code o} (0 for null), queued for writing; {@code context} names where it was found. */
@@ -117,6 +137,9 @@ public final class ObjectWriter {
     private void entry(Object o, String ctx) {
         Out w = entries;
         Class<?> c = o.getClass();
+        if (extension != null && extension.write(o, w, ctx)) {
+            return;
+        }
         switch (o) {
             case String s -> {
                 w.u8(Kinds.STRING);

@@ -26,6 +26,16 @@ public final class Payload {
     public static final int UNSTARTED = 1;
     public static final int SUSPENDED = 2;
 
+    /** Object kind of a coroutine concept (a greenlet) entry. */
+    public static final int COROUTINE = Kinds.COROUTINE;
+    /** Object kind of a coroutine's strand body entry. */
+    public static final int CORO_STRAND = Kinds.CORO_STRAND;
+    /** Coroutine entry states. */
+    public static final int CO_DEAD = 0;
+    public static final int CO_SUSPENDED = 1;
+    /** The main greenlet of the dumping thread: stands for the loading thread's main greenlet. */
+    public static final int CO_MAIN = 2;
+
     /** One woven method frames refer to. */
     public static final class MethodRef {
         public String className;
@@ -72,9 +82,21 @@ public final class Payload {
      * {@link NotPicklableException} naming the frame ({@code class.method(File:line)}) and the slot.
      */
     public void checkFrames(Class<?>[] owners, Fingerprints.Facts[] facts) {
+        checkChain(frames, "", tempval, owners, facts);
+        for (int id : objects.coroutineIds()) {
+            // A greenlet's resume value is its mailbox, claimed when it is switched to: no tempval check.
+            checkChain(objects.coroutineFrames(id), "greenlet #" + id + " ", -1, owners, facts);
+        }
+    }
+
+    private FrameRec[] chain;
+    private String chainName;
+
+    private void checkChain(FrameRec[] frames, String name, int tempval, Class<?>[] owners, Fingerprints.Facts[] facts) {
+        chain = frames;
+        chainName = name;
         for (int i = 0; i < frames.length; i++) {
             FrameRec fr = frames[i];
-            MethodRef m = methods[fr.method];
             MethodInfo.SiteLayout[] sites = facts[fr.method].sites();
             if (fr.site >= sites.length) {
                 throw bad(i, "call site " + fr.site + ", but the woven method has " + sites.length);
@@ -123,7 +145,7 @@ public final class Payload {
                     throw bad(i, "a call returning " + site.result() + ", but the frame above it is "
                             + methods[frames[i + 1].method].display());
                 }
-            } else if (site.isCall() && !site.result().equals("V")) {
+            } else if (tempval >= 0 && site.isCall() && !site.result().equals("V")) {
                 checkRef(i, "the tempval (what the suspended call returns)", box(site.result()), tempval, loader);
                 if (tempval == 0 && site.result().length() == 1) {
                     throw bad(i, "the tempval is null, but the suspended call returns a " + primName(site.result().charAt(0)));
@@ -132,7 +154,7 @@ public final class Payload {
         }
     }
 
-    private record Deferred(int frame, String slot, Class<?> want, int id) {
+    private record Deferred(String where, String slot, Class<?> want, int id) {
     }
 
     private final List<Deferred> deferred = new ArrayList<>();
@@ -142,19 +164,23 @@ public final class Payload {
         for (Deferred d : deferred) {
             Object v = objects.get(d.id);
             if (v != null && !d.want.isInstance(v)) {
-                throw bad(d.frame, d.slot + " holds a " + v.getClass().getName() + ", but the woven code expects a "
-                        + d.want.getName());
+                throw new NotPicklableException(d.where + d.slot + " holds a " + v.getClass().getName()
+                        + ", but the woven code expects a " + d.want.getName());
             }
         }
     }
 
-    private NotPicklableException bad(int frame, String what) {
-        FrameRec fr = frames[frame];
+    private String where(int frame) {
+        FrameRec fr = chain[frame];
         MethodRef m = methods[fr.method];
         int line = fr.site < m.lines.length ? m.lines[fr.site] : 0;
-        return new NotPicklableException("malformed or forged pickle: frame " + frame + " "
+        return "malformed or forged pickle: " + chainName + "frame " + frame + " "
                 + new StackTraceElement(m.className, m.name, m.file.isEmpty() ? null : m.file, line > 0 ? line : -1)
-                + ": " + what);
+                + ": ";
+    }
+
+    private NotPicklableException bad(int frame, String what) {
+        return new NotPicklableException(where(frame) + what);
     }
 
     private void checkRef(int frame, String slot, String desc, int id, ClassLoader loader) {
@@ -164,7 +190,7 @@ public final class Payload {
         Class<?> c = objects.classOf(id);
         Class<?> want = declared(frame, desc, loader);
         if (c == null) {
-            deferred.add(new Deferred(frame, slot, want, id)); // a lambda: its class exists once it is created
+            deferred.add(new Deferred(where(frame), slot, want, id)); // a lambda: its class exists once it is created
             return;
         }
         if (!want.isAssignableFrom(c)) {
@@ -223,6 +249,44 @@ public final class Payload {
         };
     }
 
+    /** Reads {@code nf} frame records (the tasklet's, or a coroutine entry's); {@code n} bounds object ids. */
+    static FrameRec[] readFrames(In in, int nf, MethodRef[] methods, int n) {
+        FrameRec[] frames = new FrameRec[nf];
+        for (int i = 0; i < nf; i++) {
+            FrameRec fr = new FrameRec();
+            fr.method = in.index("method index", methods.length);
+            fr.site = in.index("call-site index", Math.max(1, methods[fr.method].lines.length));
+            fr.self = in.index("receiver id", n);
+            int nr = in.count("reference slot count", 1 << 16, 1);
+            fr.refs = new int[nr];
+            for (int j = 0; j < nr; j++) {
+                fr.refs[j] = in.index("object id", n);
+            }
+            int np = in.count("primitive slot count", 1 << 16, 1);
+            fr.prims = new long[np];
+            for (int j = 0; j < np; j++) {
+                fr.prims[j] = in.svar();
+            }
+            frames[i] = fr;
+        }
+        return frames;
+    }
+
+    /** Writes frame records in the format {@link #readFrames} reads; {@code ids} maps each frame's objects. */
+    public static void writeFrame(Out o, int method, int site, int self, int[] refs, long[] prims) {
+        o.uvar(method);
+        o.uvar(site);
+        o.uvar(self);
+        o.uvar(refs.length);
+        for (int r : refs) {
+            o.uvar(r);
+        }
+        o.uvar(prims.length);
+        for (long v : prims) {
+            o.svar(v);
+        }
+    }
+
     /** Parses the whole payload; it must end exactly where the bytes do. */
     public static Payload parse(In in, Map<String, Class<?>> allowed, int maxObjects, int maxFrames) {
         Payload p = new Payload();
@@ -261,6 +325,8 @@ public final class Payload {
             throw In.bad("tasklet flags " + p.flags);
         }
         p.objects = new ObjectReader(allowed, maxObjects);
+        p.objects.methods = p.methods;
+        p.objects.maxFrames = maxFrames;
         p.objects.parse(in);
         int n = p.objects.count() + 1;
         p.tempval = in.index("tempval id", n);
@@ -269,24 +335,7 @@ public final class Payload {
         if ((nf > 0) != (p.state == SUSPENDED)) {
             throw In.bad(nf + " frames in tasklet state " + p.state);
         }
-        p.frames = new FrameRec[nf];
-        for (int i = 0; i < nf; i++) {
-            FrameRec fr = new FrameRec();
-            fr.method = in.index("method index", nm);
-            fr.site = in.index("call-site index", Math.max(1, p.methods[fr.method].lines.length));
-            fr.self = in.index("receiver id", n);
-            int nr = in.count("reference slot count", 1 << 16, 1);
-            fr.refs = new int[nr];
-            for (int j = 0; j < nr; j++) {
-                fr.refs[j] = in.index("object id", n);
-            }
-            int np = in.count("primitive slot count", 1 << 16, 1);
-            fr.prims = new long[np];
-            for (int j = 0; j < np; j++) {
-                fr.prims[j] = in.svar();
-            }
-            p.frames[i] = fr;
-        }
+        p.frames = readFrames(in, nf, p.methods, n);
         p.channel = in.index("channel id", n);
         long b = in.svar();
         if (b < -1 || b > 1 || (b != 0) != (p.channel != 0)) {
