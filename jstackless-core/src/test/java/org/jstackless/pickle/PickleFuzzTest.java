@@ -293,4 +293,86 @@ class PickleFuzzTest {
         assertThat(failures).as("seed " + seed).isEmpty();
         assertThat(counts[0] + counts[1] + counts[2]).isZero();
     }
+
+    /**
+     * A pickle holding a suspended greenlet (its frames, parent and mailbox live in the object
+     * table): 3,000 more mutations — bit flips, random bytes and planted varints, the last two
+     * signed again with the right key. Same contract: NotPicklableException or a load that runs
+     * without a type error.
+     */
+    @Test
+    void threeThousandMutatedGreenletPicklesEndInTheDocumentedExceptionOrRunCleanly() throws Exception {
+        Pickler pickler = PickleTestSupport.builder(PickleGreenletTest.class).build();
+        byte[] good = PickleGreenletTest.dumpSuspendedInReceive();
+        long seed = System.nanoTime();
+        int[] accepted = new int[3];
+        Map<String, Integer> runFailures = new java.util.TreeMap<>();
+        List<String> failures = new ArrayList<>();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        Stackless.runAsMain(() -> {
+            for (int i = 0; i < 3000; i++) {
+                int kind = i % 3;
+                byte[] b = good.clone();
+                switch (kind) {
+                    case 0 -> {
+                        for (int k = 1 + rnd.nextInt(3); k > 0; k--) {
+                            b[rnd.nextInt(b.length)] ^= (byte) (1 << rnd.nextInt(8));
+                        }
+                    }
+                    case 1 -> {
+                        for (int k = 1 + rnd.nextInt(4); k > 0; k--) {
+                            b[34 + rnd.nextInt(b.length - 66)] = (byte) rnd.nextInt(256);
+                        }
+                        b = reseal(b);
+                    }
+                    default -> {
+                        int pos = 34 + rnd.nextInt(b.length - 66 - 5);
+                        byte[] huge = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) (rnd.nextInt(16))};
+                        System.arraycopy(huge, 0, b, pos, 1 + rnd.nextInt(5));
+                        b = reseal(b);
+                    }
+                }
+                Tasklet u;
+                try {
+                    u = pickler.loads(b);
+                } catch (NotPicklableException e) {
+                    continue;
+                } catch (Throwable e) {
+                    failures.add("kind " + kind + " #" + i + ": " + e);
+                    continue;
+                }
+                if (kind == 0 && !Arrays.equals(b, good)) {
+                    failures.add("#" + i + ": an unsigned change was accepted");
+                }
+                accepted[kind]++;
+                try {
+                    if (u.isBlocked()) {
+                        u.kill();
+                        continue;
+                    }
+                    u.setTempval(5);
+                    u.insert();
+                    for (int k = 0; k < 20 && u.isAlive(); k++) {
+                        Stackless.schedule();
+                    }
+                    if (u.isAlive()) {
+                        u.kill();
+                    }
+                } catch (Throwable e) {
+                    StackTraceElement[] st = e.getStackTrace();
+                    runFailures.merge(e.getClass().getSimpleName() + " at " + (st.length > 0 ? st[0] : "?"), 1,
+                            Integer::sum);
+                    if (TYPE_ERRORS.stream().anyMatch(c -> c.isInstance(e))) {
+                        failures.add("kind " + kind + " #" + i + ": loaded, then failed with a type error when run: " + e);
+                    }
+                    if (u.isAlive()) {
+                        u.kill();
+                    }
+                }
+            }
+        });
+        System.out.println("greenlet fuzz seed " + seed + ": accepted per kind " + Arrays.toString(accepted)
+                + " of 1000 each; failed when run: " + runFailures);
+        assertThat(failures).as("seed " + seed).isEmpty();
+    }
 }

@@ -70,6 +70,35 @@ class PickleStatesTest {
         assertThat(OUT).containsExactly("got x on 0", "got y on 0");
     }
 
+    /**
+     * Other tasklets waiting on a pickled channel are not part of the pickle (only the pickled
+     * tasklet and what its frames reach are): the copied channel's queue holds the loaded tasklet
+     * alone, whatever waited beside it on the original.
+     */
+    @Test
+    void otherTaskletsWaitingOnThePickledChannelAreNotIncluded() throws Exception {
+        Stackless.runAsMain(() -> {
+            Channel<String> ch = new Channel<>();
+            Tasklet t = Tasklet.spawn(() -> {
+                String v = ch.receive();
+                OUT.add("t got " + v + " on " + (ch.balance()));
+            });
+            Tasklet other = Tasklet.spawn(() -> OUT.add("other got " + ch.receive()));
+            Stackless.schedule();
+            assertThat(ch.balance()).isEqualTo(-2);
+            Tasklet u = pickler.loads(pickler.dumps(t));
+            @SuppressWarnings("unchecked")
+            Channel<String> copy = (Channel<String>) u.blockedOn();
+            assertThat(copy.balance()).isEqualTo(-1);
+            assertThat(copy.queue()).isSameAs(u);
+            copy.send("x");
+            ch.send("y");
+            ch.send("z");
+            assertThat(other.isAlive()).isFalse();
+        });
+        assertThat(OUT).containsExactly("t got x on 0", "t got y on -1", "other got z");
+    }
+
     @Test
     void blockedSenderKeepsItsValueInFlight() throws Exception {
         Stackless.runAsMain(() -> {
