@@ -40,16 +40,21 @@ import org.jstackless.internal.switching.Switching;
  * <p>What pickles: the tasklet's woven frames (each: method, call site, receiver, live values),
  * its tempval, and everything they reach that is a String, a boxed primitive, an allowed enum or
  * record, an array, an ArrayList, HashMap or LinkedHashMap, a {@link Channel} (its settings; if
- * the tasklet is blocked on it, it comes back blocked on the copy), the tasklet itself, or a
- * serializable lambda whose capturing class is allowed. The classes declaring the frames' methods
- * must be allowed too. Everything else is refused with a {@link NotPicklableException} naming the
- * class and the frame it was reached from.
+ * the tasklet is blocked on it, it comes back blocked on the copy), the tasklet itself, a
+ * serializable lambda whose capturing class is allowed, or a suspended soft {@link Greenlet} (with
+ * its own frames, parent and mailbox; it comes back in the loading thread's greenlet group, and the
+ * main greenlet stands for the loading thread's). The classes declaring the frames' methods must
+ * be allowed too (the runtime's own greenlet frames need not be). Everything else is refused with a
+ * {@link NotPicklableException} naming the class and the frame it was reached from.
  *
  * <p>Loading first checks the envelope (magic, format version, length, HMAC-SHA256 signature,
- * program fingerprint), before any class is looked at or object created; then the bytecode
- * fingerprint of every method the frames belong to ({@link PickleVersionException} names those
- * that changed); then decodes, resolving class names only through the allow-list. A failure at any
- * step throws and leaves nothing behind. Sizes are bounded ({@link Builder#maxBytes},
+ * program fingerprint), before any class is looked at or object created; then the weaver's
+ * fingerprint of every method the frames belong to (original code, frame format and slot layouts:
+ * the same whether the class was woven at build time or by the agent; {@link PickleVersionException}
+ * names those that changed); then every frame's slots against this program's slot layout of its
+ * call site (a pickle forged with the right key but the wrong slot kinds or classes is refused
+ * here, naming the frame and the slot); then decodes, resolving class names only through the
+ * allow-list. A failure at any step throws and leaves nothing behind. Sizes are bounded ({@link Builder#maxBytes},
  * {@link Builder#maxObjects}, {@link Builder#maxFrames}), and every length in the pickle is
  * checked against the bytes left before anything is allocated.
  *
