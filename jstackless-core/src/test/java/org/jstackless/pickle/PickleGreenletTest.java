@@ -114,4 +114,74 @@ class PickleGreenletTest {
             t.kill();
         });
     }
+
+    static final class Sub extends Greenlet {
+        @Override
+        protected Object run(Object... args) throws Suspendable {
+            return Greenlet.mainGreenlet().switchTo("sub");
+        }
+    }
+
+    static Object toMain(Object... args) throws Suspendable {
+        return Greenlet.mainGreenlet().switchTo("back");
+    }
+
+    /** Starts {@code g}, which switches straight back, then blocks in receive holding it. */
+    static void holdsStarted(Greenlet g, Channel<Object> ch) throws Suspendable {
+        g.switchTo();
+        ch.receive();
+        OUT.add(String.valueOf(g.isDead()));
+    }
+
+    @Test
+    void hardAndSubclassedGreenletsAreRefusedSayingWhy() throws Exception {
+        Stackless.runAsMain(() -> {
+            Channel<Object> ch = new Channel<>();
+            Tasklet t = Tasklet.spawn(() -> holdsStarted(new Sub(), ch));
+            Stackless.schedule();
+            assertThatThrownBy(() -> pickler().dumps(t)).isInstanceOf(NotPicklableException.class)
+                    .hasMessageContaining("only Greenlet itself pickles, not a subclass");
+            t.kill();
+        });
+        Stackless.runAsMain(() -> {
+            Channel<Object> ch = new Channel<>();
+            boolean old = Stackless.enableSoftSwitch(false);
+            Greenlet[] g = new Greenlet[1];
+            Tasklet t;
+            try {
+                // The tasklet is made soft, the greenlet starts while soft switching is off: hard.
+                Stackless.enableSoftSwitch(true);
+                t = Tasklet.spawn(() -> {
+                    Stackless.enableSoftSwitch(false);
+                    g[0] = new Greenlet(PickleGreenletTest::toMain);
+                    holdsStarted(g[0], ch);
+                });
+                Stackless.schedule();
+            } finally {
+                Stackless.enableSoftSwitch(old);
+            }
+            assertThat(t.isSoft()).isTrue();
+            assertThatThrownBy(() -> pickler().dumps(t)).isInstanceOf(NotPicklableException.class)
+                    .hasMessageContaining("it is hard");
+            t.kill();
+        });
+    }
+
+    static Object receivesInside(Channel<Object> ch) throws Suspendable {
+        return ch.receive();
+    }
+
+    @Test
+    void aTaskletSuspendedInsideAGreenletIsRefused() throws Exception {
+        Stackless.runAsMain(() -> {
+            Channel<Object> ch = new Channel<>();
+            Tasklet t = Tasklet.spawn(() -> new Greenlet(args -> receivesInside(ch)).switchTo());
+            Stackless.schedule();
+            assertThat(t.isBlocked()).isTrue();
+            assertThatThrownBy(() -> pickler().dumps(t)).isInstanceOf(NotPicklableException.class)
+                    .hasMessageContaining("suspended inside a greenlet");
+            ch.send("done"); // the greenlet returns, the tasklet ends
+            assertThat(t.isAlive()).isFalse();
+        });
+    }
 }
