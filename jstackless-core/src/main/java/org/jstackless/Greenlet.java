@@ -73,6 +73,11 @@ public class Greenlet {
         main.owner = this;
     }
 
+    /** The run function given at construction, until the greenlet starts (for pickling an unstarted greenlet). */
+    GreenletBody body() {
+        return body;
+    }
+
     private void bindCode() {
         co.bindCode(start -> run((Object[]) start));
     }

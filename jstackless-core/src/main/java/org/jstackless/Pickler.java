@@ -367,9 +367,25 @@ public final class Pickler {
             w.uvar(0);
             return true;
         }
+        if (co.state == Coroutine.BOUND) {
+            // Not started: its run function (a serializable lambda) and its parent.
+            GreenletBody body = g.body();
+            Coroutine parent = co.parent;
+            if (body == null) {
+                throw new NotPicklableException(what + "it has no run function");
+            }
+            if (parent == null || !(parent.isMain || parent.owner instanceof Greenlet)) {
+                throw new NotPicklableException(what + "its parent is not a greenlet");
+            }
+            w.u8(Payload.COROUTINE);
+            w.u8(Payload.CO_UNSTARTED);
+            w.uvar(ow.ref(Greenlet.of(parent), ctx + " (parent of " + g + ")"));
+            w.uvar(ow.ref(body, ctx + " (run function of " + g + ")"));
+            w.uvar(0);
+            return true;
+        }
         if (co.state != Coroutine.STARTED) {
-            throw new NotPicklableException(what + "it has not started yet (its run function is dropped only when it "
-                    + "starts); switch to it once before pickling");
+            throw new NotPicklableException(what + "it is not bound to a run function");
         }
         if (co.group.current == co) {
             throw new NotPicklableException(what + "it is running (the current greenlet of its thread)");
@@ -516,6 +532,16 @@ public final class Pickler {
             public Object coroStrand(Object co) {
                 return strands.computeIfAbsent((Greenlet) co, g -> new Coroutine.CoroStrand(g.co));
             }
+
+            @Override
+            public Object unstarted(Object parent, Object body) {
+                if (!(parent instanceof Greenlet pg) || !(body instanceof GreenletBody b)) {
+                    throw new NotPicklableException("malformed pickle: an unstarted greenlet with parent "
+                            + (parent == null ? "null" : parent.getClass().getName()) + " and run function "
+                            + (body == null ? "null" : body.getClass().getName()));
+                }
+                return new Greenlet(b, pg);
+            }
         });
         or.materialize(t);
         p.checkCreated();
@@ -534,8 +560,8 @@ public final class Pickler {
                         throw new NotPicklableException("malformed pickle: the parent of greenlet #" + id + " is "
                                 + (po == null ? "null" : "a " + po.getClass().getName()));
                     }
-                    for (int a = id, steps = 0; or.get(a) instanceof Greenlet
-                            && or.coroutineState(a) == Payload.CO_SUSPENDED; a = or.coroutineParent(a)) {
+                    for (int a = id, steps = 0; or.get(a) instanceof Greenlet && (or.coroutineState(a) == Payload.CO_SUSPENDED
+                            || or.coroutineState(a) == Payload.CO_UNSTARTED); a = or.coroutineParent(a)) {
                         if (++steps > coIds.size()) {
                             throw new NotPicklableException("malformed pickle: greenlet #" + id + "'s parent chain is a cycle");
                         }

@@ -98,21 +98,26 @@ class PickleGreenletTest {
     }
 
     static void holdsUnstarted(Channel<Object> ch) throws Suspendable {
-        Greenlet g = new Greenlet(args -> "never");
+        Greenlet g = new Greenlet(args -> "ran with " + args.length + " args");
         ch.receive();
-        OUT.add(String.valueOf(g.isDead()));
+        OUT.add(String.valueOf(g.switchTo(1, 2)));
+        OUT.add("dead " + g.isDead());
     }
 
     @Test
-    void anUnstartedGreenletIsRefusedWithTheFix() throws Exception {
+    void anUnstartedGreenletComesBackWithItsRunFunction() throws Exception {
+        OUT.clear();
+        byte[][] b = new byte[1][];
         Stackless.runAsMain(() -> {
             Channel<Object> ch = new Channel<>();
             Tasklet t = Tasklet.spawn(() -> holdsUnstarted(ch));
             Stackless.schedule();
-            assertThatThrownBy(() -> pickler().dumps(t)).isInstanceOf(NotPicklableException.class)
-                    .hasMessageContaining("has not started yet");
+            b[0] = pickler().dumps(t);
             t.kill();
         });
+        assertThat(Pickler.describe(b[0], PickleTestSupport.KEY)).contains("(not started, parent #");
+        Stackless.runAsMain(() -> pickler().loads(b[0]).run());
+        assertThat(OUT).containsExactly("ran with 2 args", "dead true");
     }
 
     static final class Sub extends Greenlet {

@@ -68,6 +68,9 @@ public final class ObjectReader {
 
         /** The strand body object of the coroutine {@code co} made by {@link #coroutine}. */
         Object coroStrand(Object co);
+
+        /** An unstarted greenlet with this parent and run function (both already created; checked here). */
+        Object unstarted(Object parent, Object body);
     }
 
     /** Sets the factory of coroutine objects; without one, a pickle with coroutines is refused. */
@@ -164,7 +167,7 @@ public final class ObjectReader {
                 }
                 case Kinds.COROUTINE -> {
                     int st = in.u8();
-                    if (st > Payload.CO_MAIN) {
+                    if (st > Payload.CO_UNSTARTED) {
                         throw In.bad("coroutine state " + st);
                     }
                     prim[id] = st;
@@ -177,7 +180,8 @@ public final class ObjectReader {
                         throw In.bad(nf + " frames in coroutine state " + st);
                     }
                     payload[id] = Payload.readFrames(in, nf, methods, n + 1);
-                    refs[id] = EMPTY;
+                    // An unstarted greenlet is created from its parent and run function: after them.
+                    refs[id] = st == Payload.CO_UNSTARTED ? coLinks[id].clone() : EMPTY;
                 }
                 case Kinds.CORO_STRAND -> refs[id] = new int[] {in.index("coroutine id", n + 1)};
                 default -> throw In.bad("unknown object kind " + k + " at object " + id);
@@ -309,7 +313,7 @@ public final class ObjectReader {
                     if (factory == null) {
                         throw new NotPicklableException("the pickle has a greenlet, which this reader cannot create");
                     }
-                    yield factory.coroutine((int) prim[id]);
+                    yield prim[id] == Payload.CO_UNSTARTED ? null : factory.coroutine((int) prim[id]);
                 }
                 case Kinds.OARRAY -> Array.newInstance(resolve(cls[id], true), refs[id].length);
                 case Kinds.LIST -> new ArrayList<>(refs[id].length);
@@ -432,6 +436,7 @@ public final class ObjectReader {
             }
             case Kinds.RECORD -> objects[id] = record(id);
             case Kinds.LAMBDA -> objects[id] = lambda(id);
+            case Kinds.COROUTINE -> objects[id] = factory.unstarted(objects[r[0]], objects[r[1]]);
             case Kinds.CORO_STRAND -> {
                 if (kind[r[0]] != Kinds.COROUTINE || prim[r[0]] != Payload.CO_SUSPENDED) {
                     throw new NotPicklableException("malformed pickle: coroutine strand #" + id + " of a "
@@ -613,6 +618,8 @@ public final class ObjectReader {
             case Kinds.COROUTINE -> "greenlet #" + id + switch ((int) prim[id]) {
                 case Payload.CO_MAIN -> " (the main greenlet)";
                 case Payload.CO_DEAD -> " (dead)";
+                case Payload.CO_UNSTARTED -> " (not started, parent #" + coLinks[id][0] + ", run " + describe(coLinks[id][1])
+                        + ")";
                 default -> " (suspended, " + ((Payload.FrameRec[]) payload[id]).length + " frames, parent "
                         + (coLinks[id][0] == 0 ? "main" : "#" + coLinks[id][0]) + ")";
             };

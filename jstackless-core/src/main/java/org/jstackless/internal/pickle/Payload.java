@@ -35,6 +35,8 @@ public final class Payload {
     public static final int CO_SUSPENDED = 1;
     /** The main greenlet of the dumping thread: stands for the loading thread's main greenlet. */
     public static final int CO_MAIN = 2;
+    /** Not started yet: links are {parent, run function}; created once both exist. */
+    public static final int CO_UNSTARTED = 3;
 
     /** One woven method frames refer to. */
     public static final class MethodRef {
