@@ -41,9 +41,10 @@ import org.jstackless.internal.switching.Switching;
  * its tempval, and everything they reach that is a String, a boxed primitive, an allowed enum or
  * record, an array, an ArrayList, HashMap or LinkedHashMap, a {@link Channel} (its settings; if
  * the tasklet is blocked on it, it comes back blocked on the copy), the tasklet itself, a
- * serializable lambda whose capturing class is allowed, or a suspended soft {@link Greenlet} (with
- * its own frames, parent and mailbox; it comes back in the loading thread's greenlet group, and the
- * main greenlet stands for the loading thread's). The classes declaring the frames' methods must
+ * serializable lambda whose capturing class is allowed, or a {@link Greenlet} (suspended soft ones
+ * with their own frames, parent and mailbox; unstarted ones with their run function; dead ones; they
+ * come back in the loading thread's greenlet group, and the main greenlet stands for the loading
+ * thread's). The classes declaring the frames' methods must
  * be allowed too (the runtime's own greenlet frames need not be). Everything else is refused with a
  * {@link NotPicklableException} naming the class and the frame it was reached from.
  *

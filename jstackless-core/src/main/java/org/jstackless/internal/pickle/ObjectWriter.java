@@ -23,7 +23,8 @@ import org.jstackless.Tasklet;
  *
  * <p>Only these shapes pickle: String and boxed primitives, enums, records, arrays, ArrayList,
  * HashMap, LinkedHashMap, {@link Channel} (its settings; its queue is handled by the pickler),
- * the pickled tasklet itself, and serializable lambdas (through their {@link SerializedLambda}).
+ * the pickled tasklet itself, serializable lambdas (through their {@link SerializedLambda}), and
+ * what the pickler's {@link Extension} encodes (greenlets with their frames).
  * Enums, records, array components other than built-ins and lambdas' capturing classes must be
  * allowed.
  */
