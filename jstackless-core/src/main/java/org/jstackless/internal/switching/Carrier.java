@@ -11,6 +11,11 @@ package org.jstackless.internal.switching;
  * call returns. So the loop exists only while the thread stack is waiting, never nests, and a
  * strand-to-strand switch is one suspend plus one resume.
  *
+ * <p>One exception keeps the virtual-thread fallback usable: a virtual-thread strand whose next
+ * strand is another virtual-thread strand hands the turn to it directly ({@link #handedOver}),
+ * so the loop's platform thread is woken only when a chain of such switches ends; the loop then
+ * carries on with whatever {@code next} the last strand named.
+ *
  * <p>Invariants: {@code running} is the strand executing now, or null when the thread stack
  * executes; the loop runs only while {@code running == null} is false for its duration; a strand
  * is resumed only by this loop, on this carrier's thread.
@@ -95,6 +100,21 @@ public final class Carrier {
         }
     }
 
+    /** The strand named to run next (read by a virtual-thread strand that hands over directly). */
+    Strand next() {
+        return next;
+    }
+
+    /**
+     * Records that the running strand handed the turn to {@code target} itself, as the loop would
+     * have done: the loop, parked meanwhile, finds {@code next} set by whichever strand hands it
+     * the turn back.
+     */
+    void handedOver(Strand target) {
+        running = target;
+        next = null;
+    }
+
     /** Names what runs when the running strand suspends or ends; null means the thread stack. */
     public void setNext(Strand target) {
         this.next = target;
@@ -122,7 +142,7 @@ public final class Carrier {
             do {
                 running = s;
                 next = null;
-                s.resume();
+                s.resumeFromLoop();
                 s = next;
             } while (s != null);
         } finally {
