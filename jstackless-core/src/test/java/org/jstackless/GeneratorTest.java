@@ -241,8 +241,6 @@ class GeneratorTest {
     @MethodSource("mechanisms")
     void generatorsInsideGreenletsAndGreenletsInsideGenerators(Mechanism m) throws Exception {
         onMain(m, () -> {
-            // The greenlet consumes the generator with next(), a plain call: its strand must be hard.
-            boolean softWas = Stackless.enableSoftSwitch(false);
             List<String> log = new ArrayList<>();
             Greenlet main = Greenlet.current();
             Generator<Integer> gen = Generator.of(y -> {
@@ -262,7 +260,6 @@ class GeneratorTest {
             assertThat(g.switchTo("hello")).isEqualTo("g done");
             assertThat(log).containsExactly("g got 1", "gen body sees greenlet g", "gen body resumed with hello",
                     "g got 2");
-            Stackless.enableSoftSwitch(softWas);
         });
     }
 }

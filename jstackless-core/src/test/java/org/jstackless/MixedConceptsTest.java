@@ -22,9 +22,6 @@ class MixedConceptsTest {
     @MethodSource("mechanisms")
     void generatorConsumedByATaskletThatBlocksOnAChannelBetweenValues(Mechanism m) throws Exception {
         onMain(m, () -> {
-            // A generator's consumer calls next(), a plain method: it must run hard (from soft code
-            // it is refused, PlainCallSwitchTest), so this scenario creates its strands hard.
-            boolean softWas = Stackless.enableSoftSwitch(false);
             List<String> log = new ArrayList<>();
             Channel<String> ch = new Channel<>();
             Generator<Integer> gen = Generator.of(y -> {
@@ -61,7 +58,6 @@ class MixedConceptsTest {
                     "gen yields 3", "consumer got 3",
                     "producer sends z", "consumer received z",
                     "gen ends", "consumer done", "producer done");
-            Stackless.enableSoftSwitch(softWas);
         });
     }
 
@@ -111,9 +107,6 @@ class MixedConceptsTest {
     @MethodSource("mechanisms")
     void threeConceptsNestedGreenletConsumesGeneratorInsideTasklet(Mechanism m) throws Exception {
         onMain(m, () -> {
-            // A generator's consumer calls next(), a plain method: it must run hard (from soft code
-            // it is refused, PlainCallSwitchTest), so this scenario creates its strands hard.
-            boolean softWas = Stackless.enableSoftSwitch(false);
             List<String> log = new ArrayList<>();
             Group g = new Group("mine");
             Coroutine co = new Coroutine(g).bind(() -> {
@@ -142,7 +135,6 @@ class MixedConceptsTest {
             assertThat(t.isAlive()).isFalse();
             assertThat(log).containsExactly("greenlet got a", "tasklet back from co; current co is main=true",
                     "other tasklet", "greenlet got b", "co ends", "tasklet done");
-            Stackless.enableSoftSwitch(softWas);
         });
     }
 

@@ -21,6 +21,13 @@ public final class Carrier {
     private final Thread thread;
     private Strand running;
     private Strand next;
+    /**
+     * The innermost strand running nested on the running flow's stack ({@link #runNested}: a
+     * generator body inside its consumer's next()), or null.
+     */
+    private Strand nested;
+    /** How many of the nested strands on the running flow's stack are soft. */
+    private int nestedSoft;
     /** The tasklet scheduler of this thread, or null before Stackless is entered here. */
     private Object tasklets;
     /** Suspended strands that own a thread (virtual-thread fallback), to unwind when Stackless ends here. */
@@ -107,6 +114,9 @@ public final class Carrier {
      */
     public Object switchTo(Strand target, Resumption k) {
         Strand me = running;
+        if (nested != null && me != null && (me.isSoft() || nestedSoft > 0)) {
+            throw refuseNestedSwitch(me);
+        }
         if (me == null) {
             if (target != null) {
                 loop(target);
@@ -118,16 +128,92 @@ public final class Carrier {
     }
 
     private void loop(Strand s) {
+        // The thread stack may itself be running nested strands (a generator body that switched
+        // away from a consumer on the thread stack): they are not the resumed strands' business.
+        Strand outerNested = nested;
+        int outerSoft = nestedSoft;
+        nested = null;
+        nestedSoft = 0;
         try {
             do {
                 running = s;
                 next = null;
+                nested = s.parkedNested; // a hard strand that suspended inside a nested body
+                s.parkedNested = null;
                 s.resume();
+                s.parkedNested = nested;
+                nested = null;
                 s = next;
             } while (s != null);
         } finally {
             running = null;
             next = null;
+            nested = outerNested;
+            nestedSoft = outerSoft;
         }
+    }
+
+    // ---------------------------------------------------------------- nested runs (generators)
+
+    /**
+     * Runs {@code s} on the caller's own stack, like a function call, until it suspends with
+     * {@link #yieldNested} or ends; {@link #running()} does not change, so the strand the loop runs
+     * (or the thread stack) stays the one every concept sees as running. Nests: a nested strand may
+     * run another one.
+     */
+    public void runNested(Strand s) {
+        Strand outerNested = nested;
+        Strand outerNext = next;
+        boolean soft = s.isSoft();
+        nested = s;
+        if (soft) {
+            nestedSoft++;
+        }
+        try {
+            s.resume();
+        } finally {
+            nested = outerNested;
+            if (soft) {
+                nestedSoft--;
+            }
+            next = outerNext;
+        }
+    }
+
+    /** The innermost strand running nested now, or null. */
+    public Strand nested() {
+        return nested;
+    }
+
+    /**
+     * True when a switch away from here would be refused: nested strands are running and the
+     * running flow or one of them is soft (a soft frame cannot be suspended through the plain
+     * call that runs a nested strand).
+     */
+    public boolean nestedSwitchRefused() {
+        Strand me = running;
+        return nested != null && me != null && (me.isSoft() || nestedSoft > 0);
+    }
+
+    /**
+     * Suspends {@code s}, which must be the innermost nested strand and the caller, back into its
+     * {@link #runNested}; returns as {@link Strand#suspend} describes.
+     */
+    public Object yieldNested(Strand s, Resumption k) {
+        if (nested != s) {
+            throw new IllegalStateException(nested == null ? "yield called outside its generator's body"
+                    : "yield of a generator called from inside another generator's body that it is running: "
+                    + "only the innermost running generator may yield");
+        }
+        return s.suspend(k);
+    }
+
+    private IllegalStateException refuseNestedSwitch(Strand me) {
+        String who = me.isSoft() ? "its consumer runs soft" : "the generator body runs soft";
+        return new IllegalStateException("cannot switch away from inside a generator's body: the body runs on its "
+                + "consumer's stack, inside next()/hasNext()/close(), a plain call, so the switch would have to "
+                + "suspend the consumer through it, and " + who + ". Fix: switch outside the body (yield what "
+                + "the consumer should do and let the consumer block or switch), or run the consumer and the "
+                + "generator hard (create both with Stackless.enableSoftSwitch(false)).");
     }
 }

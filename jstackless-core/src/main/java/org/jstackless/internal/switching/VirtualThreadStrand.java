@@ -24,6 +24,11 @@ final class VirtualThreadStrand extends Strand {
     private Carrier registeredOn;
     private Thread thread;
     private volatile Thread waiter;
+    /**
+     * The thread parked in {@link #suspend}: the strand's own thread, or the thread of a nested
+     * strand running on it (a generator body that switched away suspends its consumer from there).
+     */
+    private volatile Thread sleeper;
     private volatile boolean strandsTurn;
     private volatile boolean done;
     private volatile boolean discarded;
@@ -43,7 +48,7 @@ final class VirtualThreadStrand extends Strand {
             carrier.registerThreadBacked(this);
             thread = BUILDER.start(this::main);
         } else {
-            LockSupport.unpark(thread);
+            LockSupport.unpark(sleeper);
         }
         while (strandsTurn) {
             LockSupport.park(this);
@@ -65,6 +70,7 @@ final class VirtualThreadStrand extends Strand {
 
     @Override
     public Object suspend(Resumption k) {
+        sleeper = Thread.currentThread();
         handBack();
         while (!strandsTurn) {
             LockSupport.park(this);
@@ -101,7 +107,7 @@ final class VirtualThreadStrand extends Strand {
         discarded = true;
         waiter = Thread.currentThread();
         strandsTurn = true;
-        LockSupport.unpark(thread);
+        LockSupport.unpark(sleeper);
         while (!done) {
             LockSupport.park(this);
         }
