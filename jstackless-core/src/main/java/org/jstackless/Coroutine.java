@@ -222,6 +222,7 @@ public final class Coroutine {
         if (this == from) {
             return open(value);
         }
+        c.checkSwitchAllowed(); // inside a generator's body: refuse before changing anything
         if (state == BOUND) {
             start();
         }
@@ -251,9 +252,7 @@ public final class Coroutine {
         Group g = group;
         Carrier c = g.use();
         Coroutine m = g.main();
-        if (state == BOUND) {
-            start();
-        }
+        startNested();
         mailbox = value;
         g.current = this;
         try {
@@ -262,6 +261,14 @@ public final class Coroutine {
             g.current = m;
         }
         return m.claim();
+    }
+
+    /** Makes the strand of a bound nested coroutine now (so its mechanism is known); returns it. */
+    Strand startNested() {
+        if (state == BOUND) {
+            start();
+        }
+        return frame;
     }
 
     /**

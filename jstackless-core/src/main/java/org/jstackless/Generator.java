@@ -3,7 +3,6 @@ package org.jstackless;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import org.jstackless.internal.soft.SoftContext;
 import org.jstackless.internal.switching.Carrier;
 import org.jstackless.internal.switching.Strand;
 
@@ -168,24 +167,27 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
     }
 
     /**
-     * Runs the body nested until it yields or ends. During a timed run, a body that may not switch
-     * away (see the class comment) runs atomically, so that preemption waits for its yield.
+     * Runs the body nested until it yields or ends. When the body may not switch away (a strand
+     * runs it and that strand or a body is soft, see the class comment), the thread's switch trap
+     * is raised meanwhile: a tasklet switch in the body then fails before the scheduler changes
+     * anything, and preemption waits until the body yields.
      */
     private Object run(Object value) {
-        if (!SoftContext.current().timed) {
-            return co.resumeNested(value);
-        }
         Carrier c = Carrier.current();
-        Tasklet cur = c.tasklets() instanceof Scheduler s ? s.current : null;
-        Strand host = c.running();
-        if (cur == null || host == null || (!host.isSoft() && c.nested() == null && !co.nestedSoft)) {
+        Strand body = co.startNested();
+        if (!c.switchRefusedInside(body) || !(c.tasklets() instanceof Scheduler)) {
             return co.resumeNested(value);
         }
-        boolean wasAtomic = cur.setAtomic(true);
+        Stackless.switchTrap(1);
         try {
             return co.resumeNested(value);
+        } catch (IllegalStateException e) {
+            if ("switch_trap".equals(e.getMessage())) {
+                throw c.refuseNestedSwitch(c.running(), e);
+            }
+            throw e;
         } finally {
-            cur.setAtomic(wasAtomic);
+            Stackless.switchTrap(-1);
         }
     }
 

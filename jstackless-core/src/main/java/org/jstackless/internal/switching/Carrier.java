@@ -115,7 +115,7 @@ public final class Carrier {
     public Object switchTo(Strand target, Resumption k) {
         Strand me = running;
         if (nested != null && me != null && (me.isSoft() || nestedSoft > 0)) {
-            throw refuseNestedSwitch(me);
+            throw refuseNestedSwitch(me, null);
         }
         if (me == null) {
             if (target != null) {
@@ -186,13 +186,22 @@ public final class Carrier {
     }
 
     /**
-     * True when a switch away from here would be refused: nested strands are running and the
-     * running flow or one of them is soft (a soft frame cannot be suspended through the plain
-     * call that runs a nested strand).
+     * True when a switch away from inside nested strand {@code s} (about to run nested, or running)
+     * would be refused: a strand runs (not the thread stack) and it, {@code s} or a nested strand
+     * around {@code s} is soft. A soft frame cannot be suspended through the plain call that runs a
+     * nested strand, and a hard one cannot carry a soft nested strand's frames away.
      */
-    public boolean nestedSwitchRefused() {
+    public boolean switchRefusedInside(Strand s) {
         Strand me = running;
-        return nested != null && me != null && (me.isSoft() || nestedSoft > 0);
+        return me != null && (me.isSoft() || nestedSoft > 0 || s.isSoft());
+    }
+
+    /** Raises the refusal if a switch away from here would be refused (nested strands run). */
+    public void checkSwitchAllowed() {
+        Strand me = running;
+        if (nested != null && me != null && (me.isSoft() || nestedSoft > 0)) {
+            throw refuseNestedSwitch(me, null);
+        }
     }
 
     /**
@@ -208,12 +217,16 @@ public final class Carrier {
         return s.suspend(k);
     }
 
-    private IllegalStateException refuseNestedSwitch(Strand me) {
-        String who = me.isSoft() ? "its consumer runs soft" : "the generator body runs soft";
+    /**
+     * The error for a switch away from inside a generator's body that cannot suspend its consumer;
+     * {@code cause} is the low-level refusal it replaces, or null.
+     */
+    public IllegalStateException refuseNestedSwitch(Strand me, Throwable cause) {
+        String who = me == null || me.isSoft() ? "its consumer runs soft" : "the generator body runs soft";
         return new IllegalStateException("cannot switch away from inside a generator's body: the body runs on its "
                 + "consumer's stack, inside next()/hasNext()/close(), a plain call, so the switch would have to "
                 + "suspend the consumer through it, and " + who + ". Fix: switch outside the body (yield what "
                 + "the consumer should do and let the consumer block or switch), or run the consumer and the "
-                + "generator hard (create both with Stackless.enableSoftSwitch(false)).");
+                + "generator hard (create both with Stackless.enableSoftSwitch(false)).", cause);
     }
 }
