@@ -29,6 +29,11 @@ import org.jstackless.internal.switching.Switching;
  * current in the group when this one was bound), skipping dead ones, and names that ancestor's
  * slot as the carrier's next strand.
  *
+ * <p>Nested coroutines (package-private, for {@link Generator}): instead of being switched to, the
+ * coroutine's strand is run on the caller's stack by {@code resumeNested} and suspends back to it
+ * with {@code yieldNested}; the group's main stands for the caller and only the group's current
+ * changes, so the carrier's running strand, the scheduler and other groups never see the run.
+ *
  * <p>Life cycle: unbound &rarr; {@link #bind bound} (alive, not started) &rarr; started &rarr; dead
  * (body ended, may be bound again). The group's main coroutine is alive for ever.
  *
@@ -48,6 +53,11 @@ public final class Coroutine {
     static final byte PLAIN = 0;
     /** Greenlet: results and {@link GreenletExit} are delivered to the parent as values. */
     static final byte GREENLET = 1;
+    /**
+     * Generator body: every error, {@link TaskletExit} included (a consumer tasklet killed while
+     * its generator's body was switched away), is raised at the consumer's pending next().
+     */
+    static final byte GENERATOR = 2;
 
     final Group group;
     final boolean isMain;

@@ -60,6 +60,7 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
         co = new Coroutine(group);
         co.nestedCode = body;
         co.nestedSoft = Scheduler.softSwitch;
+        co.kind = Coroutine.GENERATOR;
         co.owner = this;
         Yielder<T> y = this::yieldValue;
         co.bindCode(start -> {

@@ -256,6 +256,46 @@ class SoftGeneratorTest {
         });
     }
 
+    /**
+     * A hard consumer killed while its generator's body is blocked: the kill's TaskletExit is raised
+     * inside the body (its finally runs) and reaches the consumer through next(), which must not
+     * turn it into a value.
+     */
+    @ParameterizedTest
+    @MethodSource("mechanisms")
+    void killingAConsumerBlockedInsideTheBodyUnwindsBodyAndConsumer(Mechanism m) throws Exception {
+        if (m == Mechanism.SOFT) {
+            return; // a soft consumer's body cannot block (bodyThatBlocksOnAChannel)
+        }
+        onMain(m, () -> {
+            List<String> log = new ArrayList<>();
+            Channel<String> ch = new Channel<>();
+            Generator<String> gen = Generator.of(y -> {
+                try {
+                    y.yield(ch.receive());
+                } finally {
+                    log.add("body finally");
+                }
+            });
+            Tasklet consumer = Tasklet.spawn(() -> {
+                try {
+                    log.add("got " + gen.next());
+                } finally {
+                    log.add("consumer finally");
+                }
+                log.add("not reached");
+            });
+            Stackless.run(); // the consumer blocks inside the body
+            assertThat(consumer.isAlive()).isTrue();
+            assertThat(ch.balance()).isEqualTo(-1);
+            consumer.kill();
+            assertThat(consumer.isAlive()).isFalse();
+            assertThat(log).containsExactly("body finally", "consumer finally");
+            assertThat(gen.isFinished()).isTrue();
+            assertThat(ch.balance()).isZero();
+        });
+    }
+
     /** The thread's main code is never suspended, so a body it runs may switch under every mechanism. */
     @ParameterizedTest
     @MethodSource("mechanisms")
