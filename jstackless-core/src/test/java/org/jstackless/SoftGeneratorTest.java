@@ -296,6 +296,46 @@ class SoftGeneratorTest {
         });
     }
 
+    static void spin(java.util.concurrent.atomic.AtomicLong counter, long n) throws Suspendable {
+        for (long i = 0; i < n; i++) {
+            counter.incrementAndGet();
+        }
+    }
+
+    /**
+     * A timed run does not interrupt a soft consumer inside its generator's body (that switch would
+     * have to unwind through next()): the interrupt waits for the body's yield and fires at the
+     * consumer's next tick.
+     */
+    @ParameterizedTest
+    @MethodSource("mechanisms")
+    void preemptionWaitsUntilTheBodyYields(Mechanism m) throws Exception {
+        if (m != Mechanism.SOFT) {
+            return; // hard tasklets are not interrupted mid-code (PreemptionTest)
+        }
+        onMain(m, () -> {
+            java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+            List<String> ev = new ArrayList<>();
+            Generator<Long> gen = Generator.of(y -> {
+                spin(count, 100_000); // far beyond the budget
+                y.yield(count.get());
+            });
+            Tasklet t = Tasklet.spawn(() -> {
+                ev.add("got " + gen.next());
+                spin(count, 100_000);
+                ev.add("end");
+            });
+            Tasklet victim = Stackless.run(50);
+            assertThat(victim).isSameAs(t);
+            assertThat(ev).containsExactly("got 100000");
+            assertThat(count.get()).isBetween(100_000L, 199_999L);
+            t.insert();
+            Stackless.run();
+            assertThat(ev).containsExactly("got 100000", "end");
+            assertThat(count.get()).isEqualTo(200_000L);
+        });
+    }
+
     /** The thread's main code is never suspended, so a body it runs may switch under every mechanism. */
     @ParameterizedTest
     @MethodSource("mechanisms")
