@@ -23,7 +23,7 @@ import org.jstackless.internal.switching.Strand;
  * with {@code v} buffered. So {@code next()} is a plain call for any consumer &mdash; a soft or hard
  * tasklet, a greenlet, the thread's main code, another generator's body &mdash; and a soft consumer
  * needs no weaving of {@code next()}. The body's strand is soft (its suspended frames are heap
- * data, see {@link #suspendedState}) when soft switching was on at creation and the body is woven;
+ * data: the strand, the buffered value and the flags are the whole state) when soft switching was on at creation and the body is woven;
  * otherwise it is a JDK continuation of its own scope, so that its yield returns to the nearest
  * {@code next()} while a switch inside it still suspends the consumer's continuation around it. The
  * end of the body or its exception reaches the pending {@code hasNext()}/{@code next()} the same
@@ -32,11 +32,12 @@ import org.jstackless.internal.switching.Strand;
  *
  * <p>Switching inside the body. The body runs inside its consumer, as in Stackless, so a tasklet,
  * greenlet or coroutine switch made by the body suspends the consumer together with the body. This
- * works when the consumer is the thread's main code, or runs hard and the body is hard too; when
- * either is soft, the consumer cannot be suspended through its {@code next()} frame and the switch
- * raises {@link IllegalStateException} naming the fix (switch outside the body, or create both
- * hard). During a timed run such a body is not preempted: the interrupt is deferred until
- * {@code next()} returns.
+ * works when the consumer is the thread's main code (never suspended: other strands run on top of
+ * it), or when consumer and body are both hard. Otherwise a soft frame would have to be unwound
+ * through the plain {@code next()} frame, or carried away on a hard stack, so the switch raises
+ * {@link IllegalStateException} naming the fix (switch outside the body, or create both hard)
+ * <em>before anything changes</em>: such a body runs under the thread's switch trap, which also
+ * defers preemption until the body yields.
  *
  * <p>Invariants: at most one value is buffered ({@code hasNext()} produced it, {@code next()} hands
  * it out); once finished (ended, raised or closed) the generator stays finished and never runs code

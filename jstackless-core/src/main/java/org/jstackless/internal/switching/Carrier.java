@@ -11,8 +11,16 @@ package org.jstackless.internal.switching;
  * call returns. So the loop exists only while the thread stack is waiting, never nests, and a
  * strand-to-strand switch is one suspend plus one resume.
  *
- * <p>Invariants: {@code running} is the strand executing now, or null when the thread stack
- * executes; the loop runs only while {@code running == null} is false for its duration; a strand
+ * <p>Nested runs ({@link #runNested}, for generators): a strand may also be run on the stack of
+ * whatever executes now, like a function call, and suspend back to that call. {@code running} then
+ * stays the outer flow, so every concept keeps seeing the flow that carries the nested one; a
+ * switch from inside a nested strand suspends that outer flow with the nested strand on its stack,
+ * which only a hard flow carrying hard nested strands, or the thread stack, can do (otherwise
+ * {@link #switchTo} refuses). The innermost nested strand is saved with a suspending strand and
+ * restored when the loop resumes it.
+ *
+ * <p>Invariants: {@code running} is the strand executing now (or carrying the nested strands that
+ * execute), or null when the thread stack executes; the loop runs only while {@code running == null} is false for its duration; a strand
  * is resumed only by this loop, on this carrier's thread.
  */
 public final class Carrier {
