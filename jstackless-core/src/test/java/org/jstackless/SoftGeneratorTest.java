@@ -336,6 +336,28 @@ class SoftGeneratorTest {
         });
     }
 
+    @ParameterizedTest
+    @MethodSource("mechanisms")
+    void onlyTheInnermostRunningGeneratorMayYield(Mechanism m) throws Exception {
+        onMain(m, () -> {
+            List<String> log = new ArrayList<>();
+            Generator<Integer> outer = Generator.of(y -> {
+                Generator<Integer> inner = Generator.of(z -> {
+                    try {
+                        y.yield(99); // the outer generator's yielder, from inside the inner body
+                    } catch (IllegalStateException e) {
+                        log.add(e.getMessage());
+                    }
+                    z.yield(1);
+                });
+                y.yield(inner.next() + 1);
+            });
+            assertThat(outer.next()).isEqualTo(2);
+            assertThat(outer.hasNext()).isFalse();
+            assertThat(log).singleElement().asString().startsWith("yield of a generator called from inside another");
+        });
+    }
+
     /** The thread's main code is never suspended, so a body it runs may switch under every mechanism. */
     @ParameterizedTest
     @MethodSource("mechanisms")

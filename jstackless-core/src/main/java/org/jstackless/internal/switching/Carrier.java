@@ -20,8 +20,9 @@ package org.jstackless.internal.switching;
  * restored when the loop resumes it.
  *
  * <p>Invariants: {@code running} is the strand executing now (or carrying the nested strands that
- * execute), or null when the thread stack executes; the loop runs only while {@code running == null} is false for its duration; a strand
- * is resumed only by this loop, on this carrier's thread.
+ * execute), or null when the thread stack executes; the loop runs only while {@code running == null}
+ * is false for its duration; a strand is resumed only by this loop or by {@link #runNested}, on
+ * this carrier's thread.
  */
 public final class Carrier {
     private static final ThreadLocal<Carrier> CURRENT = new ThreadLocal<>();
