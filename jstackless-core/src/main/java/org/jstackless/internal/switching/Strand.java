@@ -13,6 +13,12 @@ package org.jstackless.internal.switching;
  * {@link Carrier}.)
  */
 public abstract class Strand {
+    /**
+     * The innermost nested strand ({@link Carrier#runNested}) that was running on this strand's
+     * stack when it suspended, restored by the carrier loop when it resumes; null almost always.
+     */
+    Strand parkedNested;
+
     /** Runs this strand until it suspends or ends. Called by the carrier loop only. */
     public abstract void resume();
 

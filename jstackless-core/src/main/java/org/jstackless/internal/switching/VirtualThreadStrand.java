@@ -44,6 +44,11 @@ final class VirtualThreadStrand extends Strand {
     private Thread thread;
     /** The baton of the resume that gave this strand the turn; valid while it has the turn. */
     private Baton baton;
+    /**
+     * The thread parked in {@link #suspend}: the strand's own thread, or the thread of a nested
+     * strand running on it (a generator body that switched away suspends its consumer from there).
+     */
+    private volatile Thread sleeper;
     private volatile boolean strandsTurn;
     private volatile boolean done;
     private volatile boolean discarded;
@@ -85,7 +90,7 @@ final class VirtualThreadStrand extends Strand {
             thread.start();
         } else {
             strandsTurn = true;
-            LockSupport.unpark(thread);
+            LockSupport.unpark(sleeper);
         }
     }
 
@@ -104,6 +109,7 @@ final class VirtualThreadStrand extends Strand {
 
     @Override
     public Object suspend(Resumption k) {
+        sleeper = Thread.currentThread();
         strandsTurn = false;
         passOn();
         while (!strandsTurn) {
@@ -151,7 +157,7 @@ final class VirtualThreadStrand extends Strand {
         baton = b;
         discarded = true;
         strandsTurn = true;
-        LockSupport.unpark(thread);
+        LockSupport.unpark(sleeper);
         while (!b.back) {
             LockSupport.park(this);
         }
