@@ -29,6 +29,11 @@ import org.jstackless.internal.switching.Switching;
  * current in the group when this one was bound), skipping dead ones, and names that ancestor's
  * slot as the carrier's next strand.
  *
+ * <p>Nested coroutines (package-private, for {@link Generator}): instead of being switched to, the
+ * coroutine's strand is run on the caller's stack by {@code resumeNested} and suspends back to it
+ * with {@code yieldNested}; the group's main stands for the caller and only the group's current
+ * changes, so the carrier's running strand, the scheduler and other groups never see the run.
+ *
  * <p>Life cycle: unbound &rarr; {@link #bind bound} (alive, not started) &rarr; started &rarr; dead
  * (body ended, may be bound again). The group's main coroutine is alive for ever.
  *
@@ -48,11 +53,22 @@ public final class Coroutine {
     static final byte PLAIN = 0;
     /** Greenlet: results and {@link GreenletExit} are delivered to the parent as values. */
     static final byte GREENLET = 1;
+    /**
+     * Generator body: every error, {@link TaskletExit} included (a consumer tasklet killed while
+     * its generator's body was switched away), is raised at the consumer's pending next().
+     */
+    static final byte GENERATOR = 2;
 
     final Group group;
     final boolean isMain;
-    /** Set by Generator: this coroutine's strand is always hard (see start()). */
-    boolean hardOnly;
+    /**
+     * Set by Generator: the user code this coroutine's strand runs. Non-null makes it a nested
+     * coroutine: it is only run by {@link #resumeNested} on its consumer's stack, and its strand is
+     * soft iff {@link #nestedSoft} and that code is woven.
+     */
+    Object nestedCode;
+    /** For a nested coroutine: whether its strand may be soft (the soft-switch setting at creation). */
+    boolean nestedSoft;
     byte kind = PLAIN;
     byte state;
     /** What the strand runs; null unless bound. */
@@ -216,6 +232,7 @@ public final class Coroutine {
         if (this == from) {
             return open(value);
         }
+        c.checkSwitchAllowed(); // inside a generator's body: refuse before changing anything
         if (state == BOUND) {
             start();
         }
@@ -228,10 +245,58 @@ public final class Coroutine {
     /** Makes the strand of a bound coroutine; its first resume runs the body with the mailbox as start value. */
     private void start() {
         CoroStrand s = new CoroStrand(this);
-        // Generators stay hard: their consumer calls next(), a plain method that cannot suspend a soft
-        // caller, so the generator's own frames must be the ones that keep a stack.
-        frame = Switching.factoryFor(s, Scheduler.softSwitch && !hardOnly).create(s, s);
+        frame = nestedCode != null ? Switching.nestedFactoryFor(nestedCode, nestedSoft).create(s, s)
+                : Switching.factoryFor(s, Scheduler.softSwitch).create(s, s);
         state = STARTED;
+    }
+
+    // ---------------------------------------------------------------- nested resume (generators)
+
+    /**
+     * Runs this nested coroutine (started now if bound) on the caller's stack until it yields with
+     * {@link #yieldNested} or ends, with {@code value} (or a {@link CoroBomb}) as the result of its
+     * pending yield. Returns what it yielded or returned; raises what it raised. The group's main
+     * stands for the caller: it is current again when this returns.
+     */
+    Object resumeNested(Object value) {
+        Group g = group;
+        Carrier c = g.use();
+        Coroutine m = g.main();
+        startNested();
+        mailbox = value;
+        g.current = this;
+        try {
+            c.runNested(frame);
+        } finally {
+            g.current = m;
+        }
+        return m.claim();
+    }
+
+    /** Makes the strand of a bound nested coroutine now (so its mechanism is known); returns it. */
+    Strand startNested() {
+        if (state == BOUND) {
+            start();
+        }
+        return frame;
+    }
+
+    /**
+     * Called by the running nested coroutine: hands {@code value} to the pending
+     * {@link #resumeNested} and suspends until resumed again; returns (or raises) what that resume
+     * delivers. On a soft strand this only starts the unwinding: the woven caller gets the result
+     * when re-entered (the group's resumption claims this coroutine's mailbox).
+     */
+    Object yieldNested(Object value) {
+        Group g = group;
+        Carrier c = g.use();
+        g.main().mailbox = value;
+        return c.yieldNested(frame, g.resume);
+    }
+
+    /** The strand of a started coroutine (null if not started or dead): for pickling generators. */
+    Strand strand() {
+        return state == STARTED && !isMain ? frame : null;
     }
 
     /** Takes the mailbox: the value a resumed switch returns, or raises the bomb in it. */

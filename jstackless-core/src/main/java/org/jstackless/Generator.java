@@ -3,6 +3,8 @@ package org.jstackless;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import org.jstackless.internal.switching.Carrier;
+import org.jstackless.internal.switching.Strand;
 
 /**
  * A Python-style generator usable as a Java {@link Iterator}: the body runs as a coroutine and
@@ -14,22 +16,36 @@ import java.util.Objects;
  * for (int i : Generator.iterable(y -> { y.yield(7); y.yield(8); })) { ... }
  * }</pre>
  *
- * <p>Algorithm: every generator has a private two-member {@link Group}: its main coroutine stands
- * for the consumer, the other runs the body. {@code hasNext()} switches to the body coroutine (the
- * consumer's execution is saved in main's slot, whatever it is: the thread stack, a tasklet, a
- * greenlet or another generator's body); {@code yield(v)} switches back to main delivering
- * {@code v}; the end of the body delivers an end marker, and an exception ends it and is raised from
- * the consumer's pending {@code hasNext()}/{@code next()}. {@link #close()} switches into a
- * suspended body with an internal {@code GeneratorExit} error raised from its {@code yield}, so its
- * finally blocks run before {@code close()} returns. Because the group is private, generators nest
- * (a generator consumed inside another one's body) and coexist with tasklets and greenlets: a
- * generator never changes {@link Stackless#current()} or {@link Greenlet#current()}.
+ * <p>Algorithm (nested resume): the body is a strand of a coroutine in a private {@link Group},
+ * and the consumer never switches away. {@code hasNext()} runs the body's strand <em>on the
+ * consumer's own stack</em>, like a function call, until the body yields or ends; {@code
+ * yield(v)} suspends only the body's strand, which returns control to that same {@code hasNext()}
+ * with {@code v} buffered. So {@code next()} is a plain call for any consumer &mdash; a soft or hard
+ * tasklet, a greenlet, the thread's main code, another generator's body &mdash; and a soft consumer
+ * needs no weaving of {@code next()}. The body's strand is soft (its suspended frames are heap
+ * data: the strand, the buffered value and the flags are the whole state) when soft switching was on at creation and the body is woven;
+ * otherwise it is a JDK continuation of its own scope, so that its yield returns to the nearest
+ * {@code next()} while a switch inside it still suspends the consumer's continuation around it. The
+ * end of the body or its exception reaches the pending {@code hasNext()}/{@code next()} the same
+ * way. {@link #close()} resumes a suspended body with an internal {@code GeneratorExit} raised from
+ * its {@code yield}, so its finally blocks run before {@code close()} returns.
+ *
+ * <p>Switching inside the body. The body runs inside its consumer, as in Stackless, so a tasklet,
+ * greenlet or coroutine switch made by the body suspends the consumer together with the body. This
+ * works when the consumer is the thread's main code (never suspended: other strands run on top of
+ * it), or when consumer and body are both hard. Otherwise a soft frame would have to be unwound
+ * through the plain {@code next()} frame, or carried away on a hard stack, so the switch raises
+ * {@link IllegalStateException} naming the fix (switch outside the body, or create both hard)
+ * <em>before anything changes</em>: such a body runs under the thread's switch trap, which also
+ * defers preemption until the body yields.
  *
  * <p>Invariants: at most one value is buffered ({@code hasNext()} produced it, {@code next()} hands
  * it out); once finished (ended, raised or closed) the generator stays finished and never runs code
- * again; the body runs only while the consumer waits in {@code hasNext()}/{@code next()}/{@code
- * close()}. A generator belongs to the thread that created it. Checked exceptions of the body are
- * rethrown unchanged (undeclared) from {@code hasNext()}/{@code next()}.
+ * again; the body runs only inside the consumer's {@code hasNext()}/{@code next()}/{@code close()};
+ * a generator never changes {@link Stackless#current()} or {@link Greenlet#current()}. A generator
+ * belongs to the thread that created it, but any consumer of that thread may use it (a generator
+ * made in one tasklet may be consumed by another). Checked exceptions of the body are rethrown
+ * unchanged (undeclared) from {@code hasNext()}/{@code next()}.
  */
 public final class Generator<T> implements Iterator<T>, AutoCloseable {
     private static final Object END = new Object();
@@ -43,7 +59,9 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
 
     private Generator(GeneratorBody<T> body) {
         co = new Coroutine(group);
-        co.hardOnly = true;
+        co.nestedCode = body;
+        co.nestedSoft = Scheduler.softSwitch;
+        co.kind = Coroutine.GENERATOR;
         co.owner = this;
         Yielder<T> y = this::yieldValue;
         co.bindCode(start -> {
@@ -127,7 +145,7 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
             return;
         }
         closing = true;
-        Object v = co.switchIn(new CoroBomb(new GenExit()));
+        Object v = run(new CoroBomb(new GenExit()));
         if (v != END) {
             throw new IllegalStateException("generator ignored close(): its body yielded again instead of ending");
         }
@@ -135,10 +153,9 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
 
     private void advance() {
         checkNotRunning();
-        Stackless.refuseInSoftStrand("a generator's next()/hasNext()");
         Object v;
         try {
-            v = co.switchIn(null);
+            v = run(null);
         } catch (Throwable t) {
             finished = true;
             throw Sneaky.raise(t);
@@ -149,6 +166,40 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
             buffered = v;
             hasBuffered = true;
         }
+    }
+
+    /**
+     * Runs the body nested until it yields or ends. When the body may not switch away (a strand
+     * runs it and that strand or a body is soft, see the class comment), the thread's switch trap
+     * is raised meanwhile: a tasklet switch in the body then fails before the scheduler changes
+     * anything, and preemption waits until the body yields.
+     */
+    private Object run(Object value) {
+        Carrier c = Carrier.current();
+        Strand body = co.startNested();
+        if (!c.switchRefusedInside(body) || !(c.tasklets() instanceof Scheduler)) {
+            return co.resumeNested(value);
+        }
+        Stackless.switchTrap(1);
+        try {
+            return co.resumeNested(value);
+        } catch (IllegalStateException e) {
+            if ("switch_trap".equals(e.getMessage())) {
+                throw c.refuseNestedSwitch(c.running(), e);
+            }
+            throw e;
+        } finally {
+            Stackless.switchTrap(-1);
+        }
+    }
+
+    /**
+     * The suspended state, for pickling a generator: the body's strand (null before the first
+     * request and once finished), the buffered value and whether there is one, and whether the
+     * generator has finished. Valid only while the body does not run.
+     */
+    Object[] suspendedState() {
+        return new Object[] {co.strand(), buffered, hasBuffered, finished};
     }
 
     private void checkNotRunning() {
@@ -164,7 +215,7 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
             throw new IllegalStateException(closing ? "generator ignored close(): it yielded while closing"
                     : "yield called outside its generator's body");
         }
-        group.main().switchIn(value);
+        co.yieldNested(value); // nothing may follow: a soft body gets its result when re-entered
     }
 
     @Override

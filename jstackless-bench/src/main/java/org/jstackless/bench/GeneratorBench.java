@@ -31,10 +31,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * included (amortised over the {@value #N} values). The sum and the count are checked after every
  * invocation. All variants box the same {@code Integer}s.
  * <ul>
- *   <li>{@code generator}, per {@code mechanism}: {@code Generator.of(y -> for ... y.yield(i))}. A
- *       generator's body is a coroutine, whose strand is hard by default (CONTINUATION;
- *       docs/coroutines.md: "Coroutine strands are hard for now"); only forcing SOFT makes it soft
- *       (core and this class are woven), so the SOFT row shows what soft coroutines would give.</li>
+ *   <li>{@code generator}, per {@code mechanism}: {@code Generator.of(y -> for ... y.yield(i))}. The
+ *       body runs nested on the consumer's stack (docs/generators.md): {@code next()} resumes the
+ *       body's strand and its {@code yield} suspends it. SOFT is the default for a woven body (core
+ *       and this class are woven): the yield unwinds the body's woven frames to the heap and
+ *       {@code next()} re-enters them; CONTINUATION runs the body in a JDK continuation of its own
+ *       scope; VIRTUAL_THREAD hands over to the body's virtual thread. The three rows come from the
+ *       same run, so SOFT and CONTINUATION compare directly.</li>
  *   <li>{@code handWritten}: an {@code Iterator} with a counter field — the floor.</li>
  *   <li>{@code virtualThreadBaton}: a virtual thread runs the producing loop and hands each value
  *       over with a volatile turn flag and park/unpark (the cheapest thread hand-off).</li>

@@ -386,7 +386,7 @@ public final class Report {
                 + "builds the benchmark jar, runs JMH with its gc profiler and the memory measurement, and renders this "
                 + "page and its charts with `org.jstackless.bench.report.Report`. Profiles: smoke (CI: 1 × 100 ms, small "
                 + "parameters, checks that the suite runs and the page is produced, not the figures), quick (1 fork, "
-                + "2 × 1 s warm-up, 3 × 1 s), medium (1 fork, 3 × 1 s, 5 × 1 s), full (2 forks, 5 × 2 s, 10 × 2 s).\n"
+                + "2 × 1 s warm-up, 3 × 1 s), medium (1 fork, 3 × 1 s, 5 × 1 s), full (2 forks, 4 × 1 s, 6 × 1 s).\n"
                 + "- The charts are drawn by the report itself with the JDK's `java.awt` (headless) and written by "
                 + "`javax.imageio`: no charting dependency and no tool outside the JDK (no Python, gnuplot or "
                 + "browser needed on the CI machine).\n"

@@ -11,9 +11,23 @@ package org.jstackless.internal.switching;
  * call returns. So the loop exists only while the thread stack is waiting, never nests, and a
  * strand-to-strand switch is one suspend plus one resume.
  *
- * <p>Invariants: {@code running} is the strand executing now, or null when the thread stack
- * executes; the loop runs only while {@code running == null} is false for its duration; a strand
- * is resumed only by this loop, on this carrier's thread.
+ * <p>One exception keeps the virtual-thread fallback usable: a virtual-thread strand whose next
+ * strand is another virtual-thread strand hands the turn to it directly ({@link #handedOver}),
+ * so the loop's platform thread is woken only when a chain of such switches ends; the loop then
+ * carries on with whatever {@code next} the last strand named.
+ *
+ * <p>Nested runs ({@link #runNested}, for generators): a strand may also be run on the stack of
+ * whatever executes now, like a function call, and suspend back to that call. {@code running} then
+ * stays the outer flow, so every concept keeps seeing the flow that carries the nested one; a
+ * switch from inside a nested strand suspends that outer flow with the nested strand on its stack,
+ * which only a hard flow carrying hard nested strands, or the thread stack, can do (otherwise
+ * {@link #switchTo} refuses). The innermost nested strand is saved with a suspending strand and
+ * restored when the loop resumes it.
+ *
+ * <p>Invariants: {@code running} is the strand executing now (or carrying the nested strands that
+ * execute), or null when the thread stack executes; the loop runs only while {@code running == null}
+ * is false for its duration; a strand is resumed only by this loop or by {@link #runNested}, on
+ * this carrier's thread.
  */
 public final class Carrier {
     private static final ThreadLocal<Carrier> CURRENT = new ThreadLocal<>();
@@ -21,6 +35,13 @@ public final class Carrier {
     private final Thread thread;
     private Strand running;
     private Strand next;
+    /**
+     * The innermost strand running nested on the running flow's stack ({@link #runNested}: a
+     * generator body inside its consumer's next()), or null.
+     */
+    private Strand nested;
+    /** How many of the nested strands on the running flow's stack are soft. */
+    private int nestedSoft;
     /** The tasklet scheduler of this thread, or null before Stackless is entered here. */
     private Object tasklets;
     /** Suspended strands that own a thread (virtual-thread fallback), to unwind when Stackless ends here. */
@@ -95,6 +116,24 @@ public final class Carrier {
         }
     }
 
+    /** The strand named to run next (read by a virtual-thread strand that hands over directly). */
+    Strand next() {
+        return next;
+    }
+
+    /**
+     * Records that the running strand handed the turn to {@code target} itself, as the loop would
+     * have done: the loop, parked meanwhile, finds {@code next} set by whichever strand hands it
+     * the turn back.
+     */
+    void handedOver(Strand target) {
+        running.parkedNested = nested;
+        nested = target.parkedNested;
+        target.parkedNested = null;
+        running = target;
+        next = null;
+    }
+
     /** Names what runs when the running strand suspends or ends; null means the thread stack. */
     public void setNext(Strand target) {
         this.next = target;
@@ -107,6 +146,9 @@ public final class Carrier {
      */
     public Object switchTo(Strand target, Resumption k) {
         Strand me = running;
+        if (nested != null && me != null && (me.isSoft() || nestedSoft > 0)) {
+            throw refuseNestedSwitch(me, null);
+        }
         if (me == null) {
             if (target != null) {
                 loop(target);
@@ -118,16 +160,106 @@ public final class Carrier {
     }
 
     private void loop(Strand s) {
+        // The thread stack may itself be running nested strands (a generator body that switched
+        // away from a consumer on the thread stack): they are not the resumed strands' business.
+        Strand outerNested = nested;
+        int outerSoft = nestedSoft;
+        nested = null;
+        nestedSoft = 0;
         try {
             do {
                 running = s;
                 next = null;
-                s.resume();
+                nested = s.parkedNested; // a hard strand that suspended inside a nested body
+                s.parkedNested = null;
+                s.resumeFromLoop();
+                // running, not s: a virtual-thread strand may have handed the turn on directly.
+                running.parkedNested = nested;
+                nested = null;
                 s = next;
             } while (s != null);
         } finally {
             running = null;
             next = null;
+            nested = outerNested;
+            nestedSoft = outerSoft;
         }
+    }
+
+    // ---------------------------------------------------------------- nested runs (generators)
+
+    /**
+     * Runs {@code s} on the caller's own stack, like a function call, until it suspends with
+     * {@link #yieldNested} or ends; {@link #running()} does not change, so the strand the loop runs
+     * (or the thread stack) stays the one every concept sees as running. Nests: a nested strand may
+     * run another one.
+     */
+    public void runNested(Strand s) {
+        Strand outerNested = nested;
+        Strand outerNext = next;
+        boolean soft = s.isSoft();
+        nested = s;
+        if (soft) {
+            nestedSoft++;
+        }
+        try {
+            s.resume();
+        } finally {
+            nested = outerNested;
+            if (soft) {
+                nestedSoft--;
+            }
+            next = outerNext;
+        }
+    }
+
+    /** The innermost strand running nested now, or null. */
+    public Strand nested() {
+        return nested;
+    }
+
+    /**
+     * True when a switch away from inside nested strand {@code s} (about to run nested, or running)
+     * would be refused: a strand runs (not the thread stack) and it, {@code s} or a nested strand
+     * around {@code s} is soft. A soft frame cannot be suspended through the plain call that runs a
+     * nested strand, and a hard one cannot carry a soft nested strand's frames away.
+     */
+    public boolean switchRefusedInside(Strand s) {
+        Strand me = running;
+        return me != null && (me.isSoft() || nestedSoft > 0 || s.isSoft());
+    }
+
+    /** Raises the refusal if a switch away from here would be refused (nested strands run). */
+    public void checkSwitchAllowed() {
+        Strand me = running;
+        if (nested != null && me != null && (me.isSoft() || nestedSoft > 0)) {
+            throw refuseNestedSwitch(me, null);
+        }
+    }
+
+    /**
+     * Suspends {@code s}, which must be the innermost nested strand and the caller, back into its
+     * {@link #runNested}; returns as {@link Strand#suspend} describes.
+     */
+    public Object yieldNested(Strand s, Resumption k) {
+        if (nested != s) {
+            throw new IllegalStateException(nested == null ? "yield called outside its generator's body"
+                    : "yield of a generator called from inside another generator's body that it is running: "
+                    + "only the innermost running generator may yield");
+        }
+        return s.suspend(k);
+    }
+
+    /**
+     * The error for a switch away from inside a generator's body that cannot suspend its consumer;
+     * {@code cause} is the low-level refusal it replaces, or null.
+     */
+    public IllegalStateException refuseNestedSwitch(Strand me, Throwable cause) {
+        String who = me == null || me.isSoft() ? "its consumer runs soft" : "the generator body runs soft";
+        return new IllegalStateException("cannot switch away from inside a generator's body: the body runs on its "
+                + "consumer's stack, inside next()/hasNext()/close(), a plain call, so the switch would have to "
+                + "suspend the consumer through it, and " + who + ". Fix: switch outside the body (yield what "
+                + "the consumer should do and let the consumer block or switch), or run the consumer and the "
+                + "generator hard (create both with Stackless.enableSoftSwitch(false)).", cause);
     }
 }

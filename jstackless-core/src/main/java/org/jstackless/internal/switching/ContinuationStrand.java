@@ -11,12 +11,20 @@ import org.jstackless.TaskletBody;
  */
 final class ContinuationStrand extends Strand {
     static final ContinuationScope SCOPE = new ContinuationScope("jstackless");
+    /**
+     * The scope of nested strands (generator bodies run on their consumer's stack): their yield
+     * returns to the nearest enclosing nested run, while a switch inside them yields {@link #SCOPE},
+     * which suspends the consumer's continuation with the nested one mounted inside it.
+     */
+    static final ContinuationScope NESTED = new ContinuationScope("jstackless-nested");
 
     private final Cont cont;
+    private final ContinuationScope scope;
     private boolean started;
 
-    ContinuationStrand(TaskletBody body, StrandEntry entry) {
-        this.cont = new Cont(() -> Strands.runEntry(body, entry));
+    ContinuationStrand(TaskletBody body, StrandEntry entry, ContinuationScope scope) {
+        this.scope = scope;
+        this.cont = new Cont(scope, () -> Strands.runEntry(body, entry));
     }
 
     @Override
@@ -27,7 +35,7 @@ final class ContinuationStrand extends Strand {
 
     @Override
     public Object suspend(Resumption k) {
-        Continuation.yield(SCOPE);
+        Continuation.yield(scope);
         return k.resumed();
     }
 
@@ -53,8 +61,8 @@ final class ContinuationStrand extends Strand {
 
     /** A continuation whose pinned-yield failure says what to do about it. */
     private static final class Cont extends Continuation {
-        Cont(Runnable r) {
-            super(SCOPE, r);
+        Cont(ContinuationScope scope, Runnable r) {
+            super(scope, r);
         }
 
         @Override
@@ -66,9 +74,15 @@ final class ContinuationStrand extends Strand {
     }
 
     static final class Factory implements StrandFactory {
+        private final boolean nested;
+
+        Factory(boolean nested) {
+            this.nested = nested;
+        }
+
         @Override
         public Strand create(TaskletBody body, StrandEntry entry) {
-            return new ContinuationStrand(body, entry);
+            return new ContinuationStrand(body, entry, nested ? NESTED : SCOPE);
         }
 
         @Override

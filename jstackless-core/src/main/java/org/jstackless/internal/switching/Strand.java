@@ -8,11 +8,24 @@ package org.jstackless.internal.switching;
  * <p>Strands never switch to each other directly. A {@link Carrier} (one per thread) runs them in a
  * loop on the thread's own stack; a strand that wants another one to run names it with
  * {@link Carrier#setNext} and suspends back into that loop. So a switch between two strands costs
- * exactly one suspend plus one resume, whatever the mechanism.
+ * exactly one suspend plus one resume, whatever the mechanism. (The virtual-thread fallback does
+ * both halves from the suspending strand's thread when both strands are virtual threads: see
+ * {@link Carrier}.)
  */
 public abstract class Strand {
+    /**
+     * The innermost nested strand ({@link Carrier#runNested}) that was running on this strand's
+     * stack when it suspended, restored by the carrier loop when it resumes; null almost always.
+     */
+    Strand parkedNested;
+
     /** Runs this strand until it suspends or ends. Called by the carrier loop only. */
     public abstract void resume();
+
+    /** {@link #resume()} as the carrier loop calls it; a mechanism may then hand over directly. */
+    void resumeFromLoop() {
+        resume();
+    }
 
     /**
      * Suspends the running strand (the caller must be this strand). A hard strand returns when it is

@@ -12,6 +12,7 @@ import java.util.Objects;
  */
 public final class Switching {
     private static final StrandFactory CONTINUATION_FACTORY;
+    private static final StrandFactory NESTED_CONTINUATION_FACTORY;
     private static final StrandFactory VIRTUAL_THREAD_FACTORY = new VirtualThreadStrand.Factory();
     private static volatile boolean warned;
     private static volatile Mechanism forced;
@@ -20,16 +21,17 @@ public final class Switching {
     static {
         Module base = Object.class.getModule();
         Module me = Switching.class.getModule();
-        CONTINUATION_FACTORY = base.isExported("jdk.internal.vm", me) ? newContinuationFactory() : null;
+        CONTINUATION_FACTORY = base.isExported("jdk.internal.vm", me) ? newContinuationFactory(false) : null;
+        NESTED_CONTINUATION_FACTORY = CONTINUATION_FACTORY == null ? null : newContinuationFactory(true);
         org.jstackless.internal.soft.SoftRuntime.install();
     }
 
     private Switching() {
     }
 
-    private static StrandFactory newContinuationFactory() {
+    private static StrandFactory newContinuationFactory(boolean nested) {
         try {
-            return new ContinuationStrand.Factory();
+            return new ContinuationStrand.Factory(nested);
         } catch (LinkageError e) {
             return null;
         }
@@ -107,6 +109,17 @@ public final class Switching {
             return s.factory();
         }
         return hard();
+    }
+
+    /**
+     * The factory for a strand that will only run nested ({@link Carrier#runNested}: a generator
+     * body): soft when allowed and {@code code} (the user's code the strand runs) is woven, else a
+     * hard continuation of its own scope, else a virtual thread. Forcing works as in
+     * {@link #factoryFor}.
+     */
+    public static StrandFactory nestedFactoryFor(Object code, boolean softAllowed) {
+        StrandFactory f = factoryFor(code, softAllowed);
+        return f == CONTINUATION_FACTORY ? NESTED_CONTINUATION_FACTORY : f;
     }
 
     /** The best hard mechanism's factory. */

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The actor concept on its own coroutine group, side by side with tasklets, greenlets and generators. */
 class ActorTest {
     static List<Mechanism> mechanisms() {
-        return Switching.available().stream().filter(Mechanism::isHard).toList();
+        return Switching.available();
     }
 
     @ParameterizedTest
