@@ -202,6 +202,16 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
         return new Object[] {co.strand(), buffered, hasBuffered, finished};
     }
 
+    /** The coroutine whose strand runs the body (for pickling). */
+    Coroutine coroutine() {
+        return co;
+    }
+
+    /** A yielder of this generator, equivalent to the one its body was given (for unpickling a suspended body). */
+    Yielder<T> yielder() {
+        return this::yieldValue;
+    }
+
     private void checkNotRunning() {
         group.use();
         if (group.current == co) {

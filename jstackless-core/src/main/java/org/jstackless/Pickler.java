@@ -278,7 +278,8 @@ public final class Pickler {
      * outer frames of a greenlet's strand (its strand body, the greenlet's run).
      */
     private static final Map<String, Class<?>> RUNTIME_FRAMES = Map.of(Greenlet.class.getName(), Greenlet.class,
-            Coroutine.CoroStrand.class.getName(), Coroutine.CoroStrand.class, Coroutine.class.getName(), Coroutine.class);
+            Coroutine.CoroStrand.class.getName(), Coroutine.CoroStrand.class, Coroutine.class.getName(), Coroutine.class,
+            Generator.class.getName(), Generator.class);
 
     private Class<?> frameOwner(String className) {
         Class<?> c = allowed.get(className);
@@ -290,6 +291,8 @@ public final class Pickler {
         final List<MethodInfo> methods = new ArrayList<>();
         final Map<MethodInfo, Integer> byInfo = new java.util.IdentityHashMap<>();
         final Map<String, Integer> byName = new HashMap<>();
+        /** Yielders found in generators' frames, and their generators. */
+        final Map<Object, Generator<?>> yielders = new java.util.IdentityHashMap<>();
 
         int index(MethodInfo mi) {
             Integer idx = byInfo.get(mi);
@@ -331,13 +334,21 @@ public final class Pickler {
     private static boolean writeCoroutine(Object o, Out w, String ctx, ObjectWriter ow, MethodTable mt) {
         if (o instanceof Coroutine.CoroStrand cs) {
             Coroutine co = cs.coroutine();
-            if (!(co.owner instanceof Greenlet g)) {
+            if (!(co.owner instanceof Greenlet) && !(co.owner instanceof Generator<?>)) {
                 throw new NotPicklableException("cannot pickle the strand of " + co + " (reached from " + ctx
-                        + "): only greenlets' coroutines pickle so far");
+                        + "): only greenlets' and generators' coroutines pickle");
             }
             w.u8(Payload.CORO_STRAND);
-            w.uvar(ow.ref(g, ctx));
+            w.uvar(ow.ref(co.owner, ctx));
             return true;
+        }
+        if (o instanceof Yielder<?> && mt.yielders.containsKey(o)) {
+            w.u8(Payload.YIELDER);
+            w.uvar(ow.ref(mt.yielders.get(o), ctx));
+            return true;
+        }
+        if (o instanceof Generator<?> gen) {
+            return writeGenerator(gen, w, ctx, ow, mt);
         }
         if (o instanceof Coroutine co) {
             throw new NotPicklableException("cannot pickle " + co + " (reached from " + ctx + "): a plain coroutine "
@@ -350,6 +361,7 @@ public final class Pickler {
         String what = "cannot pickle greenlet " + g + " (reached from " + ctx + "): ";
         if (co.isMain) {
             w.u8(Payload.COROUTINE);
+            w.u8(Payload.CONCEPT_GREENLET);
             w.u8(Payload.CO_MAIN);
             w.uvar(0);
             w.uvar(0);
@@ -362,6 +374,7 @@ public final class Pickler {
         }
         if (co.state == Coroutine.DEAD) {
             w.u8(Payload.COROUTINE);
+            w.u8(Payload.CONCEPT_GREENLET);
             w.u8(Payload.CO_DEAD);
             w.uvar(0);
             w.uvar(0);
@@ -379,6 +392,7 @@ public final class Pickler {
                 throw new NotPicklableException(what + "its parent is not a greenlet");
             }
             w.u8(Payload.COROUTINE);
+            w.u8(Payload.CONCEPT_GREENLET);
             w.u8(Payload.CO_UNSTARTED);
             w.uvar(ow.ref(Greenlet.of(parent), ctx + " (parent of " + g + ")"));
             w.uvar(ow.ref(body, ctx + " (run function of " + g + ")"));
@@ -405,6 +419,7 @@ public final class Pickler {
         }
         Frame[] frames = ss.savedFrames();
         w.u8(Payload.COROUTINE);
+        w.u8(Payload.CONCEPT_GREENLET);
         w.u8(Payload.CO_SUSPENDED);
         w.uvar(ow.ref(Greenlet.of(parent), ctx + " (parent of " + g + ")"));
         w.uvar(ow.ref(co.mailbox, ctx + " (mailbox of " + g + ")"));
@@ -414,6 +429,74 @@ public final class Pickler {
         }
         return true;
     }
+
+    /**
+     * A generator: finished; not started (its body, a serializable lambda); or suspended in a
+     * yield on a soft strand, with its frames (the yielder its body holds is written as "the
+     * yielder of this generator"). A buffered value (hasNext() called, next() not yet) is refused.
+     */
+    private static boolean writeGenerator(Generator<?> gen, Out w, String ctx, ObjectWriter ow, MethodTable mt) {
+        Coroutine co = gen.coroutine();
+        Object[] st = gen.suspendedState(); // strand, buffered, hasBuffered, finished
+        String what = "cannot pickle " + gen + " (reached from " + ctx + "): ";
+        if ((Boolean) st[3]) {
+            w.u8(Payload.COROUTINE);
+            w.u8(Payload.CONCEPT_GENERATOR);
+            w.u8(Payload.CO_DEAD);
+            w.uvar(0);
+            w.uvar(0);
+            w.uvar(0);
+            return true;
+        }
+        if ((Boolean) st[2]) {
+            throw new NotPicklableException(what + "it holds a value produced by hasNext() and not yet taken by next(); "
+                    + "pickle it before hasNext() or after next()");
+        }
+        if (co.state == Coroutine.BOUND) {
+            w.u8(Payload.COROUTINE);
+            w.u8(Payload.CONCEPT_GENERATOR);
+            w.u8(Payload.CO_UNSTARTED);
+            w.uvar(0);
+            w.uvar(ow.ref(co.nestedCode, ctx + " (body of " + gen + ")"));
+            w.uvar(0);
+            return true;
+        }
+        if (co.state != Coroutine.STARTED || co.group.current == co) {
+            throw new NotPicklableException(what + "it is running");
+        }
+        if (!(co.frame instanceof SoftStrand ss)) {
+            throw new NotPicklableException(what + "its body is hard (a JDK continuation): only soft generators "
+                    + "pickle; weave the body and keep soft switching on when creating the generator");
+        }
+        if (ss.resumption() != co.group.resume) {
+            throw new NotPicklableException(what + "its body is suspended in something other than a yield");
+        }
+        Frame[] frames = ss.savedFrames();
+        for (Frame f : frames) {
+            for (int j = 0; j < f.nRefs(); j++) {
+                Object r = f.refs[j];
+                if (r instanceof Yielder<?> && r.getClass().isHidden()
+                        && r.getClass().getName().startsWith(Generator.class.getName() + "$$")) {
+                    mt.yielders.put(r, gen); // the body's yielder: this generator's
+                }
+            }
+        }
+        w.u8(Payload.COROUTINE);
+        w.u8(Payload.CONCEPT_GENERATOR);
+        w.u8(Payload.CO_SUSPENDED);
+        w.uvar(0);
+        w.uvar(0);
+        w.uvar(frames.length);
+        for (Frame f : frames) {
+            writeFrame(w, f, ow, mt);
+        }
+        return true;
+    }
+
+    /** The body of a restored generator shell: never runs (its strand is the restored one). */
+    private static final GeneratorBody<Object> NEVER_RUNS = y -> {
+        throw new IllegalStateException("a restored generator's placeholder body ran");
+    };
 
     private static StackTraceElement frameName(Frame f) {
         MethodInfo mi = f.info;
@@ -520,22 +603,42 @@ public final class Pickler {
         Scheduler s = Scheduler.current();
         Tasklet t = new Tasklet(null, s);
         ObjectReader or = p.objects;
-        Map<Greenlet, Coroutine.CoroStrand> strands = new java.util.IdentityHashMap<>();
+        Map<Object, Coroutine.CoroStrand> strands = new java.util.IdentityHashMap<>();
         or.factory(new ObjectReader.Factory() {
             @Override
-            public Object coroutine(int state) {
+            public Object coroutine(int concept, int state) {
+                if (concept == Payload.CONCEPT_GENERATOR) {
+                    Generator<Object> gen = Generator.of(NEVER_RUNS);
+                    if (state == Payload.CO_DEAD) {
+                        gen.close(); // never started: finished without running anything
+                    }
+                    return gen;
+                }
                 // A shell in this thread's greenlet group, linked below once every object exists; if
                 // loading fails first, nothing refers to it.
                 return state == Payload.CO_MAIN ? Greenlet.mainGreenlet() : new Greenlet((GreenletBody) null, null);
             }
 
             @Override
-            public Object coroStrand(Object co) {
-                return strands.computeIfAbsent((Greenlet) co, g -> new Coroutine.CoroStrand(g.co));
+            public Object coroStrand(Object owner) {
+                return strands.computeIfAbsent(owner, o -> new Coroutine.CoroStrand(coroutineOf(o)));
             }
 
             @Override
-            public Object unstarted(Object parent, Object body) {
+            public Object yielder(Object gen) {
+                return ((Generator<?>) gen).yielder();
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public Object unstarted(int concept, Object parent, Object body) {
+                if (concept == Payload.CONCEPT_GENERATOR) {
+                    if (!(body instanceof GeneratorBody<?> b)) {
+                        throw new NotPicklableException("malformed pickle: an unstarted generator with body "
+                                + (body == null ? "null" : body.getClass().getName()));
+                    }
+                    return Generator.of((GeneratorBody<Object>) b);
+                }
                 if (!(parent instanceof Greenlet pg) || !(body instanceof GreenletBody b)) {
                     throw new NotPicklableException("malformed pickle: an unstarted greenlet with parent "
                             + (parent == null ? "null" : parent.getClass().getName()) + " and run function "
@@ -550,6 +653,19 @@ public final class Pickler {
         List<Integer> coIds = or.coroutineIds();
         List<Runnable> links = new ArrayList<>();
         for (int id : coIds) {
+            if (or.get(id) instanceof Generator<?> gen) {
+                if (or.coroutineState(id) == Payload.CO_SUSPENDED) {
+                    Frame[] gf = frames(or.coroutineFrames(id), p, infos, owners, "generator #" + id + " ");
+                    Coroutine co = gen.coroutine();
+                    Coroutine.CoroStrand cs = strands.computeIfAbsent(gen, x -> new Coroutine.CoroStrand(co));
+                    SoftStrand st = SoftStrand.restored(cs, cs, gf, co.group.resume);
+                    links.add(() -> {
+                        co.state = Coroutine.STARTED;
+                        co.frame = st;
+                    });
+                }
+                continue;
+            }
             Greenlet g = (Greenlet) or.get(id);
             switch (or.coroutineState(id)) {
                 case Payload.CO_DEAD -> links.add(g.co::die);
@@ -567,7 +683,7 @@ public final class Pickler {
                             throw new NotPicklableException("malformed pickle: greenlet #" + id + "'s parent chain is a cycle");
                         }
                     }
-                    Coroutine.CoroStrand cs = strands.computeIfAbsent(g, x -> new Coroutine.CoroStrand(x.co));
+                    Coroutine.CoroStrand cs = strands.computeIfAbsent(g, x -> new Coroutine.CoroStrand(g.co));
                     Coroutine co = g.co;
                     SoftStrand st = SoftStrand.restored(cs, cs, gf, co.group.resume);
                     Object mailbox = or.get(or.coroutineMailbox(id));
@@ -609,6 +725,10 @@ public final class Pickler {
             ((Channel<?>) ch).restoreBlocked(t, p.blocked);
         }
         return t;
+    }
+
+    private static Coroutine coroutineOf(Object owner) {
+        return owner instanceof Generator<?> gen ? gen.coroutine() : ((Greenlet) owner).co;
     }
 
     private static Frame[] frames(Payload.FrameRec[] recs, Payload p, MethodInfo[] infos, Class<?>[] owners, String chain) {

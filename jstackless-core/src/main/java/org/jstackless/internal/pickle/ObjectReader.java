@@ -63,14 +63,21 @@ public final class ObjectReader {
      * frames, parent and mailbox once every object exists).
      */
     public interface Factory {
-        /** A greenlet shell for a {@link Payload#COROUTINE} entry in state {@code state}, or the loading thread's main greenlet. */
-        Object coroutine(int state);
+        /**
+         * The object of a {@link Payload#COROUTINE} entry of {@code concept} in {@code state} (not
+         * unstarted): a shell the pickler links later, the loading thread's main greenlet, or a
+         * finished generator.
+         */
+        Object coroutine(int concept, int state);
+
+        /** The yielder of generator {@code gen} made by {@link #coroutine}. */
+        Object yielder(Object gen);
 
         /** The strand body object of the coroutine {@code co} made by {@link #coroutine}. */
         Object coroStrand(Object co);
 
-        /** An unstarted greenlet with this parent and run function (both already created; checked here). */
-        Object unstarted(Object parent, Object body);
+        /** An unstarted greenlet or generator with this parent and run function (both already created; checked here). */
+        Object unstarted(int concept, Object parent, Object body);
     }
 
     /** Sets the factory of coroutine objects; without one, a pickle with coroutines is refused. */
@@ -166,7 +173,15 @@ public final class ObjectReader {
                     refs[id] = ids(in);
                 }
                 case Kinds.COROUTINE -> {
+                    int concept = in.u8();
+                    if (concept > Payload.CONCEPT_GENERATOR) {
+                        throw In.bad("coroutine concept " + concept);
+                    }
+                    cls[id] = concept;
                     int st = in.u8();
+                    if (concept == Payload.CONCEPT_GENERATOR && st == Payload.CO_MAIN) {
+                        throw In.bad("a generator in state main");
+                    }
                     if (st > Payload.CO_UNSTARTED) {
                         throw In.bad("coroutine state " + st);
                     }
@@ -184,6 +199,7 @@ public final class ObjectReader {
                     refs[id] = st == Payload.CO_UNSTARTED ? coLinks[id].clone() : EMPTY;
                 }
                 case Kinds.CORO_STRAND -> refs[id] = new int[] {in.index("coroutine id", n + 1)};
+                case Kinds.YIELDER -> refs[id] = new int[] {in.index("generator id", n + 1)};
                 default -> throw In.bad("unknown object kind " + k + " at object " + id);
             }
         }
@@ -313,7 +329,7 @@ public final class ObjectReader {
                     if (factory == null) {
                         throw new NotPicklableException("the pickle has a greenlet, which this reader cannot create");
                     }
-                    yield prim[id] == Payload.CO_UNSTARTED ? null : factory.coroutine((int) prim[id]);
+                    yield prim[id] == Payload.CO_UNSTARTED ? null : factory.coroutine(cls[id], (int) prim[id]);
                 }
                 case Kinds.OARRAY -> Array.newInstance(resolve(cls[id], true), refs[id].length);
                 case Kinds.LIST -> new ArrayList<>(refs[id].length);
@@ -436,7 +452,15 @@ public final class ObjectReader {
             }
             case Kinds.RECORD -> objects[id] = record(id);
             case Kinds.LAMBDA -> objects[id] = lambda(id);
-            case Kinds.COROUTINE -> objects[id] = factory.unstarted(objects[r[0]], objects[r[1]]);
+            case Kinds.COROUTINE -> objects[id] = factory.unstarted(cls[id], objects[r[0]], objects[r[1]]);
+            case Kinds.YIELDER -> {
+                if (kind[r[0]] != Kinds.COROUTINE || cls[r[0]] != Payload.CONCEPT_GENERATOR
+                        || prim[r[0]] != Payload.CO_SUSPENDED) {
+                    throw new NotPicklableException("malformed pickle: yielder #" + id + " of something that is not a "
+                            + "suspended generator");
+                }
+                objects[id] = factory.yielder(objects[r[0]]);
+            }
             case Kinds.CORO_STRAND -> {
                 if (kind[r[0]] != Kinds.COROUTINE || prim[r[0]] != Payload.CO_SUSPENDED) {
                     throw new NotPicklableException("malformed pickle: coroutine strand #" + id + " of a "
@@ -548,7 +572,9 @@ public final class ObjectReader {
             case Kinds.LMAP -> LinkedHashMap.class;
             case Kinds.CHANNEL -> Channel.class;
             case Kinds.SELF -> Tasklet.class;
-            case Kinds.COROUTINE -> org.jstackless.Greenlet.class;
+            case Kinds.COROUTINE -> cls[id] == Payload.CONCEPT_GENERATOR ? org.jstackless.Generator.class
+                    : org.jstackless.Greenlet.class;
+            case Kinds.YIELDER -> org.jstackless.Yielder.class;
             default -> null; // a lambda, a coroutine strand
         };
     }
@@ -615,15 +641,18 @@ public final class ObjectReader {
             case Kinds.MAP, Kinds.LMAP -> Kinds.NAMES[k] + " #" + id + " size " + refs[id].length / 2;
             case Kinds.CHANNEL -> "Channel #" + id + " preference " + prim[id];
             case Kinds.SELF -> "the tasklet itself";
-            case Kinds.COROUTINE -> "greenlet #" + id + switch ((int) prim[id]) {
+            case Kinds.YIELDER -> "yielder of generator #" + refs[id][0];
+            case Kinds.COROUTINE -> (cls[id] == Payload.CONCEPT_GENERATOR ? "generator #" : "greenlet #") + id
+                    + switch ((int) prim[id]) {
                 case Payload.CO_MAIN -> " (the main greenlet)";
-                case Payload.CO_DEAD -> " (dead)";
+                case Payload.CO_DEAD -> cls[id] == Payload.CONCEPT_GENERATOR ? " (finished)" : " (dead)";
                 case Payload.CO_UNSTARTED -> " (not started, parent #" + coLinks[id][0] + ", run " + describe(coLinks[id][1])
                         + ")";
-                default -> " (suspended, " + ((Payload.FrameRec[]) payload[id]).length + " frames, parent "
-                        + (coLinks[id][0] == 0 ? "main" : "#" + coLinks[id][0]) + ")";
+                default -> " (suspended, " + ((Payload.FrameRec[]) payload[id]).length + " frames"
+                        + (cls[id] == Payload.CONCEPT_GENERATOR ? ")"
+                        : ", parent " + (coLinks[id][0] == 0 ? "main" : "#" + coLinks[id][0]) + ")");
             };
-            case Kinds.CORO_STRAND -> "strand body of greenlet #" + refs[id][0];
+            case Kinds.CORO_STRAND -> "strand body of coroutine #" + refs[id][0];
             case Kinds.LAMBDA -> "lambda " + ((String[]) payload[id])[3].replace('/', '.') + "::"
                     + ((String[]) payload[id])[4] + " #" + id;
             default -> "?";

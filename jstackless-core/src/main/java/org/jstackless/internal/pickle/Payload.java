@@ -30,6 +30,11 @@ public final class Payload {
     public static final int COROUTINE = Kinds.COROUTINE;
     /** Object kind of a coroutine's strand body entry. */
     public static final int CORO_STRAND = Kinds.CORO_STRAND;
+    /** Object kind of the yielder of a generator entry. */
+    public static final int YIELDER = Kinds.YIELDER;
+    /** Coroutine entry concepts: what object the coroutine implements. */
+    public static final int CONCEPT_GREENLET = 0;
+    public static final int CONCEPT_GENERATOR = 1;
     /** Coroutine entry states. */
     public static final int CO_DEAD = 0;
     public static final int CO_SUSPENDED = 1;
@@ -86,8 +91,8 @@ public final class Payload {
     public void checkFrames(Class<?>[] owners, Fingerprints.Facts[] facts) {
         checkChain(frames, "", tempval, owners, facts);
         for (int id : objects.coroutineIds()) {
-            // A greenlet's resume value is its mailbox, claimed when it is switched to: no tempval check.
-            checkChain(objects.coroutineFrames(id), "greenlet #" + id + " ", -1, owners, facts);
+            // A greenlet's or generator's resume value is its mailbox, claimed when resumed: no tempval check.
+            checkChain(objects.coroutineFrames(id), "coroutine #" + id + " ", -1, owners, facts);
         }
     }
 
