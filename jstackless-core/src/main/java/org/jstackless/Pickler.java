@@ -44,7 +44,8 @@ import org.jstackless.internal.switching.Switching;
  * serializable lambda whose capturing class is allowed, or a {@link Greenlet} (suspended soft ones
  * with their own frames, parent and mailbox; unstarted ones with their run function; dead ones; they
  * come back in the loading thread's greenlet group, and the main greenlet stands for the loading
- * thread's). The classes declaring the frames' methods must
+ * thread's), or a {@link Generator} (suspended in a yield on a soft strand, with its frames; not
+ * started, with its body; or finished). The classes declaring the frames' methods must
  * be allowed too (the runtime's own greenlet frames need not be). Everything else is refused with a
  * {@link NotPicklableException} naming the class and the frame it was reached from.
  *
