@@ -83,6 +83,9 @@ final class MethodWeaver {
                     + "Ljava/lang/String;ILjava/lang/String;Ljava/lang/String;)L" + INFO + ";",
             false);
 
+    /** Separates "jslInfo" from the dispatcher case in the dynamic constant's name. */
+    static final String REENTRY_MARK = "#";
+
     private enum Kind { REF, NULL, INT, FLOAT, LONG, DOUBLE }
 
     private record Slot(int local, Kind kind, Type type) {
@@ -114,10 +117,14 @@ final class MethodWeaver {
     private final ClassHierarchy h;
     private final int entryHash;
     private final boolean ticks;
+    /** The class's methods re-entered through its dispatcher so far (see {@link Weaver#dispatcher}). */
+    private final List<MethodNode> reentered;
     private int nextLocal;
     private int maxLocal;
 
-    MethodWeaver(ClassNode cn, MethodNode mn, ClassHierarchy h, int entryHash, boolean ticks) {
+    MethodWeaver(ClassNode cn, MethodNode mn, ClassHierarchy h, int entryHash, boolean ticks,
+            List<MethodNode> reentered) {
+        this.reentered = reentered;
         this.cn = cn;
         this.mn = mn;
         this.h = h;
@@ -219,8 +226,11 @@ final class MethodWeaver {
         for (Site s : ss) {
             lines.append(lines.length() == 0 ? "" : ",").append(s.line);
         }
-        ConstantDynamic info = new ConstantDynamic("jslInfo", "L" + INFO + ";", BSM, mn.name, mn.desc,
+        // The constant's name carries the method's case in the class's re-entry dispatcher.
+        ConstantDynamic info = new ConstantDynamic("jslInfo" + REENTRY_MARK + reentered.size(), "L" + INFO + ";", BSM,
+                mn.name, mn.desc,
                 isStatic ? 1 : 0, cn.sourceFile == null ? "" : cn.sourceFile, lines.toString());
+        reentered.add(mn);
 
         // Prologue.
         LabelNode restore = new LabelNode();

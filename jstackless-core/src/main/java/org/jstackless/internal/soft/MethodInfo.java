@@ -23,6 +23,9 @@ public final class MethodInfo {
     private final int[] lines;
     private final boolean isStatic;
     final MethodHandle reentry;
+    /** The class's re-entry dispatcher and this method's case in it; null for code woven without one. */
+    Reentry dispatcher;
+    int dispatcherIndex;
 
     private MethodInfo(String className, String methodName, String descriptor, String file, int[] lines,
             boolean isStatic, MethodHandle reentry) {
@@ -61,8 +64,14 @@ public final class MethodInfo {
             mh = MethodHandles.dropArguments(mh, 0, Object.class);
         }
         mh = mh.asType(MethodType.methodType(Object.class, Object.class));
-        return new MethodInfo(owner.getName(), methodName, descriptor, file.isEmpty() ? null : file,
+        MethodInfo mi = new MethodInfo(owner.getName(), methodName, descriptor, file.isEmpty() ? null : file,
                 parseLines(lines), isStatic != 0, mh);
+        int mark = constantName.indexOf('#');
+        if (mark >= 0) {
+            mi.dispatcherIndex = Integer.parseInt(constantName, mark + 1, constantName.length(), 10);
+            mi.dispatcher = Reentry.of(lookup);
+        }
+        return mi;
     }
 
     private static int[] parseLines(String s) {

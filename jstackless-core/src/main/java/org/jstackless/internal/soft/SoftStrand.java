@@ -109,7 +109,9 @@ public final class SoftStrand extends Strand {
             c.rewinding = true;
             Object v;
             try {
-                v = f.info.reentry.invokeExact(f.self);
+                MethodInfo mi = f.info;
+                Reentry d = mi.dispatcher;
+                v = d != null ? d.reenter(mi.dispatcherIndex, f.self) : mi.reentry.invokeExact(f.self);
             } catch (Throwable t) {
                 c.rewinding = false;
                 c.resumeKind = SoftContext.RESUME_THROW;
