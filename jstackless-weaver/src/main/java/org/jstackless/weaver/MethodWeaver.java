@@ -58,7 +58,9 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  *     nPrims)} and returns a default value; {@code RESTORE} switches on the saved site, reloads
  *     locals and stack (casting to the analysed types), releases the frame and jumps to
  *     {@code RESUME_i}. {@code INFO} is a dynamic constant (one per method) built by
- *     {@code MethodInfo.bootstrap}: re-entry handle, names, source file and each site's line.</li>
+ *     {@code MethodInfo.bootstrap}: re-entry handle, names, source file and each site's line; its
+ *     name {@code jslInfo#k} gives the method's case {@code k} in the class's re-entry dispatcher
+ *     ({@code Weaver.dispatcher}).</li>
  * <li>Tick points (preemption, unless turned off or the method is {@code synchronized}): at the
  *     method's entry (after the prologue), before every backward {@code goto}, on the taken edge
  *     of every backward conditional jump (the jump is inverted around the tick), and before every

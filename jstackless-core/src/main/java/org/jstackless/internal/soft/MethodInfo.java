@@ -13,7 +13,9 @@ import java.lang.invoke.MethodType;
  * {@code findSpecial} for instance methods, so a frame of {@code Base.m} is re-entered in
  * {@code Base.m} even if the receiver's class overrides it), with every parameter bound to its
  * default value (woven code restores the live ones from the frame) and adapted to
- * {@code (Object)Object}: the receiver in, the boxed result out.
+ * {@code (Object)Object}: the receiver in, the boxed result out. When the constant's name is
+ * {@code jslInfo#i}, the strand re-enters through the class's dispatcher instead ({@link Reentry},
+ * case {@code i}), which the JIT can inline; the handle remains for frames built without one.
  */
 public final class MethodInfo {
     private final String className;
