@@ -61,7 +61,8 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  *     {@code RESUME_i}. {@code INFO} is a dynamic constant (one per method) built by
  *     {@code MethodInfo.bootstrap}: re-entry handle, names, source file, each site's line, the
  *     method's pickle fingerprint and each site's slot layout (also in a {@code @WovenMethod}
- *     annotation, for loading pickles: see {@link Canonical}).</li>
+ *     annotation, for loading pickles: see {@link Canonical}); its name {@code jslInfo#k} gives the
+ *     method's case {@code k} in the class's re-entry dispatcher ({@code Weaver.dispatcher}).</li>
  * <li>Tick points (preemption, unless turned off or the method is {@code synchronized}): at the
  *     method's entry (after the prologue), before every backward {@code goto}, on the taken edge
  *     of every backward conditional jump (the jump is inverted around the tick), and before every
@@ -86,6 +87,9 @@ final class MethodWeaver {
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;Ljava/lang/String;"
                     + "Ljava/lang/String;ILjava/lang/String;Ljava/lang/String;JLjava/lang/String;)L" + INFO + ";",
             false);
+
+    /** Separates "jslInfo" from the dispatcher case in the dynamic constant's name. */
+    static final String REENTRY_MARK = "#";
 
     private enum Kind { REF, NULL, INT, FLOAT, LONG, DOUBLE }
 
@@ -118,10 +122,14 @@ final class MethodWeaver {
     private final ClassHierarchy h;
     private final int entryHash;
     private final boolean ticks;
+    /** The class's methods re-entered through its dispatcher so far (see {@link Weaver#dispatcher}). */
+    private final List<MethodNode> reentered;
     private int nextLocal;
     private int maxLocal;
 
-    MethodWeaver(ClassNode cn, MethodNode mn, ClassHierarchy h, int entryHash, boolean ticks) {
+    MethodWeaver(ClassNode cn, MethodNode mn, ClassHierarchy h, int entryHash, boolean ticks,
+            List<MethodNode> reentered) {
+        this.reentered = reentered;
         this.cn = cn;
         this.mn = mn;
         this.h = h;
@@ -226,8 +234,11 @@ final class MethodWeaver {
         }
         String layouts = layouts(ss);
         long fingerprint = Canonical.fingerprint(original, layouts);
-        ConstantDynamic info = new ConstantDynamic("jslInfo", "L" + INFO + ";", BSM, mn.name, mn.desc,
-                isStatic ? 1 : 0, cn.sourceFile == null ? "" : cn.sourceFile, lines.toString(), fingerprint, layouts);
+        // The constant's name carries the method's case in the class's re-entry dispatcher.
+        ConstantDynamic info = new ConstantDynamic("jslInfo" + REENTRY_MARK + reentered.size(), "L" + INFO + ";", BSM,
+                mn.name, mn.desc, isStatic ? 1 : 0, cn.sourceFile == null ? "" : cn.sourceFile, lines.toString(),
+                fingerprint, layouts);
+        reentered.add(mn);
         // The same facts for a pickle being loaded, which must check frames before this code runs.
         AnnotationNode wm = new AnnotationNode(WOVEN_METHOD);
         wm.values = new ArrayList<>(List.of("fingerprint", fingerprint, "layouts", layouts));

@@ -33,6 +33,9 @@ import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TableSwitchInsnNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.TypeInsnNode;
+import org.objectweb.asm.tree.VarInsnNode;
+import org.objectweb.asm.tree.InsnNode;
 
 /**
  * The soft-switching weaver: rewrites every suspendable method of a class so that it can unwind
@@ -63,6 +66,9 @@ import org.objectweb.asm.tree.TryCatchBlockNode;
  */
 public final class Weaver {
     static final String STAMP = "Lorg/jstackless/internal/soft/Woven;";
+    /** Name of the re-entry dispatcher added to a woven class (see {@link #dispatcher}). */
+    static final String DISPATCHER = "jsl$reenter";
+    static final String DISPATCHER_DESC = "(ILjava/lang/Object;)Ljava/lang/Object;";
     private static final String LMF = "java/lang/invoke/LambdaMetafactory";
 
     private final WeaverOptions options;
@@ -213,8 +219,13 @@ public final class Weaver {
         if (toWeave.isEmpty()) {
             return classFile;
         }
+        List<MethodNode> reentered = new ArrayList<>();
         for (Map.Entry<MethodNode, List<MethodInsnNode>> e : toWeave.entrySet()) {
-            new MethodWeaver(cn, e.getKey(), h, hashes.get(e.getKey()), options.ticks()).weave(e.getValue());
+            new MethodWeaver(cn, e.getKey(), h, hashes.get(e.getKey()), options.ticks(), reentered)
+                    .weave(e.getValue());
+        }
+        if (!reentered.isEmpty()) {
+            cn.methods.add(dispatcher(cn, reentered));
         }
         if (cn.visibleAnnotations == null) {
             cn.visibleAnnotations = new ArrayList<>();
@@ -464,5 +475,78 @@ public final class Weaver {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         in.transferTo(b);
         return b.toByteArray();
+    }
+    /**
+     * The class's re-entry dispatcher, {@code private static synthetic Object jsl$reenter(int i,
+     * Object self)}: case {@code i} calls the {@code i}-th re-entered method (the one whose
+     * {@code MethodInfo} constant is named {@code jslInfo#i}) directly, {@code invokespecial} on
+     * {@code self} for an instance method (no virtual dispatch: a frame of {@code Base.m} resumes in
+     * {@code Base.m}) or {@code invokestatic}, with every argument a default value (the woven
+     * restore code reloads the live ones from the frame), and returns its result boxed (null for
+     * {@code void}). The soft runtime calls it through one small interface implementation per class
+     * instead of a method handle per method, so the JIT can inline the re-entry.
+     */
+    static MethodNode dispatcher(ClassNode cn, List<MethodNode> methods) {
+        MethodNode d = new MethodNode(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC, DISPATCHER,
+                DISPATCHER_DESC, null, null);
+        boolean itf = (cn.access & Opcodes.ACC_INTERFACE) != 0;
+        InsnList l = d.instructions;
+        LabelNode dflt = new LabelNode();
+        LabelNode[] cases = new LabelNode[methods.size()];
+        for (int i = 0; i < cases.length; i++) {
+            cases[i] = new LabelNode();
+        }
+        l.add(new VarInsnNode(Opcodes.ILOAD, 0));
+        l.add(new TableSwitchInsnNode(0, cases.length - 1, dflt, cases));
+        for (int i = 0; i < cases.length; i++) {
+            MethodNode m = methods.get(i);
+            boolean isStatic = (m.access & Opcodes.ACC_STATIC) != 0;
+            l.add(cases[i]);
+            if (!isStatic) {
+                l.add(new VarInsnNode(Opcodes.ALOAD, 1));
+                l.add(new TypeInsnNode(Opcodes.CHECKCAST, cn.name));
+            }
+            for (Type a : Type.getArgumentTypes(m.desc)) {
+                l.add(new InsnNode(switch (a.getSort()) {
+                    case Type.BOOLEAN, Type.CHAR, Type.BYTE, Type.SHORT, Type.INT -> Opcodes.ICONST_0;
+                    case Type.LONG -> Opcodes.LCONST_0;
+                    case Type.FLOAT -> Opcodes.FCONST_0;
+                    case Type.DOUBLE -> Opcodes.DCONST_0;
+                    default -> Opcodes.ACONST_NULL;
+                }));
+            }
+            l.add(new MethodInsnNode(isStatic ? Opcodes.INVOKESTATIC : Opcodes.INVOKESPECIAL, cn.name, m.name, m.desc,
+                    itf));
+            Type r = Type.getReturnType(m.desc);
+            switch (r.getSort()) {
+                case Type.VOID -> l.add(new InsnNode(Opcodes.ACONST_NULL));
+                case Type.OBJECT, Type.ARRAY -> {
+                }
+                default -> {
+                    String box = switch (r.getSort()) {
+                        case Type.BOOLEAN -> "java/lang/Boolean";
+                        case Type.CHAR -> "java/lang/Character";
+                        case Type.BYTE -> "java/lang/Byte";
+                        case Type.SHORT -> "java/lang/Short";
+                        case Type.INT -> "java/lang/Integer";
+                        case Type.LONG -> "java/lang/Long";
+                        case Type.FLOAT -> "java/lang/Float";
+                        default -> "java/lang/Double";
+                    };
+                    l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, box, "valueOf",
+                            "(" + r.getDescriptor() + ")L" + box + ";", false));
+                }
+            }
+            l.add(new InsnNode(Opcodes.ARETURN));
+        }
+        l.add(dflt);
+        l.add(new TypeInsnNode(Opcodes.NEW, "java/lang/IllegalArgumentException"));
+        l.add(new InsnNode(Opcodes.DUP));
+        l.add(new MethodInsnNode(Opcodes.INVOKESPECIAL, "java/lang/IllegalArgumentException", "<init>", "()V",
+                false));
+        l.add(new InsnNode(Opcodes.ATHROW));
+        d.maxLocals = 2;
+        d.maxStack = 4;
+        return d;
     }
 }

@@ -15,7 +15,9 @@ import java.util.List;
  * {@code findSpecial} for instance methods, so a frame of {@code Base.m} is re-entered in
  * {@code Base.m} even if the receiver's class overrides it), with every parameter bound to its
  * default value (woven code restores the live ones from the frame) and adapted to
- * {@code (Object)Object}: the receiver in, the boxed result out.
+ * {@code (Object)Object}: the receiver in, the boxed result out. When the constant's name is
+ * {@code jslInfo#i}, the strand re-enters through the class's dispatcher instead ({@link Reentry},
+ * case {@code i}), which the JIT can inline; the handle remains for frames built without one.
  */
 public final class MethodInfo {
     private final String className;
@@ -29,6 +31,9 @@ public final class MethodInfo {
     /** {@link #layouts} parsed, on first use (only pickling needs it). */
     private volatile SiteLayout[] parsed;
     final MethodHandle reentry;
+    /** The class's re-entry dispatcher and this method's case in it; null for code woven without one. */
+    Reentry dispatcher;
+    int dispatcherIndex;
 
     private MethodInfo(String className, String methodName, String descriptor, String file, int[] lines,
             boolean isStatic, long fingerprint, String layouts, MethodHandle reentry) {
@@ -89,8 +94,14 @@ public final class MethodInfo {
             mh = MethodHandles.dropArguments(mh, 0, Object.class);
         }
         mh = mh.asType(MethodType.methodType(Object.class, Object.class));
-        return new MethodInfo(owner.getName(), methodName, descriptor, file.isEmpty() ? null : file,
+        MethodInfo mi = new MethodInfo(owner.getName(), methodName, descriptor, file.isEmpty() ? null : file,
                 parseLines(lines), isStatic != 0, fingerprint, layouts, mh);
+        int mark = constantName.indexOf('#');
+        if (mark >= 0) {
+            mi.dispatcherIndex = Integer.parseInt(constantName, mark + 1, constantName.length(), 10);
+            mi.dispatcher = Reentry.of(lookup);
+        }
+        return mi;
     }
 
     /**

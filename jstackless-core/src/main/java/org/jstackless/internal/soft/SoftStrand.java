@@ -20,8 +20,9 @@ import org.jstackless.internal.switching.StrandEntry;
  *     unwinding are pushed innermost first, so when the unwinding reaches the trampoline the
  *     segment pushed since {@link #suspend} is reversed in place (its length is the number of frames
  *     that ran since the last resume, not the stack depth).</li>
- * <li>{@link #resume} (lazy rewind): re-enters only the top frame, through its method's re-entry
- *     handle; the woven entry pops it, restores its live values and jumps to the call site, where
+ * <li>{@link #resume} (lazy rewind): re-enters only the top frame, through its class's re-entry
+ *     dispatcher ({@link Reentry}; a method handle for frames bootstrapped without one, e.g. by
+ *     unpickling); the woven entry pops it, restores its live values and jumps to the call site, where
  *     the call's result is {@code k.resumed()}. When a re-entered frame returns {@code v} (or throws
  *     {@code e}), the next frame is re-entered with {@code v} as its call's result (or {@code e}
  *     raised at its call site). A frame that did not run since the last suspension is never
@@ -109,7 +110,9 @@ public final class SoftStrand extends Strand {
             c.rewinding = true;
             Object v;
             try {
-                v = f.info.reentry.invokeExact(f.self);
+                MethodInfo mi = f.info;
+                Reentry d = mi.dispatcher;
+                v = d != null ? d.reenter(mi.dispatcherIndex, f.self) : mi.reentry.invokeExact(f.self);
             } catch (Throwable t) {
                 c.rewinding = false;
                 c.resumeKind = SoftContext.RESUME_THROW;
@@ -296,8 +299,9 @@ public final class SoftStrand extends Strand {
             }
             return l;
         });
-        // From the trampoline up: the re-entry handle's java.lang.invoke frames, then woven frames or
-        // lambda proxies, until the first frame of the switching machinery.
+        // From the trampoline up: the re-entry handle's java.lang.invoke frames (or the Reentry lambda
+        // proxy and the woven class's jsl$reenter), then woven frames or lambda proxies, until the
+        // first frame of the switching machinery.
         int i = fs.size() - 1;
         while (i >= 0 && fs.get(i).getClassName().startsWith("java.lang.invoke.")) {
             i--;

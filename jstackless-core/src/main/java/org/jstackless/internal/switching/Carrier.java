@@ -32,6 +32,18 @@ package org.jstackless.internal.switching;
 public final class Carrier {
     private static final ThreadLocal<Carrier> CURRENT = new ThreadLocal<>();
 
+    /**
+     * A lookup cache in front of {@link #CURRENT} for the carriers' own threads (every switch looks
+     * the carrier up): slot {@code threadId % 64} holds the carrier of the last thread that missed
+     * on it, returned only when that carrier's {@link #thread} is the caller (a final field). A
+     * thread that adopted another thread's carrier (a virtual-thread strand) always misses and uses
+     * the {@code ThreadLocal}. Slots are 16 references apart (no shared cache line between
+     * neighbouring ids). A dead thread's carrier stays reachable until its slot is reused.
+     */
+    private static final int SLOTS = 64;
+    private static final int SLOT_STRIDE = 16;
+    private static final Carrier[] CACHE = new Carrier[SLOTS * SLOT_STRIDE];
+
     private final Thread thread;
     private Strand running;
     private Strand next;
@@ -53,10 +65,26 @@ public final class Carrier {
 
     /** This thread's carrier, created on first use. */
     public static Carrier current() {
+        Thread t = Thread.currentThread();
+        Carrier c = CACHE[slot(t)];
+        if (c != null && c.thread == t) {
+            return c;
+        }
+        return currentSlow(t);
+    }
+
+    private static int slot(Thread t) {
+        return (int) (t.threadId() & (SLOTS - 1)) * SLOT_STRIDE;
+    }
+
+    private static Carrier currentSlow(Thread t) {
         Carrier c = CURRENT.get();
         if (c == null) {
-            c = new Carrier(Thread.currentThread());
+            c = new Carrier(t);
             CURRENT.set(c);
+        }
+        if (c.thread == t) {
+            CACHE[slot(t)] = c;
         }
         return c;
     }
@@ -69,11 +97,23 @@ public final class Carrier {
     /** Makes {@code c} the carrier seen by the calling thread (a virtual-thread strand's own thread). */
     static void adopt(Carrier c) {
         CURRENT.set(c);
+        forgetCached();
     }
 
     /** Forgets this thread's carrier (after {@code runAsMain}). */
     public static void clear() {
         CURRENT.remove();
+        forgetCached();
+    }
+
+    /** Drops the calling thread's cached carrier, after its {@code ThreadLocal} changed. */
+    private static void forgetCached() {
+        Thread t = Thread.currentThread();
+        int i = slot(t);
+        Carrier c = CACHE[i];
+        if (c != null && c.thread == t) {
+            CACHE[i] = null;
+        }
     }
 
     public Thread thread() {
