@@ -688,6 +688,11 @@ final class Scheduler {
      */
     void serve(Schedulers pool) {
         while (!pool.stopping()) {
+            if (inbox.nonEmpty()) {
+                // Before pollEvents clears the hint: join() must never see this carrier idle with
+                // the work already taken out of its inbox but not yet run.
+                idle = false;
+            }
             pollEvents();
             if (runCount > 1) {
                 idle = false;

@@ -118,7 +118,8 @@ public final class Schedulers implements AutoCloseable {
         long[] a = new long[schedulers.length];
         for (int i = 0; i < schedulers.length; i++) {
             Scheduler s = schedulers[i];
-            if (!s.idle || s.inbox.nonEmpty()) {
+            // The inbox first: a carrier marks itself busy before it empties its inbox.
+            if (s.inbox.nonEmpty() || !s.idle) {
                 return null;
             }
             a[i] = s.activity;

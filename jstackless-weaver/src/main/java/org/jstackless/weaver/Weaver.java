@@ -245,6 +245,11 @@ public final class Weaver {
             byte[] out = cw.toByteArray();
             report.addClass(toWeave.size());
             return out;
+        } catch (org.objectweb.asm.MethodTooLargeException e) {
+            throw new WeaveException(cn.name.replace('/', '.') + "." + e.getMethodName() + e.getDescriptor() + " is "
+                    + e.getCodeSize() + " bytes of bytecode once woven, over the JVM's limit of 65535: every "
+                    + "suspension point saves and restores the values live there. Fix: split the method (move "
+                    + "loops or long expressions that make suspendable calls into methods of their own).", e);
         } catch (RuntimeException e) {
             throw new WeaveException(cn.name.replace('/', '.') + ": cannot write the woven class: " + e, e);
         }

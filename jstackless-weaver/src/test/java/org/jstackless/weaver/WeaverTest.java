@@ -175,6 +175,28 @@ class WeaverTest {
     }
 
     @Test
+    void namesAMethodThatOutgrowsTheCodeLimitOnceWoven() throws Exception {
+        // 40 long locals live across 400 suspendable calls: a few KB of plain code, far more than
+        // 64 KB once each call saves and restores them.
+        StringBuilder b = new StringBuilder("package t;\nimport org.jstackless.Suspendable;\npublic class B {\n"
+                + "    static long p(long x) throws Suspendable { return x; }\n"
+                + "    static long big(long a) throws Suspendable {\n");
+        for (int i = 0; i < 40; i++) {
+            b.append("        long v").append(i).append(" = a + ").append(i).append(";\n");
+        }
+        for (int i = 0; i < 400; i++) {
+            b.append("        v").append(i % 40).append(" += p(v").append((i + 1) % 40).append(");\n");
+        }
+        b.append("        return v0");
+        for (int i = 1; i < 40; i++) {
+            b.append(" + v").append(i);
+        }
+        b.append(";\n    }\n}\n");
+        assertRejected(b.toString(), "t.B.big(J)J is ", "bytes of bytecode once woven, over the JVM's limit of 65535",
+                "Fix: split the method");
+    }
+
+    @Test
     void rejectsSuspendableCallInsideSynchronized() throws Exception {
         assertRejected("""
                 package t;

@@ -29,6 +29,7 @@ class DifferentialTest {
     void wovenProgramsBehaveLikePlainOnes() throws Exception {
         long base = Long.getLong("jsl.diff.seed", new java.util.Random().nextLong());
         long switches = 0;
+        List<String> tooLarge = new ArrayList<>();
         long[] preemptions = {0};
         for (int b = 0; b < PROGRAMS; b += BATCH) {
             Map<String, String> sources = new LinkedHashMap<>();
@@ -36,11 +37,22 @@ class DifferentialTest {
                 sources.put("t.P" + i, new ProgramGenerator(base + i).generate("P" + i));
             }
             Map<String, byte[]> plain = WeavingLoader.compile(sources);
-            Map<String, byte[]> woven;
-            try {
-                woven = WeavingLoader.weave(plain);
-            } catch (Exception e) {
-                throw new AssertionError("base seed " + base + ": weaving failed: " + e.getMessage(), e);
+            Map<String, byte[]> woven = null;
+            while (woven == null) {
+                try {
+                    woven = WeavingLoader.weave(plain);
+                } catch (Exception e) {
+                    // A generated method may outgrow the JVM's 64 KB code limit once every suspension
+                    // point saves its live values: the weaver refuses it by name, which is the
+                    // behaviour wanted; the program leaves the comparison. Anything else fails.
+                    String p = tooLarge(e);
+                    if (p == null || !sources.containsKey(p)) {
+                        throw new AssertionError("base seed " + base + ": weaving failed: " + e.getMessage(), e);
+                    }
+                    tooLarge.add(p);
+                    sources.remove(p);
+                    plain.keySet().removeIf(k -> k.equals(p) || k.startsWith(p + "$"));
+                }
             }
             for (Map.Entry<String, byte[]> e : woven.entrySet()) {
                 List<String> errs = WeavingLoader.verify(e.getValue(), woven);
@@ -96,7 +108,10 @@ class DifferentialTest {
                 }
             }
         }
-        System.out.println("differential: " + PROGRAMS + " programs, base seed " + base + ", " + switches
+        assertThat(tooLarge).as("programs the weaver refused as too large (base seed " + base + ")")
+                .hasSizeLessThanOrEqualTo(PROGRAMS / 100);
+        System.out.println("differential: " + PROGRAMS + " programs (" + tooLarge.size() + " refused as too large once woven: "
+                + tooLarge + "), base seed " + base + ", " + switches
                 + " soft switches, " + preemptions[0] + " of them preemptions at tick points");
         assertThat(switches).isPositive();
         assertThat(preemptions[0]).isPositive();
@@ -109,5 +124,19 @@ class DifferentialTest {
         } catch (InvocationTargetException e) {
             return "threw " + e.getCause();
         }
+    }
+
+    private static final java.util.regex.Pattern TOO_LARGE =
+            java.util.regex.Pattern.compile("(t\\.P\\d+)[.$]\\S* is \\d+ bytes of bytecode once woven");
+
+    /** The program whose method the weaver refused as too large, or null for another failure. */
+    private static String tooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            java.util.regex.Matcher m = TOO_LARGE.matcher(String.valueOf(t.getMessage()));
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        return null;
     }
 }
