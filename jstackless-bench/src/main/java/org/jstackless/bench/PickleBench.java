@@ -58,6 +58,31 @@ public class PickleBench {
         return Tasklet.spawn(() -> recurs(ch, depth, 1));
     }
 
+    /**
+     * The size in bytes of the pickle of a {@code recurs(depth)} tasklet suspended at the bottom,
+     * as the benchmark makes it (the report calls this: the size is a figure of the run, not a
+     * constant).
+     */
+    public static int pickleSize(int depth) throws Exception {
+        Suspended s = new Suspended();
+        s.depth = depth;
+        try {
+            s.suspend();
+            return s.bytes;
+        } catch (Suspendable e) {
+            throw new IllegalStateException("the main tasklet cannot be suspended", e);
+        } finally {
+            if (s.tasklet != null) {
+                try {
+                    s.tasklet.kill();
+                } catch (Suspendable e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            Switching.force(null);
+        }
+    }
+
     /** A soft tasklet suspended {@code depth} levels deep, and a pickler allowed to pickle it. */
     @State(Scope.Thread)
     public static class Suspended {
