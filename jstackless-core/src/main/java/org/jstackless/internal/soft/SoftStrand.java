@@ -42,7 +42,8 @@ public final class SoftStrand extends Strand {
 
     private final TaskletBody body;
     private final StrandEntry entry;
-    private Frame[] frames = new Frame[4];
+    /** Two to start: a tasklet parked in send/receive saves two frames, and a million parked tasklets is the case to keep small. */
+    private Frame[] frames = new Frame[2];
     private int count;
     private int unwindBase;
     private boolean started;

@@ -167,9 +167,8 @@ public final class Carrier {
      * the turn back.
      */
     void handedOver(Strand target) {
-        running.parkedNested = nested;
-        nested = target.parkedNested;
-        target.parkedNested = null;
+        running.parkNested(nested);
+        nested = target.takeParkedNested();
         running = target;
         next = null;
     }
@@ -210,11 +209,10 @@ public final class Carrier {
             do {
                 running = s;
                 next = null;
-                nested = s.parkedNested; // a hard strand that suspended inside a nested body
-                s.parkedNested = null;
+                nested = s.takeParkedNested(); // a hard strand that suspended inside a nested body
                 s.resumeFromLoop();
                 // running, not s: a virtual-thread strand may have handed the turn on directly.
-                running.parkedNested = nested;
+                running.parkNested(nested);
                 nested = null;
                 s = next;
             } while (s != null);

@@ -39,6 +39,21 @@ final class ContinuationStrand extends Strand {
         return k.resumed();
     }
 
+    /** See {@link Strand#takeParkedNested}. */
+    private Strand parkedNested;
+
+    @Override
+    Strand takeParkedNested() {
+        Strand s = parkedNested;
+        parkedNested = null;
+        return s;
+    }
+
+    @Override
+    void parkNested(Strand s) {
+        parkedNested = s;
+    }
+
     @Override
     public boolean isDone() {
         return cont.isDone();

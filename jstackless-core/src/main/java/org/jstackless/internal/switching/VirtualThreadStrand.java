@@ -136,6 +136,21 @@ final class VirtualThreadStrand extends Strand {
         }
     }
 
+    /** See {@link Strand#takeParkedNested}. */
+    private Strand parkedNested;
+
+    @Override
+    Strand takeParkedNested() {
+        Strand s = parkedNested;
+        parkedNested = null;
+        return s;
+    }
+
+    @Override
+    void parkNested(Strand s) {
+        parkedNested = s;
+    }
+
     @Override
     public boolean isDone() {
         return done;
