@@ -361,12 +361,7 @@ public final class Pickler {
         Coroutine co = g.co;
         String what = "cannot pickle greenlet " + g + " (reached from " + ctx + "): ";
         if (co.isMain) {
-            w.u8(Payload.COROUTINE);
-            w.u8(Payload.CONCEPT_GREENLET);
-            w.u8(Payload.CO_MAIN);
-            w.uvar(0);
-            w.uvar(0);
-            w.uvar(0);
+            emptyCoroutine(w, Payload.CONCEPT_GREENLET, Payload.CO_MAIN);
             return true;
         }
         if (g.getClass() != Greenlet.class) {
@@ -374,12 +369,7 @@ public final class Pickler {
                     + g.getClass().getName() + "): pass a GreenletBody instead of overriding run");
         }
         if (co.state == Coroutine.DEAD) {
-            w.u8(Payload.COROUTINE);
-            w.u8(Payload.CONCEPT_GREENLET);
-            w.u8(Payload.CO_DEAD);
-            w.uvar(0);
-            w.uvar(0);
-            w.uvar(0);
+            emptyCoroutine(w, Payload.CONCEPT_GREENLET, Payload.CO_DEAD);
             return true;
         }
         if (co.state == Coroutine.BOUND) {
@@ -441,12 +431,7 @@ public final class Pickler {
         Object[] st = gen.suspendedState(); // strand, buffered, hasBuffered, finished
         String what = "cannot pickle " + gen + " (reached from " + ctx + "): ";
         if ((Boolean) st[3]) {
-            w.u8(Payload.COROUTINE);
-            w.u8(Payload.CONCEPT_GENERATOR);
-            w.u8(Payload.CO_DEAD);
-            w.uvar(0);
-            w.uvar(0);
-            w.uvar(0);
+            emptyCoroutine(w, Payload.CONCEPT_GENERATOR, Payload.CO_DEAD);
             return true;
         }
         if ((Boolean) st[2]) {
@@ -774,5 +759,15 @@ public final class Pickler {
         }
         cache.put(k, mi);
         return mi;
+    }
+
+    /** A coroutine entry with no parent, payload or frames: a main greenlet, or a finished concept. */
+    private static void emptyCoroutine(Out w, int concept, int state) {
+        w.u8(Payload.COROUTINE);
+        w.u8(concept);
+        w.u8(state);
+        w.uvar(0);
+        w.uvar(0);
+        w.uvar(0);
     }
 }

@@ -9,7 +9,7 @@ import org.jstackless.TaskletBody;
  * threads. Loaded only after {@link Switching} checked that {@code jdk.internal.vm} is exported to
  * us, so its direct references never fail to link.
  */
-final class ContinuationStrand extends Strand {
+final class ContinuationStrand extends HardStrand {
     static final ContinuationScope SCOPE = new ContinuationScope("jstackless");
     /**
      * The scope of nested strands (generator bodies run on their consumer's stack): their yield
@@ -39,21 +39,6 @@ final class ContinuationStrand extends Strand {
         return k.resumed();
     }
 
-    /** See {@link Strand#takeParkedNested}. */
-    private Strand parkedNested;
-
-    @Override
-    Strand takeParkedNested() {
-        Strand s = parkedNested;
-        parkedNested = null;
-        return s;
-    }
-
-    @Override
-    void parkNested(Strand s) {
-        parkedNested = s;
-    }
-
     @Override
     public boolean isDone() {
         return cont.isDone();
@@ -62,11 +47,6 @@ final class ContinuationStrand extends Strand {
     @Override
     public boolean canMigrate() {
         return !started;
-    }
-
-    @Override
-    public boolean isSoft() {
-        return false;
     }
 
     @Override

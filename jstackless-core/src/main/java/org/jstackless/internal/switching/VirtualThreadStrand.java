@@ -19,7 +19,7 @@ import org.jstackless.TaskletBody;
  * the baton on the same way. Every hand-off is a volatile write read by the receiver before it
  * touches anything, so each side sees the scheduler's state exactly as the other left it.
  */
-final class VirtualThreadStrand extends Strand {
+final class VirtualThreadStrand extends HardStrand {
     private static final Thread.Builder BUILDER = Thread.ofVirtual().name("jstackless-strand");
 
     /** Who waits for a resume to come back, and the flag it waits on. */
@@ -136,29 +136,9 @@ final class VirtualThreadStrand extends Strand {
         }
     }
 
-    /** See {@link Strand#takeParkedNested}. */
-    private Strand parkedNested;
-
-    @Override
-    Strand takeParkedNested() {
-        Strand s = parkedNested;
-        parkedNested = null;
-        return s;
-    }
-
-    @Override
-    void parkNested(Strand s) {
-        parkedNested = s;
-    }
-
     @Override
     public boolean isDone() {
         return done;
-    }
-
-    @Override
-    public boolean isSoft() {
-        return false;
     }
 
     @Override
