@@ -193,13 +193,9 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
         }
     }
 
-    /**
-     * The suspended state, for pickling a generator: the body's strand (null before the first
-     * request and once finished), the buffered value and whether there is one, and whether the
-     * generator has finished. Valid only while the body does not run.
-     */
-    Object[] suspendedState() {
-        return new Object[] {co.strand(), buffered, hasBuffered, finished};
+    /** True while a value produced by hasNext() waits for next() (such a generator does not pickle). */
+    boolean hasBuffered() {
+        return hasBuffered;
     }
 
     /** The coroutine whose strand runs the body (for pickling). */

@@ -361,7 +361,7 @@ public final class Pickler {
         Coroutine co = g.co;
         String what = "cannot pickle greenlet " + g + " (reached from " + ctx + "): ";
         if (co.isMain) {
-            emptyCoroutine(w, Payload.CONCEPT_GREENLET, Payload.CO_MAIN);
+            coroutineEntry(w, Payload.CONCEPT_GREENLET, Payload.CO_MAIN, 0, 0, NO_FRAMES, null, null);
             return true;
         }
         if (g.getClass() != Greenlet.class) {
@@ -369,7 +369,7 @@ public final class Pickler {
                     + g.getClass().getName() + "): pass a GreenletBody instead of overriding run");
         }
         if (co.state == Coroutine.DEAD) {
-            emptyCoroutine(w, Payload.CONCEPT_GREENLET, Payload.CO_DEAD);
+            coroutineEntry(w, Payload.CONCEPT_GREENLET, Payload.CO_DEAD, 0, 0, NO_FRAMES, null, null);
             return true;
         }
         if (co.state == Coroutine.BOUND) {
@@ -382,12 +382,9 @@ public final class Pickler {
             if (parent == null || !(parent.isMain || parent.owner instanceof Greenlet)) {
                 throw new NotPicklableException(what + "its parent is not a greenlet");
             }
-            w.u8(Payload.COROUTINE);
-            w.u8(Payload.CONCEPT_GREENLET);
-            w.u8(Payload.CO_UNSTARTED);
-            w.uvar(ow.ref(Greenlet.of(parent), ctx + " (parent of " + g + ")"));
-            w.uvar(ow.ref(body, ctx + " (run function of " + g + ")"));
-            w.uvar(0);
+            coroutineEntry(w, Payload.CONCEPT_GREENLET, Payload.CO_UNSTARTED,
+                    ow.ref(Greenlet.of(parent), ctx + " (parent of " + g + ")"),
+                    ow.ref(body, ctx + " (run function of " + g + ")"), NO_FRAMES, ow, mt);
             return true;
         }
         if (co.state != Coroutine.STARTED) {
@@ -409,15 +406,9 @@ public final class Pickler {
             throw new NotPicklableException(what + "its parent is not a greenlet");
         }
         Frame[] frames = ss.savedFrames();
-        w.u8(Payload.COROUTINE);
-        w.u8(Payload.CONCEPT_GREENLET);
-        w.u8(Payload.CO_SUSPENDED);
-        w.uvar(ow.ref(Greenlet.of(parent), ctx + " (parent of " + g + ")"));
-        w.uvar(ow.ref(co.mailbox, ctx + " (mailbox of " + g + ")"));
-        w.uvar(frames.length);
-        for (Frame f : frames) {
-            writeFrame(w, f, ow, mt);
-        }
+        coroutineEntry(w, Payload.CONCEPT_GREENLET, Payload.CO_SUSPENDED,
+                ow.ref(Greenlet.of(parent), ctx + " (parent of " + g + ")"),
+                ow.ref(co.mailbox, ctx + " (mailbox of " + g + ")"), frames, ow, mt);
         return true;
     }
 
@@ -428,23 +419,18 @@ public final class Pickler {
      */
     private static boolean writeGenerator(Generator<?> gen, Out w, String ctx, ObjectWriter ow, MethodTable mt) {
         Coroutine co = gen.coroutine();
-        Object[] st = gen.suspendedState(); // strand, buffered, hasBuffered, finished
         String what = "cannot pickle " + gen + " (reached from " + ctx + "): ";
-        if ((Boolean) st[3]) {
-            emptyCoroutine(w, Payload.CONCEPT_GENERATOR, Payload.CO_DEAD);
+        if (gen.isFinished()) {
+            coroutineEntry(w, Payload.CONCEPT_GENERATOR, Payload.CO_DEAD, 0, 0, NO_FRAMES, null, null);
             return true;
         }
-        if ((Boolean) st[2]) {
+        if (gen.hasBuffered()) {
             throw new NotPicklableException(what + "it holds a value produced by hasNext() and not yet taken by next(); "
                     + "pickle it before hasNext() or after next()");
         }
         if (co.state == Coroutine.BOUND) {
-            w.u8(Payload.COROUTINE);
-            w.u8(Payload.CONCEPT_GENERATOR);
-            w.u8(Payload.CO_UNSTARTED);
-            w.uvar(0);
-            w.uvar(ow.ref(co.nestedCode, ctx + " (body of " + gen + ")"));
-            w.uvar(0);
+            coroutineEntry(w, Payload.CONCEPT_GENERATOR, Payload.CO_UNSTARTED, 0,
+                    ow.ref(co.nestedCode, ctx + " (body of " + gen + ")"), NO_FRAMES, ow, mt);
             return true;
         }
         if (co.state != Coroutine.STARTED || co.group.current == co) {
@@ -467,15 +453,7 @@ public final class Pickler {
                 }
             }
         }
-        w.u8(Payload.COROUTINE);
-        w.u8(Payload.CONCEPT_GENERATOR);
-        w.u8(Payload.CO_SUSPENDED);
-        w.uvar(0);
-        w.uvar(0);
-        w.uvar(frames.length);
-        for (Frame f : frames) {
-            writeFrame(w, f, ow, mt);
-        }
+        coroutineEntry(w, Payload.CONCEPT_GENERATOR, Payload.CO_SUSPENDED, 0, 0, frames, ow, mt);
         return true;
     }
 
@@ -761,13 +739,22 @@ public final class Pickler {
         return mi;
     }
 
-    /** A coroutine entry with no parent, payload or frames: a main greenlet, or a finished concept. */
-    private static void emptyCoroutine(Out w, int concept, int state) {
+    private static final Frame[] NO_FRAMES = new Frame[0];
+
+    /**
+     * One coroutine entry: its concept and state, two object references whose meaning depends on
+     * them (0: none), then its frames.
+     */
+    private static void coroutineEntry(Out w, int concept, int state, int ref1, int ref2, Frame[] frames,
+            ObjectWriter ow, MethodTable mt) {
         w.u8(Payload.COROUTINE);
         w.u8(concept);
         w.u8(state);
-        w.uvar(0);
-        w.uvar(0);
-        w.uvar(0);
+        w.uvar(ref1);
+        w.uvar(ref2);
+        w.uvar(frames.length);
+        for (Frame f : frames) {
+            writeFrame(w, f, ow, mt);
+        }
     }
 }

@@ -23,7 +23,7 @@ class SoftGeneratorTest {
     }
 
     static Strand bodyStrand(Generator<?> g) {
-        return (Strand) g.suspendedState()[0];
+        return g.coroutine().strand();
     }
 
     @ParameterizedTest

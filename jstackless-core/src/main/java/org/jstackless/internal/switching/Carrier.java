@@ -167,7 +167,9 @@ public final class Carrier {
      * the turn back.
      */
     void handedOver(Strand target) {
-        running.parkNested(nested);
+        if (nested != null) {
+            running.parkNested(nested);
+        }
         nested = target.takeParkedNested();
         running = target;
         next = null;
@@ -184,10 +186,8 @@ public final class Carrier {
      * the loop until a strand hands the thread stack its turn back.
      */
     public Object switchTo(Strand target, Resumption k) {
+        checkSwitchAllowed();
         Strand me = running;
-        if (nested != null && me != null && (me.isSoft() || nestedSoft > 0)) {
-            throw refuseNestedSwitch(me, null);
-        }
         if (me == null) {
             if (target != null) {
                 loop(target);
@@ -211,9 +211,11 @@ public final class Carrier {
                 next = null;
                 nested = s.takeParkedNested(); // a hard strand that suspended inside a nested body
                 s.resumeFromLoop();
-                // running, not s: a virtual-thread strand may have handed the turn on directly.
-                running.parkNested(nested);
-                nested = null;
+                if (nested != null) {
+                    // running, not s: a virtual-thread strand may have handed the turn on directly.
+                    running.parkNested(nested);
+                    nested = null;
+                }
                 s = next;
             } while (s != null);
         } finally {
