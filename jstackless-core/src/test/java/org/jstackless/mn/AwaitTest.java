@@ -12,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
-import org.jstackless.reference.SwitchingTest;
+import org.jstackless.testing.SwitchingTest;
 
 /**
  * Issue 6: {@link Stackless#await} waits for a {@link CompletableFuture} while the other tasklets

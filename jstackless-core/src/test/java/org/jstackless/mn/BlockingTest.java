@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
 import org.jstackless.TaskletExit;
-import org.jstackless.reference.SwitchingTest;
+import org.jstackless.testing.SwitchingTest;
 import org.junit.jupiter.api.AfterEach;
 
 /**

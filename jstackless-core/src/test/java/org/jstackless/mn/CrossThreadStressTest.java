@@ -18,7 +18,7 @@ import org.jstackless.Stackless;
 import org.jstackless.Suspendable;
 import org.jstackless.Tasklet;
 import org.jstackless.TaskletExit;
-import org.jstackless.reference.SwitchingTest;
+import org.jstackless.testing.SwitchingTest;
 
 /**
  * Issue 6, bounded cross-thread stress: two threads, each with its own scheduler, run thousands of

@@ -12,7 +12,7 @@ import org.jstackless.Channel;
 import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
 import org.jstackless.TaskletExit;
-import org.jstackless.reference.SwitchingTest;
+import org.jstackless.testing.SwitchingTest;
 
 /**
  * Issue 6 / spec §9: a kill from one thread and a rendezvous from another racing for the same

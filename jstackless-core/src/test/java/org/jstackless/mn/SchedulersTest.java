@@ -19,7 +19,7 @@ import org.jstackless.Schedulers;
 import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
 import org.jstackless.TaskletExit;
-import org.jstackless.reference.SwitchingTest;
+import org.jstackless.testing.SwitchingTest;
 
 /**
  * Issue 6, "many cores: one scheduler per carrier thread": the {@link Schedulers} pool. The stress

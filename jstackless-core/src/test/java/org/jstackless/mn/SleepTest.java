@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
 import org.jstackless.TaskletExit;
-import org.jstackless.reference.SwitchingTest;
+import org.jstackless.testing.SwitchingTest;
 
 /**
  * Issue 6: {@link Stackless#sleep} keeps sleepers in the scheduler's timer queue (no thread per

@@ -22,7 +22,7 @@ import org.jstackless.Tasklet;
 import org.jstackless.TaskletExit;
 import org.jstackless.internal.switching.Mechanism;
 import org.jstackless.internal.switching.Switching;
-import org.jstackless.reference.SwitchingTest;
+import org.jstackless.testing.SwitchingTest;
 
 /**
  * Port of Stackless Python's {@code Stackless/unittests/test_thread.py} (and stackless-testsuite

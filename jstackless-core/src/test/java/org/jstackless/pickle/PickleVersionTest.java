@@ -14,7 +14,7 @@ import org.jstackless.Pickler;
 import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
 import org.jstackless.TaskletBody;
-import org.jstackless.internal.soft.WeavingLoader;
+import org.jstackless.testing.WeavingLoader;
 import org.junit.jupiter.api.Test;
 
 /** A pickle made by one version of a class is refused by another, naming the methods that changed. */

@@ -12,7 +12,7 @@ import org.jstackless.Suspendable;
 import org.jstackless.Tasklet;
 import org.jstackless.internal.switching.Mechanism;
 import org.jstackless.internal.switching.Switching;
-import org.jstackless.reference.SwitchingTest;
+import org.jstackless.testing.SwitchingTest;
 
 /**
  * Preemption (spec §6, Stackless's test_watchdog.py): {@code run(ticks)} interrupts a soft tasklet

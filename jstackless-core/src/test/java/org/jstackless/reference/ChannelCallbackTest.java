@@ -8,6 +8,7 @@ import org.jstackless.Channel;
 import org.jstackless.ChannelCallback;
 import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
+import org.jstackless.testing.SwitchingTest;
 
 /**
  * Port of Stackless Python's {@code Stackless/unittests/test_chan_cb.py} (spec §2.7: the channel callback

@@ -11,6 +11,7 @@ import org.jstackless.ChannelClosedException;
 import org.jstackless.DeadlockException;
 import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
+import org.jstackless.testing.SwitchingTest;
 
 /**
  * Port of Stackless Python's {@code Stackless/unittests/test_channel.py} (class TestChannels, TestClose),

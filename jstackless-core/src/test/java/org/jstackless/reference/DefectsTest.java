@@ -9,6 +9,7 @@ import org.jstackless.Channel;
 import org.jstackless.DeadlockException;
 import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
+import org.jstackless.testing.SwitchingTest;
 
 /**
  * Port of Stackless Python's {@code Stackless/unittests/test_defects.py}: Schedule (schedule_remove corner

@@ -9,6 +9,7 @@ import org.jstackless.Channel;
 import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
 import org.jstackless.TaskletExit;
+import org.jstackless.testing.SwitchingTest;
 
 /**
  * Port of Stackless Python's {@code Stackless/unittests/test_exception.py} (TaskletExit's kind) and of the

@@ -8,6 +8,7 @@ import org.jstackless.Channel;
 import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
 import org.jstackless.TaskletBody;
+import org.jstackless.testing.SwitchingTest;
 
 /**
  * Port of stackless-testsuite {@code stackless_testsuite/v3_1/tasklet/test_functionality.py} life-cycle

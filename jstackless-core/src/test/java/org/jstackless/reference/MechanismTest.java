@@ -10,6 +10,7 @@ import org.jstackless.Suspendable;
 import org.jstackless.Tasklet;
 import org.jstackless.internal.switching.Mechanism;
 import org.jstackless.internal.switching.Switching;
+import org.jstackless.testing.SwitchingTest;
 
 /**
  * Spec §7: soft and hard tasklets differ only in what can be observed about their frames

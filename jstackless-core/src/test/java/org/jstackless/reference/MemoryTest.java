@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
+import org.jstackless.testing.SwitchingTest;
 
 /**
  * A million tasklets created and finished leave the heap as it was (Stackless

@@ -12,6 +12,7 @@ import org.jstackless.ErrorHandler;
 import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
 import org.jstackless.TaskletExit;
+import org.jstackless.testing.SwitchingTest;
 
 /**
  * Port of Stackless Python's {@code Stackless/unittests/test_miscell.py}: TestTaskletSwitching,

@@ -7,6 +7,7 @@ import java.util.List;
 import org.jstackless.Channel;
 import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
+import org.jstackless.testing.SwitchingTest;
 
 /**
  * Port of PyPy's {@code pypy/module/test_lib_pypy/test_stackless.py} (AppTest_Stackless: test_simple,

@@ -8,6 +8,7 @@ import java.util.List;
 import org.jstackless.Channel;
 import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
+import org.jstackless.testing.SwitchingTest;
 
 /**
  * Port of stackless-testsuite {@code stackless_testsuite/v3_1/test_functionality.py} (module functions:

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.jstackless.ScheduleCallback;
 import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
+import org.jstackless.testing.SwitchingTest;
 
 /**
  * Port of Stackless Python's {@code Stackless/unittests/test_sched_cb.py}, PyPy's

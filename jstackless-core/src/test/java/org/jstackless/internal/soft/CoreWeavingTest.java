@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.jstackless.testing.WeavingLoader;
 
 /**
  * The core itself is woven at build time (the jstackless-maven-plugin runs on this module): its

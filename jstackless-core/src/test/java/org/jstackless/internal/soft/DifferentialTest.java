@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.jstackless.TaskletBody;
 import org.junit.jupiter.api.Test;
+import org.jstackless.testing.WeavingLoader;
 
 /**
  * Differential testing of the weaver: generated programs ({@link ProgramGenerator}) run plain

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.jstackless.TaskletBody;
 import org.junit.jupiter.api.Test;
+import org.jstackless.testing.WeavingLoader;
 
 /** Hand-written programs woven and run on soft strands: the common cases, one by one. */
 class SoftBasicsTest {

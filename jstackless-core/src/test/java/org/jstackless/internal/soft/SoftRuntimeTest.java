@@ -12,6 +12,7 @@ import org.jstackless.TaskletBody;
 import org.jstackless.internal.switching.Carrier;
 import org.jstackless.internal.switching.Strand;
 import org.junit.jupiter.api.Test;
+import org.jstackless.testing.WeavingLoader;
 
 /**
  * The soft runtime's contract: unwoven-frame detection, suspended stack traces, lazy rewind cost

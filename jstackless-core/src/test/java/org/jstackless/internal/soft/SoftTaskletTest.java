@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
+import org.jstackless.testing.WeavingLoader;
 
 /** Woven user code as soft tasklets on the real scheduler (Stackless, Tasklet, Channel). */
 class SoftTaskletTest {

@@ -1,4 +1,4 @@
-package org.jstackless.reference;
+package org.jstackless.testing;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

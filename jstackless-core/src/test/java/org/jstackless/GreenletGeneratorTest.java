@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * chain, re-parenting on every {@code next} and switching with values are enough to build nested
  * generators, including yields that skip a level.
  */
-class GreenletTestGenerator {
+class GreenletGeneratorTest {
     static List<Mechanism> mechanisms() {
         return GreenletTestSupport.mechanisms();
     }
@@ -175,7 +175,7 @@ class GreenletTestGenerator {
         if (n == 0) {
             return;
         }
-        Genlet inner = new Genlet(GreenletTestGenerator::ax, n - 1);
+        Genlet inner = new Genlet(GreenletGeneratorTest::ax, n - 1);
         for (Object ii = inner.next(); ii != END; ii = inner.next()) {
             yieldUp(ii);
         }
@@ -185,7 +185,7 @@ class GreenletTestGenerator {
     @ParameterizedTest
     @MethodSource("mechanisms")
     void test_nested_genlets(Mechanism m) throws Exception {
-        onMain(m, () -> assertThat(new Genlet(GreenletTestGenerator::ax, 5).toList()).containsExactly(1, 2, 3, 4, 5));
+        onMain(m, () -> assertThat(new Genlet(GreenletGeneratorTest::ax, 5).toList()).containsExactly(1, 2, 3, 4, 5));
     }
 
     static void perms(Object... a) throws Suspendable {
@@ -195,7 +195,7 @@ class GreenletTestGenerator {
             for (Integer e : l) {
                 List<Integer> rest = new ArrayList<>(l);
                 rest.remove(e);
-                Genlet sub = new Genlet(GreenletTestGenerator::perms, rest);
+                Genlet sub = new Genlet(GreenletGeneratorTest::perms, rest);
                 for (Object p = sub.next(); p != END; p = sub.next()) {
                     @SuppressWarnings("unchecked")
                     List<Integer> tail = (List<Integer>) p;
@@ -214,10 +214,10 @@ class GreenletTestGenerator {
     @MethodSource("mechanisms")
     void test_permutations(Mechanism m) throws Exception {
         onMain(m, () -> {
-            List<Object> perms = new Genlet(GreenletTestGenerator::perms, List.of(0, 1, 2, 3)).toList();
+            List<Object> perms = new Genlet(GreenletGeneratorTest::perms, List.of(0, 1, 2, 3)).toList();
             assertThat(perms).hasSize(24).contains(List.of(0, 1, 2, 3), List.of(3, 2, 1, 0));
-            Genlet a = new Genlet(GreenletTestGenerator::perms, List.of(0, 1, 2, 3));
-            Genlet b = new Genlet(GreenletTestGenerator::perms, List.of(0, 1, 2));
+            Genlet a = new Genlet(GreenletGeneratorTest::perms, List.of(0, 1, 2, 3));
+            Genlet b = new Genlet(GreenletGeneratorTest::perms, List.of(0, 1, 2));
             List<String> zipped = new ArrayList<>();
             for (;;) {
                 Object x = a.next();

@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The example quoted by docs/greenlets.md; runnable with {@link #main}, checked by the test. */
-class GreenletTestDocExample {
+class GreenletDocExampleTest {
     // --- quoted: begin
     static List<String> example() throws Exception {
         List<String> out = new ArrayList<>();

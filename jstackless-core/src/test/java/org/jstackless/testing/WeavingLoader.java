@@ -1,4 +1,4 @@
-package org.jstackless.internal.soft;
+package org.jstackless.testing;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -57,7 +57,8 @@ public final class WeavingLoader {
         }
     }
 
-    static void delete(Path dir) throws java.io.IOException {
+    /** Deletes {@code dir} and everything under it. */
+    public static void delete(Path dir) throws java.io.IOException {
         try (var s = java.nio.file.Files.walk(dir)) {
             s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

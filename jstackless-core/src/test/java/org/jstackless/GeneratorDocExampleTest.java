@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The example quoted by docs/generators.md; runnable with {@link #main}, checked by the test. */
-class GeneratorTestDocExample {
+class GeneratorDocExampleTest {
     // --- quoted: begin
     record Tree(String label, List<Tree> children) {
         Tree(String label, Tree... children) {

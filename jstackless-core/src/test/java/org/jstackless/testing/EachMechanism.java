@@ -1,4 +1,4 @@
-package org.jstackless.reference;
+package org.jstackless.testing;
 
 import java.util.List;
 import java.util.stream.Stream;

@@ -10,13 +10,14 @@ import org.jstackless.TaskletBody;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.jstackless.testing.WeavingLoader;
 
 /**
  * Tick points ({@link Preemption}): woven code counts a tick at every method entry and loop
  * back-edge, calls the handler when the budget runs out, and a handler that switches away
  * interrupts a soft strand mid-loop, which later resumes at the same iteration.
  */
-class PreemptionTest {
+class TickPointTest {
     private Preemption.TickHandler saved;
 
     @BeforeEach
