@@ -12,7 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * about to sleep anyway). The last thread to start waiting decides: if every live scheduler waits
  * and none has tasklets waiting for the pool, a timer or a future, it bumps the deadlock epoch and
  * wakes the others. Threads that died without ending their scheduler do not count, which a waiting
- * thread re-checks every {@link #RECHECK_NANOS}. A thread counts as waiting only while parked:
+ * thread re-checks every {@link #RECHECK_NANOS}. Threads declared as partners
+ * ({@link Stackless#expectPartner}, {@link Stackless#startThread}) count as live and running from
+ * their declaration until they enter Stackless (then as any other) or terminate: so whether a
+ * partner has reached its first Stackless call yet never decides a deadlock. A thread counts as waiting only while parked:
  * it leaves the count before it drains its inbox, so a hand-off it is taking in is never mistaken
  * for a deadlock.
  */
@@ -20,6 +23,8 @@ final class Registry {
     static final long RECHECK_NANOS = 50_000_000L;
 
     private static final ConcurrentHashMap<Thread, Scheduler> LIVE = new ConcurrentHashMap<>();
+    /** Declared partner threads that have not entered Stackless yet. */
+    private static final java.util.Set<Thread> PARTNERS = ConcurrentHashMap.newKeySet();
     private static final Object LOCK = new Object();
     private static int waitingThreads;
     private static long epoch;
@@ -29,6 +34,26 @@ final class Registry {
 
     static void add(Scheduler s) {
         LIVE.put(s.carrier.thread(), s);
+        PARTNERS.remove(s.carrier.thread());
+    }
+
+    /** Declares {@code t} a partner: it counts as a live, running thread until it enters Stackless or terminates. */
+    static void expect(Thread t) {
+        if (t.getState() != Thread.State.TERMINATED && !LIVE.containsKey(t)) {
+            PARTNERS.add(t);
+        }
+    }
+
+    /** True while a declared partner other than {@code me} has not entered Stackless and has not terminated. */
+    private static boolean partnerPending(Thread me) {
+        for (Thread t : PARTNERS) {
+            if (t.getState() == Thread.State.TERMINATED || LIVE.containsKey(t)) {
+                PARTNERS.remove(t);
+            } else if (t != me) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static void remove(Scheduler s) {
@@ -50,6 +75,9 @@ final class Registry {
 
     /** True when some other live thread has a scheduler, i.e. could make one of ours runnable. */
     static boolean othersLive(Scheduler me) {
+        if (partnerPending(me.carrier.thread())) {
+            return true;
+        }
         for (Scheduler s : LIVE.values()) {
             if (s != me && !s.closed && s.carrier.thread().isAlive()) {
                 return true;
@@ -88,7 +116,7 @@ final class Registry {
     }
 
     private static void checkDeadlock() {
-        if (waitingThreads == 0) {
+        if (waitingThreads == 0 || partnerPending(null)) {
             return;
         }
         int live = 0;

@@ -183,6 +183,21 @@ final class Scheduler {
         }
     }
 
+    /** Whether this session is over: runAsMain returned, or the thread ended (spec §9: its tasklets are dead). */
+    boolean ended() {
+        return closed || !carrier.thread().isAlive();
+    }
+
+    /**
+     * Owner, before it acts on {@code t}: carries out what other threads asked of it first, so that
+     * its remote remove()/insert(), which the asking thread already saw take effect, come first.
+     */
+    void drainIfAsked(Tasklet t) {
+        if (t.hasRequests()) {
+            pollEvents();
+        }
+    }
+
     // ---------------------------------------------------------------- the ring
 
     void insert(Tasklet t) {
@@ -270,9 +285,12 @@ final class Scheduler {
      */
     Object scheduleTask(Tasklet prev, Tasklet next, Resumption k) {
         if (timers != null || inbox.nonEmpty()) {
+            boolean queued = next != null && next.where == RING;
             pollEvents(prev, next);
             if (next == null) {
                 next = head;
+            } else if (queued && next.where != RING) {
+                next = prev.where == RING ? prev.next : head; // a remote remove() took it out just now
             }
         }
         if (next == null) {
@@ -720,6 +738,14 @@ final class Scheduler {
 
     /** Owner: a foreign thread's request, if it still applies (the tasklet may have moved on). */
     private void apply(Request r) {
+        try {
+            applyNow(r);
+        } finally {
+            r.tasklet().requestApplied(r.kind());
+        }
+    }
+
+    private void applyNow(Request r) {
         Tasklet t = r.tasklet();
         if (t.sched != this || !t.isAlive()) {
             return;

@@ -69,6 +69,37 @@ public final class Stackless {
         }
     }
 
+    /**
+     * Declares {@code thread} (started or not) a partner of the threads that use Stackless: from now
+     * until it terminates or its Stackless session ends, a thread whose tasklets all block on
+     * channels waits for it rather than raising {@link DeadlockException}, even before {@code thread}
+     * has made its first Stackless call. Without a declaration a thread counts as a partner only from
+     * that first call, so whether two freshly started threads find each other would depend on
+     * timing (docs/threads.md, "Deadlocks across threads"). Declare only threads that will run.
+     */
+    public static void expectPartner(Thread thread) {
+        Registry.expect(java.util.Objects.requireNonNull(thread, "expectPartner needs a thread"));
+    }
+
+    /**
+     * Starts a platform thread named {@code name} whose main tasklet runs {@code body} (as
+     * {@link #runAsMain}), declared a partner before it starts (see {@link #expectPartner}).
+     * An exception that escapes {@code body} goes to the thread's uncaught-exception handler.
+     */
+    public static Thread startThread(String name, TaskletBody body) {
+        java.util.Objects.requireNonNull(body, "startThread needs a body");
+        Thread t = new Thread(() -> {
+            try {
+                runAsMain(body);
+            } catch (Exception e) {
+                throw Sneaky.raise(e);
+            }
+        }, name);
+        Registry.expect(t);
+        t.start();
+        return t;
+    }
+
     /** Lets the next runnable tasklet run; returns the caller's tempval (by default the caller itself). */
     public static Object schedule() throws Suspendable {
         Scheduler s = Scheduler.current();

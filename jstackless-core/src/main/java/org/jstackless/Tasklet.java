@@ -56,6 +56,26 @@ public final class Tasklet {
     boolean pendingIrq;
     /** The threadBlock flag of the scheduler before this tasklet's innermost run(). */
     private long savedRunFlags;
+    /**
+     * What other threads asked of this tasklet and its owner has not carried out yet (spec §9:
+     * remote remove/insert take effect as the caller sees it): bits 0–1 the state the last request
+     * leaves it in ({@link #REQ_REMOVED} or {@link #REQ_INSERTED}), the bits above the number of
+     * such requests still in the owner's inbox. Posters add, the owner subtracts as it applies them;
+     * the state queries read it, so the caller sees its request at once. Zero when none is pending.
+     */
+    private volatile short requested;
+    private static final int REQ_REMOVED = 1;
+    private static final int REQ_INSERTED = 2;
+    private static final int REQ_ONE = 4;
+    private static final java.lang.invoke.VarHandle REQUESTED;
+
+    static {
+        try {
+            REQUESTED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Tasklet.class, "requested", short.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** A tasklet bound to {@code body}, not yet alive: {@code setup()} or {@code insert()} starts it. */
     public Tasklet(TaskletBody body) {
@@ -90,7 +110,18 @@ public final class Tasklet {
      * running their finally blocks (spec §3.1).
      */
     public Tasklet bind(TaskletBody body) {
+        if (sched.ended() && !isMain) {
+            // Its thread's session is over (spec §9, test_thread.py test_methods_on_dead): it stays
+            // dead and in no queue; binding only replaces what setup() would start, were it rebound.
+            dropFrames();
+            next = null;
+            prev = null;
+            where = Scheduler.NOWHERE;
+            tempval = body;
+            return this;
+        }
         Scheduler s = own();
+        s.drainIfAsked(this);
         if (this == s.current) {
             throw new IllegalStateException("can't (re)bind the current tasklet");
         }
@@ -108,6 +139,9 @@ public final class Tasklet {
     /** Makes a bound tasklet alive and inserts it at the end of the run queue. */
     public Tasklet setup() {
         Scheduler s = ownOrNull();
+        if (s != null) {
+            s.drainIfAsked(this);
+        }
         if (isAlive()) {
             throw new IllegalStateException("tasklet is alive");
         }
@@ -132,6 +166,7 @@ public final class Tasklet {
         if (s == null) {
             return request(Request.Kind.INSERT, null);
         }
+        s.drainIfAsked(this);
         if (where == Scheduler.WAITING) {
             return this; // it comes back by itself
         }
@@ -144,15 +179,29 @@ public final class Tasklet {
 
     /** Takes this tasklet out of the run queue (it becomes paused); no-op if it is not scheduled. */
     public Tasklet remove() {
+        if (sched.ended()) {
+            return this; // its thread's session is over: it is dead and in no queue (spec §9)
+        }
         Scheduler s = ownOrNull();
         if (s == null) {
-            // Another thread's tasklet: its owner takes it out of its queue at its next switch.
+            // Another thread's tasklet: the caller sees it paused from now on; its owner takes it
+            // out of its queue at its next switch (spec §9: what Stackless does under the GIL).
             if (blocked != 0) {
                 throw new IllegalStateException("You cannot remove a blocked tasklet.");
             }
-            sched.post(new Request(Request.Kind.REMOVE, this, null));
+            if (where == Scheduler.WAITING) {
+                throw new IllegalStateException("You cannot remove a tasklet that waits for a blocking call, a timer or a future.");
+            }
+            if (this == sched.current && requestedState() == 0) {
+                throw new IllegalStateException("The current tasklet cannot be removed.");
+            }
+            if (!isAlive()) {
+                return this;
+            }
+            post(Request.Kind.REMOVE, null);
             return this;
         }
+        s.drainIfAsked(this);
         if (blocked != 0) {
             throw new IllegalStateException("You cannot remove a blocked tasklet.");
         }
@@ -179,6 +228,7 @@ public final class Tasklet {
             request(Request.Kind.RUN, null);
             return null;
         }
+        s.drainIfAsked(this);
         checkRunnable(s);
         Tasklet me = s.current;
         if (this != me) {
@@ -193,6 +243,7 @@ public final class Tasklet {
             throw new IllegalStateException("can't switch to a different thread.");
         }
         Scheduler s = own();
+        s.drainIfAsked(this);
         checkRunnable(s);
         Tasklet me = s.current;
         if (this == me) {
@@ -303,25 +354,31 @@ public final class Tasklet {
 
     /** True while the tasklet has frames (or is the running one, or its thread's main). */
     public boolean isAlive() {
-        if (sched.closed) {
-            return false;
+        if (sched.ended()) {
+            return false; // its thread's session is over: its tasklets are dead (spec §9)
         }
         return isMain ? mainAlive : strand != null;
     }
 
-    /** Alive but in no queue: after remove(), switchTo() away, inside run(), or unpickled. */
+    /**
+     * Alive but in no queue: after remove(), switchTo() away, inside run(), or unpickled. After a
+     * {@code remove()} (or {@code insert()}) from another thread, that request counts at once,
+     * although its owner carries it out at its next switch.
+     */
     public boolean isPaused() {
-        return isAlive() && where == Scheduler.NOWHERE;
+        int req = requestedState();
+        return isAlive() && (req == REQ_REMOVED || req != REQ_INSERTED && where == Scheduler.NOWHERE);
     }
 
     /** Blocked in a channel operation. */
     public boolean isBlocked() {
-        return blocked != 0 && !sched.closed;
+        return blocked != 0 && !sched.ended();
     }
 
-    /** In the run queue or blocked on a channel. */
+    /** In the run queue or blocked on a channel (counting a pending request as {@link #isPaused} does). */
     public boolean isScheduled() {
-        return where != Scheduler.NOWHERE && !sched.closed;
+        int req = requestedState();
+        return !sched.ended() && (req == REQ_INSERTED || req != REQ_REMOVED && where != Scheduler.NOWHERE);
     }
 
     /** The thread's main tasklet. */
@@ -331,7 +388,7 @@ public final class Tasklet {
 
     /** The tasklet running now on its thread. */
     public boolean isCurrent() {
-        return this == sched.current;
+        return this == sched.current && !sched.ended();
     }
 
     /** Whether preemption is held off for this tasklet. */
@@ -383,12 +440,12 @@ public final class Tasklet {
 
     /** The next tasklet in the run queue (circular) or in its channel's queue (null at the end). */
     public Tasklet next() {
-        return next;
+        return sched.ended() ? null : next;
     }
 
     /** The previous tasklet in the run queue (circular) or in its channel's queue (null at the start). */
     public Tasklet prev() {
-        return prev;
+        return sched.ended() ? null : prev;
     }
 
     /** A suspended tasklet's frames, innermost first, like a thread dump; empty if not visible. */
@@ -449,15 +506,28 @@ public final class Tasklet {
         if (to == from) {
             return this;
         }
-        boolean byOwner = !from.closed && from.carrier == org.jstackless.internal.switching.Carrier.peek();
-        if (!byOwner && !here && !from.closed) {
+        boolean fromEnded = from.ended();
+        boolean byOwner = !fromEnded && from.carrier == org.jstackless.internal.switching.Carrier.peek();
+        if (!byOwner && !here && !fromEnded) {
             throw new IllegalStateException("bindThread must be called on the tasklet's own thread or on the "
                     + "thread it moves to");
         }
         if (isMain) {
             throw new IllegalStateException("can't (re)bind the main tasklet");
         }
-        if (this == from.current || where == Scheduler.RING || where == Scheduler.TRANSIT) {
+        if (fromEnded && (where == Scheduler.RING || where == Scheduler.TRANSIT)) {
+            // Rescued from a thread whose session is over (spec §9, test_rebind_from_dead): that
+            // run queue is never used again, so the tasklet simply leaves it.
+            next = null;
+            prev = null;
+            where = Scheduler.NOWHERE;
+        }
+        if (byOwner) {
+            from.drainIfAsked(this);
+        } else if (!fromEnded) {
+            awaitRequests(from);
+        }
+        if ((this == from.current && !fromEnded) || where == Scheduler.RING || where == Scheduler.TRANSIT) {
             throw new IllegalStateException("can't (re)bind a runnable tasklet");
         }
         if (where == Scheduler.WAITING) {
@@ -487,15 +557,22 @@ public final class Tasklet {
     /** The owning scheduler if the caller runs on its thread, else null (checking it has not ended). */
     private Scheduler ownOrNull() {
         Scheduler s = sched;
-        if (s.closed) {
+        if (s.carrier == org.jstackless.internal.switching.Carrier.peek()) {
+            if (s.closed) {
+                throw ended();
+            }
+            return s;
+        }
+        if (s.ended()) {
             throw ended();
         }
-        return s.carrier == org.jstackless.internal.switching.Carrier.peek() ? s : null;
+        return null;
     }
 
     private IllegalStateException ended() {
-        return new IllegalStateException("tasklet " + id + " belongs to a scheduler that has ended (its "
-                + "runAsMain returned); tasklets cannot outlive their thread's Stackless session");
+        return new IllegalStateException("tasklet " + id + " is dead: it belongs to thread " + thread().getName()
+                + ", whose Stackless session has ended (its runAsMain returned or the thread ended); tasklets "
+                + "cannot outlive it. Move it to a live thread with bindThread first");
     }
 
     /** Hands an operation to the owner thread (spec §9); checks what can be checked from here. */
@@ -508,8 +585,73 @@ public final class Tasklet {
                 throw new IllegalStateException("You cannot run an unbound(dead) tasklet");
             }
         }
-        sched.post(new Request(kind, this, bomb));
+        post(kind, bomb);
         return this;
+    }
+
+    /** Posts a request to the owner; insert-like and remove requests count as done for the caller at once. */
+    private void post(Request.Kind kind, Bomb bomb) {
+        int state = switch (kind) {
+            case REMOVE -> REQ_REMOVED;
+            case INSERT, RUN -> REQ_INSERTED;
+            case THROW -> 0;
+        };
+        if (state != 0) {
+            while (true) {
+                int old = requested & 0xffff;
+                int n = (old & ~3) + REQ_ONE;
+                if (n > 0xffff) {
+                    throw new IllegalStateException("too many requests on tasklet " + id + " wait for its thread "
+                            + thread().getName() + " to carry them out; that thread does not reach a switch");
+                }
+                if (REQUESTED.compareAndSet(this, (short) old, (short) (n | state))) {
+                    break;
+                }
+            }
+        }
+        sched.post(new Request(kind, this, bomb));
+    }
+
+    /** Owner: one request of this tasklet posted by {@link #post} was carried out (or dropped). */
+    void requestApplied(Request.Kind kind) {
+        if (kind == Request.Kind.THROW) {
+            return;
+        }
+        while (true) {
+            int old = requested & 0xffff;
+            int n = (old & ~3) - REQ_ONE;
+            int next = n <= 0 ? 0 : n | (old & 3);
+            if (REQUESTED.compareAndSet(this, (short) old, (short) next)) {
+                return;
+            }
+        }
+    }
+
+    /** True while a remove/insert asked by another thread waits for the owner. */
+    boolean hasRequests() {
+        return requested != 0;
+    }
+
+    /** The state the pending requests leave the tasklet in: 0 (none), REQ_REMOVED or REQ_INSERTED. */
+    private int requestedState() {
+        return requested & 3;
+    }
+
+    /**
+     * A non-owner about to move this tasklet waits (a bounded time) until its owner has carried out
+     * the remove/insert requests already posted, so that the move sees the state the caller sees.
+     */
+    private void awaitRequests(Scheduler owner) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (hasRequests() && !owner.ended()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("thread " + owner.carrier.thread().getName() + " has not carried out "
+                        + "the remove()/insert() asked of tasklet " + id + " within 10 s (it reaches no switch); "
+                        + "bindThread needs it to");
+            }
+            owner.inbox.wake();
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000L);
+        }
     }
 
     /** The owning scheduler, checking that the caller runs on its thread. */
