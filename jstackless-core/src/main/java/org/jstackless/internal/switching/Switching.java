@@ -60,7 +60,7 @@ public final class Switching {
     public static void force(Mechanism m) {
         if (m == Mechanism.CONTINUATION && CONTINUATION_FACTORY == null) {
             throw new IllegalStateException(
-                    "jdk.internal.vm is not exported: run with --add-exports java.base/jdk.internal.vm=ALL-UNNAMED");
+                    "jdk.internal.vm is not exported: run with " + exportFlag());
         }
         forced = m;
     }
@@ -130,9 +130,18 @@ public final class Switching {
         if (!warned) {
             warned = true;
             System.err.println("jstackless: jdk.internal.vm is not exported to us; hard tasklets run on "
-                    + "virtual threads (slower). Add --add-exports java.base/jdk.internal.vm=ALL-UNNAMED "
-                    + "or run with the jstackless agent.");
+                    + "virtual threads (slower). Add " + exportFlag() + " or run with the jstackless agent.");
         }
         return VIRTUAL_THREAD_FACTORY;
+    }
+
+    /**
+     * The java flag that gives this library the JDK's continuations: it names the module that
+     * reads them — {@code org.jstackless.core} on the module path, every unnamed module on the class
+     * path (a flag for the wrong one does nothing).
+     */
+    public static String exportFlag() {
+        Module m = Switching.class.getModule();
+        return "--add-exports java.base/jdk.internal.vm=" + (m.isNamed() ? m.getName() : "ALL-UNNAMED");
     }
 }
