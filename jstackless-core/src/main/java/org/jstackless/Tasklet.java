@@ -448,10 +448,24 @@ public final class Tasklet {
         return sched.ended() ? null : prev;
     }
 
-    /** A suspended tasklet's frames, innermost first, like a thread dump; empty if not visible. */
+    /**
+     * A suspended tasklet's frames, innermost first, like a thread dump: the frames of its body down
+     * to the call that suspended it (the library's own switching frames are left out). Empty when
+     * the tasklet is not started, dead, running, or its frames cannot be seen:
+     * <ul>
+     * <li>soft: the woven frames, from any thread;
+     * <li>hard (JDK continuation): read from the continuation, on the tasklet's own thread only
+     *     (elsewhere it could be resumed while being read), so empty when asked from another thread;
+     * <li>hard on the virtual-thread fallback: that thread's stack trace, as the JDK reports it.
+     * </ul>
+     */
     public StackTraceElement[] suspendedStackTrace() {
         Strand s = strand;
-        return s == null || this == sched.current ? new StackTraceElement[0] : s.suspendedStackTrace();
+        if (s == null || this == sched.current
+                || (!s.isSoft() && sched.carrier != org.jstackless.internal.switching.Carrier.peek())) {
+            return new StackTraceElement[0];
+        }
+        return s.suspendedStackTrace();
     }
 
     /**

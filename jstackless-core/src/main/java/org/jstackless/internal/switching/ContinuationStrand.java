@@ -49,6 +49,57 @@ final class ContinuationStrand extends HardStrand {
         return !started;
     }
 
+    /**
+     * The user's frames of the yielded continuation, innermost first: the library's switching path
+     * above them (channel, scheduler, carrier, yield) and the entry frames below them are left out,
+     * as a soft strand shows only the woven frames. Call only while the continuation is not mounted
+     * (the tasklet is suspended and the caller is its own thread).
+     */
+    @Override
+    public StackTraceElement[] suspendedStackTrace() {
+        if (!started || cont.isDone()) {
+            return super.suspendedStackTrace();
+        }
+        java.util.List<StackWalker.StackFrame> frames;
+        try {
+            frames = cont.stackWalker(java.util.Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE))
+                    .walk(s -> s.toList());
+        } catch (RuntimeException e) {
+            return super.suspendedStackTrace(); // mounted meanwhile: not visible
+        }
+        int from = 0;
+        while (from < frames.size() && isRuntime(frames.get(from).getDeclaringClass())) {
+            from++;
+        }
+        int to = frames.size();
+        while (to > from && (isRuntime(frames.get(to - 1).getDeclaringClass())
+                || frames.get(to - 1).getDeclaringClass().getModule() == Object.class.getModule())) {
+            to--;
+        }
+        StackTraceElement[] r = new StackTraceElement[to - from];
+        for (int i = from; i < to; i++) {
+            r[i - from] = frames.get(i).toStackTraceElement();
+        }
+        return r;
+    }
+
+    /** A class of this library's own code (same code source as this class) or of the JDK's continuations. */
+    private static boolean isRuntime(Class<?> c) {
+        if (c.getPackageName().equals("jdk.internal.vm")) {
+            return true;
+        }
+        java.security.ProtectionDomain pd = c.getProtectionDomain();
+        java.security.CodeSource cs = pd == null ? null : pd.getCodeSource();
+        return cs != null && OWN_CODE != null && OWN_CODE.equals(cs.getLocation());
+    }
+
+    private static final java.net.URL OWN_CODE = ownCode();
+
+    private static java.net.URL ownCode() {
+        java.security.CodeSource cs = ContinuationStrand.class.getProtectionDomain().getCodeSource();
+        return cs == null ? null : cs.getLocation();
+    }
+
     @Override
     public void discard() {
         // An unmounted continuation is plain heap data: dropping the reference drops the frames.
