@@ -118,6 +118,9 @@ public final class Channel<T> implements Iterable<T> {
             s.callChannelCallback(this, source, dir > 0, !(dir > 0 ? balance < 0 : balance > 0));
         }
         lock();
+        while ((dir > 0 ? balance < 0 : balance > 0) && first.sched != s && first.sched.ended()) {
+            dequeue(first); // its thread's session is over: it is dead and takes no part (spec §9)
+        }
         if (dir > 0 ? balance < 0 : balance > 0) {
             Tasklet target = first;
             if (target.sched != s) {

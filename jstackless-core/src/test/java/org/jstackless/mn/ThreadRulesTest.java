@@ -223,6 +223,38 @@ class ThreadRulesTest {
         });
     }
 
+    // spec §9 (a thread's tasklets die with it): a tasklet left blocked on a channel when its thread's session ended
+    // takes no part in a later rendezvous; the value goes to a live partner instead of vanishing
+    @SwitchingTest
+    void blockedTaskletOfAnEndedThreadTakesNoPartInARendezvous() throws Throwable {
+        Channel<String> ch = new Channel<>();
+        List<String> got = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Tasklet> made = new CompletableFuture<>();
+        Thread b = new Thread(() -> {
+            try {
+                Stackless.runAsMain(() -> {
+                    made.complete(Tasklet.spawn(() -> got.add("dead one got " + ch.receive())));
+                    Stackless.run(); // it blocks on ch; then B's session ends
+                });
+            } catch (Exception e) {
+                made.completeExceptionally(e);
+            }
+        });
+        b.start();
+        Tasklet dead = made.get(10, TimeUnit.SECONDS);
+        b.join(10_000);
+        assertThat(dead.isAlive()).isFalse();
+        assertThat(dead.isBlocked()).isFalse();
+        Stackless.runAsMain(() -> {
+            Tasklet.spawn(() -> got.add("live one got " + ch.receive()));
+            Stackless.run();
+            ch.send("v");
+            Stackless.run();
+        });
+        assertThat(got).containsExactly("live one got v");
+        assertThat(ch.balance()).isZero();
+    }
+
     // ------------------------------------------------------------------ start timing and the deadlock rule
 
     /**
