@@ -117,6 +117,7 @@ public final class Tasklet {
             next = null;
             prev = null;
             where = Scheduler.NOWHERE;
+            requested = 0;
             tempval = body;
             return this;
         }
@@ -529,12 +530,15 @@ public final class Tasklet {
         if (isMain) {
             throw new IllegalStateException("can't (re)bind the main tasklet");
         }
-        if (fromEnded && (where == Scheduler.RING || where == Scheduler.TRANSIT)) {
+        if (fromEnded) {
             // Rescued from a thread whose session is over (spec §9, test_rebind_from_dead): that
-            // run queue is never used again, so the tasklet simply leaves it.
-            next = null;
-            prev = null;
-            where = Scheduler.NOWHERE;
+            // run queue and inbox are never used again, so the tasklet simply leaves them.
+            if (where == Scheduler.RING || where == Scheduler.TRANSIT) {
+                next = null;
+                prev = null;
+                where = Scheduler.NOWHERE;
+            }
+            requested = 0;
         }
         if (byOwner) {
             from.drainIfAsked(this);
