@@ -99,6 +99,11 @@ class PickleFuzzTest {
         }
         o.uvar(p.channel);
         o.svar(p.blocked);
+        o.uvar(p.rootNames.length);
+        for (int i = 0; i < p.rootNames.length; i++) {
+            o.str(p.rootNames[i]);
+            o.uvar(p.rootIds[i]);
+        }
         return o.toByteArray();
     }
 
@@ -117,6 +122,8 @@ class PickleFuzzTest {
         q.body = p.body;
         q.channel = p.channel;
         q.blocked = p.blocked;
+        q.rootNames = p.rootNames;
+        q.rootIds = p.rootIds;
         q.frames = new Payload.FrameRec[p.frames.length];
         for (int i = 0; i < q.frames.length; i++) {
             Payload.FrameRec f = p.frames[i];
@@ -164,7 +171,8 @@ class PickleFuzzTest {
     @Test
     @SuppressWarnings("unchecked")
     void fourteenThousandMutatedPicklesEndInTheDocumentedExceptionOrRunCleanly() throws Exception {
-        Pickler pickler = PickleTestSupport.builder(PickleFuzzTest.class, R.class, E.class).build();
+        // Replays accepted: every mutation has the good pickle's tasklet identity and sequence.
+        Pickler pickler = PickleTestSupport.builder(PickleFuzzTest.class, R.class, E.class).acceptReplays().build();
         long seed = System.nanoTime();
         int[] counts = new int[KINDS];
         Map<String, Integer> runFailures = new java.util.TreeMap<>();
@@ -198,19 +206,19 @@ class PickleFuzzTest {
                         b = good.clone();
                         int v = rnd.nextBoolean() ? Integer.MAX_VALUE - rnd.nextInt(100) : -1 - rnd.nextInt(1000);
                         for (int k = 0; k < 4; k++) {
-                            b[30 + k] = (byte) (v >>> (24 - 8 * k));
+                            b[Envelope.LENGTH_AT + k] = (byte) (v >>> (24 - 8 * k));
                         }
                     }
                     case 3 -> { // right key, random content changes
                         b = good.clone();
                         for (int k = 1 + rnd.nextInt(4); k > 0; k--) {
-                            b[34 + rnd.nextInt(b.length - 66)] = (byte) rnd.nextInt(256);
+                            b[Envelope.HEADER + rnd.nextInt(b.length - Envelope.HEADER - 32)] = (byte) rnd.nextInt(256);
                         }
                         b = reseal(b);
                     }
                     case 4 -> { // right key, a huge varint (length, count or id) planted in the payload
                         b = good.clone();
-                        int pos = 34 + rnd.nextInt(b.length - 66 - 5);
+                        int pos = Envelope.HEADER + rnd.nextInt(b.length - Envelope.HEADER - 32 - 5);
                         byte[] huge = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) (rnd.nextInt(16))};
                         System.arraycopy(huge, 0, b, pos, 1 + rnd.nextInt(5));
                         b = reseal(b);
@@ -220,19 +228,19 @@ class PickleFuzzTest {
                         b = new byte[prefix + r.length + 32];
                         System.arraycopy(good, 0, b, 0, prefix);
                         System.arraycopy(r, 0, b, prefix, r.length);
-                        int pl = b.length - 34 - 32;
+                        int pl = b.length - Envelope.HEADER - 32;
                         for (int k = 0; k < 4; k++) {
-                            b[30 + k] = (byte) (pl >>> (24 - 8 * k));
+                            b[Envelope.LENGTH_AT + k] = (byte) (pl >>> (24 - 8 * k));
                         }
                         b = reseal(b);
                     }
                     default -> { // right key, payload cut or extended, header fixed up
-                        int len = 34 + rnd.nextInt(good.length - 66 + 8);
+                        int len = Envelope.HEADER + rnd.nextInt(good.length - Envelope.HEADER - 32 + 8);
                         b = new byte[len + 32];
                         System.arraycopy(good, 0, b, 0, Math.min(len, good.length - 32));
-                        int pl = len - 34;
+                        int pl = len - Envelope.HEADER;
                         for (int k = 0; k < 4; k++) {
-                            b[30 + k] = (byte) (pl >>> (24 - 8 * k));
+                            b[Envelope.LENGTH_AT + k] = (byte) (pl >>> (24 - 8 * k));
                         }
                         b = reseal(b);
                     }
@@ -302,7 +310,7 @@ class PickleFuzzTest {
      */
     @Test
     void threeThousandMutatedGreenletPicklesEndInTheDocumentedExceptionOrRunCleanly() throws Exception {
-        Pickler pickler = PickleTestSupport.builder(PickleGreenletTest.class).build();
+        Pickler pickler = PickleTestSupport.builder(PickleGreenletTest.class).acceptReplays().build();
         byte[] good = PickleGreenletTest.dumpSuspendedInReceive();
         long seed = System.nanoTime();
         int[] accepted = new int[3];
@@ -321,12 +329,12 @@ class PickleFuzzTest {
                     }
                     case 1 -> {
                         for (int k = 1 + rnd.nextInt(4); k > 0; k--) {
-                            b[34 + rnd.nextInt(b.length - 66)] = (byte) rnd.nextInt(256);
+                            b[Envelope.HEADER + rnd.nextInt(b.length - Envelope.HEADER - 32)] = (byte) rnd.nextInt(256);
                         }
                         b = reseal(b);
                     }
                     default -> {
-                        int pos = 34 + rnd.nextInt(b.length - 66 - 5);
+                        int pos = Envelope.HEADER + rnd.nextInt(b.length - Envelope.HEADER - 32 - 5);
                         byte[] huge = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) (rnd.nextInt(16))};
                         System.arraycopy(huge, 0, b, pos, 1 + rnd.nextInt(5));
                         b = reseal(b);

@@ -13,6 +13,10 @@ import org.jstackless.internal.soft.MethodInfo;
  * (locals, then operand stack). Without a usable layout, raw reference and 64-bit primitive slots.
  */
 public final class Inspector {
+    /** The limits the inspector reads with (a {@code Pickler}'s defaults). */
+    public static final int MAX_OBJECTS = 1 << 20;
+    public static final int MAX_FRAMES = 1 << 20;
+
     private Inspector() {
     }
 
@@ -22,7 +26,7 @@ public final class Inspector {
         sb.append("jstackless pickle, ").append(p.length).append(" bytes\n");
         sb.append(String.format("  format version  %d%n", e.formatVersion));
         sb.append(String.format("  program         %016x%n", e.programFingerprint));
-        sb.append(String.format("  tasklet id      %d%n", e.taskletId));
+        sb.append(String.format("  tasklet         %s%n", e.identity()));
         sb.append(String.format("  sequence        %d%n", e.sequence));
         sb.append(String.format("  payload         %d bytes%n", e.payloadLength));
         String sig;
@@ -36,7 +40,8 @@ public final class Inspector {
         sb.append("  signature       ").append(sig).append('\n');
         Payload pl;
         try {
-            pl = Payload.parse(Envelope.payload(p), new HashMap<>(), Integer.MAX_VALUE - 16, Integer.MAX_VALUE - 16);
+            // A Pickler's default limits: memory and time stay proportional to what a loadable pickle can hold.
+            pl = Payload.parse(Envelope.payload(p), new HashMap<>(), MAX_OBJECTS, MAX_FRAMES);
         } catch (NotPicklableException x) {
             return sb.append("  payload cannot be decoded: ").append(x.getMessage()).append('\n').toString();
         }
@@ -56,6 +61,9 @@ public final class Inspector {
         }
         sb.append("  blocked on      ").append(pl.channel == 0 ? "-" : o.describe(pl.channel)
                 + (pl.blocked > 0 ? ", sending" : ", receiving")).append('\n');
+        for (int i = 0; i < pl.rootNames.length; i++) {
+            sb.append("  root ").append(pl.rootNames[i]).append("  ").append(o.describe(pl.rootIds[i])).append('\n');
+        }
         sb.append("  objects         ").append(o.count()).append('\n');
         sb.append("  methods         ").append(pl.methods.length).append('\n');
         for (Payload.MethodRef m : pl.methods) {

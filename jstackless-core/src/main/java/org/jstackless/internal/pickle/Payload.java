@@ -19,6 +19,7 @@ import org.jstackless.internal.soft.MethodInfo;
  *   frames   count, then per frame, outermost first: method index, call-site index, receiver id,
  *            reference slots (count, ids), primitive slots (count, zigzag longs)
  *   channel  id of the channel the tasklet is blocked on (0: none or not pickled), direction (zigzag)
+ *   named    count, then per named root: name, object id (in the order given to dumps)
  * </pre>
  */
 public final class Payload {
@@ -78,6 +79,9 @@ public final class Payload {
     public int channel;
     public int blocked;
     public FrameRec[] frames;
+    /** Named roots: names and object ids, in order. */
+    public String[] rootNames = new String[0];
+    public int[] rootIds = new int[0];
 
     /**
      * Checks every frame against the slot layout this program's woven code has at the frame's
@@ -338,7 +342,7 @@ public final class Payload {
         int n = p.objects.count() + 1;
         p.tempval = in.index("tempval id", n);
         p.body = in.index("body id", n);
-        int nf = in.count("frame count", maxFrames, 5);
+        int nf = in.count("frame count", maxFrames - p.objects.framesRead, 5);
         if ((nf > 0) != (p.state == SUSPENDED)) {
             throw In.bad(nf + " frames in tasklet state " + p.state);
         }
@@ -349,6 +353,17 @@ public final class Payload {
             throw In.bad("blocked direction " + b);
         }
         p.blocked = (int) b;
+        int nn = in.count("named root count", n, 2);
+        p.rootNames = new String[nn];
+        p.rootIds = new int[nn];
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < nn; i++) {
+            p.rootNames[i] = in.str();
+            if (!seen.add(p.rootNames[i])) {
+                throw In.bad("named root " + p.rootNames[i] + " twice");
+            }
+            p.rootIds[i] = in.index("named root id", n);
+        }
         if (!in.atEnd()) {
             throw In.bad(in.remaining() + " unexpected bytes after the frames");
         }
