@@ -85,7 +85,8 @@ public final class Pickler {
     private final Map<String, Class<?>> allowed;
     /** Packages and classes the code of frames and lambdas must come from; null: any woven code. */
     private final List<String> code;
-    private final ClassLoader loader;
+    /** Where code named in a pickle is looked for, in order. */
+    private final List<ClassLoader> loaders;
     /** Null: replays accepted. */
     private final SequenceRecord record;
     private final byte[] key;
@@ -97,8 +98,25 @@ public final class Pickler {
     private Pickler(Builder b) {
         this.allowed = Map.copyOf(b.allowed);
         this.code = b.code == null ? null : List.copyOf(b.code);
-        ClassLoader l = b.loader != null ? b.loader : Thread.currentThread().getContextClassLoader();
-        this.loader = l != null ? l : Pickler.class.getClassLoader();
+        java.util.LinkedHashSet<ClassLoader> ls = new java.util.LinkedHashSet<>();
+        if (b.loader != null) {
+            ls.add(b.loader);
+        } else {
+            // The modules given access, the data classes' loaders (code usually lives with its data), the context.
+            ls.addAll(b.accessLoaders);
+            for (Class<?> c : b.allowed.values()) {
+                if (c.getClassLoader() != null) {
+                    ls.add(c.getClassLoader());
+                }
+            }
+            if (Thread.currentThread().getContextClassLoader() != null) {
+                ls.add(Thread.currentThread().getContextClassLoader());
+            }
+            if (Pickler.class.getClassLoader() != null) {
+                ls.add(Pickler.class.getClassLoader());
+            }
+        }
+        this.loaders = List.copyOf(ls);
         this.record = b.replays ? null : b.record != null ? b.record : SequenceRecord.inMemory();
         this.key = b.key.clone();
         this.maxBytes = b.maxBytes;
@@ -117,6 +135,7 @@ public final class Pickler {
         private final Map<String, Class<?>> allowed = new HashMap<>();
         private List<String> code;
         private ClassLoader loader;
+        private final List<ClassLoader> accessLoaders = new ArrayList<>();
         private SequenceRecord record;
         private boolean replays;
         private byte[] key;
@@ -188,8 +207,8 @@ public final class Pickler {
 
         /**
          * The class loader code named in a pickle is loaded from (without initialising it) when
-         * it is not an allowed class (default: the context class loader of the thread calling
-         * {@link #build}).
+         * it is not an allowed class. Default: the loaders of the classes given to {@link #access}
+         * and {@link #allow}, then the context class loader of the thread calling {@link #build}.
          */
         public Builder classLoader(ClassLoader loader) {
             this.loader = Objects.requireNonNull(loader);
@@ -225,6 +244,9 @@ public final class Pickler {
             }
             Module m = lookup.lookupClass().getModule();
             Module core = Pickler.class.getModule();
+            if (lookup.lookupClass().getClassLoader() != null) {
+                accessLoaders.add(lookup.lookupClass().getClassLoader());
+            }
             if (!m.isNamed() || !core.isNamed()) {
                 return this;
             }
@@ -454,12 +476,17 @@ public final class Pickler {
         if (c != null) {
             return c;
         }
-        try {
-            return Class.forName(name, false, loader);
-        } catch (ClassNotFoundException | LinkageError e) {
-            throw new NotPicklableException("the pickle has code of class " + name + ", which this program does not have "
-                    + "(or the Pickler's class loader cannot see: Pickler.builder().classLoader(...)): " + e, e);
+        for (ClassLoader l : loaders) {
+            try {
+                return Class.forName(name, false, l);
+            } catch (ClassNotFoundException e) {
+                // try the next loader
+            } catch (LinkageError e) {
+                throw new NotPicklableException("the pickle has code of class " + name + ", which cannot be loaded: " + e, e);
+            }
         }
+        throw new NotPicklableException("the pickle has code of class " + name + ", which this program does not have "
+                + "(or the Pickler's class loaders cannot see: Pickler.builder().classLoader(...))");
     }
 
     /**
