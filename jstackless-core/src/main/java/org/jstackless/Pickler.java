@@ -744,10 +744,11 @@ public final class Pickler {
             throw new NotPicklableException("pickle of " + pickle.length + " bytes, larger than maxBytes " + maxBytes);
         }
         Envelope env = Envelope.open(pickle, key, program);
+        String identity = env.identity();
         if (record != null) {
-            long last = record.lastSeen(env.identity());
+            long last = record.lastSeen(identity);
             if (env.sequence <= last) {
-                throw new ReplayedPickleException(env.identity(), env.sequence, last);
+                throw new ReplayedPickleException(identity, env.sequence, last);
             }
         }
         Payload p;
@@ -795,7 +796,7 @@ public final class Pickler {
             throw wrap(e, "cannot check the frames");
         }
         try {
-            return restore(p, owners, facts, env);
+            return restore(p, owners, facts, env, identity);
         } catch (RuntimeException e) {
             throw wrap(e, "cannot restore the tasklet");
         }
@@ -808,7 +809,7 @@ public final class Pickler {
         return new NotPicklableException(what + ": " + e, e);
     }
 
-    private Loaded restore(Payload p, Class<?>[] owners, Fingerprints.Facts[] facts, Envelope env) {
+    private Loaded restore(Payload p, Class<?>[] owners, Fingerprints.Facts[] facts, Envelope env, String identity) {
         MethodInfo[] infos = new MethodInfo[p.methods.length];
         for (int i = 0; i < infos.length; i++) {
             infos[i] = info(owners[i], p.methods[i], facts[i]);
@@ -926,8 +927,8 @@ public final class Pickler {
             named.put(p.rootNames[i], or.get(p.rootIds[i]));
         }
         // The replay check's atomic step: after it, nothing can fail; link the greenlets and the tasklet.
-        if (record != null && !record.advance(env.identity(), env.sequence)) {
-            throw new ReplayedPickleException(env.identity(), env.sequence, record.lastSeen(env.identity()));
+        if (record != null && !record.advance(identity, env.sequence)) {
+            throw new ReplayedPickleException(identity, env.sequence, record.lastSeen(identity));
         }
         links.forEach(Runnable::run);
         Strand strand = switch (p.state) {
@@ -990,7 +991,7 @@ public final class Pickler {
                     lines.toString(), facts.fingerprint(), facts.layouts());
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new NotPicklableException("cannot re-enter " + m.display() + ": " + e
-                    + " (in a named module, open its package to org.jstackless.core)", e);
+                    + (owner.getModule().isNamed() ? " (" + org.jstackless.internal.pickle.Fields.opensHint(owner) + ")" : ""), e);
         }
         cache.put(k, mi);
         return mi;

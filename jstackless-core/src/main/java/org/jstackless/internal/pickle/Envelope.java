@@ -142,7 +142,12 @@ public final class Envelope {
 
     /** Two halves of a tasklet identity as text. */
     public static String identity(long hi, long lo) {
-        return String.format("%016x%016x", hi, lo);
+        char[] c = new char[32];
+        for (int i = 0; i < 16; i++) {
+            c[15 - i] = Character.forDigit((int) (hi >>> (4 * i)) & 15, 16);
+            c[31 - i] = Character.forDigit((int) (lo >>> (4 * i)) & 15, 16);
+        }
+        return new String(c);
     }
 
     /** The payload's reader. */

@@ -27,7 +27,7 @@ import org.jstackless.NotPicklableException;
  * also sets final instance fields); in a named module this needs the package open to
  * {@code org.jstackless.core} ({@link #opensHint}).
  */
-final class Fields {
+public final class Fields {
     /** A class's pickled fields, in pickle order, made accessible. */
     record Shape(Class<?> type, Field[] fields, String[] names, Constructor<?> create) {
     }
@@ -117,7 +117,7 @@ final class Fields {
     }
 
     /** The fix for a class whose package is not open to the pickler: the exact module-info line, or a Lookup. */
-    static String opensHint(Class<?> c) {
+    public static String opensHint(Class<?> c) {
         Module m = c.getModule();
         String pkg = c.getPackageName();
         if (!m.isNamed()) {
