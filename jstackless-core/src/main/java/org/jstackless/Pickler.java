@@ -32,7 +32,7 @@ import org.jstackless.internal.switching.Switching;
  * {@code pickle.dumps(t)} / {@code pickle.loads(s)}, spec §8).
  *
  * <pre>
- *   Pickler p = Pickler.builder().allow(MyRecord.class, MyApp.class).signingKey(key).build();
+ *   Pickler p = Pickler.builder().allow(MyRecord.class, MyState.class).signingKey(key).build();
  *   byte[] b = p.dumps(t);          // t: suspended (scheduled, paused or blocked), not current
  *   Tasklet u = p.loads(b);         // paused: u.insert(); or blocked on a channel pickled with it
  * </pre>
@@ -45,12 +45,17 @@ import org.jstackless.internal.switching.Switching;
  * with their own frames, parent and mailbox; unstarted ones with their run function; dead ones; they
  * come back in the loading thread's greenlet group, and the main greenlet stands for the loading
  * thread's), or a {@link Generator} (suspended in a yield on a soft strand, with its frames; not
- * started, with its body; or finished). The classes declaring the frames' methods must
- * be allowed too (the runtime's own greenlet frames need not be). Everything else is refused with a
- * {@link NotPicklableException} naming the class and the frame it was reached from.
+ * started, with its body; or finished), or an object of an allowed ordinary class (field by
+ * field; loaded without running a constructor). Only data classes are allowed: code (the frames'
+ * methods, lambdas) is identified by method and the weaver's fingerprint under the signature, and
+ * may be limited with {@link Builder#restrictCode}. Everything else is refused with a
+ * {@link NotPicklableException} naming the class, the field and the frame it was reached from.
+ * {@link #dumps(Tasklet, Map)} adds named roots, which {@link #loadsWithRoots} gives back.
  *
  * <p>Loading first checks the envelope (magic, format version, length, HMAC-SHA256 signature,
- * program fingerprint), before any class is looked at or object created; then the weaver's
+ * program fingerprint) and the tasklet's sequence number against the {@link SequenceRecord}
+ * (a replayed or older pickle of the same tasklet is a {@link ReplayedPickleException}), before
+ * any class is looked at or object created; then the weaver's
  * fingerprint of every method the frames belong to (original code, frame format and slot layouts:
  * the same whether the class was woven at build time or by the agent; {@link PickleVersionException}
  * names those that changed); then every frame's slots against this program's slot layout of its
