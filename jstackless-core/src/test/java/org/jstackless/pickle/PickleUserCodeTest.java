@@ -267,6 +267,42 @@ class PickleUserCodeTest {
                 .hasMessageContaining("code of class app.NoSuchClass, which this program does not have"));
     }
 
+    /** Hashes by identity (no hashCode override): a cyclic graph of them may key a map. */
+    static final class Node {
+        Node parent;
+        final List<Node> children = new ArrayList<>();
+    }
+
+    static void lookups(java.util.Map<Node, String> m, Node kid) throws Suspendable {
+        Stackless.schedule();
+        OUT.add(m.get(kid) + " " + m.get(kid.parent) + " " + (kid.parent.children.get(0) == kid));
+    }
+
+    @Test
+    void objectsHashedByIdentityMayBeCyclicMapKeys() throws Exception {
+        Pickler p = PickleTestSupport.builder(Node.class).build();
+        byte[][] b = new byte[1][];
+        Stackless.runAsMain(() -> {
+            Node root = new Node();
+            Node kid = new Node();
+            kid.parent = root;
+            root.children.add(kid);
+            java.util.Map<Node, String> m = new java.util.HashMap<>();
+            m.put(root, "r");
+            m.put(kid, "k");
+            Tasklet t = Tasklet.spawn(() -> lookups(m, kid));
+            t.run();
+            b[0] = p.dumps(t);
+            t.kill();
+        });
+        Stackless.runAsMain(() -> {
+            Tasklet u = p.loads(b[0]);
+            u.insert();
+            Stackless.run();
+        });
+        assertThat(OUT).containsExactly("k r true");
+    }
+
     @Test
     void obviouslyWeakSigningKeysAreRefused() {
         byte[] zeros = new byte[32];

@@ -55,6 +55,25 @@ public final class Fields {
         throw new NotPicklableException((String) v);
     }
 
+    private static final ClassValue<Boolean> IDENTITY_HASH = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> c) {
+            try {
+                return c.getMethod("hashCode").getDeclaringClass() == Object.class;
+            } catch (NoSuchMethodException | RuntimeException | LinkageError e) {
+                return false;
+            }
+        }
+    };
+
+    /**
+     * Whether objects of {@code c} hash by identity (no {@code hashCode} override): then hashing
+     * one as a map key does not look at its fields.
+     */
+    static boolean identityHash(Class<?> c) {
+        return IDENTITY_HASH.get(c);
+    }
+
     /** Whether {@code c} is in a module of the JDK (its fields are the JDK's implementation, not state to pickle). */
     static boolean isJdk(Class<?> c) {
         Module m = c.getModule();

@@ -4,7 +4,7 @@ import java.util.function.IntFunction;
 
 /**
  * Map keys whose {@code hashCode} (and {@code equals}) the JDK computes by recursion over their
- * contents (lists, maps, records, plain objects) must be safe to hash when a map is rebuilt: no
+ * contents (lists, maps, records, ordinary objects whose class overrides hashCode) must be safe to hash when a map is rebuilt: no
  * cycle (a list that contains itself has no hash code; {@code ArrayList.hashCode} overflows the
  * stack), a bounded depth (a list deepened after it became a key), and a bounded amount of work (a
  * key made of lists that share sublists is small in the pickle but exponential to hash). Checked

@@ -338,7 +338,9 @@ public final class ObjectReader {
     /** The ids whose hash codes make {@code id}'s (what the JDK's hashCode recurses into), or null. */
     private int[] hashChildren(int id) {
         return switch (kind[id]) {
-            case Kinds.LIST, Kinds.MAP, Kinds.LMAP, Kinds.RECORD, Kinds.PLAIN -> refs[id];
+            case Kinds.LIST, Kinds.MAP, Kinds.LMAP, Kinds.RECORD -> refs[id];
+            // An ordinary class that keeps Object.hashCode hashes by identity; one that overrides it may read any field.
+            case Kinds.PLAIN -> Fields.identityHash(resolve(cls[id], false)) ? null : refs[id];
             default -> null;
         };
     }

@@ -336,7 +336,9 @@ public final class ObjectWriter {
         for (int x : r) {
             w.uvar(x);
         }
-        hashKids.set(ids.get(o) - 1, r);
+        if (!Fields.identityHash(c)) {
+            hashKids.set(ids.get(o) - 1, r);
+        }
     }
 
     private void record(Object o, Class<?> c, Object ctx) {
