@@ -38,6 +38,9 @@ class PickleFuzzTest {
     record R(int i, String s, E e, List<Object> l) {
     }
 
+    record Pair(Object a, Object b) {
+    }
+
     static void work(Channel<Object> ch, R r, Map<String, Object> m, long[] a, double d) throws Suspendable {
         Object got = ch.receive();
         m.put("got", got);
@@ -558,6 +561,54 @@ class PickleFuzzTest {
         ok.bytes(new byte[n]);
         boundRoots(ok, 0, 1);
         assertThat(loadAndDescribe(p, signed(ok))).contains("malformed pickle: the body is a [J");
+    }
+
+    @Test
+    void manyCyclesBehindStuckRecordsLoadInLinearTime() throws Exception {
+        // K records wait on a chain X_1 .. X_M of records, X_j = Pair(C_j, X_j+1), where C_j = Pair(L_j, null) and
+        // L_j = [C_j] form M cycles, each broken by one pick. Picking by scanning the pending objects took K x M steps.
+        int k = 60_000;
+        int m = 60_000;
+        int rBase = 1;
+        int xBase = rBase + k;
+        int cBase = xBase + m;
+        int lBase = cBase + m;
+        int n = lBase + m - 1;
+        Out o = new Out();
+        o.uvar(0);
+        o.u8(Payload.BOUND);
+        o.u8(0);
+        o.uvar(1);
+        o.str(Pair.class.getName());
+        o.uvar(0);
+        o.uvar(n);
+        for (int i = 0; i < k; i++) {
+            pair(o, xBase, 0);
+        }
+        for (int j = 0; j < m; j++) {
+            pair(o, cBase + j, j + 1 < m ? xBase + j + 1 : 0);
+        }
+        for (int j = 0; j < m; j++) {
+            pair(o, lBase + j, 0);
+        }
+        for (int j = 0; j < m; j++) {
+            o.u8(14);
+            o.uvar(1);
+            o.uvar(cBase + j);
+        }
+        boundRoots(o, 0, 1);
+        Pickler p = PickleTestSupport.builder(Pair.class).acceptReplays().build();
+        long t0 = System.nanoTime();
+        assertThat(loadAndDescribe(p, signed(o))).contains("the body is a " + Pair.class.getName());
+        assertThat(System.nanoTime() - t0).as("nanoseconds").isLessThan(10_000_000_000L);
+    }
+
+    private static void pair(Out o, int a, int b) {
+        o.u8(11); // RECORD
+        o.uvar(0);
+        o.uvar(2);
+        o.uvar(a);
+        o.uvar(b);
     }
 
     static void holdsKey(List<Object> l) throws Suspendable {

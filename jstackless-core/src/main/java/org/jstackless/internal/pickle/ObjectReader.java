@@ -417,33 +417,43 @@ public final class ObjectReader {
         // 2. records, lambdas and container contents in dependency order
         int[] missing = new int[n + 1];
         int[][] dependents = dependents(pending, missing, done);
+        // Per item, how many of its records and lambdas (not containers) are not created yet: when 0, it
+        // can be picked to break a cycle. Counted down like missing, so every step is linear in the table.
+        int[] missingValues = new int[n + 1];
+        for (int id : pending) {
+            for (int r : refs[id]) {
+                if (!done[r] && !isContainer(r)) {
+                    missingValues[id]++;
+                }
+            }
+        }
         ArrayDeque<Integer> ready = new ArrayDeque<>();
+        // Candidates to break a cycle: maps last, because a key must be complete before it is hashed.
+        ArrayDeque<Integer> pickable = new ArrayDeque<>();
+        ArrayDeque<Integer> pickableMaps = new ArrayDeque<>();
         for (int id : pending) {
             if (missing[id] == 0) {
                 ready.add(id);
             }
+            if (missingValues[id] == 0) {
+                (isMap(id) ? pickableMaps : pickable).add(id);
+            }
         }
         int left = pending.size();
-        int scan = 0;
         while (left > 0) {
             if (ready.isEmpty()) {
                 // A cycle (through a mutable container): fill a container, or create a record or lambda,
                 // whose other records and lambdas exist already; containers exist from step 1.
-                // Maps last: a key must be complete before it is hashed.
                 int pick = -1;
-                for (int pass = 0; pass < 2 && pick < 0; pass++) {
-                    for (int i = 0; i < pending.size() && pick < 0; i++) {
-                        int id = pending.get((scan + i) % pending.size());
-                        boolean map = kind[id] == Kinds.MAP || kind[id] == Kinds.LMAP;
-                        if (!done[id] && (pass == 1 || !map) && nonContainerDepsDone(id, done)) {
-                            pick = id;
-                        }
+                while (pick < 0 && !(pickable.isEmpty() && pickableMaps.isEmpty())) {
+                    int id = (pickable.isEmpty() ? pickableMaps : pickable).poll();
+                    if (!done[id]) {
+                        pick = id;
                     }
                 }
                 if (pick < 0) {
                     throw new NotPicklableException("malformed pickle: a cycle of records or lambdas");
                 }
-                scan++;
                 ready.add(pick);
             }
             int id = ready.poll();
@@ -453,21 +463,20 @@ public final class ObjectReader {
             complete(id);
             done[id] = true;
             left--;
+            boolean value = !isContainer(id);
             for (int d : dependents[id]) {
                 if (--missing[d] == 0 && !done[d]) {
                     ready.add(d);
+                }
+                if (value && --missingValues[d] == 0 && !done[d]) {
+                    (isMap(d) ? pickableMaps : pickable).add(d);
                 }
             }
         }
     }
 
-    private boolean nonContainerDepsDone(int id, boolean[] done) {
-        for (int r : refs[id]) {
-            if (!done[r] && !isContainer(r)) {
-                return false;
-            }
-        }
-        return true;
+    private boolean isMap(int id) {
+        return kind[id] == Kinds.MAP || kind[id] == Kinds.LMAP;
     }
 
     private int[][] dependents(List<Integer> pending, int[] missing, boolean[] done) {
@@ -600,34 +609,58 @@ public final class ObjectReader {
                 + " (the program changed since the pickle was made?)");
     }
 
+    /** A record class's components, their (boxed) types and canonical constructor, made accessible; cached per class. */
+    private record RecordShape(RecordComponent[] components, Class<?>[] boxed, Constructor<?> create) {
+    }
+
+    private static final ClassValue<Object> RECORDS = new ClassValue<>() {
+        @Override
+        protected Object computeValue(Class<?> c) {
+            try {
+                RecordComponent[] rc = c.getRecordComponents();
+                Class<?>[] types = new Class<?>[rc.length];
+                Class<?>[] boxed = new Class<?>[rc.length];
+                for (int i = 0; i < rc.length; i++) {
+                    types[i] = rc[i].getType();
+                    boxed[i] = types[i].isPrimitive()
+                            ? java.lang.invoke.MethodType.methodType(types[i]).wrap().returnType() : types[i];
+                }
+                Constructor<?> k = c.getDeclaredConstructor(types);
+                k.setAccessible(true);
+                return new RecordShape(rc, boxed, k);
+            } catch (java.lang.reflect.InaccessibleObjectException e) {
+                return "cannot create record " + c.getName() + ": " + Fields.opensHint(c);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return "cannot create record " + c.getName() + ": " + e;
+            }
+        }
+    };
+
     private Object record(int id) {
         Class<?> c = resolve(cls[id], false);
         if (!c.isRecord()) {
             throw new NotPicklableException("malformed pickle: " + c.getName() + " is not a record");
         }
-        RecordComponent[] rc = c.getRecordComponents();
+        if (!(RECORDS.get(c) instanceof RecordShape shape)) {
+            throw new NotPicklableException((String) RECORDS.get(c));
+        }
+        RecordComponent[] rc = shape.components();
         int[] r = refs[id];
         if (rc.length != r.length) {
             throw new NotPicklableException("record " + c.getName() + " has " + rc.length + " components, the pickle "
                     + r.length + " (the program changed since the pickle was made?)");
         }
-        Class<?>[] types = new Class<?>[rc.length];
         Object[] args = new Object[rc.length];
         for (int i = 0; i < rc.length; i++) {
-            types[i] = rc[i].getType();
             Object v = objects[r[i]];
-            Class<?> boxed = types[i].isPrimitive() ? java.lang.invoke.MethodType.methodType(types[i]).wrap().returnType()
-                    : types[i];
-            if (v == null ? types[i].isPrimitive() : !boxed.isInstance(v)) {
+            if (v == null ? rc[i].getType().isPrimitive() : !shape.boxed()[i].isInstance(v)) {
                 throw new NotPicklableException("record " + c.getName() + " component " + rc[i].getName() + " of type "
-                        + types[i].getName() + " cannot hold " + (v == null ? "null" : "a " + v.getClass().getName()));
+                        + rc[i].getType().getName() + " cannot hold " + (v == null ? "null" : "a " + v.getClass().getName()));
             }
             args[i] = v;
         }
         try {
-            Constructor<?> k = c.getDeclaredConstructor(types);
-            k.setAccessible(true);
-            return k.newInstance(args);
+            return shape.create().newInstance(args);
         } catch (InvocationTargetException e) {
             throw new NotPicklableException("the constructor of record " + c.getName() + " refused the pickled values: "
                     + e.getCause(), e.getCause());
