@@ -564,6 +564,53 @@ class PickleFuzzTest {
     }
 
     @Test
+    void aThirtyMegabytePickleOfFramesIsDescribedInBoundedMemory() throws Exception {
+        // 500 frames of 60,000 reference slots each: the description of every slot would take ~900 MB.
+        Out o = new Out();
+        o.uvar(1);
+        o.str("app.Gone");
+        o.str("m");
+        o.str("()V");
+        o.u8(1);
+        o.fixed64(0);
+        o.str("");
+        o.uvar(1);
+        o.uvar(0);
+        o.str("");
+        o.u8(Payload.SUSPENDED);
+        o.u8(0);
+        o.uvar(0);
+        o.uvar(1);
+        o.u8(1);
+        o.str("s");
+        o.uvar(0);
+        o.uvar(0);
+        int frames = 500;
+        int slots = 60_000;
+        o.uvar(frames);
+        byte[] ones = new byte[slots];
+        Arrays.fill(ones, (byte) 1);
+        for (int i = 0; i < frames; i++) {
+            o.uvar(0);
+            o.uvar(0);
+            o.uvar(0);
+            o.uvar(slots);
+            o.bytes(ones);
+            o.uvar(0);
+        }
+        o.uvar(0);
+        o.svar(0);
+        o.uvar(0);
+        byte[] b = signed(o);
+        assertThat(b.length).isGreaterThan(30_000_000);
+        String d = Pickler.describe(b, null);
+        assertThat(d).contains("frames          500 (innermost first)", "at app.Gone.m(Unknown Source)",
+                "description cut at");
+        assertThat(loadAndDescribe(PickleTestSupport.builder().acceptReplays().build(), b))
+                .contains("code of class app.Gone, which this program does not have");
+    }
+
+    @Test
     void manyCyclesBehindStuckRecordsLoadInLinearTime() throws Exception {
         // K records wait on a chain X_1 .. X_M of records, X_j = Pair(C_j, X_j+1), where C_j = Pair(L_j, null) and
         // L_j = [C_j] form M cycles, each broken by one pick. Picking by scanning the pending objects took K x M steps.

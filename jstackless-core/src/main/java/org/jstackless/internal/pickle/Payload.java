@@ -260,6 +260,9 @@ public final class Payload {
         };
     }
 
+    private static final int[] NO_REFS = new int[0];
+    private static final long[] NO_PRIMS = new long[0];
+
     /** Reads {@code nf} frame records (the tasklet's, or a coroutine entry's); {@code n} bounds object ids. */
     static FrameRec[] readFrames(In in, int nf, MethodRef[] methods, int n) {
         FrameRec[] frames = new FrameRec[nf];
@@ -269,12 +272,12 @@ public final class Payload {
             fr.site = in.index("call-site index", Math.max(1, methods[fr.method].lines.length));
             fr.self = in.index("receiver id", n);
             int nr = in.count("reference slot count", 1 << 16, 1);
-            fr.refs = new int[nr];
+            fr.refs = nr == 0 ? NO_REFS : new int[nr]; // shared empties: a frame record stays small
             for (int j = 0; j < nr; j++) {
                 fr.refs[j] = in.index("object id", n);
             }
             int np = in.count("primitive slot count", 1 << 16, 1);
-            fr.prims = new long[np];
+            fr.prims = np == 0 ? NO_PRIMS : new long[np];
             for (int j = 0; j < np; j++) {
                 fr.prims[j] = in.svar();
             }
