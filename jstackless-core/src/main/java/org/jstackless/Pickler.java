@@ -694,6 +694,26 @@ public final class Pickler {
         return org.jstackless.internal.pickle.Inspector.describe(pickle, key);
     }
 
+    /**
+     * Which tasklet a pickle is of, and its place in that tasklet's sequence: what a store of
+     * checkpoints keys them by (the newest per tasklet is the one with the highest sequence).
+     *
+     * @param tasklet  the tasklet's stable identity (32 hex digits), as {@link SequenceRecord} sees it
+     * @param sequence the pickle's sequence number for that tasklet (1 for its first pickle)
+     */
+    public record Stamp(String tasklet, long sequence) {
+    }
+
+    /**
+     * The stamp of a pickle, read from its envelope <em>without checking the signature</em> (use
+     * it to file a pickle, not to trust it: {@link #loads} checks everything). Throws
+     * {@link NotPicklableException} when the bytes are not a pickle of this format.
+     */
+    public static Stamp stamp(byte[] pickle) {
+        Envelope e = Envelope.header(Objects.requireNonNull(pickle, "stamp needs bytes"));
+        return new Stamp(e.identity(), e.sequence);
+    }
+
     // ---------------------------------------------------------------- loading
 
     /** Reads a whole pickle from {@code in} (at most {@link Builder#maxBytes}) and loads it. */

@@ -68,6 +68,7 @@ class PickleReplayTest {
                     .hasSize(32);
             assertThat(Pickler.describe(a2, null)).contains("tasklet         " + header(a1).identity(),
                     "sequence        2");
+            assertThat(Pickler.stamp(a2)).isEqualTo(new Pickler.Stamp(header(a1).identity(), 2));
             // A loaded tasklet keeps the identity and continues the sequence from its pickle.
             Tasklet c = p.loads(a2);
             byte[] c3 = p.dumps(c);
