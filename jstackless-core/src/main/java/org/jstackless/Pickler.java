@@ -413,13 +413,14 @@ public final class Pickler {
         }
         Out out = new Out();
         out.uvar(mt.methods.size());
+        Map<String, Integer> strings = new HashMap<>(); // class and file names repeat: each written once
         for (MethodInfo mi : mt.methods) {
-            out.str(mi.className());
+            Payload.writeShared(out, mi.className(), strings);
             out.str(mi.methodName());
             out.str(mi.descriptor());
             out.u8(mi.isStatic() ? 1 : 0);
             out.fixed64(mi.fingerprint());
-            out.str(mi.file() == null ? "" : mi.file());
+            Payload.writeShared(out, mi.file() == null ? "" : mi.file(), strings);
             int[] lines = mi.lines();
             out.uvar(lines.length);
             for (int l : lines) {

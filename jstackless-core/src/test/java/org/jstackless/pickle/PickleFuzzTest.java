@@ -568,11 +568,13 @@ class PickleFuzzTest {
         // 500 frames of 60,000 reference slots each: the description of every slot would take ~900 MB.
         Out o = new Out();
         o.uvar(1);
+        o.uvar(0); // a new shared string: the class
         o.str("app.Gone");
         o.str("m");
         o.str("()V");
         o.u8(1);
         o.fixed64(0);
+        o.uvar(0); // a new shared string: the file
         o.str("");
         o.uvar(1);
         o.uvar(0);

@@ -30,7 +30,7 @@ public final class Envelope {
     /**
      * 2: methods carry their sites' slot layouts; fingerprints are the weaver's (original code + layouts).
      * 3: a stable tasklet identity and per-tasklet sequence in the header; plain objects; fixed-width
-     * primitive arrays; named roots.
+     * primitive arrays; named roots; class and file names written once in the method table.
      */
     public static final int FORMAT_VERSION = 3;
     public static final int HEADER = 42;

@@ -12,7 +12,8 @@ import org.jstackless.internal.soft.MethodInfo;
  *
  * <pre>
  *   methods  count, then per method: class, name, descriptor, flags (1 = static), fingerprint (u64),
- *            source file, call-site lines, slot layouts (see MethodInfo#parseLayouts)
+ *            source file, call-site lines, slot layouts (see MethodInfo#parseLayouts); class and
+ *            file are shared strings ({@link #writeShared})
  *   state    u8 (BOUND, UNSTARTED, SUSPENDED), u8 flags (1 atomic, 2 block trap)
  *   objects  the {@link ObjectWriter} table
  *   roots    tempval id, body id
@@ -301,14 +302,40 @@ public final class Payload {
         }
     }
 
+    /**
+     * Writes a string the method table may repeat (class and file names): uvar 0 and the string
+     * the first time, then uvar k for the k-th string written this way.
+     */
+    public static void writeShared(Out o, String s, Map<String, Integer> written) {
+        Integer k = written.get(s);
+        if (k != null) {
+            o.uvar(k);
+            return;
+        }
+        o.uvar(0);
+        o.str(s);
+        written.put(s, written.size() + 1);
+    }
+
+    static String readShared(In in, List<String> read) {
+        int k = in.index("shared string", read.size() + 1);
+        if (k > 0) {
+            return read.get(k - 1);
+        }
+        String s = in.str();
+        read.add(s);
+        return s;
+    }
+
     /** Parses the whole payload; it must end exactly where the bytes do. */
     public static Payload parse(In in, Map<String, Class<?>> allowed, int maxObjects, int maxFrames) {
         Payload p = new Payload();
         int nm = in.count("method count", maxFrames, 4);
         p.methods = new MethodRef[nm];
+        List<String> strings = new ArrayList<>();
         for (int i = 0; i < nm; i++) {
             MethodRef m = new MethodRef();
-            m.className = in.str();
+            m.className = readShared(in, strings);
             m.name = in.str();
             m.desc = in.str();
             int f = in.u8();
@@ -317,7 +344,7 @@ public final class Payload {
             }
             m.isStatic = f == 1;
             m.fingerprint = in.fixed64();
-            m.file = in.str();
+            m.file = readShared(in, strings);
             int nl = in.count("line count", 1 << 16, 1);
             m.lines = new int[nl];
             for (int j = 0; j < nl; j++) {
