@@ -347,10 +347,13 @@ public final class ObjectReader {
 
     /** Refuses a map key that cannot be hashed again safely ({@link KeyCheck}); before anything is created. */
     public void checkKeys() {
-        KeyCheck kc = new KeyCheck(n, this::hashChildren);
+        KeyCheck kc = null;
         for (int id = 1; id <= n; id++) {
             if (kind[id] == Kinds.MAP || kind[id] == Kinds.LMAP) {
                 int[] r = refs[id];
+                if (kc == null) {
+                    kc = new KeyCheck(n, this::hashChildren);
+                }
                 for (int i = 0; i < r.length; i += 2) {
                     String why = kc.problem(r[i]);
                     if (why != null) {

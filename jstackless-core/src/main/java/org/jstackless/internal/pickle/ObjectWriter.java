@@ -170,6 +170,9 @@ public final class ObjectWriter {
     }
 
     private void checkKeys() {
+        if (mapKeys.isEmpty()) {
+            return;
+        }
         KeyCheck kc = new KeyCheck(queue.size(), id -> hashKids.get(id - 1));
         for (int[] km : mapKeys) {
             String why = kc.problem(km[0]);
