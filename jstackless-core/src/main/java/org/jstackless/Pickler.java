@@ -32,7 +32,7 @@ import org.jstackless.internal.switching.Switching;
  * {@code pickle.dumps(t)} / {@code pickle.loads(s)}, spec §8).
  *
  * <pre>
- *   Pickler p = Pickler.builder().allow(MyRecord.class, MyApp.class).signingKey(key).build();
+ *   Pickler p = Pickler.builder().allow(MyRecord.class, MyState.class).signingKey(key).build();
  *   byte[] b = p.dumps(t);          // t: suspended (scheduled, paused or blocked), not current
  *   Tasklet u = p.loads(b);         // paused: u.insert(); or blocked on a channel pickled with it
  * </pre>
@@ -45,12 +45,17 @@ import org.jstackless.internal.switching.Switching;
  * with their own frames, parent and mailbox; unstarted ones with their run function; dead ones; they
  * come back in the loading thread's greenlet group, and the main greenlet stands for the loading
  * thread's), or a {@link Generator} (suspended in a yield on a soft strand, with its frames; not
- * started, with its body; or finished). The classes declaring the frames' methods must
- * be allowed too (the runtime's own greenlet frames need not be). Everything else is refused with a
- * {@link NotPicklableException} naming the class and the frame it was reached from.
+ * started, with its body; or finished), or an object of an allowed ordinary class (field by
+ * field; loaded without running a constructor). Only data classes are allowed: code (the frames'
+ * methods, lambdas) is identified by method and the weaver's fingerprint under the signature, and
+ * may be limited with {@link Builder#restrictCode}. Everything else is refused with a
+ * {@link NotPicklableException} naming the class, the field and the frame it was reached from.
+ * {@link #dumps(Tasklet, Map)} adds named roots, which {@link #loadsWithRoots} gives back.
  *
  * <p>Loading first checks the envelope (magic, format version, length, HMAC-SHA256 signature,
- * program fingerprint), before any class is looked at or object created; then the weaver's
+ * program fingerprint) and the tasklet's sequence number against the {@link SequenceRecord}
+ * (a replayed or older pickle of the same tasklet is a {@link ReplayedPickleException}), before
+ * any class is looked at or object created; then the weaver's
  * fingerprint of every method the frames belong to (original code, frame format and slot layouts:
  * the same whether the class was woven at build time or by the agent; {@link PickleVersionException}
  * names those that changed); then every frame's slots against this program's slot layout of its
@@ -64,7 +69,16 @@ import org.jstackless.internal.switching.Switching;
  * to the calling thread's scheduler). A Pickler is immutable and thread-safe.
  */
 public final class Pickler {
-    private static final AtomicLong SEQUENCE = new AtomicLong();
+    /**
+     * A tasklet's pickle lineage: its stable identity and the last sequence number a pickle of it
+     * got. Made when a tasklet is first pickled; a loaded tasklet gets the lineage of its pickle,
+     * so its next pickle continues the sequence (in this JVM or after a restart). Weak keys: the
+     * entry goes with the tasklet (Tasklet keeps identity equality).
+     */
+    private record Lineage(long hi, long lo, AtomicLong sequence) {
+    }
+
+    private static final Map<Tasklet, Lineage> LINEAGES = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
     /** Re-entry infos made for loaded frames, per class and method. */
     private static final ClassValue<Map<String, MethodInfo>> INFOS = new ClassValue<>() {
         @Override
@@ -74,6 +88,12 @@ public final class Pickler {
     };
 
     private final Map<String, Class<?>> allowed;
+    /** Packages and classes the code of frames and lambdas must come from; null: any woven code. */
+    private final List<String> code;
+    /** Where code named in a pickle is looked for, in order. */
+    private final List<ClassLoader> loaders;
+    /** Null: replays accepted. */
+    private final SequenceRecord record;
     private final byte[] key;
     private final int maxBytes;
     private final int maxObjects;
@@ -82,6 +102,27 @@ public final class Pickler {
 
     private Pickler(Builder b) {
         this.allowed = Map.copyOf(b.allowed);
+        this.code = b.code == null ? null : List.copyOf(b.code);
+        java.util.LinkedHashSet<ClassLoader> ls = new java.util.LinkedHashSet<>();
+        if (b.loader != null) {
+            ls.add(b.loader);
+        } else {
+            // The modules given access, the data classes' loaders (code usually lives with its data), the context.
+            ls.addAll(b.accessLoaders);
+            for (Class<?> c : b.allowed.values()) {
+                if (c.getClassLoader() != null) {
+                    ls.add(c.getClassLoader());
+                }
+            }
+            if (Thread.currentThread().getContextClassLoader() != null) {
+                ls.add(Thread.currentThread().getContextClassLoader());
+            }
+            if (Pickler.class.getClassLoader() != null) {
+                ls.add(Pickler.class.getClassLoader());
+            }
+        }
+        this.loaders = List.copyOf(ls);
+        this.record = b.replays ? null : b.record != null ? b.record : SequenceRecord.inMemory();
         this.key = b.key.clone();
         this.maxBytes = b.maxBytes;
         this.maxObjects = b.maxObjects;
@@ -97,6 +138,11 @@ public final class Pickler {
     /** Configures a {@link Pickler}. */
     public static final class Builder {
         private final Map<String, Class<?>> allowed = new HashMap<>();
+        private List<String> code;
+        private ClassLoader loader;
+        private final List<ClassLoader> accessLoaders = new ArrayList<>();
+        private SequenceRecord record;
+        private boolean replays;
         private byte[] key;
         private int maxBytes = 64 << 20;
         private int maxObjects = 1 << 20;
@@ -107,9 +153,12 @@ public final class Pickler {
         }
 
         /**
-         * Classes that may appear in a pickle: records, enums, array components, lambdas' capturing
-         * classes, and the classes declaring the frames' methods. String, boxed primitives,
-         * ArrayList, HashMap, LinkedHashMap and Channel are always allowed.
+         * Classes whose objects may appear in a pickle (data): records, enums, array components,
+         * and ordinary classes, which pickle field by field and load without running a
+         * constructor. String, boxed primitives, ArrayList, HashMap, LinkedHashMap and Channel
+         * are always allowed. Code needs no allowing: a frame is identified by its method and the
+         * weaver's fingerprint, and a lambda by its capturing class, under the signature (see
+         * {@link #restrictCode} to limit where code may come from).
          */
         public Builder allow(Class<?>... classes) {
             for (Class<?> c : classes) {
@@ -121,12 +170,105 @@ public final class Pickler {
             return this;
         }
 
-        /** The HMAC-SHA256 key pickles are signed and checked with (at least 16 bytes). */
+        /**
+         * The HMAC-SHA256 key pickles are signed and checked with: at least 16 bytes, not all
+         * equal (a key of one repeated byte is refused as obviously weak). Use random bytes
+         * (e.g. 32 from {@code SecureRandom}) kept out of the source.
+         */
         public Builder signingKey(byte[] key) {
             if (key == null || key.length < 16) {
                 throw new IllegalArgumentException("the signing key must have at least 16 bytes");
             }
+            boolean same = true;
+            for (byte b : key) {
+                same &= b == key[0];
+            }
+            if (same) {
+                throw new IllegalArgumentException("the signing key is weak: all its " + key.length + " bytes are equal; "
+                        + "use random bytes, e.g. 32 from SecureRandom");
+            }
             this.key = key.clone();
+            return this;
+        }
+
+        /**
+         * Limits the code a pickle may hold, when dumping and loading: the methods of frames and
+         * lambdas must belong to one of these packages (exactly that package, e.g. {@code "app"})
+         * or classes (with their nested classes, e.g. {@code "app.Checkpoint"}). The runtime's
+         * own greenlet and generator frames are always accepted. Without it, any woven method of
+         * the program may be in a pickle; an unwoven one never is.
+         */
+        public Builder restrictCode(String... packagesOrClasses) {
+            List<String> l = new ArrayList<>(code == null ? List.of() : code);
+            for (String x : packagesOrClasses) {
+                if (x == null || x.isBlank()) {
+                    throw new IllegalArgumentException("restrictCode needs package or class names");
+                }
+                l.add(x);
+            }
+            code = l;
+            return this;
+        }
+
+        /**
+         * The class loader code named in a pickle is loaded from (without initialising it) when
+         * it is not an allowed class. Default: the loaders of the classes given to {@link #access}
+         * and {@link #allow}, then the context class loader of the thread calling {@link #build}.
+         */
+        public Builder classLoader(ClassLoader loader) {
+            this.loader = Objects.requireNonNull(loader);
+            return this;
+        }
+
+        /**
+         * Where the Pickler records the newest pickle loaded of each tasklet, to refuse a replayed
+         * or older one with {@link ReplayedPickleException} (default: {@link SequenceRecord#inMemory()},
+         * one per Pickler). A durable record makes the check survive restarts.
+         */
+        public Builder sequenceRecord(SequenceRecord record) {
+            this.record = Objects.requireNonNull(record);
+            this.replays = false;
+            return this;
+        }
+
+        /** Turns the replay check off: the same pickle, or an older one, may be loaded any number of times. */
+        public Builder acceptReplays() {
+            this.replays = true;
+            return this;
+        }
+
+        /**
+         * Gives the pickler access to the classes of the module of {@code lookup}'s class, as an
+         * {@code opens <package> to org.jstackless.core} line for every package of that module
+         * would: pass {@code MethodHandles.lookup()} from a class of a named module whose records,
+         * plain classes, lambdas and frames are pickled. Nothing to do on the class path.
+         */
+        public Builder access(MethodHandles.Lookup lookup) {
+            if (!lookup.hasFullPrivilegeAccess()) {
+                throw new IllegalArgumentException("access needs a full-privilege lookup: MethodHandles.lookup()");
+            }
+            Module m = lookup.lookupClass().getModule();
+            Module core = Pickler.class.getModule();
+            if (lookup.lookupClass().getClassLoader() != null) {
+                accessLoaders.add(lookup.lookupClass().getClassLoader());
+            }
+            if (!m.isNamed() || !core.isNamed()) {
+                return this;
+            }
+            core.addReads(m);
+            try {
+                // Module.addOpens is caller-sensitive: through the user's lookup, the caller is the user's module.
+                java.lang.invoke.MethodHandle open = lookup.findVirtual(Module.class, "addOpens",
+                        java.lang.invoke.MethodType.methodType(Module.class, String.class, Module.class));
+                for (String pkg : m.getPackages()) {
+                    if (!m.isOpen(pkg, core)) {
+                        Module unused = (Module) open.invoke(m, pkg, core);
+                    }
+                }
+            } catch (Throwable e) {
+                throw new IllegalStateException("cannot open the packages of " + m.getName() + " to org.jstackless.core: "
+                        + e, e);
+            }
             return this;
         }
 
@@ -182,7 +324,18 @@ public final class Pickler {
      * channel), or one that has not started yet. The tasklet is not changed.
      */
     public byte[] dumps(Tasklet t) {
+        return dumps(t, Map.of());
+    }
+
+    /**
+     * Pickles {@code t} with named roots: objects (channels, collections, records, ...) pickled
+     * with the tasklet, which {@link #loadsWithRoots} gives back by name, the same objects the
+     * loaded tasklet's frames hold where they hold them. A channel given as a root is pickled even
+     * when no frame reaches it, so a tasklet blocked on it comes back blocked on it.
+     */
+    public byte[] dumps(Tasklet t, Map<String, ?> roots) {
         Objects.requireNonNull(t, "dumps needs a tasklet");
+        Objects.requireNonNull(roots, "dumps needs a map of roots (Map.of() for none)");
         Scheduler s = t.sched;
         if (t.isMain) {
             throw new NotPicklableException(t + " is a main tasklet: its frames are the thread's own stack");
@@ -228,33 +381,46 @@ public final class Pickler {
             throw new NotPicklableException(t + " has a pending exception (a Bomb in its tempval), which does not pickle");
         }
 
-        ObjectWriter ow = new ObjectWriter(c -> allowed.get(c.getName()) == c, t, maxObjects);
+        ObjectWriter ow = new ObjectWriter(c -> allowed.get(c.getName()) == c, c -> codeRefusal(c.getName()), t,
+                maxObjects);
         MethodTable mt = new MethodTable();
         ow.extension((o, w, ctx) -> writeCoroutine(o, w, ctx, ow, mt));
-        Out roots = new Out();
+        Out rootsOut = new Out();
         // Roots and frames (written after the object table, which they reference; the method table,
         // written first, is complete only once greenlets' frames were reached too).
-        roots.uvar(ow.ref(state == Payload.BOUND ? null : t.tempval, "the tasklet's tempval"));
-        roots.uvar(ow.ref(bodyObj, "the tasklet's body"));
-        roots.uvar(frames.length);
+        rootsOut.uvar(ow.ref(state == Payload.BOUND ? null : t.tempval, "the tasklet's tempval"));
+        rootsOut.uvar(ow.ref(bodyObj, "the tasklet's body"));
+        rootsOut.uvar(frames.length);
         for (Frame f : frames) { // outermost first
-            writeFrame(roots, f, ow, mt);
+            writeFrame(rootsOut, f, ow, mt);
+        }
+        List<String> names = new ArrayList<>(roots.size());
+        int[] rootIds = new int[roots.size()];
+        for (Map.Entry<String, ?> e : roots.entrySet()) {
+            rootIds[names.size()] = ow.ref(e.getValue(), "named root " + e.getKey());
+            names.add(Objects.requireNonNull(e.getKey(), "a root's name"));
         }
         // Like Stackless, the channel a blocked tasklet waits on is pickled only when the frames or
         // the tempval reach it; otherwise the tasklet comes back paused (spec 8.5).
         ow.drain();
         int chId = t.where == Scheduler.CHANNEL ? ow.idIfReached(t.channel) : 0;
-        roots.uvar(chId);
-        roots.svar(chId == 0 ? 0 : t.blocked);
+        rootsOut.uvar(chId);
+        rootsOut.svar(chId == 0 ? 0 : t.blocked);
+        rootsOut.uvar(names.size());
+        for (int i = 0; i < rootIds.length; i++) {
+            rootsOut.str(names.get(i));
+            rootsOut.uvar(rootIds[i]);
+        }
         Out out = new Out();
         out.uvar(mt.methods.size());
+        Map<String, Integer> strings = new HashMap<>(); // class and file names repeat: each written once
         for (MethodInfo mi : mt.methods) {
-            out.str(mi.className());
+            Payload.writeShared(out, mi.className(), strings);
             out.str(mi.methodName());
             out.str(mi.descriptor());
             out.u8(mi.isStatic() ? 1 : 0);
             out.fixed64(mi.fingerprint());
-            out.str(mi.file() == null ? "" : mi.file());
+            Payload.writeShared(out, mi.file() == null ? "" : mi.file(), strings);
             int[] lines = mi.lines();
             out.uvar(lines.length);
             for (int l : lines) {
@@ -265,13 +431,68 @@ public final class Pickler {
         out.u8(state);
         out.u8((t.isAtomic() ? 1 : 0) | (t.blockTrap ? 2 : 0));
         ow.writeTo(out);
-        out.bytes(roots.toByteArray());
+        out.bytes(rootsOut.toByteArray());
         byte[] payload = out.toByteArray();
         if (payload.length + Envelope.HEADER + Envelope.MAC > maxBytes) {
             throw new NotPicklableException("the pickle of " + t + " would have " + payload.length + " bytes, more than "
                     + "maxBytes " + maxBytes);
         }
-        return Envelope.seal(key, program, t.id, SEQUENCE.incrementAndGet(), payload);
+        Lineage lin = lineage(t);
+        return Envelope.seal(key, program, lin.hi(), lin.lo(), lin.sequence().incrementAndGet(), payload);
+    }
+
+    private static Lineage lineage(Tasklet t) {
+        synchronized (LINEAGES) {
+            return LINEAGES.computeIfAbsent(t, x -> {
+                java.util.UUID u = java.util.UUID.randomUUID();
+                return new Lineage(u.getMostSignificantBits(), u.getLeastSignificantBits(), new AtomicLong());
+            });
+        }
+    }
+
+    /** Null if code of class {@code name} may be in a pickle of this pickler, else why not. */
+    private String codeRefusal(String name) {
+        if (code == null || RUNTIME_FRAMES.containsKey(name)) {
+            return null;
+        }
+        String pkg = name.lastIndexOf('.') < 0 ? "" : name.substring(0, name.lastIndexOf('.'));
+        for (String c : code) {
+            if (c.equals(pkg) || c.equals(name) || name.startsWith(c + "$")) {
+                return null;
+            }
+        }
+        return "code of class " + name + " is outside this pickler's code restriction " + code
+                + " (Pickler.builder().restrictCode(...))";
+    }
+
+    /**
+     * The class of code (a frame's method, a lambda) named in a pickle: a runtime class, an
+     * allowed class, or loaded by name (not initialised) from the pickler's class loader.
+     */
+    private Class<?> codeClass(String name) {
+        Class<?> c = RUNTIME_FRAMES.get(name);
+        if (c != null) {
+            return c;
+        }
+        String why = codeRefusal(name);
+        if (why != null) {
+            throw new NotPicklableException("the pickle has " + why);
+        }
+        c = allowed.get(name);
+        if (c != null) {
+            return c;
+        }
+        for (ClassLoader l : loaders) {
+            try {
+                return Class.forName(name, false, l);
+            } catch (ClassNotFoundException e) {
+                // try the next loader
+            } catch (LinkageError e) {
+                throw new NotPicklableException("the pickle has code of class " + name + ", which cannot be loaded: " + e, e);
+            }
+        }
+        throw new NotPicklableException("the pickle has code of class " + name + ", which this program does not have "
+                + "(or the Pickler's class loaders cannot see: Pickler.builder().classLoader(...))");
     }
 
     /**
@@ -281,11 +502,6 @@ public final class Pickler {
     private static final Map<String, Class<?>> RUNTIME_FRAMES = Map.of(Greenlet.class.getName(), Greenlet.class,
             Coroutine.CoroStrand.class.getName(), Coroutine.CoroStrand.class, Coroutine.class.getName(), Coroutine.class,
             Generator.class.getName(), Generator.class);
-
-    private Class<?> frameOwner(String className) {
-        Class<?> c = allowed.get(className);
-        return c != null ? c : RUNTIME_FRAMES.get(className);
-    }
 
     /** The methods frames refer to, in order of first use; one entry per method even if two infos exist. */
     private final class MethodTable {
@@ -300,10 +516,9 @@ public final class Pickler {
             if (idx == null) {
                 idx = byName.get(mi.toString());
                 if (idx == null) {
-                    if (frameOwner(mi.className()) == null) {
-                        throw new NotPicklableException("frame " + mi.className() + "." + mi.methodName() + ": class "
-                                + mi.className() + " is not allowed; add it with Pickler.builder().allow("
-                                + mi.className().substring(mi.className().lastIndexOf('.') + 1) + ".class)");
+                    String why = codeRefusal(mi.className());
+                    if (why != null) {
+                        throw new NotPicklableException("frame " + mi.className() + "." + mi.methodName() + ": " + why);
                     }
                     idx = methods.size();
                     methods.add(mi);
@@ -332,7 +547,7 @@ public final class Pickler {
      * main greenlet as a stand-in for the loading thread's; a dead one as dead. Generic in the
      * coroutine: another concept with soft strands (generators) would add its owner class here.
      */
-    private static boolean writeCoroutine(Object o, Out w, String ctx, ObjectWriter ow, MethodTable mt) {
+    private static boolean writeCoroutine(Object o, Out w, Object ctx, ObjectWriter ow, MethodTable mt) {
         if (o instanceof Coroutine.CoroStrand cs) {
             Coroutine co = cs.coroutine();
             if (!(co.owner instanceof Greenlet) && !(co.owner instanceof Generator<?>)) {
@@ -417,7 +632,7 @@ public final class Pickler {
      * yield on a soft strand, with its frames (the yielder its body holds is written as "the
      * yielder of this generator"). A buffered value (hasNext() called, next() not yet) is refused.
      */
-    private static boolean writeGenerator(Generator<?> gen, Out w, String ctx, ObjectWriter ow, MethodTable mt) {
+    private static boolean writeGenerator(Generator<?> gen, Out w, Object ctx, ObjectWriter ow, MethodTable mt) {
         Coroutine co = gen.coroutine();
         String what = "cannot pickle " + gen + " (reached from " + ctx + "): ";
         if (gen.isFinished()) {
@@ -480,6 +695,26 @@ public final class Pickler {
         return org.jstackless.internal.pickle.Inspector.describe(pickle, key);
     }
 
+    /**
+     * Which tasklet a pickle is of, and its place in that tasklet's sequence: what a store of
+     * checkpoints keys them by (the newest per tasklet is the one with the highest sequence).
+     *
+     * @param tasklet  the tasklet's stable identity (32 hex digits), as {@link SequenceRecord} sees it
+     * @param sequence the pickle's sequence number for that tasklet (1 for its first pickle)
+     */
+    public record Stamp(String tasklet, long sequence) {
+    }
+
+    /**
+     * The stamp of a pickle, read from its envelope <em>without checking the signature</em> (use
+     * it to file a pickle, not to trust it: {@link #loads} checks everything). Throws
+     * {@link NotPicklableException} when the bytes are not a pickle of this format.
+     */
+    public static Stamp stamp(byte[] pickle) {
+        Envelope e = Envelope.header(Objects.requireNonNull(pickle, "stamp needs bytes"));
+        return new Stamp(e.identity(), e.sequence);
+    }
+
     // ---------------------------------------------------------------- loading
 
     /** Reads a whole pickle from {@code in} (at most {@link Builder#maxBytes}) and loads it. */
@@ -498,27 +733,68 @@ public final class Pickler {
      * When it resumes, its suspended call returns the pickled tempval.
      */
     public Tasklet loads(byte[] pickle) {
+        return loadsWithRoots(pickle).tasklet();
+    }
+
+    /**
+     * What {@link #loadsWithRoots} gives back: the loaded tasklet (as {@link #loads} returns it)
+     * and the named roots given to {@link #dumps(Tasklet, Map)}, in their order, as loaded: the
+     * same objects the tasklet's frames hold where they hold them (a channel it is blocked on, a
+     * list it fills, ...). Values may be null.
+     *
+     * @param tasklet the loaded tasklet
+     * @param roots   the named roots, by name (unmodifiable; empty when the pickle has none)
+     */
+    public record Loaded(Tasklet tasklet, Map<String, Object> roots) {
+        /** Root {@code name} as a {@code type}; throws naming the roots there are when it is missing or not one. */
+        public <T> T root(String name, Class<T> type) {
+            if (!roots.containsKey(name)) {
+                throw new IllegalArgumentException("no root named " + name + "; the pickle has " + roots.keySet());
+            }
+            Object v = roots.get(name);
+            if (v != null && !type.isInstance(v)) {
+                throw new ClassCastException("root " + name + " is a " + v.getClass().getName() + ", not a " + type.getName());
+            }
+            return type.cast(v);
+        }
+    }
+
+    /**
+     * Loads like {@link #loads}, and also gives back the named roots the pickle was made with
+     * ({@link #dumps(Tasklet, Map)}): how a program finds the channels and objects a loaded
+     * tasklet brought back.
+     */
+    public Loaded loadsWithRoots(byte[] pickle) {
         Objects.requireNonNull(pickle, "loads needs bytes");
         if (pickle.length > maxBytes) {
             throw new NotPicklableException("pickle of " + pickle.length + " bytes, larger than maxBytes " + maxBytes);
         }
-        Envelope.open(pickle, key, program);
+        Envelope env = Envelope.open(pickle, key, program);
+        String identity = env.identity();
+        if (record != null) {
+            long last = record.lastSeen(identity);
+            if (env.sequence <= last) {
+                throw new ReplayedPickleException(identity, env.sequence, last);
+            }
+        }
         Payload p;
         try {
             p = Payload.parse(Envelope.payload(pickle), allowed, maxObjects, maxFrames);
         } catch (RuntimeException e) {
             throw wrap(e, "cannot decode the pickle");
         }
-        // Methods: allowed, woven, unchanged.
+        p.objects.code(this::codeClass);
+        // Methods: code of this program (by name, under the signature), woven, unchanged.
         Class<?>[] owners = new Class<?>[p.methods.length];
         Fingerprints.Facts[] facts = new Fingerprints.Facts[p.methods.length];
         List<String> changed = new ArrayList<>();
         for (int i = 0; i < p.methods.length; i++) {
             Payload.MethodRef m = p.methods[i];
-            Class<?> owner = frameOwner(m.className);
-            if (owner == null) {
-                throw new NotPicklableException("the pickle has frames of " + m.display() + ", but class " + m.className
-                        + " is not allowed here (Pickler.builder().allow(...))");
+            Class<?> owner;
+            try {
+                owner = codeClass(m.className);
+            } catch (NotPicklableException e) {
+                throw new NotPicklableException("the pickle has frames of " + m.display() + ", but: " + e.getMessage(), e);
             }
             if (!SoftRuntime.isWovenClass(owner)) {
                 throw new NotPicklableException("the pickle has frames of " + m.display() + ", but class " + m.className
@@ -546,7 +822,7 @@ public final class Pickler {
             throw wrap(e, "cannot check the frames");
         }
         try {
-            return restore(p, owners, facts);
+            return restore(p, owners, facts, env, identity);
         } catch (RuntimeException e) {
             throw wrap(e, "cannot restore the tasklet");
         }
@@ -559,7 +835,7 @@ public final class Pickler {
         return new NotPicklableException(what + ": " + e, e);
     }
 
-    private Tasklet restore(Payload p, Class<?>[] owners, Fingerprints.Facts[] facts) {
+    private Loaded restore(Payload p, Class<?>[] owners, Fingerprints.Facts[] facts, Envelope env, String identity) {
         MethodInfo[] infos = new MethodInfo[p.methods.length];
         for (int i = 0; i < infos.length; i++) {
             infos[i] = info(owners[i], p.methods[i], facts[i]);
@@ -672,7 +948,14 @@ public final class Pickler {
             throw new NotPicklableException("malformed pickle: the tasklet is blocked on a " + ch.getClass().getName());
         }
         Frame[] frames = frames(p.frames, p, infos, owners, "");
-        // Nothing can fail from here on: link the greenlets and the tasklet.
+        Map<String, Object> named = new LinkedHashMap<>();
+        for (int i = 0; i < p.rootNames.length; i++) {
+            named.put(p.rootNames[i], or.get(p.rootIds[i]));
+        }
+        // The replay check's atomic step: after it, nothing can fail; link the greenlets and the tasklet.
+        if (record != null && !record.advance(identity, env.sequence)) {
+            throw new ReplayedPickleException(identity, env.sequence, record.lastSeen(identity));
+        }
         links.forEach(Runnable::run);
         Strand strand = switch (p.state) {
             case Payload.SUSPENDED -> SoftStrand.restored(null, Scheduler.ENTRY, frames, Scheduler.CLAIM);
@@ -688,7 +971,8 @@ public final class Pickler {
         if (ch != null && p.state != Payload.BOUND) {
             ((Channel<?>) ch).restoreBlocked(t, p.blocked);
         }
-        return t;
+        LINEAGES.put(t, new Lineage(env.identityHi, env.identityLo, new AtomicLong(env.sequence)));
+        return new Loaded(t, java.util.Collections.unmodifiableMap(named));
     }
 
     private static Coroutine coroutineOf(Object owner) {
@@ -733,7 +1017,7 @@ public final class Pickler {
                     lines.toString(), facts.fingerprint(), facts.layouts());
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new NotPicklableException("cannot re-enter " + m.display() + ": " + e
-                    + " (in a named module, open its package to org.jstackless.core)", e);
+                    + (owner.getModule().isNamed() ? " (" + org.jstackless.internal.pickle.Fields.opensHint(owner) + ")" : ""), e);
         }
         cache.put(k, mi);
         return mi;

@@ -26,7 +26,7 @@ class PickleCostTest {
 
     @Test
     void recurs14() throws Exception {
-        Pickler p = PickleTestSupport.builder(PickleCostTest.class).build();
+        Pickler p = PickleTestSupport.builder(PickleCostTest.class).acceptReplays().build(); // one pickle loaded n times
         Stackless.runAsMain(() -> {
             Channel<String> ch = new Channel<>();
             Tasklet t = Tasklet.spawn(() -> recurs(ch, 14, 1));

@@ -1,6 +1,7 @@
 package org.jstackless.pickle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +36,9 @@ class PickleFuzzTest {
     enum E { A, B }
 
     record R(int i, String s, E e, List<Object> l) {
+    }
+
+    record Pair(Object a, Object b) {
     }
 
     static void work(Channel<Object> ch, R r, Map<String, Object> m, long[] a, double d) throws Suspendable {
@@ -99,6 +103,11 @@ class PickleFuzzTest {
         }
         o.uvar(p.channel);
         o.svar(p.blocked);
+        o.uvar(p.rootNames.length);
+        for (int i = 0; i < p.rootNames.length; i++) {
+            o.str(p.rootNames[i]);
+            o.uvar(p.rootIds[i]);
+        }
         return o.toByteArray();
     }
 
@@ -117,6 +126,8 @@ class PickleFuzzTest {
         q.body = p.body;
         q.channel = p.channel;
         q.blocked = p.blocked;
+        q.rootNames = p.rootNames;
+        q.rootIds = p.rootIds;
         q.frames = new Payload.FrameRec[p.frames.length];
         for (int i = 0; i < q.frames.length; i++) {
             Payload.FrameRec f = p.frames[i];
@@ -164,7 +175,8 @@ class PickleFuzzTest {
     @Test
     @SuppressWarnings("unchecked")
     void fourteenThousandMutatedPicklesEndInTheDocumentedExceptionOrRunCleanly() throws Exception {
-        Pickler pickler = PickleTestSupport.builder(PickleFuzzTest.class, R.class, E.class).build();
+        // Replays accepted: every mutation has the good pickle's tasklet identity and sequence.
+        Pickler pickler = PickleTestSupport.builder(PickleFuzzTest.class, R.class, E.class).acceptReplays().build();
         long seed = System.nanoTime();
         int[] counts = new int[KINDS];
         Map<String, Integer> runFailures = new java.util.TreeMap<>();
@@ -198,19 +210,19 @@ class PickleFuzzTest {
                         b = good.clone();
                         int v = rnd.nextBoolean() ? Integer.MAX_VALUE - rnd.nextInt(100) : -1 - rnd.nextInt(1000);
                         for (int k = 0; k < 4; k++) {
-                            b[30 + k] = (byte) (v >>> (24 - 8 * k));
+                            b[Envelope.LENGTH_AT + k] = (byte) (v >>> (24 - 8 * k));
                         }
                     }
                     case 3 -> { // right key, random content changes
                         b = good.clone();
                         for (int k = 1 + rnd.nextInt(4); k > 0; k--) {
-                            b[34 + rnd.nextInt(b.length - 66)] = (byte) rnd.nextInt(256);
+                            b[Envelope.HEADER + rnd.nextInt(b.length - Envelope.HEADER - 32)] = (byte) rnd.nextInt(256);
                         }
                         b = reseal(b);
                     }
                     case 4 -> { // right key, a huge varint (length, count or id) planted in the payload
                         b = good.clone();
-                        int pos = 34 + rnd.nextInt(b.length - 66 - 5);
+                        int pos = Envelope.HEADER + rnd.nextInt(b.length - Envelope.HEADER - 32 - 5);
                         byte[] huge = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) (rnd.nextInt(16))};
                         System.arraycopy(huge, 0, b, pos, 1 + rnd.nextInt(5));
                         b = reseal(b);
@@ -220,19 +232,19 @@ class PickleFuzzTest {
                         b = new byte[prefix + r.length + 32];
                         System.arraycopy(good, 0, b, 0, prefix);
                         System.arraycopy(r, 0, b, prefix, r.length);
-                        int pl = b.length - 34 - 32;
+                        int pl = b.length - Envelope.HEADER - 32;
                         for (int k = 0; k < 4; k++) {
-                            b[30 + k] = (byte) (pl >>> (24 - 8 * k));
+                            b[Envelope.LENGTH_AT + k] = (byte) (pl >>> (24 - 8 * k));
                         }
                         b = reseal(b);
                     }
                     default -> { // right key, payload cut or extended, header fixed up
-                        int len = 34 + rnd.nextInt(good.length - 66 + 8);
+                        int len = Envelope.HEADER + rnd.nextInt(good.length - Envelope.HEADER - 32 + 8);
                         b = new byte[len + 32];
                         System.arraycopy(good, 0, b, 0, Math.min(len, good.length - 32));
-                        int pl = len - 34;
+                        int pl = len - Envelope.HEADER;
                         for (int k = 0; k < 4; k++) {
-                            b[30 + k] = (byte) (pl >>> (24 - 8 * k));
+                            b[Envelope.LENGTH_AT + k] = (byte) (pl >>> (24 - 8 * k));
                         }
                         b = reseal(b);
                     }
@@ -302,7 +314,7 @@ class PickleFuzzTest {
      */
     @Test
     void threeThousandMutatedGreenletPicklesEndInTheDocumentedExceptionOrRunCleanly() throws Exception {
-        Pickler pickler = PickleTestSupport.builder(PickleGreenletTest.class).build();
+        Pickler pickler = PickleTestSupport.builder(PickleGreenletTest.class).acceptReplays().build();
         byte[] good = PickleGreenletTest.dumpSuspendedInReceive();
         long seed = System.nanoTime();
         int[] accepted = new int[3];
@@ -321,12 +333,12 @@ class PickleFuzzTest {
                     }
                     case 1 -> {
                         for (int k = 1 + rnd.nextInt(4); k > 0; k--) {
-                            b[34 + rnd.nextInt(b.length - 66)] = (byte) rnd.nextInt(256);
+                            b[Envelope.HEADER + rnd.nextInt(b.length - Envelope.HEADER - 32)] = (byte) rnd.nextInt(256);
                         }
                         b = reseal(b);
                     }
                     default -> {
-                        int pos = 34 + rnd.nextInt(b.length - 66 - 5);
+                        int pos = Envelope.HEADER + rnd.nextInt(b.length - Envelope.HEADER - 32 - 5);
                         byte[] huge = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) (rnd.nextInt(16))};
                         System.arraycopy(huge, 0, b, pos, 1 + rnd.nextInt(5));
                         b = reseal(b);
@@ -374,5 +386,318 @@ class PickleFuzzTest {
         System.out.println("greenlet fuzz seed " + seed + ": accepted per kind " + Arrays.toString(accepted)
                 + " of 1000 each; failed when run: " + runFailures);
         assertThat(failures).as("seed " + seed).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- crafted inputs (issue 13's hardening cases)
+
+    /** A payload signed with the right key: what an attacker holding the key, or a bug, could produce. */
+    static byte[] signed(Out payload) {
+        return Envelope.seal(PickleTestSupport.KEY, Envelope.programFingerprint(""), 0x1234, 0x5678, 1,
+                payload.toByteArray());
+    }
+
+    /** The start of a payload: no methods, a bound tasklet, the given class count 0 and object count. */
+    static Out payloadWithObjects(int objects) {
+        Out o = new Out();
+        o.uvar(0); // methods
+        o.u8(Payload.BOUND);
+        o.u8(0); // flags
+        o.uvar(0); // classes
+        o.uvar(objects);
+        return o;
+    }
+
+    /** The roots section of a bound tasklet: tempval, body, no frames, no channel, no named roots. */
+    static void boundRoots(Out o, int tempval, int body) {
+        o.uvar(tempval);
+        o.uvar(body);
+        o.uvar(0);
+        o.uvar(0);
+        o.svar(0);
+        o.uvar(0);
+    }
+
+    /** This thread's allocated bytes (HotSpot's ThreadMXBean; by reflection: tests compile inside the core module). */
+    static long allocated() {
+        try {
+            Object bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+            return (long) Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes")
+                    .invoke(bean);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Loads and describes {@code b}: each must end normally or in NotPicklableException, within
+     * seconds and allocating at most 8 bytes per input byte plus 64 MiB. Returns the load's
+     * exception message (null if it loaded).
+     */
+    static String loadAndDescribe(Pickler p, byte[] b) throws Exception {
+        String[] msg = {null};
+        Stackless.runAsMain(() -> {
+            long bound = 8L * b.length + (64L << 20);
+            long t0 = System.nanoTime();
+            long a0 = allocated();
+            try {
+                p.loads(b).kill();
+            } catch (NotPicklableException e) {
+                msg[0] = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+            long a1 = allocated();
+            assertThat(a1 - a0).as("bytes allocated by loads of a %d-byte pickle", b.length).isLessThan(bound);
+            try {
+                Pickler.describe(b, PickleTestSupport.KEY);
+            } catch (NotPicklableException e) {
+                // the inspector may refuse too
+            }
+            assertThat(allocated() - a1).as("bytes allocated by describe of a %d-byte pickle", b.length).isLessThan(bound);
+            assertThat(System.nanoTime() - t0).as("nanoseconds").isLessThan(20_000_000_000L);
+        });
+        return msg[0];
+    }
+
+    @Test
+    void craftedPicklesEndInNotPicklableExceptionInBoundedTimeAndMemory() throws Exception {
+        Pickler p = PickleTestSupport.builder().acceptReplays().build();
+
+        // A greenlet whose run function is itself (80 bytes): describe used to overflow the stack.
+        Out g = payloadWithObjects(1);
+        g.u8(20); // COROUTINE
+        g.u8(Payload.CONCEPT_GREENLET);
+        g.u8(Payload.CO_UNSTARTED);
+        g.uvar(1); // parent: itself
+        g.uvar(1); // run function: itself
+        g.uvar(0);
+        boundRoots(g, 0, 1);
+        byte[] selfRun = signed(g);
+        assertThat(Pickler.describe(selfRun, null)).contains("greenlet #1 (not started, parent #1, run #1)");
+        assertThat(loadAndDescribe(p, selfRun)).contains("cycle");
+
+        // 30 MB claiming 30 million one-byte objects (the tasklet itself): used to take ~21 bytes of heap per byte.
+        int many = 30_000_000;
+        Out big = payloadWithObjects(many);
+        byte[] selves = new byte[many];
+        Arrays.fill(selves, (byte) 18);
+        big.bytes(selves);
+        boundRoots(big, 0, 0);
+        assertThat(loadAndDescribe(p, signed(big))).contains("object count 30000000 exceeds the limit");
+        assertThat(Pickler.describe(signed(big), null)).contains("payload cannot be decoded", "exceeds the limit");
+
+        // A 30 MB string: decoded once, described by its first characters.
+        Out str = payloadWithObjects(1);
+        str.u8(1);
+        str.str("x".repeat(30 << 20));
+        boundRoots(str, 1, 0);
+        assertThat(loadAndDescribe(p, signed(str))).contains("malformed pickle: the body is a null");
+
+        // A map keyed by a list that contains itself, the list reached first: #1 = [#1, #2], #2 = {#1: "v"}.
+        Out cyc = payloadWithObjects(3);
+        cyc.u8(14);
+        cyc.uvar(2);
+        cyc.uvar(1);
+        cyc.uvar(2);
+        cyc.u8(15);
+        cyc.uvar(1);
+        cyc.uvar(1);
+        cyc.uvar(3);
+        cyc.u8(1);
+        cyc.str("v");
+        boundRoots(cyc, 1, 0);
+        assertThat(loadAndDescribe(p, signed(cyc))).contains("map #2 has a key", "contains itself");
+
+        // A key list deepened after insertion: #1 = {#2: null}, #2 = [#3], #3 = [#4], ... 20,000 levels.
+        int depth = 20_000;
+        Out deep = payloadWithObjects(depth + 1);
+        deep.u8(15);
+        deep.uvar(1);
+        deep.uvar(2);
+        deep.uvar(0);
+        for (int id = 2; id <= depth + 1; id++) {
+            deep.u8(14);
+            if (id <= depth) {
+                deep.uvar(1);
+                deep.uvar(id + 1);
+            } else {
+                deep.uvar(0);
+            }
+        }
+        boundRoots(deep, 1, 0);
+        assertThat(loadAndDescribe(p, signed(deep))).contains("map #1 has a key", "levels deep");
+
+        // A key of shared sublists, 64 bytes that would take 2^64 steps to hash: #2 = [#3, #3], #3 = [#4, #4], ...
+        Out dag = payloadWithObjects(66);
+        dag.u8(15);
+        dag.uvar(1);
+        dag.uvar(2);
+        dag.uvar(0);
+        for (int id = 2; id <= 66; id++) {
+            dag.u8(14);
+            if (id < 66) {
+                dag.uvar(2);
+                dag.uvar(id + 1);
+                dag.uvar(id + 1);
+            } else {
+                dag.uvar(0);
+            }
+        }
+        boundRoots(dag, 1, 0);
+        assertThat(loadAndDescribe(p, signed(dag))).contains("map #1 has a key", "steps");
+
+        // A long[] of 8 million one-byte elements: used to become 64 MB of heap; elements are 8 bytes each now.
+        int n = 8_000_000;
+        Out longs = payloadWithObjects(1);
+        longs.u8(12);
+        longs.u8(5);
+        longs.uvar(n);
+        longs.bytes(new byte[n]);
+        boundRoots(longs, 1, 0);
+        assertThat(loadAndDescribe(p, signed(longs))).contains("array length 8000000 exceeds the bytes left");
+        // The same array written by the pickler (fixed width) loads, in memory equal to its bytes.
+        Out ok = payloadWithObjects(1);
+        ok.u8(12);
+        ok.u8(5);
+        ok.uvar(n / 8);
+        ok.bytes(new byte[n]);
+        boundRoots(ok, 0, 1);
+        assertThat(loadAndDescribe(p, signed(ok))).contains("malformed pickle: the body is a [J");
+    }
+
+    @Test
+    void aThirtyMegabytePickleOfFramesIsDescribedInBoundedMemory() throws Exception {
+        // 500 frames of 60,000 reference slots each: the description of every slot would take ~900 MB.
+        Out o = new Out();
+        o.uvar(1);
+        o.uvar(0); // a new shared string: the class
+        o.str("app.Gone");
+        o.str("m");
+        o.str("()V");
+        o.u8(1);
+        o.fixed64(0);
+        o.uvar(0); // a new shared string: the file
+        o.str("");
+        o.uvar(1);
+        o.uvar(0);
+        o.str("");
+        o.u8(Payload.SUSPENDED);
+        o.u8(0);
+        o.uvar(0);
+        o.uvar(1);
+        o.u8(1);
+        o.str("s");
+        o.uvar(0);
+        o.uvar(0);
+        int frames = 500;
+        int slots = 60_000;
+        o.uvar(frames);
+        byte[] ones = new byte[slots];
+        Arrays.fill(ones, (byte) 1);
+        for (int i = 0; i < frames; i++) {
+            o.uvar(0);
+            o.uvar(0);
+            o.uvar(0);
+            o.uvar(slots);
+            o.bytes(ones);
+            o.uvar(0);
+        }
+        o.uvar(0);
+        o.svar(0);
+        o.uvar(0);
+        byte[] b = signed(o);
+        assertThat(b.length).isGreaterThan(30_000_000);
+        String d = Pickler.describe(b, null);
+        assertThat(d).contains("frames          500 (innermost first)", "at app.Gone.m(Unknown Source)",
+                "description cut at");
+        assertThat(loadAndDescribe(PickleTestSupport.builder().acceptReplays().build(), b))
+                .contains("code of class app.Gone, which this program does not have");
+    }
+
+    @Test
+    void manyCyclesBehindStuckRecordsLoadInLinearTime() throws Exception {
+        // K records wait on a chain X_1 .. X_M of records, X_j = Pair(C_j, X_j+1), where C_j = Pair(L_j, null) and
+        // L_j = [C_j] form M cycles, each broken by one pick. Picking by scanning the pending objects took K x M steps.
+        int k = 60_000;
+        int m = 60_000;
+        int rBase = 1;
+        int xBase = rBase + k;
+        int cBase = xBase + m;
+        int lBase = cBase + m;
+        int n = lBase + m - 1;
+        Out o = new Out();
+        o.uvar(0);
+        o.u8(Payload.BOUND);
+        o.u8(0);
+        o.uvar(1);
+        o.str(Pair.class.getName());
+        o.uvar(0);
+        o.uvar(n);
+        for (int i = 0; i < k; i++) {
+            pair(o, xBase, 0);
+        }
+        for (int j = 0; j < m; j++) {
+            pair(o, cBase + j, j + 1 < m ? xBase + j + 1 : 0);
+        }
+        for (int j = 0; j < m; j++) {
+            pair(o, lBase + j, 0);
+        }
+        for (int j = 0; j < m; j++) {
+            o.u8(14);
+            o.uvar(1);
+            o.uvar(cBase + j);
+        }
+        boundRoots(o, 0, 1);
+        Pickler p = PickleTestSupport.builder(Pair.class).acceptReplays().build();
+        long t0 = System.nanoTime();
+        assertThat(loadAndDescribe(p, signed(o))).contains("the body is a " + Pair.class.getName());
+        assertThat(System.nanoTime() - t0).as("nanoseconds").isLessThan(10_000_000_000L);
+    }
+
+    private static void pair(Out o, int a, int b) {
+        o.u8(11); // RECORD
+        o.uvar(0);
+        o.uvar(2);
+        o.uvar(a);
+        o.uvar(b);
+    }
+
+    static void holdsKey(List<Object> l) throws Suspendable {
+        Stackless.schedule();
+        l.size();
+    }
+
+    @Test
+    void mapKeysThatCannotBeHashedAgainAreRefusedWhenDumping() throws Exception {
+        Pickler p = PickleTestSupport.builder().build();
+        Stackless.runAsMain(() -> {
+            // Keyed by a list that then got itself as an element (its hash code is now undefined).
+            List<Object> l = new ArrayList<>();
+            Map<Object, Object> m = new HashMap<>();
+            m.put(l, "v");
+            l.add(l);
+            l.add(m);
+            Tasklet t = Tasklet.spawn(() -> holdsKey(l));
+            t.run();
+            assertThatThrownBy(() -> p.dumps(t)).isInstanceOf(NotPicklableException.class)
+                    .hasMessageContaining("cannot pickle an object of class java.util.HashMap")
+                    .hasMessageContaining("one of its keys, a java.util.ArrayList, cannot be hashed again")
+                    .hasMessageContaining("contains itself");
+            t.kill();
+            // Keyed by a list deepened after insertion.
+            List<Object> k = new ArrayList<>();
+            Map<Object, Object> m2 = new HashMap<>();
+            m2.put(k, 1);
+            List<Object> at = k;
+            for (int i = 0; i < 5000; i++) {
+                List<Object> next = new ArrayList<>();
+                at.add(next);
+                at = next;
+            }
+            List<Object> holder = new ArrayList<>(List.of(m2));
+            Tasklet u = Tasklet.spawn(() -> holdsKey(holder));
+            u.run();
+            assertThatThrownBy(() -> p.dumps(u)).isInstanceOf(NotPicklableException.class)
+                    .hasMessageContaining("nested 5001 levels deep");
+            u.kill();
+        });
     }
 }

@@ -15,6 +15,7 @@ import org.jstackless.Suspendable;
 import org.jstackless.Tasklet;
 import org.jstackless.internal.soft.MethodInfo;
 import org.jstackless.internal.soft.WovenMethod;
+import org.jstackless.internal.pickle.Envelope;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,7 +59,7 @@ class PickleLayoutTest {
     /** Replaces the only occurrence of {@code find} in the payload, fixes the length field and signs again. */
     static byte[] forge(byte[] good, byte[] find, byte[] replace) throws Exception {
         int at = -1;
-        for (int i = 34; i + find.length <= good.length - 32; i++) {
+        for (int i = Envelope.HEADER; i + find.length <= good.length - 32; i++) {
             if (java.util.Arrays.equals(good, i, i + find.length, find, 0, find.length)) {
                 assertThat(at).as("one occurrence").isEqualTo(-1);
                 at = i;
@@ -67,9 +68,9 @@ class PickleLayoutTest {
         assertThat(at).as("found").isPositive();
         byte[] b = concat(java.util.Arrays.copyOf(good, at), replace,
                 java.util.Arrays.copyOfRange(good, at + find.length, good.length));
-        int pl = b.length - 34 - 32;
+        int pl = b.length - Envelope.HEADER - 32;
         for (int k = 0; k < 4; k++) {
-            b[30 + k] = (byte) (pl >>> (24 - 8 * k));
+            b[Envelope.LENGTH_AT + k] = (byte) (pl >>> (24 - 8 * k));
         }
         return PickleFuzzTest.reseal(b);
     }

@@ -307,9 +307,12 @@ class PickleStatesTest {
                     .hasMessageContaining(NotAllowed.class.getName())
                     .hasMessageContaining("PickleStatesTest.holds(PickleStatesTest.java:")
                     .hasMessageContaining("allow(NotAllowed.class)");
-            Pickler frameClassNotAllowed = PickleTestSupport.builder(Point.class).build();
-            assertThatThrownBy(() -> frameClassNotAllowed.dumps(t)).isInstanceOf(NotPicklableException.class)
-                    .hasMessageContaining("class " + PickleStatesTest.class.getName() + " is not allowed");
+            // Code needs no allow-listing, but a code restriction that leaves the frame's class out refuses it.
+            Pickler codeElsewhere = PickleTestSupport.builder(Point.class, NotAllowed.class).restrictCode("app.other")
+                    .build();
+            assertThatThrownBy(() -> codeElsewhere.dumps(t)).isInstanceOf(NotPicklableException.class)
+                    .hasMessageContaining("code of class " + PickleStatesTest.class.getName()
+                            + " is outside this pickler's code restriction [app.other]");
             t.kill();
         });
     }

@@ -9,7 +9,8 @@ import org.jstackless.Pickler;
 /**
  * {@code jstackless inspect}: prints a pickle's envelope and frames without loading anything.
  * <pre>  java -cp ... org.jstackless.examples.Inspect FILE [--key TEXT | --demo-key]</pre>
- * With a key it also says whether the signature is valid.
+ * With a key it also says whether the signature is valid. To make a FILE to look at:
+ * {@code java -cp ... org.jstackless.examples.PickleDemo --save FILE} (the plain demo deletes its pickle).
  */
 public final class Inspect {
     private Inspect() {
@@ -19,7 +20,7 @@ public final class Inspect {
     public static void main(String[] args) throws Exception {
         if (args.length != 1 && !(args.length == 2 && args[1].equals("--demo-key"))
                 && !(args.length == 3 && args[1].equals("--key"))) {
-            System.err.println("usage: Inspect FILE [--key TEXT | --demo-key]");
+            System.err.println("usage: Inspect FILE [--key TEXT | --demo-key]   (make a FILE with PickleDemo --save FILE)");
             System.exit(2);
         }
         byte[] key = args.length == 3 ? args[2].getBytes(StandardCharsets.UTF_8)

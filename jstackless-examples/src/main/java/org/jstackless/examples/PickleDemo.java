@@ -35,9 +35,13 @@ public final class PickleDemo {
     private PickleDemo() {
     }
 
-    /** The pickler: this class's frames and nothing else may be in the pickle. */
+    /**
+     * The pickler. No class needs allowing: the pickle holds a channel and ints (always allowed)
+     * and this class's code, which is identified by method and fingerprint under the signature;
+     * restrictCode makes sure no other code is in it.
+     */
     static Pickler pickler() {
-        return Pickler.builder().allow(PickleDemo.class).signingKey(KEY).build();
+        return Pickler.builder().signingKey(KEY).restrictCode(PickleDemo.class.getName()).build();
     }
 
     static void recurs(Channel<String> ch, int depth, int level) throws Suspendable {

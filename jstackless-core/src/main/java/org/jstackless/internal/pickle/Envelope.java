@@ -16,31 +16,42 @@ import org.jstackless.PickleVersionException;
  *   0  magic "JSLP"
  *   4  u16 format version
  *   6  u64 program fingerprint
- *  14  u64 tasklet id (of the pickled tasklet, informational)
- *  22  u64 sequence number (per Pickler)
- *  30  u32 payload length
- *  34  payload
- *  34+len  32 bytes HMAC-SHA256(key, bytes 0 .. 34+len)
+ *  14  16 bytes tasklet identity: random when a tasklet is first pickled, kept by the tasklets
+ *      loaded from its pickles (so it is stable across JVMs and restarts)
+ *  30  u64 sequence number, per tasklet identity: 1 for its first pickle, one more for each next
+ *  38  u32 payload length
+ *  42  payload
+ *  42+len  32 bytes HMAC-SHA256(key, bytes 0 .. 42+len)
  * </pre>
  * {@link #open} checks all of it before the payload is looked at.
  */
 public final class Envelope {
     public static final byte[] MAGIC = {'J', 'S', 'L', 'P'};
-    /** 2: methods carry their sites' slot layouts; fingerprints are the weaver's (original code + layouts). */
-    public static final int FORMAT_VERSION = 2;
-    public static final int HEADER = 34;
+    /**
+     * 2: methods carry their sites' slot layouts; fingerprints are the weaver's (original code + layouts).
+     * 3: a stable tasklet identity and per-tasklet sequence in the header; plain objects; fixed-width
+     * primitive arrays; named roots; class and file names written once in the method table.
+     */
+    public static final int FORMAT_VERSION = 3;
+    public static final int HEADER = 42;
+    /** Offset of the payload length in the header. */
+    public static final int LENGTH_AT = 38;
     public static final int MAC = 32;
 
     public final int formatVersion;
     public final long programFingerprint;
-    public final long taskletId;
+    /** The tasklet's stable identity (two halves of 128 random bits). */
+    public final long identityHi;
+    public final long identityLo;
     public final long sequence;
     public final int payloadLength;
 
-    private Envelope(int formatVersion, long programFingerprint, long taskletId, long sequence, int payloadLength) {
+    private Envelope(int formatVersion, long programFingerprint, long identityHi, long identityLo, long sequence,
+            int payloadLength) {
         this.formatVersion = formatVersion;
         this.programFingerprint = programFingerprint;
-        this.taskletId = taskletId;
+        this.identityHi = identityHi;
+        this.identityLo = identityLo;
         this.sequence = sequence;
         this.payloadLength = payloadLength;
     }
@@ -52,13 +63,14 @@ public final class Envelope {
     }
 
     /** Seals a payload. */
-    public static byte[] seal(byte[] key, long program, long taskletId, long sequence, byte[] payload) {
+    public static byte[] seal(byte[] key, long program, long identityHi, long identityLo, long sequence, byte[] payload) {
         Out o = new Out();
         o.bytes(MAGIC);
         o.u8(FORMAT_VERSION >>> 8);
         o.u8(FORMAT_VERSION);
         o.fixed64(program);
-        o.fixed64(taskletId);
+        o.fixed64(identityHi);
+        o.fixed64(identityLo);
         o.fixed64(sequence);
         o.fixed32(payload.length);
         o.bytes(payload);
@@ -93,7 +105,7 @@ public final class Envelope {
         }
         In in = new In(p, 4, HEADER);
         int v = (in.u8() << 8) | in.u8();
-        Envelope e = new Envelope(v, in.fixed64(), in.fixed64(), in.fixed64(), in.fixed32());
+        Envelope e = new Envelope(v, in.fixed64(), in.fixed64(), in.fixed64(), in.fixed64(), in.fixed32());
         if (v != FORMAT_VERSION) {
             throw new PickleVersionException("pickle format version " + v + ", but this jstackless reads version "
                     + FORMAT_VERSION, List.of());
@@ -121,6 +133,21 @@ public final class Envelope {
                     e.programFingerprint, program), List.of());
         }
         return e;
+    }
+
+    /** The tasklet identity as text (32 hex digits), the key of a {@code SequenceRecord}. */
+    public String identity() {
+        return identity(identityHi, identityLo);
+    }
+
+    /** Two halves of a tasklet identity as text. */
+    public static String identity(long hi, long lo) {
+        char[] c = new char[32];
+        for (int i = 0; i < 16; i++) {
+            c[15 - i] = Character.forDigit((int) (hi >>> (4 * i)) & 15, 16);
+            c[31 - i] = Character.forDigit((int) (lo >>> (4 * i)) & 15, 16);
+        }
+        return new String(c);
     }
 
     /** The payload's reader. */

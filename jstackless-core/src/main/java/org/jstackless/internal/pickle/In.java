@@ -52,6 +52,10 @@ public final class In {
         return v;
     }
 
+    public int fixed16() {
+        return (u8() << 8) | u8();
+    }
+
     public int fixed32() {
         int v = 0;
         for (int i = 0; i < 4; i++) {

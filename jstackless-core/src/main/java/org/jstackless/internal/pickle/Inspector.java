@@ -13,6 +13,12 @@ import org.jstackless.internal.soft.MethodInfo;
  * (locals, then operand stack). Without a usable layout, raw reference and 64-bit primitive slots.
  */
 public final class Inspector {
+    /** The limits the inspector reads with (a {@code Pickler}'s defaults). */
+    public static final int MAX_OBJECTS = 1 << 20;
+    public static final int MAX_FRAMES = 1 << 20;
+    /** The longest description: past it, the rest of the frames, roots and methods are left out (said at the end). */
+    public static final int MAX_TEXT = 4 << 20;
+
     private Inspector() {
     }
 
@@ -22,7 +28,7 @@ public final class Inspector {
         sb.append("jstackless pickle, ").append(p.length).append(" bytes\n");
         sb.append(String.format("  format version  %d%n", e.formatVersion));
         sb.append(String.format("  program         %016x%n", e.programFingerprint));
-        sb.append(String.format("  tasklet id      %d%n", e.taskletId));
+        sb.append(String.format("  tasklet         %s%n", e.identity()));
         sb.append(String.format("  sequence        %d%n", e.sequence));
         sb.append(String.format("  payload         %d bytes%n", e.payloadLength));
         String sig;
@@ -36,7 +42,8 @@ public final class Inspector {
         sb.append("  signature       ").append(sig).append('\n');
         Payload pl;
         try {
-            pl = Payload.parse(Envelope.payload(p), new HashMap<>(), Integer.MAX_VALUE - 16, Integer.MAX_VALUE - 16);
+            // A Pickler's default limits: memory and time stay proportional to what a loadable pickle can hold.
+            pl = Payload.parse(Envelope.payload(p), new HashMap<>(), MAX_OBJECTS, MAX_FRAMES);
         } catch (NotPicklableException x) {
             return sb.append("  payload cannot be decoded: ").append(x.getMessage()).append('\n').toString();
         }
@@ -56,26 +63,55 @@ public final class Inspector {
         }
         sb.append("  blocked on      ").append(pl.channel == 0 ? "-" : o.describe(pl.channel)
                 + (pl.blocked > 0 ? ", sending" : ", receiving")).append('\n');
+        for (int i = 0; i < pl.rootNames.length && !full(sb); i++) {
+            sb.append("  root ").append(pl.rootNames[i]).append("  ").append(o.describe(pl.rootIds[i])).append('\n');
+        }
         sb.append("  objects         ").append(o.count()).append('\n');
         sb.append("  methods         ").append(pl.methods.length).append('\n');
-        for (Payload.MethodRef m : pl.methods) {
+        for (int i = 0; i < pl.methods.length && !full(sb); i++) {
+            Payload.MethodRef m = pl.methods[i];
             sb.append(String.format("    %016x  %s%n", m.fingerprint, m.display()));
         }
-        sb.append("  frames          ").append(pl.frames.length).append(" (innermost first)\n");
-        frames(sb, pl, pl.frames);
-        for (int id : o.coroutineIds()) {
-            Payload.FrameRec[] fs = o.coroutineFrames(id);
-            if (fs.length > 0) {
-                sb.append("  ").append(o.describe(id)).append(", innermost first\n");
-                frames(sb, pl, fs);
+        // Each method's layouts parsed once (a frame refers to its method's): time linear in the pickle.
+        MethodInfo.SiteLayout[][] layouts = new MethodInfo.SiteLayout[pl.methods.length][];
+        for (int i = 0; i < layouts.length; i++) {
+            try {
+                layouts[i] = MethodInfo.parseLayouts(pl.methods[i].layouts);
+            } catch (IllegalArgumentException x) {
+                layouts[i] = null;
             }
+        }
+        sb.append("  frames          ").append(pl.frames.length).append(" (innermost first)\n");
+        describeFrames(sb, pl, layouts);
+        if (sb.length() >= MAX_TEXT) {
+            sb.append("  ... description cut at ").append(MAX_TEXT).append(" characters\n");
         }
         return sb.toString();
     }
 
-    private static void frames(StringBuilder sb, Payload pl, Payload.FrameRec[] frames) {
+    private static void describeFrames(StringBuilder sb, Payload pl, MethodInfo.SiteLayout[][] layouts) {
         ObjectReader o = pl.objects;
-        for (int i = frames.length - 1; i >= 0; i--) {
+        // Per site layout, its number of primitive slots: counted once, however many frames share the site.
+        java.util.Map<MethodInfo.SiteLayout, Long> prims = new java.util.IdentityHashMap<>();
+        frames(sb, pl, pl.frames, layouts, prims);
+        for (int id : o.coroutineIds()) {
+            Payload.FrameRec[] fs = o.coroutineFrames(id);
+            if (fs.length > 0 && !full(sb)) {
+                sb.append("  ").append(o.describe(id)).append(", innermost first\n");
+                frames(sb, pl, fs, layouts, prims);
+            }
+        }
+    }
+
+    /** Whether the description reached its limit. */
+    private static boolean full(StringBuilder sb) {
+        return sb.length() >= MAX_TEXT;
+    }
+
+    private static void frames(StringBuilder sb, Payload pl, Payload.FrameRec[] frames, MethodInfo.SiteLayout[][] layouts,
+            java.util.Map<MethodInfo.SiteLayout, Long> primCounts) {
+        ObjectReader o = pl.objects;
+        for (int i = frames.length - 1; i >= 0 && !full(sb); i--) {
             Payload.FrameRec f = frames[i];
             Payload.MethodRef m = pl.methods[f.method];
             int line = f.site < m.lines.length ? m.lines[f.site] : 0;
@@ -85,20 +121,23 @@ public final class Inspector {
             if (!m.isStatic) {
                 sb.append("         this  ").append(o.describe(f.self)).append('\n');
             }
-            java.util.List<String> slots = slots(m, f);
+            java.util.List<String> slots = slots(layouts[f.method], f, primCounts);
             if (slots == null) {
                 // No usable layout: show the raw slots.
-                for (int r : f.refs) {
-                    sb.append("         ref   ").append(o.describe(r)).append('\n');
+                for (int j = 0; j < f.refs.length && !full(sb); j++) {
+                    sb.append("         ref   ").append(o.describe(f.refs[j])).append('\n');
                 }
-                for (long v : f.prims) {
-                    sb.append("         prim  ").append(v).append('\n');
+                for (int j = 0; j < f.prims.length && !full(sb); j++) {
+                    sb.append("         prim  ").append(f.prims[j]).append('\n');
                 }
                 continue;
             }
             int ri = 0;
             int pi = 0;
             for (String d : slots) {
+                if (full(sb)) {
+                    return;
+                }
                 sb.append("         ");
                 switch (d) {
                     case "I" -> sb.append("int    ").append((int) f.prims[pi++]);
@@ -113,18 +152,15 @@ public final class Inspector {
     }
 
     /** The frame's slot descriptors in save order, if the pickle's layout for its site fits its slots; else null. */
-    private static java.util.List<String> slots(Payload.MethodRef m, Payload.FrameRec f) {
-        try {
-            MethodInfo.SiteLayout[] sites = MethodInfo.parseLayouts(m.layouts);
-            if (f.site >= sites.length) {
-                return null;
-            }
-            java.util.List<String> slots = sites[f.site].slots();
-            long prims = slots.stream().filter(d -> d.length() == 1).count();
-            return prims == f.prims.length && slots.size() - prims == f.refs.length ? slots : null;
-        } catch (IllegalArgumentException e) {
+    private static java.util.List<String> slots(MethodInfo.SiteLayout[] sites, Payload.FrameRec f,
+            java.util.Map<MethodInfo.SiteLayout, Long> primCounts) {
+        if (sites == null || f.site >= sites.length) {
             return null;
         }
+        MethodInfo.SiteLayout site = sites[f.site];
+        java.util.List<String> slots = site.slots();
+        long prims = primCounts.computeIfAbsent(site, x -> x.slots().stream().filter(d -> d.length() == 1).count());
+        return prims == f.prims.length && slots.size() - prims == f.refs.length ? slots : null;
     }
 
     /** Descriptors as Java types, for display. */

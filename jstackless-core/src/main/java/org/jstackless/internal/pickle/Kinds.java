@@ -27,11 +27,13 @@ final class Kinds {
     static final int CORO_STRAND = 21;
     /** The yielder a generator's body was given (stands for the restored generator's). */
     static final int YIELDER = 22;
-    static final int MAX = 22;
+    /** An allowed ordinary class, field by field (see {@link Fields}). */
+    static final int PLAIN = 23;
+    static final int MAX = 23;
 
     static final String[] NAMES = {"?", "String", "Boolean", "Byte", "Short", "Character", "Integer", "Long",
         "Float", "Double", "enum", "record", "array", "array", "ArrayList", "HashMap", "LinkedHashMap", "Channel",
-        "Tasklet(self)", "lambda", "coroutine", "coroutine strand", "yielder"};
+        "Tasklet(self)", "lambda", "coroutine", "coroutine strand", "yielder", "object"};
 
     /** Primitive array element types, in this order. */
     static final Class<?>[] PRIM_ARRAYS = {boolean.class, byte.class, short.class, char.class, int.class, long.class,

@@ -42,8 +42,14 @@ public final class ObjectReader {
     }
 
     private final Map<String, Class<?>> allowed;
+    /** Resolves a lambda's capturing class (code: by name, under the signature, within the code restriction). */
+    private java.util.function.Function<String, Class<?>> code = name -> {
+        throw new NotPicklableException("the pickle has a lambda of " + name + ", which this reader cannot resolve");
+    };
     private final int maxObjects;
     private String[] classNames;
+    /** Per class: the field names of a plain class (null: not one). */
+    private String[][] classFields;
     private int n;
     private byte[] kind;
     private int[] cls;
@@ -54,6 +60,8 @@ public final class ObjectReader {
     /** The payload's method table (coroutine entries' frames refer to it). */
     Payload.MethodRef[] methods = new Payload.MethodRef[0];
     int maxFrames = 1 << 20;
+    /** Frames of coroutine entries read so far: all frames of a pickle together are bounded by maxFrames. */
+    int framesRead;
     /** Per coroutine entry: {parent id, mailbox id}; its frames are in {@code payload}. */
     private int[][] coLinks;
     private Factory factory;
@@ -90,6 +98,11 @@ public final class ObjectReader {
         this.maxObjects = maxObjects;
     }
 
+    /** Sets how lambdas' capturing classes are found (they are code, not allow-listed data). */
+    public void code(java.util.function.Function<String, Class<?>> resolver) {
+        this.code = resolver;
+    }
+
     /** Number of objects in the table. */
     public int count() {
         return n;
@@ -97,10 +110,19 @@ public final class ObjectReader {
 
     /** Decodes the class table and the entries. */
     public void parse(In in) {
-        int nc = in.count("class count", maxObjects, 1);
+        int nc = in.count("class count", maxObjects, 2);
         classNames = new String[nc];
+        classFields = new String[nc][];
         for (int i = 0; i < nc; i++) {
             classNames[i] = in.str();
+            int nf = in.count("field count", 1 << 16, 1);
+            if (nf > 0) {
+                String[] f = new String[nf - 1];
+                for (int j = 0; j < f.length; j++) {
+                    f[j] = in.str();
+                }
+                classFields[i] = f;
+            }
         }
         n = in.count("object count", maxObjects, 1);
         kind = new byte[n + 1];
@@ -108,6 +130,7 @@ public final class ObjectReader {
         prim = new long[n + 1];
         payload = new Object[n + 1];
         refs = new int[n + 1][];
+        boolean selfSeen = false;
         for (int id = 1; id <= n; id++) {
             int k = in.u8();
             kind[id] = (byte) k;
@@ -154,6 +177,22 @@ public final class ObjectReader {
                     cls[id] = in.u8();
                 }
                 case Kinds.SELF -> {
+                    // The only one-byte entry: at most one, so an object costs at least two bytes of input.
+                    if (selfSeen) {
+                        throw In.bad("the tasklet itself twice in the object table");
+                    }
+                    selfSeen = true;
+                }
+                case Kinds.PLAIN -> {
+                    cls[id] = in.index("class index", nc);
+                    if (classFields[cls[id]] == null) {
+                        throw In.bad("object #" + id + " of class " + classNames[cls[id]] + ", which has no field list");
+                    }
+                    refs[id] = ids(in);
+                    if (refs[id].length != classFields[cls[id]].length) {
+                        throw In.bad("object #" + id + " has " + refs[id].length + " fields, its class "
+                                + classFields[cls[id]].length);
+                    }
                 }
                 case Kinds.LAMBDA -> {
                     cls[id] = in.index("class index", nc);
@@ -190,7 +229,8 @@ public final class ObjectReader {
                         coLinks = new int[n + 1][];
                     }
                     coLinks[id] = new int[] {in.index("parent id", n + 1), in.index("mailbox id", n + 1)};
-                    int nf = in.count("frame count", maxFrames, 5);
+                    int nf = in.count("frame count", maxFrames - framesRead, 5);
+                    framesRead += nf;
                     if ((nf > 0) != (st == Payload.CO_SUSPENDED)) {
                         throw In.bad(nf + " frames in coroutine state " + st);
                     }
@@ -219,7 +259,8 @@ public final class ObjectReader {
         if (t >= Kinds.PRIM_ARRAYS.length) {
             throw In.bad("primitive array type " + t);
         }
-        int len = in.count("array length", Integer.MAX_VALUE - 16, t == 6 ? 4 : t == 7 ? 8 : 1);
+        // Fixed-width elements: the array takes no more memory than its bytes in the pickle.
+        int len = in.count("array length", Integer.MAX_VALUE - 16, new int[] {1, 1, 2, 2, 4, 8, 4, 8}[t]);
         switch (t) {
             case 0 -> {
                 boolean[] a = new boolean[len];
@@ -234,28 +275,28 @@ public final class ObjectReader {
             case 2 -> {
                 short[] a = new short[len];
                 for (int i = 0; i < len; i++) {
-                    a[i] = (short) in.svar();
+                    a[i] = (short) in.fixed16();
                 }
                 return a;
             }
             case 3 -> {
                 char[] a = new char[len];
                 for (int i = 0; i < len; i++) {
-                    a[i] = (char) in.uvar();
+                    a[i] = (char) in.fixed16();
                 }
                 return a;
             }
             case 4 -> {
                 int[] a = new int[len];
                 for (int i = 0; i < len; i++) {
-                    a[i] = (int) in.svar();
+                    a[i] = in.fixed32();
                 }
                 return a;
             }
             case 5 -> {
                 long[] a = new long[len];
                 for (int i = 0; i < len; i++) {
-                    a[i] = in.svar();
+                    a[i] = in.fixed64();
                 }
                 return a;
             }
@@ -291,11 +332,42 @@ public final class ObjectReader {
 
     private boolean isContainer(int id) {
         int k = kind[id];
-        return k == Kinds.OARRAY || k == Kinds.LIST || k == Kinds.MAP || k == Kinds.LMAP;
+        return k == Kinds.OARRAY || k == Kinds.LIST || k == Kinds.MAP || k == Kinds.LMAP || k == Kinds.PLAIN;
+    }
+
+    /** The ids whose hash codes make {@code id}'s (what the JDK's hashCode recurses into), or null. */
+    private int[] hashChildren(int id) {
+        return switch (kind[id]) {
+            case Kinds.LIST, Kinds.MAP, Kinds.LMAP, Kinds.RECORD -> refs[id];
+            // An ordinary class that keeps Object.hashCode hashes by identity; one that overrides it may read any field.
+            case Kinds.PLAIN -> Fields.identityHash(resolve(cls[id], false)) ? null : refs[id];
+            default -> null;
+        };
+    }
+
+    /** Refuses a map key that cannot be hashed again safely ({@link KeyCheck}); before anything is created. */
+    public void checkKeys() {
+        KeyCheck kc = null;
+        for (int id = 1; id <= n; id++) {
+            if (kind[id] == Kinds.MAP || kind[id] == Kinds.LMAP) {
+                int[] r = refs[id];
+                if (kc == null) {
+                    kc = new KeyCheck(n, this::hashChildren);
+                }
+                for (int i = 0; i < r.length; i += 2) {
+                    String why = kc.problem(r[i]);
+                    if (why != null) {
+                        throw new NotPicklableException("map #" + id + " has a key (object #" + r[i] + ", "
+                                + describe(r[i]) + ") that cannot be hashed: " + why);
+                    }
+                }
+            }
+        }
     }
 
     /** Creates every object; {@code self} stands for the pickled tasklet. */
     public void materialize(Tasklet self) {
+        checkKeys();
         objects = new Object[n + 1];
         boolean[] done = new boolean[n + 1];
         done[0] = true;
@@ -335,6 +407,7 @@ public final class ObjectReader {
                 case Kinds.LIST -> new ArrayList<>(refs[id].length);
                 case Kinds.MAP -> new HashMap<>(refs[id].length);
                 case Kinds.LMAP -> new LinkedHashMap<>(refs[id].length);
+                case Kinds.PLAIN -> plainShell(id);
                 default -> null; // records and lambdas
             };
             objects[id] = o;
@@ -347,29 +420,43 @@ public final class ObjectReader {
         // 2. records, lambdas and container contents in dependency order
         int[] missing = new int[n + 1];
         int[][] dependents = dependents(pending, missing, done);
+        // Per item, how many of its records and lambdas (not containers) are not created yet: when 0, it
+        // can be picked to break a cycle. Counted down like missing, so every step is linear in the table.
+        int[] missingValues = new int[n + 1];
+        for (int id : pending) {
+            for (int r : refs[id]) {
+                if (!done[r] && !isContainer(r)) {
+                    missingValues[id]++;
+                }
+            }
+        }
         ArrayDeque<Integer> ready = new ArrayDeque<>();
+        // Candidates to break a cycle: maps last, because a key must be complete before it is hashed.
+        ArrayDeque<Integer> pickable = new ArrayDeque<>();
+        ArrayDeque<Integer> pickableMaps = new ArrayDeque<>();
         for (int id : pending) {
             if (missing[id] == 0) {
                 ready.add(id);
             }
+            if (missingValues[id] == 0) {
+                (isMap(id) ? pickableMaps : pickable).add(id);
+            }
         }
         int left = pending.size();
-        int scan = 0;
         while (left > 0) {
             if (ready.isEmpty()) {
                 // A cycle (through a mutable container): fill a container, or create a record or lambda,
                 // whose other records and lambdas exist already; containers exist from step 1.
                 int pick = -1;
-                for (int i = 0; i < pending.size() && pick < 0; i++) {
-                    int id = pending.get((scan + i) % pending.size());
-                    if (!done[id] && nonContainerDepsDone(id, done)) {
+                while (pick < 0 && !(pickable.isEmpty() && pickableMaps.isEmpty())) {
+                    int id = (pickable.isEmpty() ? pickableMaps : pickable).poll();
+                    if (!done[id]) {
                         pick = id;
                     }
                 }
                 if (pick < 0) {
                     throw new NotPicklableException("malformed pickle: a cycle of records or lambdas");
                 }
-                scan++;
                 ready.add(pick);
             }
             int id = ready.poll();
@@ -379,21 +466,20 @@ public final class ObjectReader {
             complete(id);
             done[id] = true;
             left--;
+            boolean value = !isContainer(id);
             for (int d : dependents[id]) {
                 if (--missing[d] == 0 && !done[d]) {
                     ready.add(d);
+                }
+                if (value && --missingValues[d] == 0 && !done[d]) {
+                    (isMap(d) ? pickableMaps : pickable).add(d);
                 }
             }
         }
     }
 
-    private boolean nonContainerDepsDone(int id, boolean[] done) {
-        for (int r : refs[id]) {
-            if (!done[r] && !isContainer(r)) {
-                return false;
-            }
-        }
-        return true;
+    private boolean isMap(int id) {
+        return kind[id] == Kinds.MAP || kind[id] == Kinds.LMAP;
     }
 
     private int[][] dependents(List<Integer> pending, int[] missing, boolean[] done) {
@@ -451,6 +537,7 @@ public final class ObjectReader {
                 }
             }
             case Kinds.RECORD -> objects[id] = record(id);
+            case Kinds.PLAIN -> fill(id);
             case Kinds.LAMBDA -> objects[id] = lambda(id);
             case Kinds.COROUTINE -> objects[id] = factory.unstarted(cls[id], objects[r[0]], objects[r[1]]);
             case Kinds.YIELDER -> {
@@ -472,6 +559,45 @@ public final class ObjectReader {
         }
     }
 
+    /** A plain object with no field set and no constructor run; checks the class's fields against the pickle's. */
+    private Object plainShell(int id) {
+        Class<?> c = resolve(cls[id], false);
+        Fields.Shape shape = Fields.of(c);
+        String[] want = classFields[cls[id]];
+        if (!java.util.Arrays.equals(want, shape.names())) {
+            throw new NotPicklableException("class " + c.getName() + " changed since the pickle was made: the pickle has "
+                    + "its fields " + java.util.Arrays.toString(want) + ", this program " + java.util.Arrays.toString(shape.names()));
+        }
+        try {
+            return shape.create().newInstance();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new NotPicklableException("cannot create an object of class " + c.getName() + ": " + e, e);
+        }
+    }
+
+    private void fill(int id) {
+        Object o = objects[id];
+        java.lang.reflect.Field[] fs = Fields.of(o.getClass()).fields();
+        int[] r = refs[id];
+        for (int i = 0; i < fs.length; i++) {
+            java.lang.reflect.Field f = fs[i];
+            Object v = objects[r[i]];
+            Class<?> t = f.getType();
+            Class<?> boxed = t.isPrimitive() ? java.lang.invoke.MethodType.methodType(t).wrap().returnType() : t;
+            if (v == null ? t.isPrimitive() : !boxed.isInstance(v)) {
+                throw new NotPicklableException("field " + f.getDeclaringClass().getName() + "." + f.getName() + " of type "
+                        + t.getTypeName() + " cannot hold " + (v == null ? "null" : "a " + v.getClass().getName())
+                        + " (object #" + id + ")");
+            }
+            try {
+                f.set(o, v);
+            } catch (IllegalAccessException | RuntimeException e) {
+                throw new NotPicklableException("cannot set field " + f.getDeclaringClass().getName() + "." + f.getName()
+                        + ": " + e, e);
+            }
+        }
+    }
+
     private Object enumConstant(int id) {
         Class<?> c = resolve(cls[id], false);
         if (!c.isEnum()) {
@@ -486,34 +612,58 @@ public final class ObjectReader {
                 + " (the program changed since the pickle was made?)");
     }
 
+    /** A record class's components, their (boxed) types and canonical constructor, made accessible; cached per class. */
+    private record RecordShape(RecordComponent[] components, Class<?>[] boxed, Constructor<?> create) {
+    }
+
+    private static final ClassValue<Object> RECORDS = new ClassValue<>() {
+        @Override
+        protected Object computeValue(Class<?> c) {
+            try {
+                RecordComponent[] rc = c.getRecordComponents();
+                Class<?>[] types = new Class<?>[rc.length];
+                Class<?>[] boxed = new Class<?>[rc.length];
+                for (int i = 0; i < rc.length; i++) {
+                    types[i] = rc[i].getType();
+                    boxed[i] = types[i].isPrimitive()
+                            ? java.lang.invoke.MethodType.methodType(types[i]).wrap().returnType() : types[i];
+                }
+                Constructor<?> k = c.getDeclaredConstructor(types);
+                k.setAccessible(true);
+                return new RecordShape(rc, boxed, k);
+            } catch (java.lang.reflect.InaccessibleObjectException e) {
+                return "cannot create record " + c.getName() + ": " + Fields.opensHint(c);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return "cannot create record " + c.getName() + ": " + e;
+            }
+        }
+    };
+
     private Object record(int id) {
         Class<?> c = resolve(cls[id], false);
         if (!c.isRecord()) {
             throw new NotPicklableException("malformed pickle: " + c.getName() + " is not a record");
         }
-        RecordComponent[] rc = c.getRecordComponents();
+        if (!(RECORDS.get(c) instanceof RecordShape shape)) {
+            throw new NotPicklableException((String) RECORDS.get(c));
+        }
+        RecordComponent[] rc = shape.components();
         int[] r = refs[id];
         if (rc.length != r.length) {
             throw new NotPicklableException("record " + c.getName() + " has " + rc.length + " components, the pickle "
                     + r.length + " (the program changed since the pickle was made?)");
         }
-        Class<?>[] types = new Class<?>[rc.length];
         Object[] args = new Object[rc.length];
         for (int i = 0; i < rc.length; i++) {
-            types[i] = rc[i].getType();
             Object v = objects[r[i]];
-            Class<?> boxed = types[i].isPrimitive() ? java.lang.invoke.MethodType.methodType(types[i]).wrap().returnType()
-                    : types[i];
-            if (v == null ? types[i].isPrimitive() : !boxed.isInstance(v)) {
+            if (v == null ? rc[i].getType().isPrimitive() : !shape.boxed()[i].isInstance(v)) {
                 throw new NotPicklableException("record " + c.getName() + " component " + rc[i].getName() + " of type "
-                        + types[i].getName() + " cannot hold " + (v == null ? "null" : "a " + v.getClass().getName()));
+                        + rc[i].getType().getName() + " cannot hold " + (v == null ? "null" : "a " + v.getClass().getName()));
             }
             args[i] = v;
         }
         try {
-            Constructor<?> k = c.getDeclaredConstructor(types);
-            k.setAccessible(true);
-            return k.newInstance(args);
+            return shape.create().newInstance(args);
         } catch (InvocationTargetException e) {
             throw new NotPicklableException("the constructor of record " + c.getName() + " refused the pickled values: "
                     + e.getCause(), e.getCause());
@@ -523,7 +673,7 @@ public final class ObjectReader {
     }
 
     private Object lambda(int id) {
-        Class<?> capturing = resolve(cls[id], false);
+        Class<?> capturing = code.apply(classNames[cls[id]]);
         String[] s = (String[]) payload[id];
         int[] r = refs[id];
         Object[] captured = new Object[r.length];
@@ -564,7 +714,7 @@ public final class ObjectReader {
             case Kinds.LONG -> Long.class;
             case Kinds.FLOAT -> Float.class;
             case Kinds.DOUBLE -> Double.class;
-            case Kinds.ENUM, Kinds.RECORD -> resolve(cls[id], false);
+            case Kinds.ENUM, Kinds.RECORD, Kinds.PLAIN -> resolve(cls[id], false);
             case Kinds.PARRAY -> payload[id].getClass();
             case Kinds.OARRAY -> resolve(cls[id], true).arrayType();
             case Kinds.LIST -> ArrayList.class;
@@ -632,6 +782,7 @@ public final class ObjectReader {
             case Kinds.DOUBLE -> "Double " + Double.longBitsToDouble(prim[id]);
             case Kinds.ENUM -> classNames[cls[id]] + "." + payload[id];
             case Kinds.RECORD -> "record " + classNames[cls[id]] + " #" + id + " (" + refs[id].length + " components)";
+            case Kinds.PLAIN -> classNames[cls[id]] + " #" + id + " (" + refs[id].length + " fields)";
             case Kinds.PARRAY -> {
                 Object a = payload[id];
                 yield a.getClass().getComponentType().getName() + "[" + Array.getLength(a) + "] #" + id;
@@ -646,8 +797,8 @@ public final class ObjectReader {
                     + switch ((int) prim[id]) {
                 case Payload.CO_MAIN -> " (the main greenlet)";
                 case Payload.CO_DEAD -> cls[id] == Payload.CONCEPT_GENERATOR ? " (finished)" : " (dead)";
-                case Payload.CO_UNSTARTED -> " (not started, parent #" + coLinks[id][0] + ", run " + describe(coLinks[id][1])
-                        + ")";
+                // The run function by id only: describing it could describe this greenlet again (a forged cycle).
+                case Payload.CO_UNSTARTED -> " (not started, parent #" + coLinks[id][0] + ", run #" + coLinks[id][1] + ")";
                 default -> " (suspended, " + ((Payload.FrameRec[]) payload[id]).length + " frames"
                         + (cls[id] == Payload.CONCEPT_GENERATOR ? ")"
                         : ", parent " + (coLinks[id][0] == 0 ? "main" : "#" + coLinks[id][0]) + ")");

@@ -23,20 +23,40 @@ import org.jstackless.Tasklet;
  *
  * <p>Only these shapes pickle: String and boxed primitives, enums, records, arrays, ArrayList,
  * HashMap, LinkedHashMap, {@link Channel} (its settings; its queue is handled by the pickler),
- * the pickled tasklet itself, serializable lambdas (through their {@link SerializedLambda}), and
- * what the pickler's {@link Extension} encodes (greenlets with their frames).
- * Enums, records, array components other than built-ins and lambdas' capturing classes must be
- * allowed.
+ * the pickled tasklet itself, serializable lambdas (through their {@link SerializedLambda}),
+ * allowed ordinary classes field by field ({@link Fields}), and what the pickler's
+ * {@link Extension} encodes (greenlets with their frames).
+ * Enums, records, plain classes and array components other than built-ins must be allowed (they
+ * are data); a lambda's capturing class is code, checked only against the pickler's code
+ * restriction. Map keys must be safe to hash when the map is rebuilt ({@link KeyCheck}).
  */
 public final class ObjectWriter {
     private final Predicate<Class<?>> allowed;
+    /** Null if code of this class may be in a pickle, else why not. */
+    private final java.util.function.Function<Class<?>, String> code;
     private final Tasklet self;
     private final int maxObjects;
     private final IdentityHashMap<Object, Integer> ids = new IdentityHashMap<>();
     private final ArrayList<Object> queue = new ArrayList<>();
-    private final ArrayList<String> contexts = new ArrayList<>();
+    /** Where each queued object was found: a String, or a {@link FieldCtx} (made cheaply, read only for errors). */
+    private final ArrayList<Object> contexts = new ArrayList<>();
     private final Map<String, Integer> classIdx = new HashMap<>();
     private final List<String> classNames = new ArrayList<>();
+    /** Per class index: the plain class's field names (null: not a plain class). */
+    private final List<String[]> classFields = new ArrayList<>();
+    /** Per id (index id - 1): the ids its hash code is made of, for {@link KeyCheck} (null: none). */
+    private final ArrayList<int[]> hashKids = new ArrayList<>();
+    /** Per map key checked: the key id and the map's id. */
+    private final List<int[]> mapKeys = new ArrayList<>();
+
+    /** "field C.f (declared type T) of an object reached from ..." */
+    private record FieldCtx(java.lang.reflect.Field f, Object parent) {
+        @Override
+        public String toString() {
+            return "field " + f.getDeclaringClass().getName() + "." + f.getName() + " of type " + f.getType().getTypeName()
+                    + ", in an object reached from " + parent;
+        }
+    }
     private final Out entries = new Out();
 
     /**
@@ -49,13 +69,15 @@ public final class ObjectWriter {
          * Writes {@code o} as a {@link Payload#COROUTINE} or {@link Payload#CORO_STRAND} entry
          * (kind byte first) and returns true, or returns false if {@code o} is not such an object.
          */
-        boolean write(Object o, Out w, String ctx);
+        boolean write(Object o, Out w, Object ctx);
     }
 
     private Extension extension;
 
-    public ObjectWriter(Predicate<Class<?>> allowed, Tasklet self, int maxObjects) {
+    public ObjectWriter(Predicate<Class<?>> allowed, java.util.function.Function<Class<?>, String> code, Tasklet self,
+            int maxObjects) {
         this.allowed = allowed;
+        this.code = code;
         this.self = self;
         this.maxObjects = maxObjects;
     }
@@ -66,7 +88,7 @@ public final class ObjectWriter {
     }
 
     /** The id of {@code o} (0 for null), queued for writing; {@code context} names where it was found. */
-    public int ref(Object o, String context) {
+    public int ref(Object o, Object context) {
         if (o == null) {
             return 0;
         }
@@ -80,6 +102,7 @@ public final class ObjectWriter {
         }
         queue.add(o);
         contexts.add(context);
+        hashKids.add(null);
         ids.put(o, queue.size());
         return queue.size();
     }
@@ -92,16 +115,17 @@ public final class ObjectWriter {
     private int cls(Class<?> c) {
         return classIdx.computeIfAbsent(c.getName(), n -> {
             classNames.add(n);
+            classFields.add(null);
             return classNames.size() - 1;
         });
     }
 
-    private NotPicklableException refuse(Class<?> c, String ctx, String why) {
+    private NotPicklableException refuse(Class<?> c, Object ctx, String why) {
         return new NotPicklableException("cannot pickle an object of class " + c.getName() + " (reached from " + ctx
                 + "): " + why);
     }
 
-    private void requireAllowed(Class<?> c, Class<?> of, String ctx) {
+    private void requireAllowed(Class<?> c, Class<?> of, Object ctx) {
         if (!allowed.test(c)) {
             throw refuse(of, ctx, "class " + c.getName() + " is not allowed; add it with Pickler.builder().allow("
                     + c.getSimpleName() + ".class)");
@@ -126,16 +150,42 @@ public final class ObjectWriter {
     /** Writes every queued object (and what it reaches): the class table, then the entries. */
     public void writeTo(Out out) {
         drain();
+        checkKeys();
         out.uvar(classNames.size());
-        for (String n : classNames) {
-            out.str(n);
+        for (int i = 0; i < classNames.size(); i++) {
+            out.str(classNames.get(i));
+            String[] fields = classFields.get(i);
+            if (fields == null) {
+                out.uvar(0);
+            } else {
+                out.uvar(fields.length + 1);
+                for (String f : fields) {
+                    out.str(f);
+                }
+            }
         }
         out.uvar(queue.size());
         byte[] e = entries.toByteArray();
         out.bytes(e);
     }
 
-    private void entry(Object o, String ctx) {
+    private void checkKeys() {
+        if (mapKeys.isEmpty()) {
+            return;
+        }
+        KeyCheck kc = new KeyCheck(queue.size(), id -> hashKids.get(id - 1));
+        for (int[] km : mapKeys) {
+            String why = kc.problem(km[0]);
+            if (why != null) {
+                Object map = queue.get(km[1] - 1);
+                throw refuse(map.getClass(), contexts.get(km[1] - 1), "one of its keys, a "
+                        + queue.get(km[0] - 1).getClass().getName() + ", cannot be hashed again when the map is loaded: "
+                        + why);
+            }
+        }
+    }
+
+    private void entry(Object o, Object ctx) {
         Out w = entries;
         Class<?> c = o.getClass();
         if (extension != null && extension.write(o, w, ctx)) {
@@ -213,6 +263,7 @@ public final class ObjectWriter {
                     for (int x : r) {
                         w.uvar(x);
                     }
+                    hashKids.set(ids.get(o) - 1, r);
                 } else if (c == HashMap.class || c == LinkedHashMap.class) {
                     Map<?, ?> m = (Map<?, ?>) o;
                     int[] r = new int[m.size() * 2];
@@ -226,24 +277,74 @@ public final class ObjectWriter {
                     for (int j = 0; j < i; j++) {
                         w.uvar(r[j]);
                     }
+                    int me = ids.get(o);
+                    hashKids.set(me - 1, r);
+                    for (int j = 0; j < i; j += 2) {
+                        if (hashed(queue, r[j])) {
+                            mapKeys.add(new int[] {r[j], me});
+                        }
+                    }
                 } else if (c.isHidden() && o instanceof Serializable) {
                     lambda(o, c, ctx);
                 } else if (c.isHidden()) {
                     throw refuse(c, ctx, "a lambda or method reference that is not Serializable (its functional "
                             + "interface must extend java.io.Serializable, as TaskletBody does)");
                 } else if (allowed.test(c)) {
-                    throw refuse(c, ctx, "the class is allowed, but only records, enums, String, boxed primitives, "
-                            + "arrays, ArrayList, HashMap, LinkedHashMap, Channel and serializable lambdas pickle; "
-                            + "make it a record");
+                    plain(o, c, ctx);
                 } else {
                     throw refuse(c, ctx, "class " + c.getName() + " is not allowed; add it with "
-                            + "Pickler.builder().allow(" + c.getSimpleName() + ".class) (records and enums)");
+                            + "Pickler.builder().allow(" + c.getSimpleName() + ".class)");
                 }
             }
         }
     }
 
-    private void record(Object o, Class<?> c, String ctx) {
+    /** Keys whose hash codes recurse (containers, records, plain objects) are checked; others hash flatly. */
+    private static boolean hashed(List<Object> queue, int id) {
+        if (id == 0) {
+            return false;
+        }
+        Object k = queue.get(id - 1);
+        Class<?> c = k.getClass();
+        return c == ArrayList.class || c == HashMap.class || c == LinkedHashMap.class || c.isRecord()
+                || !(c.isArray() || k instanceof String || k instanceof Number || k instanceof Enum<?>
+                        || k instanceof Boolean || k instanceof Character);
+    }
+
+    /** An allowed ordinary class: its fields' values, in {@link Fields} order. */
+    private void plain(Object o, Class<?> c, Object ctx) {
+        Fields.Shape shape;
+        try {
+            shape = Fields.of(c);
+        } catch (NotPicklableException e) {
+            throw refuse(c, ctx, e.getMessage());
+        }
+        java.lang.reflect.Field[] fs = shape.fields();
+        int[] r = new int[fs.length];
+        for (int i = 0; i < fs.length; i++) {
+            Object v;
+            try {
+                v = fs[i].get(o);
+            } catch (IllegalAccessException | RuntimeException e) {
+                throw refuse(c, ctx, "cannot read field " + fs[i].getName() + ": " + e);
+            }
+            r[i] = ref(v, new FieldCtx(fs[i], ctx));
+        }
+        int ci = cls(c);
+        classFields.set(ci, shape.names());
+        Out w = entries;
+        w.u8(Kinds.PLAIN);
+        w.uvar(ci);
+        w.uvar(r.length);
+        for (int x : r) {
+            w.uvar(x);
+        }
+        if (!Fields.identityHash(c)) {
+            hashKids.set(ids.get(o) - 1, r);
+        }
+    }
+
+    private void record(Object o, Class<?> c, Object ctx) {
         requireAllowed(c, c, ctx);
         RecordComponent[] rc = c.getRecordComponents();
         int[] r = new int[rc.length];
@@ -251,14 +352,20 @@ public final class ObjectWriter {
             Object v;
             try {
                 Method acc = rc[i].getAccessor();
-                acc.setAccessible(true);
+                if (!acc.canAccess(o)) {
+                    acc.setAccessible(true);
+                }
                 v = acc.invoke(o);
+            } catch (java.lang.reflect.InaccessibleObjectException e) {
+                throw new NotPicklableException("cannot read component " + rc[i].getName() + " of record " + c.getName()
+                        + " (reached from " + ctx + "): " + Fields.opensHint(c), e);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 throw new NotPicklableException("cannot read component " + rc[i].getName() + " of record " + c.getName()
-                        + " (reached from " + ctx + ")", e);
+                        + " (reached from " + ctx + "): " + e, e);
             }
-            r[i] = ref(v, ctx);
+            r[i] = ref(v, new RecordCtx(rc[i], ctx));
         }
+        hashKids.set(ids.get(o) - 1, r);
         Out w = entries;
         w.u8(Kinds.RECORD);
         w.uvar(cls(c));
@@ -268,7 +375,16 @@ public final class ObjectWriter {
         }
     }
 
-    private void array(Object o, Class<?> c, String ctx) {
+    /** "component C.x of type T, in an object reached from ..." */
+    private record RecordCtx(RecordComponent rc, Object parent) {
+        @Override
+        public String toString() {
+            return "component " + rc.getDeclaringRecord().getName() + "." + rc.getName() + " of type "
+                    + rc.getType().getTypeName() + ", in an object reached from " + parent;
+        }
+    }
+
+    private void array(Object o, Class<?> c, Object ctx) {
         Class<?> comp = c.getComponentType();
         Out w = entries;
         int n = Array.getLength(o);
@@ -280,10 +396,11 @@ public final class ObjectWriter {
             switch (o) {
                 case boolean[] a -> { for (boolean v : a) w.u8(v ? 1 : 0); }
                 case byte[] a -> w.bytes(a);
-                case short[] a -> { for (short v : a) w.svar(v); }
-                case char[] a -> { for (char v : a) w.uvar(v); }
-                case int[] a -> { for (int v : a) w.svar(v); }
-                case long[] a -> { for (long v : a) w.svar(v); }
+                // Fixed width, so a reader's array never takes more memory than its bytes in the pickle.
+                case short[] a -> { for (short v : a) w.fixed16(v); }
+                case char[] a -> { for (char v : a) w.fixed16(v); }
+                case int[] a -> { for (int v : a) w.fixed32(v); }
+                case long[] a -> { for (long v : a) w.fixed64(v); }
                 case float[] a -> { for (float v : a) w.fixed32(Float.floatToRawIntBits(v)); }
                 case double[] a -> { for (double v : a) w.fixed64(Double.doubleToRawLongBits(v)); }
                 default -> throw new IllegalStateException();
@@ -306,12 +423,14 @@ public final class ObjectWriter {
         }
     }
 
-    private void lambda(Object o, Class<?> c, String ctx) {
+    private void lambda(Object o, Class<?> c, Object ctx) {
         SerializedLambda sl;
         try {
             Method m = c.getDeclaredMethod("writeReplace");
             m.setAccessible(true);
             sl = (SerializedLambda) m.invoke(o);
+        } catch (java.lang.reflect.InaccessibleObjectException e) {
+            throw refuse(c, ctx, "cannot read the lambda's SerializedLambda: " + Fields.opensHint(c));
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw refuse(c, ctx, "cannot read the lambda's SerializedLambda: " + e);
         }
@@ -322,7 +441,10 @@ public final class ObjectWriter {
         } catch (ClassNotFoundException | LinkageError e) {
             throw refuse(c, ctx, "its capturing class " + cap + " cannot be found");
         }
-        requireAllowed(capturing, c, ctx);
+        String notCode = code.apply(capturing);
+        if (notCode != null) {
+            throw refuse(c, ctx, notCode);
+        }
         int n = sl.getCapturedArgCount();
         int[] r = new int[n];
         for (int i = 0; i < n; i++) {

@@ -32,6 +32,12 @@ public final class Out {
         }
     }
 
+    public void fixed16(int v) {
+        ensure(2);
+        buf[n++] = (byte) (v >>> 8);
+        buf[n++] = (byte) v;
+    }
+
     public void fixed32(int v) {
         ensure(4);
         for (int i = 3; i >= 0; i--) {

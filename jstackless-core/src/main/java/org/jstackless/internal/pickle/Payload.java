@@ -12,13 +12,15 @@ import org.jstackless.internal.soft.MethodInfo;
  *
  * <pre>
  *   methods  count, then per method: class, name, descriptor, flags (1 = static), fingerprint (u64),
- *            source file, call-site lines, slot layouts (see MethodInfo#parseLayouts)
+ *            source file, call-site lines, slot layouts (see MethodInfo#parseLayouts); class and
+ *            file are shared strings ({@link #writeShared})
  *   state    u8 (BOUND, UNSTARTED, SUSPENDED), u8 flags (1 atomic, 2 block trap)
  *   objects  the {@link ObjectWriter} table
  *   roots    tempval id, body id
  *   frames   count, then per frame, outermost first: method index, call-site index, receiver id,
  *            reference slots (count, ids), primitive slots (count, zigzag longs)
  *   channel  id of the channel the tasklet is blocked on (0: none or not pickled), direction (zigzag)
+ *   named    count, then per named root: name, object id (in the order given to dumps)
  * </pre>
  */
 public final class Payload {
@@ -78,6 +80,9 @@ public final class Payload {
     public int channel;
     public int blocked;
     public FrameRec[] frames;
+    /** Named roots: names and object ids, in order. */
+    public String[] rootNames = new String[0];
+    public int[] rootIds = new int[0];
 
     /**
      * Checks every frame against the slot layout this program's woven code has at the frame's
@@ -256,6 +261,9 @@ public final class Payload {
         };
     }
 
+    private static final int[] NO_REFS = new int[0];
+    private static final long[] NO_PRIMS = new long[0];
+
     /** Reads {@code nf} frame records (the tasklet's, or a coroutine entry's); {@code n} bounds object ids. */
     static FrameRec[] readFrames(In in, int nf, MethodRef[] methods, int n) {
         FrameRec[] frames = new FrameRec[nf];
@@ -265,12 +273,12 @@ public final class Payload {
             fr.site = in.index("call-site index", Math.max(1, methods[fr.method].lines.length));
             fr.self = in.index("receiver id", n);
             int nr = in.count("reference slot count", 1 << 16, 1);
-            fr.refs = new int[nr];
+            fr.refs = nr == 0 ? NO_REFS : new int[nr]; // shared empties: a frame record stays small
             for (int j = 0; j < nr; j++) {
                 fr.refs[j] = in.index("object id", n);
             }
             int np = in.count("primitive slot count", 1 << 16, 1);
-            fr.prims = new long[np];
+            fr.prims = np == 0 ? NO_PRIMS : new long[np];
             for (int j = 0; j < np; j++) {
                 fr.prims[j] = in.svar();
             }
@@ -294,14 +302,40 @@ public final class Payload {
         }
     }
 
+    /**
+     * Writes a string the method table may repeat (class and file names): uvar 0 and the string
+     * the first time, then uvar k for the k-th string written this way.
+     */
+    public static void writeShared(Out o, String s, Map<String, Integer> written) {
+        Integer k = written.get(s);
+        if (k != null) {
+            o.uvar(k);
+            return;
+        }
+        o.uvar(0);
+        o.str(s);
+        written.put(s, written.size() + 1);
+    }
+
+    static String readShared(In in, List<String> read) {
+        int k = in.index("shared string", read.size() + 1);
+        if (k > 0) {
+            return read.get(k - 1);
+        }
+        String s = in.str();
+        read.add(s);
+        return s;
+    }
+
     /** Parses the whole payload; it must end exactly where the bytes do. */
     public static Payload parse(In in, Map<String, Class<?>> allowed, int maxObjects, int maxFrames) {
         Payload p = new Payload();
         int nm = in.count("method count", maxFrames, 4);
         p.methods = new MethodRef[nm];
+        List<String> strings = new ArrayList<>();
         for (int i = 0; i < nm; i++) {
             MethodRef m = new MethodRef();
-            m.className = in.str();
+            m.className = readShared(in, strings);
             m.name = in.str();
             m.desc = in.str();
             int f = in.u8();
@@ -310,7 +344,7 @@ public final class Payload {
             }
             m.isStatic = f == 1;
             m.fingerprint = in.fixed64();
-            m.file = in.str();
+            m.file = readShared(in, strings);
             int nl = in.count("line count", 1 << 16, 1);
             m.lines = new int[nl];
             for (int j = 0; j < nl; j++) {
@@ -338,7 +372,7 @@ public final class Payload {
         int n = p.objects.count() + 1;
         p.tempval = in.index("tempval id", n);
         p.body = in.index("body id", n);
-        int nf = in.count("frame count", maxFrames, 5);
+        int nf = in.count("frame count", maxFrames - p.objects.framesRead, 5);
         if ((nf > 0) != (p.state == SUSPENDED)) {
             throw In.bad(nf + " frames in tasklet state " + p.state);
         }
@@ -349,6 +383,17 @@ public final class Payload {
             throw In.bad("blocked direction " + b);
         }
         p.blocked = (int) b;
+        int nn = in.count("named root count", n, 2);
+        p.rootNames = new String[nn];
+        p.rootIds = new int[nn];
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < nn; i++) {
+            p.rootNames[i] = in.str();
+            if (!seen.add(p.rootNames[i])) {
+                throw In.bad("named root " + p.rootNames[i] + " twice");
+            }
+            p.rootIds[i] = in.index("named root id", n);
+        }
         if (!in.atEnd()) {
             throw In.bad(in.remaining() + " unexpected bytes after the frames");
         }

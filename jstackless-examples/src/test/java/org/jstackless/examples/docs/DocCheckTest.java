@@ -113,8 +113,8 @@ class DocCheckTest {
         }
         assertThat(outputs.get(1)).contains("signature       valid", "frames          15 (innermost first)");
         int bytes = Integer.parseInt(group(outputs.get(0), ": (\\d+) bytes"));
-        // README: "a few hundred bytes"
-        assertThat(readme()).contains("a file (a few hundred bytes; the\ndemo prints the exact size)");
+        // README states "about N bytes"; PicklingPageTest holds N within 5% of the measured size.
+        assertThat(readme()).contains("pickles it to a file (about ");
         assertThat(bytes).as("the demo pickle is a few hundred bytes").isBetween(100, 999);
     }
 
