@@ -183,6 +183,7 @@ public final class Pickler {
      */
     public byte[] dumps(Tasklet t) {
         Objects.requireNonNull(t, "dumps needs a tasklet");
+        Object jfr = org.jstackless.internal.jfr.JfrHooks.pickleBegin();
         Scheduler s = t.sched;
         if (t.isMain) {
             throw new NotPicklableException(t + " is a main tasklet: its frames are the thread's own stack");
@@ -271,7 +272,9 @@ public final class Pickler {
             throw new NotPicklableException("the pickle of " + t + " would have " + payload.length + " bytes, more than "
                     + "maxBytes " + maxBytes);
         }
-        return Envelope.seal(key, program, t.id, SEQUENCE.incrementAndGet(), payload);
+        byte[] sealed = Envelope.seal(key, program, t.id, SEQUENCE.incrementAndGet(), payload);
+        org.jstackless.internal.jfr.JfrHooks.pickled(jfr, "dump", t.id, sealed.length, frames.length);
+        return sealed;
     }
 
     /**
@@ -499,6 +502,7 @@ public final class Pickler {
      */
     public Tasklet loads(byte[] pickle) {
         Objects.requireNonNull(pickle, "loads needs bytes");
+        Object jfr = org.jstackless.internal.jfr.JfrHooks.pickleBegin();
         if (pickle.length > maxBytes) {
             throw new NotPicklableException("pickle of " + pickle.length + " bytes, larger than maxBytes " + maxBytes);
         }
@@ -545,11 +549,14 @@ public final class Pickler {
         } catch (RuntimeException e) {
             throw wrap(e, "cannot check the frames");
         }
+        Tasklet t;
         try {
-            return restore(p, owners, facts);
+            t = restore(p, owners, facts);
         } catch (RuntimeException e) {
             throw wrap(e, "cannot restore the tasklet");
         }
+        org.jstackless.internal.jfr.JfrHooks.pickled(jfr, "load", t.id, pickle.length, t.recursionDepth());
+        return t;
     }
 
     private static NotPicklableException wrap(RuntimeException e, String what) {

@@ -29,6 +29,7 @@ final class Registry {
 
     static void add(Scheduler s) {
         LIVE.put(s.carrier.thread(), s);
+        org.jstackless.internal.observe.Bridge.schedulerStarted();
     }
 
     static void remove(Scheduler s) {
@@ -46,6 +47,17 @@ final class Registry {
             return null;
         }
         return s;
+    }
+
+    /** The live schedulers, for dumps and metrics. */
+    static java.util.List<Scheduler> all() {
+        java.util.List<Scheduler> l = new java.util.ArrayList<>();
+        for (Scheduler s : LIVE.values()) {
+            if (!s.closed) {
+                l.add(s);
+            }
+        }
+        return l;
     }
 
     /** True when some other live thread has a scheduler, i.e. could make one of ours runnable. */

@@ -117,6 +117,9 @@ public final class Tasklet {
         strand = Switching.factoryFor(body, Scheduler.softSwitch).create(body, Scheduler.ENTRY);
         resumeAt = strand;
         tempval = null;
+        if (org.jstackless.internal.jfr.JfrFlags.taskletStart) {
+            org.jstackless.internal.jfr.JfrHooks.taskletStart(id, strand.isSoft());
+        }
         if (s == null) {
             return request(Request.Kind.INSERT, null);
         }
@@ -394,7 +397,9 @@ public final class Tasklet {
     /** A suspended tasklet's frames, innermost first, like a thread dump; empty if not visible. */
     public StackTraceElement[] suspendedStackTrace() {
         Strand s = strand;
-        return s == null || this == sched.current ? new StackTraceElement[0] : s.suspendedStackTrace();
+        // A JDK continuation's frames may be read only while it cannot be resumed: on its own thread.
+        return s == null || this == sched.current || (!s.isSoft() && sched.carrier != org.jstackless.internal.switching.Carrier.peek())
+                ? new StackTraceElement[0] : s.suspendedStackTrace();
     }
 
     /**

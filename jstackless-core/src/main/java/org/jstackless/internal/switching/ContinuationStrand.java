@@ -49,6 +49,18 @@ final class ContinuationStrand extends HardStrand {
         return !started;
     }
 
+    /**
+     * The continuation's frames without the switching machinery around the user's code. Only while
+     * it is not mounted and cannot be: on the thread that resumes it ({@code Tasklet} checks that).
+     */
+    @Override
+    public StackTraceElement[] suspendedStackTrace() {
+        if (!started || cont.isDone()) {
+            return new StackTraceElement[0];
+        }
+        return CoreFrames.userPart(cont.getStackTrace());
+    }
+
     @Override
     public void discard() {
         // An unmounted continuation is plain heap data: dropping the reference drops the frames.
