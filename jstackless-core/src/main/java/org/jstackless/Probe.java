@@ -217,7 +217,7 @@ final class Probe implements Bridge.Source {
         }
         add(s, seen, list, s.main, TaskletState.PAUSED, "", null, owner);
         list.sort(Comparator.comparingInt((TaskletInfo i) -> i.state().ordinal()));
-        String kind = th.getName().startsWith("jstackless-carrier-") ? "carrier" : "thread";
+        String kind = isCarrier(s) ? "carrier" : "thread";
         return new SchedulerInfo(th.getName(), th.threadId(), kind, owner, s.switches, s.steals, List.copyOf(list));
     }
 
@@ -226,10 +226,21 @@ final class Probe implements Bridge.Source {
         if (t == null || seen.containsKey(t) || !t.isAlive()) {
             return;
         }
+        StackTraceElement[] stack;
+        if (t.isMain && isCarrier(s) && channel == null) {
+            detail = "the carrier's own loop"; // its frames are jstackless's, not the user's
+            stack = new StackTraceElement[0];
+        } else {
+            stack = stack(s, t, state, owner);
+        }
         TaskletInfo info = new TaskletInfo(t.id, state, t.isMain, t.isSoft(), t.isAtomic(), detail, channel,
-                List.of(stack(s, t, state, owner)));
+                List.of(stack));
         seen.put(t, info);
         list.add(info);
+    }
+
+    private static boolean isCarrier(Scheduler s) {
+        return s.carrier.thread().getName().startsWith("jstackless-carrier-");
     }
 
     /** The user's frames of {@code t}, innermost first (see {@link TaskletInfo#stack()}). */
