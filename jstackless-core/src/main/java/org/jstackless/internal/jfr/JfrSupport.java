@@ -25,6 +25,11 @@ public final class JfrSupport {
     private JfrSupport() {
     }
 
+    /** Whether Flight Recorder has been started in this JVM (a recording may be running). */
+    public static boolean recorderStarted() {
+        return FlightRecorder.isInitialized();
+    }
+
     /** Once: registers the events, the periodic hooks and the listener. */
     public static synchronized void install() {
         if (installed) {

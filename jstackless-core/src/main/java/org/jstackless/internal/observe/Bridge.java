@@ -70,6 +70,11 @@ public final class Bridge {
             if (!Boolean.parseBoolean(System.getProperty("jstackless.observe", "true"))) {
                 return;
             }
+            if (org.jstackless.internal.jfr.JfrHooks.PRESENT && org.jstackless.internal.jfr.JfrSupport.recorderStarted()) {
+                // A recording runs from the JVM's start (-XX:StartFlightRecording): hook it in before the
+                // first tasklet, so that it sees their events from the beginning.
+                org.jstackless.internal.jfr.JfrSupport.install();
+            }
             Thread t = Thread.ofPlatform().daemon(true).name("jstackless-observe-init").unstarted(Observers::start);
             t.start();
             if (wait) {

@@ -30,7 +30,7 @@ public final class CoreFrames {
     /** True for a frame of jstackless-core itself or of {@code jdk.internal.vm}. */
     public static boolean isCore(StackTraceElement e) {
         String n = e.getClassName();
-        if (n.startsWith("jdk.internal.vm.") || n.startsWith("org.jstackless.internal.")
+        if (n.startsWith("jdk.internal.vm.") || n.startsWith("org.jstackless.internal.") || n.startsWith("org.jstackless.observe.")
                 || "org.jstackless.core".equals(e.getModuleName())) {
             return true;
         }
