@@ -15,5 +15,4 @@ module org.jstackless.core {
     requires static java.management;
     requires static jdk.jfr;
     requires static jdk.attach;
-    requires static java.management.rmi;
 }

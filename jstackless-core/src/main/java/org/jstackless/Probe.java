@@ -216,6 +216,13 @@ final class Probe implements Bridge.Source {
             // the watchdog stack changed under a reader on another thread
         }
         add(s, seen, list, s.main, TaskletState.PAUSED, "", null, owner);
+        if (org.jstackless.internal.observe.SetupHook.tracking()) {
+            for (Object o : org.jstackless.internal.observe.SetupHook.tracked()) {
+                if (o instanceof Tasklet t && t.sched == s && t.where == Scheduler.NOWHERE) {
+                    add(s, seen, list, t, TaskletState.PAUSED, "paused (tracked)", null, owner);
+                }
+            }
+        }
         list.sort(Comparator.comparingInt((TaskletInfo i) -> i.state().ordinal()));
         String kind = isCarrier(s) ? "carrier" : "thread";
         return new SchedulerInfo(th.getName(), th.threadId(), kind, owner, s.switches, s.steals, List.copyOf(list));

@@ -117,8 +117,8 @@ public final class Tasklet {
         strand = Switching.factoryFor(body, Scheduler.softSwitch).create(body, Scheduler.ENTRY);
         resumeAt = strand;
         tempval = null;
-        if (org.jstackless.internal.jfr.JfrFlags.taskletStart) {
-            org.jstackless.internal.jfr.JfrHooks.taskletStart(id, strand.isSoft());
+        if (org.jstackless.internal.observe.SetupHook.on) {
+            org.jstackless.internal.observe.SetupHook.setup(this, id, strand.isSoft());
         }
         if (s == null) {
             return request(Request.Kind.INSERT, null);
@@ -394,7 +394,12 @@ public final class Tasklet {
         return prev;
     }
 
-    /** A suspended tasklet's frames, innermost first, like a thread dump; empty if not visible. */
+    /**
+     * A suspended tasklet's frames, innermost first, like a thread dump; empty if not visible. A hard
+     * tasklet's are read from its JDK continuation, on the tasklet's own thread only (elsewhere the
+     * continuation might be resumed meanwhile); {@code org.jstackless.observe.TaskletDump} gets them
+     * for every thread.
+     */
     public StackTraceElement[] suspendedStackTrace() {
         Strand s = strand;
         // A JDK continuation's frames may be read only while it cannot be resumed: on its own thread.

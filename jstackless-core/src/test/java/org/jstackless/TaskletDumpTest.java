@@ -131,6 +131,36 @@ class TaskletDumpTest {
         }
     }
 
+    @Test
+    void pausedTaskletsAreListedOnlyWhileTrackingIsInstalled() throws Exception {
+        Stackless.runAsMain(() -> {
+            Tasklet before = Tasklet.spawn(DumpScenario::yielder);
+            before.run();
+            before.remove();
+            assertThat(ids(TaskletDump.capture())).doesNotContain(before.id);
+            org.jstackless.observe.TaskletTracking.install();
+            try {
+                Tasklet t = Tasklet.spawn(DumpScenario::yielder);
+                t.run();      // it runs to its schedule() and comes back to main...
+                t.remove();   // ...and leaves the run queue: referenced by this variable only
+                TaskletDump d = TaskletDump.capture();
+                TaskletInfo p = d.tasklets().stream().filter(i -> i.id() == t.id).findFirst()
+                        .orElseThrow(() -> new AssertionError(d.toText()));
+                assertThat(p.state()).isEqualTo(TaskletState.PAUSED);
+                frame(p, "yielder", DumpScenario.yieldLine);
+                assertThat(ids(d)).doesNotContain(before.id); // set up before the install
+                t.kill();
+            } finally {
+                org.jstackless.observe.TaskletTracking.uninstall();
+            }
+            before.kill();
+        });
+    }
+
+    private static List<Long> ids(TaskletDump d) {
+        return d.tasklets().stream().map(TaskletInfo::id).toList();
+    }
+
     private static org.jstackless.internal.observe.Bridge.Source Bridge() {
         return org.jstackless.internal.observe.Bridge.source();
     }

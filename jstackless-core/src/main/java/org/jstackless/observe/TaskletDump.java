@@ -21,7 +21,8 @@ import org.jstackless.internal.observe.DumpFormat;
  * {@linkplain SchedulerInfo#consistent() inconsistent}. Nothing is kept per tasklet for this:
  * the run queues, the waits and the channels that ever had a waiter (held weakly) are walked.
  * Hence what it cannot list: a tasklet paused by {@code remove()} or {@code switchTo} away, which
- * nothing but the user's code references, and a tasklet in transit between two carriers.
+ * nothing but the user's code references (unless {@link TaskletTracking} is installed), and a
+ * tasklet in transit between two carriers.
  *
  * @param time when the capture started
  * @param schedulers every live scheduler, in no particular order

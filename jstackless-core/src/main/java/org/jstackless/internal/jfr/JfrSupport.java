@@ -68,6 +68,7 @@ public final class JfrSupport {
             JfrHooks.forgetBlocked();
         }
         JfrFlags.blockingCall = enabled(BlockingCallEvent.class);
+        org.jstackless.internal.observe.SetupHook.recompute();
     }
 
     private static boolean enabled(Class<? extends jdk.jfr.Event> c) {
