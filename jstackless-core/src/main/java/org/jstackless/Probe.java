@@ -92,7 +92,7 @@ final class Probe implements Bridge.Source {
             } else {
                 await(snap.done, deadline - System.nanoTime());
                 if (snap.claimed.compareAndSet(false, true)) {
-                    info = describe(s, chans, false);
+                    info = s.closed ? null : describe(s, chans, false); // it ended meanwhile: nothing left
                 } else {
                     await(snap.done, TimeUnit.SECONDS.toNanos(5)); // the owner is describing itself: it is quick
                     info = snap.result;

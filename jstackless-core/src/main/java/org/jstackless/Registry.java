@@ -49,11 +49,11 @@ final class Registry {
         return s;
     }
 
-    /** The live schedulers, for dumps and metrics. */
+    /** The live schedulers (open, their thread alive), for dumps and metrics. */
     static java.util.List<Scheduler> all() {
         java.util.List<Scheduler> l = new java.util.ArrayList<>();
         for (Scheduler s : LIVE.values()) {
-            if (!s.closed) {
+            if (!s.closed && s.carrier.thread().isAlive()) {
                 l.add(s);
             }
         }
