@@ -96,6 +96,9 @@ final class Probe implements Bridge.Source {
                 } else {
                     await(snap.done, TimeUnit.SECONDS.toNanos(5)); // the owner is describing itself: it is quick
                     info = snap.result;
+                    if (info == null && !s.closed) {
+                        info = describe(s, chans, false); // the owner's attempt failed: read it from here
+                    }
                 }
             }
             if (info != null) {
