@@ -48,6 +48,8 @@ public final class Channel<T> implements Iterable<T> {
     private int preference = -1;
     private boolean scheduleAll;
     private boolean closing;
+    /** Known to {@link ChannelsSeen} (set once, under the lock, when a tasklet first blocks here). */
+    private boolean listed;
 
     /** An open channel with preference -1 (prefer the receiver). */
     public Channel() {
@@ -202,6 +204,13 @@ public final class Channel<T> implements Iterable<T> {
         t.channel = this;
         t.blocked = dir;
         balance += dir;
+        if (!listed) {
+            listed = true;
+            ChannelsSeen.add(this); // once per channel: dumps find blocked tasklets through it
+        }
+        if (org.jstackless.internal.jfr.JfrFlags.channelBlocked) {
+            org.jstackless.internal.jfr.JfrHooks.blockBegin(t, t.id, this, dir);
+        }
     }
 
     /** Unpickling: puts a restored, paused tasklet at the end of this channel's queue, blocked in {@code dir}. */
@@ -251,6 +260,9 @@ public final class Channel<T> implements Iterable<T> {
         t.where = Scheduler.NOWHERE;
         t.channel = null;
         t.blocked = 0;
+        if (org.jstackless.internal.jfr.JfrFlags.channelBlocked) {
+            org.jstackless.internal.jfr.JfrHooks.blockEnd(t);
+        }
     }
 
     /** Senders waiting (positive) or receivers waiting (negative). */

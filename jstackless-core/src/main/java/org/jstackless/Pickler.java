@@ -336,6 +336,7 @@ public final class Pickler {
     public byte[] dumps(Tasklet t, Map<String, ?> roots) {
         Objects.requireNonNull(t, "dumps needs a tasklet");
         Objects.requireNonNull(roots, "dumps needs a map of roots (Map.of() for none)");
+        Object jfr = org.jstackless.internal.jfr.JfrHooks.pickleBegin();
         Scheduler s = t.sched;
         if (t.isMain) {
             throw new NotPicklableException(t + " is a main tasklet: its frames are the thread's own stack");
@@ -438,7 +439,9 @@ public final class Pickler {
                     + "maxBytes " + maxBytes);
         }
         Lineage lin = lineage(t);
-        return Envelope.seal(key, program, lin.hi(), lin.lo(), lin.sequence().incrementAndGet(), payload);
+        byte[] sealed = Envelope.seal(key, program, lin.hi(), lin.lo(), lin.sequence().incrementAndGet(), payload);
+        org.jstackless.internal.jfr.JfrHooks.pickled(jfr, "dump", t.id, sealed.length, frames.length);
+        return sealed;
     }
 
     private static Lineage lineage(Tasklet t) {
@@ -766,6 +769,7 @@ public final class Pickler {
      */
     public Loaded loadsWithRoots(byte[] pickle) {
         Objects.requireNonNull(pickle, "loads needs bytes");
+        Object jfr = org.jstackless.internal.jfr.JfrHooks.pickleBegin();
         if (pickle.length > maxBytes) {
             throw new NotPicklableException("pickle of " + pickle.length + " bytes, larger than maxBytes " + maxBytes);
         }
@@ -821,11 +825,15 @@ public final class Pickler {
         } catch (RuntimeException e) {
             throw wrap(e, "cannot check the frames");
         }
+        Loaded loaded;
         try {
-            return restore(p, owners, facts, env, identity);
+            loaded = restore(p, owners, facts, env, identity);
         } catch (RuntimeException e) {
             throw wrap(e, "cannot restore the tasklet");
         }
+        Tasklet t = loaded.tasklet();
+        org.jstackless.internal.jfr.JfrHooks.pickled(jfr, "load", t.id, pickle.length, t.recursionDepth());
+        return loaded;
     }
 
     private static NotPicklableException wrap(RuntimeException e, String what) {

@@ -112,6 +112,11 @@ final class Scheduler {
     final Inbox inbox = new Inbox();
     /** Sleeping tasklets; null while there are none, so a switch pays nothing for timers. */
     private Timers timers;
+    /** The {@link Wait}s of the tasklets counted in {@code waiting}, for dumps (owner only; null until the first). */
+    java.util.HashSet<Wait> waits;
+    /** Switches made and tasklets handed to other carriers: metrics (owner-written, read racily). */
+    long switches;
+    long steals;
     /** True while this thread waits for other threads (guarded by the {@link Registry} lock). */
     boolean waitingRemote;
     /** Set by run(threadBlock): with nothing runnable, wait for other threads instead of returning. */
@@ -312,6 +317,7 @@ final class Scheduler {
             next = preemptAtSwitch(prev, next);
         }
         callScheduleCallback(prev, next);
+        switches++;
         head = next;
         current = next;
         // Where prev resumes is whatever runs now: its own strand, the thread stack, or the strand
@@ -369,6 +375,9 @@ final class Scheduler {
         }
         if (t.where == RING) {
             unlink(t);
+        }
+        if (org.jstackless.internal.jfr.JfrFlags.taskletEnd) {
+            org.jstackless.internal.jfr.JfrHooks.taskletEnd(t.id, error != null && !(error instanceof TaskletExit));
         }
         t.die();
         current = null; // nothing runs while this thread may wait for the next tasklet
@@ -576,6 +585,7 @@ final class Scheduler {
         me.where = WAITING;
         me.wait = w;
         waiting++;
+        (waits != null ? waits : (waits = new java.util.HashSet<>())).add(w);
         return scheduleTask(me, head, CLAIM);
     }
 
@@ -607,6 +617,7 @@ final class Scheduler {
             }
         }
         Wait w = new Wait(current, Long.MIN_VALUE, 0, false);
+        w.future = true;
         checkTrap();
         f.whenComplete((v, e) -> deliver(w, e == null ? v : new Bomb(unwrap(e))));
         return park(w);
@@ -651,6 +662,8 @@ final class Scheduler {
                         }
                         wake(t);
                     }
+                } else if (o instanceof Probe.Snapshot snap) {
+                    snap.take(this);
                 } else if (o instanceof Steal st) {
                     handOff(st.thief(), keep1, keep2);
                 } else if (o instanceof Tasklet t) {
@@ -695,6 +708,7 @@ final class Scheduler {
             return;
         }
         unlink(victim);
+        steals++;
         victim.sched = thief;
         victim.where = TRANSIT;
         thief.deliverRunnable(victim);
@@ -789,6 +803,7 @@ final class Scheduler {
 
     /** A waiting tasklet becomes runnable (its result, or a bomb, is in its tempval). */
     private void wake(Tasklet t) {
+        waits.remove(t.wait);
         t.wait = null;
         t.where = NOWHERE;
         waiting--;

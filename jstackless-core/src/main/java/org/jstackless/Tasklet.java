@@ -152,6 +152,9 @@ public final class Tasklet {
         strand = Switching.factoryFor(body, Scheduler.softSwitch).create(body, Scheduler.ENTRY);
         resumeAt = strand;
         tempval = null;
+        if (org.jstackless.internal.observe.SetupHook.on) {
+            org.jstackless.internal.observe.SetupHook.setup(this, id, strand.isSoft());
+        }
         if (s == null) {
             return request(Request.Kind.INSERT, null);
         }
