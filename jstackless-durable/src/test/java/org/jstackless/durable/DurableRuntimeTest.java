@@ -1,0 +1,210 @@
+package org.jstackless.durable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jstackless.Suspendable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DurableRuntimeTest {
+    static final Duration WAIT = Duration.ofSeconds(30);
+    /** Side effects the bodies make, by key: counts how often each ran. */
+    static final ConcurrentHashMap<String, AtomicInteger> EFFECTS = new ConcurrentHashMap<>();
+
+    @TempDir
+    Path dir;
+
+    static int effect(String key) {
+        return EFFECTS.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    static DurableRuntime open(Path dir) throws Exception {
+        return DurableRuntime.builder(dir).allow(DurableRuntimeTest.class).open();
+    }
+
+    static int counter(int n) throws Suspendable {
+        int sum = 0;
+        for (int i = 1; i <= n; i++) {
+            sum += i;
+            Durable.checkpoint();
+        }
+        return sum;
+    }
+
+    @Test
+    void aBodyRunsToItsResult() throws Exception {
+        try (DurableRuntime rt = open(dir)) {
+            assertThat(rt.start("sum", () -> counter(10))).isTrue();
+            assertThat(rt.awaitDone("sum", WAIT).state()).isEqualTo(DurableState.FINISHED);
+            assertThat(rt.<Integer>result("sum")).isEqualTo(55);
+            assertThat(rt.info("sum").orElseThrow().seq()).isEqualTo(12); // start, 10 checkpoints, finish
+            assertThat(rt.start("sum", () -> counter(3))).as("an id starts once").isFalse();
+        }
+    }
+
+    static String parked(String key) throws Suspendable {
+        effect(key + ":before");
+        DurableChannel<String> ch = Durable.channel(key);
+        String got = ch.receive();
+        effect(key + ":after");
+        return "got " + got + " in " + Durable.id();
+    }
+
+    static String sender(String key, String value) throws Suspendable {
+        Durable.channel(key).send(value);
+        return "sent";
+    }
+
+    @Test
+    void aBlockedReceiverSurvivesARestartAndGetsTheValueOnce() throws Exception {
+        String key = "restart-" + System.nanoTime();
+        try (DurableRuntime rt = open(dir)) {
+            rt.start("r", () -> parked(key));
+            waitFor(rt, "r", DurableState.RECEIVING);
+        }
+        try (DurableRuntime rt = open(dir)) {
+            assertThat(rt.info("r").orElseThrow().state()).isEqualTo(DurableState.RECEIVING);
+            rt.start("s", () -> sender(key, "hello"));
+            assertThat(rt.awaitDone("r", WAIT).state()).isEqualTo(DurableState.FINISHED);
+            assertThat(rt.<String>result("r")).isEqualTo("got hello in r");
+            rt.awaitDone("s", WAIT);
+        }
+        assertThat(EFFECTS.get(key + ":before").get()).as("ran before the receive once").isEqualTo(1);
+        assertThat(EFFECTS.get(key + ":after").get()).isEqualTo(1);
+        try (DurableRuntime rt = open(dir)) {
+            assertThat(rt.list()).extracting(DurableInfo::state).containsOnly(DurableState.FINISHED);
+            assertThat(rt.purge("r")).isTrue();
+            assertThat(rt.info("r")).isEmpty();
+        }
+    }
+
+    static List<Integer> pipeline(String ch, int n) throws Suspendable {
+        List<Integer> got = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            got.add(Durable.<Integer>channel(ch).receive());
+        }
+        return got;
+    }
+
+    static String producer(String ch, int from, int n) throws Suspendable {
+        for (int i = from; i < from + n; i++) {
+            Durable.<Integer>channel(ch).send(i);
+        }
+        return "done";
+    }
+
+    @Test
+    void manySendersOneReceiverEveryValueOnce() throws Exception {
+        try (DurableRuntime rt = open(dir)) {
+            rt.start("sink", () -> pipeline("c", 300));
+            for (int p = 0; p < 3; p++) {
+                int from = p * 100;
+                rt.start("p" + p, () -> producer("c", from, 100));
+            }
+            rt.awaitDone("sink", WAIT);
+            List<Integer> got = rt.result("sink");
+            assertThat(got).hasSize(300).doesNotHaveDuplicates();
+            assertThat(got).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 300).boxed().toList());
+        }
+    }
+
+    static String sleeper() throws Suspendable {
+        Durable.sleep(Duration.ofDays(3));
+        return "woke";
+    }
+
+    @Test
+    void aDurableTimerOfThreeDaysSurvivesRestartsHoldingNothing() throws Exception {
+        AtomicLong now = new AtomicLong(Instant.parse("2026-12-04T00:00:00Z").toEpochMilli());
+        InstantSource clock = () -> Instant.ofEpochMilli(now.get());
+        try (DurableRuntime rt = DurableRuntime.builder(dir).allow(DurableRuntimeTest.class).clock(clock).open()) {
+            rt.start("nap", DurableRuntimeTest::sleeper);
+            DurableInfo i = waitFor(rt, "nap", DurableState.SLEEPING);
+            assertThat(i.wakeAt()).isEqualTo(Instant.parse("2026-12-07T00:00:00Z"));
+        }
+        now.addAndGet(Duration.ofDays(2).toMillis());
+        try (DurableRuntime rt = DurableRuntime.builder(dir).allow(DurableRuntimeTest.class).clock(clock).open()) {
+            assertThatThrownBy(() -> rt.awaitDone("nap", Duration.ofMillis(300))).isInstanceOf(TimeoutException.class);
+            now.addAndGet(Duration.ofDays(1).toMillis());
+            assertThat(rt.awaitDone("nap", WAIT).state()).isEqualTo(DurableState.FINISHED);
+            assertThat(rt.<String>result("nap")).isEqualTo("woke");
+        }
+    }
+
+    static int stepper(String key) throws Exception, Suspendable {
+        int a = Durable.step(() -> effect(key)); // the side effect is recorded, not repeated
+        Durable.channel(key).receive(); // parks here across the restart
+        return a * 10;
+    }
+
+    @Test
+    void aStepRunsOnceAndItsResultIsReplayed() throws Exception {
+        String key = "step-" + System.nanoTime();
+        try (DurableRuntime rt = open(dir)) {
+            rt.start("st", () -> stepper(key));
+            waitFor(rt, "st", DurableState.RECEIVING);
+        }
+        try (DurableRuntime rt = open(dir)) {
+            rt.start("go", () -> sender(key, "go"));
+            rt.awaitDone("st", WAIT);
+            assertThat(rt.<Integer>result("st")).isEqualTo(10);
+        }
+        assertThat(EFFECTS.get(key).get()).isEqualTo(1);
+    }
+
+    static String thrower() throws Exception, Suspendable {
+        Durable.checkpoint();
+        throw new java.io.IOException("disk on fire");
+    }
+
+    static Object unpicklable() throws Suspendable {
+        Object lock = new Object();
+        try {
+            Durable.checkpoint();
+        } catch (org.jstackless.NotPicklableException e) {
+            return "refused: " + (e.getMessage().contains("java.lang.Object") ? "names the class" : e.getMessage());
+        }
+        return lock.toString();
+    }
+
+    @Test
+    void failuresAreKeptAndAnUnpicklableStateIsRefusedToTheTasklet() throws Exception {
+        try (DurableRuntime rt = open(dir)) {
+            rt.start("bad", DurableRuntimeTest::thrower);
+            assertThat(rt.awaitDone("bad", WAIT).detail()).contains("disk on fire");
+            assertThatThrownBy(() -> rt.result("bad")).hasMessageContaining("disk on fire");
+            rt.start("obj", DurableRuntimeTest::unpicklable);
+            rt.awaitDone("obj", WAIT);
+            assertThat(rt.<String>result("obj")).isEqualTo("refused: names the class");
+        }
+    }
+
+    @Test
+    void durableCallsOutsideADurableTaskletAreRefused() {
+        assertThatThrownBy(Durable::id).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("DurableRuntime.start");
+    }
+
+    static DurableInfo waitFor(DurableRuntime rt, String id, DurableState st) throws InterruptedException {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < end) {
+            var i = rt.info(id);
+            if (i.isPresent() && i.get().state() == st) {
+                return i.get();
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError(id + " never reached " + st + ": " + rt.info(id));
+    }
+}
