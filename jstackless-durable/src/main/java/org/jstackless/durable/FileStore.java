@@ -196,6 +196,9 @@ public final class FileStore implements DurableStore {
         FileChannel ch = FileChannel.open(dir.resolve(name(n)), StandardOpenOption.READ, StandardOpenOption.WRITE);
         log = ch;
         long size = ch.size();
+        if (size < LogCodec.HEADER) {
+            throw new IOException("only " + size + " bytes: not a jstackless durable store segment (no header)");
+        }
         ByteBuffer h = ByteBuffer.allocate(LogCodec.HEADER);
         readFully(ch, h, 0);
         long num = LogCodec.checkHeader(h.flip());
