@@ -182,7 +182,17 @@ public final class DurableRuntime implements AutoCloseable {
      */
     public boolean start(String id, DurableBody<?> body) {
         Objects.requireNonNull(body, "body");
-        return get(engine.startTasklet(id, Durable.body(body)));
+        return get(engine.startTasklets(java.util.Map.of(id, Durable.body(body)))) == 1;
+    }
+
+    /**
+     * Starts, in one commit, each durable tasklet of {@code bodies} (id to body) whose id does not
+     * exist; returns how many it started. If one body does not pickle, none is started.
+     */
+    public int startAll(java.util.Map<String, ? extends DurableBody<?>> bodies) {
+        java.util.Map<String, org.jstackless.TaskletBody> tb = new java.util.LinkedHashMap<>();
+        bodies.forEach((id, b) -> tb.put(Objects.requireNonNull(id, "id"), Durable.body(Objects.requireNonNull(b, "body"))));
+        return get(engine.startTasklets(tb));
     }
 
     /** The tasklet {@code id}, if the store holds it. */

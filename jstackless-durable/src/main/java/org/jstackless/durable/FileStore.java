@@ -63,6 +63,7 @@ public final class FileStore implements DurableStore {
     private long liveBytes;
     private long fsyncs;
     private long commits;
+    private long rowsWritten;
     private boolean broken;
     private boolean closed;
 
@@ -328,9 +329,9 @@ public final class FileStore implements DurableStore {
         return dir.resolve(name(segment));
     }
 
-    /** Commits made and fsyncs done since opened (group commit: one fsync per commit). */
+    /** Commits made, fsyncs done and rows written since opened (group commit: one fsync per commit). */
     public synchronized long[] counters() {
-        return new long[] {commits, fsyncs};
+        return new long[] {commits, fsyncs, rowsWritten};
     }
 
     @Override
@@ -385,6 +386,7 @@ public final class FileStore implements DurableStore {
         end += b.limit();
         txn = t;
         commits++;
+        rowsWritten += rows.size();
         List<Checkpoint> done = new ArrayList<>(rows.size());
         for (Checkpoint c : rows) {
             done.add(c.withTxn(t));

@@ -184,6 +184,10 @@ class DurableRuntimeTest {
             rt.start("bad", DurableRuntimeTest::thrower);
             assertThat(rt.awaitDone("bad", WAIT).detail()).contains("disk on fire");
             assertThatThrownBy(() -> rt.result("bad")).hasMessageContaining("disk on fire");
+            Thread notAllowed = Thread.currentThread();
+            assertThatThrownBy(() -> rt.start("thread", () -> notAllowed.getName()))
+                    .isInstanceOf(org.jstackless.NotPicklableException.class).hasMessageContaining("Thread");
+            assertThat(rt.info("thread")).as("a refused start keeps nothing").isEmpty();
             rt.start("obj", DurableRuntimeTest::unpicklable);
             rt.awaitDone("obj", WAIT);
             assertThat(rt.<String>result("obj")).isEqualTo("refused: names the class");

@@ -174,27 +174,43 @@ public final class Engine {
         return out;
     }
 
-    /** Starts durable tasklet {@code id} running {@code body} unless the id exists; true if started. */
-    public CompletableFuture<Boolean> startTasklet(String id, TaskletBody body) {
+    /**
+     * Starts each durable tasklet of {@code bodies} (id to body) whose id does not exist, all in one
+     * commit; the number started. A body that does not pickle refuses the whole call, nothing kept.
+     */
+    public CompletableFuture<Integer> startTasklets(Map<String, TaskletBody> bodies) {
         return submit(() -> {
-            if (entries.containsKey(id)) {
-                return CompletableFuture.completedFuture(false);
+            Map<Entry, byte[]> fresh = new LinkedHashMap<>();
+            try {
+                for (Map.Entry<String, TaskletBody> b : bodies.entrySet()) {
+                    String id = b.getKey();
+                    if (entries.containsKey(id)) {
+                        continue;
+                    }
+                    new Checkpoint(id, 1, DurableState.RUNNABLE, 0, "", "", NONE, 0); // checks the id
+                    Tasklet t = new Tasklet(b.getValue());
+                    t.setup();
+                    t.remove();
+                    Entry e = new Entry(id);
+                    e.state = DurableState.RUNNABLE;
+                    e.tasklet = t;
+                    fresh.put(e, pickler.dumps(t)); // a body that does not pickle is refused here
+                }
+            } catch (RuntimeException ex) {
+                return CompletableFuture.failedFuture(ex);
             }
-            new Checkpoint(id, 1, DurableState.RUNNABLE, 0, "", "", NONE, 0); // checks the id
-            Tasklet t = new Tasklet(body);
-            t.setup();
-            t.remove();
-            byte[] p = pickler.dumps(t); // a body that does not pickle is refused here, nothing kept
-            Entry e = new Entry(id);
-            e.state = DurableState.RUNNABLE;
-            e.tasklet = t;
-            entries.put(id, e);
-            byTasklet.put(t, e);
-            batch.put(id, new Checkpoint(id, 1, DurableState.RUNNABLE, 0, "", "", p, 0));
-            CompletableFuture<Boolean> f = new CompletableFuture<>();
+            if (fresh.isEmpty()) {
+                return CompletableFuture.completedFuture(0);
+            }
+            fresh.forEach((e, p) -> {
+                entries.put(e.id, e);
+                byTasklet.put(e.tasklet, e);
+                batch.put(e.id, new Checkpoint(e.id, 1, DurableState.RUNNABLE, 0, "", "", p, 0));
+            });
+            CompletableFuture<Integer> f = new CompletableFuture<>();
             afterCommit.add(() -> {
-                insert(e);
-                f.complete(true);
+                fresh.keySet().forEach(this::insert);
+                f.complete(fresh.size());
             });
             return f;
         });
@@ -321,7 +337,7 @@ public final class Engine {
                 suspended.clear();
                 commit();
                 fireTimers();
-                if (inserted == 0 && batch.isEmpty()) {
+                if (inserted == 0 && batch.isEmpty() && afterCommit.isEmpty()) {
                     long wait = IDLE_MILLIS;
                     Entry next = timers.peek();
                     if (next != null) {
@@ -578,11 +594,10 @@ public final class Engine {
     }
 
     private void commit() throws IOException {
-        if (batch.isEmpty()) {
-            return;
-        }
         List<Checkpoint> rows = new ArrayList<>(batch.values());
-        store.commit(rows); // throws: the engine stops; memory is ahead of the store and is dropped
+        if (!rows.isEmpty()) {
+            store.commit(rows); // throws: the engine stops; memory is ahead of the store and is dropped
+        }
         batch.clear();
         for (Checkpoint c : rows) {
             Entry e = entries.get(c.id());
