@@ -194,6 +194,36 @@ class DurableRuntimeTest {
         }
     }
 
+    static String twoPhases(String key) throws Suspendable {
+        effect(key + ":a");
+        Durable.checkpoint();
+        effect(key + ":b"); // at least once: runs again when the next checkpoint is lost
+        return Durable.<String>channel(key).receive();
+    }
+
+    @Test
+    void aTornLastCheckpointIsDetectedAndThePreviousOneResumes() throws Exception {
+        String key = "torn-" + System.nanoTime();
+        Path seg;
+        try (DurableRuntime rt = open(dir)) {
+            rt.start("t", () -> twoPhases(key));
+            waitFor(rt, "t", DurableState.RECEIVING);
+            seg = ((FileStore) rt.store()).segmentFile();
+        }
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(seg.toFile(), "rw")) {
+            f.setLength(f.length() - 5); // the crash hit the write of the RECEIVING checkpoint
+        }
+        try (DurableRuntime rt = open(dir)) {
+            assertThat(((FileStore) rt.store()).recoveryReport()).singleElement().asString().contains("torn");
+            waitFor(rt, "t", DurableState.RECEIVING);
+            rt.start("s", () -> sender(key, "after the tear"));
+            rt.awaitDone("t", WAIT);
+            assertThat(rt.<String>result("t")).isEqualTo("after the tear");
+        }
+        assertThat(EFFECTS.get(key + ":a").get()).as("before the last good checkpoint: once").isEqualTo(1);
+        assertThat(EFFECTS.get(key + ":b").get()).as("after it: again").isEqualTo(2);
+    }
+
     @Test
     void durableCallsOutsideADurableTaskletAreRefused() {
         assertThatThrownBy(Durable::id).isInstanceOf(IllegalStateException.class)
