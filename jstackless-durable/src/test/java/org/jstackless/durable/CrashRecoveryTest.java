@@ -31,15 +31,32 @@ class CrashRecoveryTest {
 
     @Test
     void killedAtRandomMomentsEveryTaskletCompletesOnceAndEveryMessageArrivesOnce() throws Exception {
+        crashes(dir.toString(), KILLS);
+        try (FileStore s = FileStore.open(dir)) {
+            assertThat(s.rows()).hasSize(WORKERS + 1).allMatch(r -> r.state() == DurableState.FINISHED);
+        }
+    }
+
+    @Test
+    void theSameOnPostgres() throws Exception {
+        try (PostgresServer pg = PostgresServer.start()) {
+            crashes(pg.url(), KILLS / 2);
+            try (PgStore s = PgStore.open(pg.url(), "crash")) {
+                assertThat(s.rows()).hasSize(WORKERS + 1).allMatch(r -> r.state() == DurableState.FINISHED);
+            }
+        }
+    }
+
+    private void crashes(String where, int kills) throws Exception {
         long seed = Long.getLong("crash.seed", System.nanoTime());
         Random rnd = new Random(seed);
         List<String> log = new ArrayList<>();
         int killed = 0;
         String result = null;
-        for (int run = 0; run <= KILLS + 1 && result == null; run++) {
-            boolean kill = run < KILLS;
+        for (int run = 0; run <= kills + 1 && result == null; run++) {
+            boolean kill = run < kills;
             long t0 = System.nanoTime();
-            Child c = new Child(dir);
+            Child c = new Child(where);
             if (kill) {
                 if (rnd.nextInt(4) == 0) {
                     Thread.sleep(rnd.nextInt(1000)); // maybe while it starts and recovers
@@ -68,9 +85,6 @@ class CrashRecoveryTest {
         assertThat(result).as("seed %d: %s", seed, log)
                 .isEqualTo("RESULT received " + WORKERS * (MESSAGES + 1) + ", anomalies []; workers finished " + WORKERS
                         + ", not finished []");
-        try (FileStore s = FileStore.open(dir)) {
-            assertThat(s.rows()).hasSize(WORKERS + 1).allMatch(r -> r.state() == DurableState.FINISHED);
-        }
     }
 
     /** A child JVM running the workload; its stdout lines are collected. */
@@ -80,10 +94,10 @@ class CrashRecoveryTest {
         final CountDownLatch ready = new CountDownLatch(1);
         final Thread reader;
 
-        Child(Path dir) throws Exception {
+        Child(String where) throws Exception {
             List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED", "-Xss8m", "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"), CrashWorkload.class.getName(), dir.toString(),
+                    "-cp", System.getProperty("java.class.path"), CrashWorkload.class.getName(), where,
                     String.valueOf(WORKERS), String.valueOf(MESSAGES), String.valueOf(COMPACT_AT));
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             reader = Thread.ofPlatform().daemon(true).start(() -> {

@@ -15,7 +15,7 @@ import org.jstackless.Suspendable;
  * checks that every worker's messages arrive once each and in order, and returns a summary.
  * Every launch starts the same ids (idempotent) and resumes what the store holds.
  *
- * <pre>  CrashWorkload DIR WORKERS MESSAGES COMPACT_AT_BYTES</pre>
+ * <pre>  CrashWorkload DIR|JDBC_URL WORKERS MESSAGES COMPACT_AT_BYTES</pre>
  */
 public final class CrashWorkload {
     private CrashWorkload() {
@@ -64,11 +64,14 @@ public final class CrashWorkload {
 
     /** Opens the store, starts the tasklets (no-op for those that exist), prints the collector's result. */
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args[0]);
         int workers = Integer.parseInt(args[1]);
         int messages = Integer.parseInt(args[2]);
         long compactAt = Long.parseLong(args[3]);
-        try (DurableRuntime rt = DurableRuntime.builder(dir).allow(CrashWorkload.class).compactAt(compactAt).open()) {
+        DurableStore pg = args[0].startsWith("jdbc:") ? PgStore.open(args[0], "crash") : null;
+        DurableRuntime.Builder b = pg != null
+                ? DurableRuntime.builder(pg).signingKey("crash workload key, not a secret".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                : DurableRuntime.builder(Path.of(args[0])).compactAt(compactAt);
+        try (DurableRuntime rt = b.allow(CrashWorkload.class).open()) {
             System.out.println("READY");
             System.out.flush();
             rt.start("collector", () -> collector(workers, messages));
@@ -91,6 +94,10 @@ public final class CrashWorkload {
             }
             System.out.println("RESULT " + rt.result("collector") + "; workers finished " + results.size()
                     + ", not finished " + notDone);
+        } finally {
+            if (pg != null) {
+                pg.close();
+            }
         }
     }
 }
