@@ -54,6 +54,18 @@ public final class Durable {
         return (T) request(new Request.StepDone(v));
     }
 
+    /**
+     * Starts durable tasklet {@code id} running {@code body}, committed together with this
+     * tasklet's checkpoint (so a crash neither loses the child nor starts it twice); false, and
+     * nothing started, if the id exists. {@code DurableRuntime.start} blocks, so durable tasklets
+     * start others with this.
+     */
+    public static boolean start(String id, DurableBody<?> body) throws Suspendable {
+        Objects.requireNonNull(body, "body");
+        new DurableChannel<>(id); // the same rules for ids as for names
+        return (Boolean) request(new Request.Start(id, body(body)));
+    }
+
     /** The durable channel named {@code name} (the handle is only the name). */
     public static <T> DurableChannel<T> channel(String name) {
         return new DurableChannel<>(name);

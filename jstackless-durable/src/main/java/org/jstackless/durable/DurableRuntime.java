@@ -39,7 +39,7 @@ import org.jstackless.durable.internal.Resume;
  */
 public final class DurableRuntime implements AutoCloseable {
     private static final Class<?>[] OWN = {Durable.class, DurableChannel.class, Resume.class, Request.Checkpoint.class,
-        Request.StepDone.class, Request.Sleep.class, Request.Send.class, Request.Receive.class, Request.Finish.class};
+        Request.StepDone.class, Request.Sleep.class, Request.Send.class, Request.Receive.class, Request.Finish.class, Request.Start.class};
     private static final String KEY_FILE = "signing.key";
 
     private final DurableStore store;
@@ -207,6 +207,10 @@ public final class DurableRuntime implements AutoCloseable {
 
     /** Waits until {@code id} is FINISHED or FAILED (committed). */
     public DurableInfo awaitDone(String id, Duration timeout) throws TimeoutException, InterruptedException {
+        if (engine.isEngineThread()) {
+            throw new IllegalStateException("a durable tasklet cannot wait for another with awaitDone: receive its "
+                    + "result on a durable channel instead");
+        }
         try {
             return engine.whenDone(id).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -248,7 +252,11 @@ public final class DurableRuntime implements AutoCloseable {
         }
     }
 
-    private static <T> T get(CompletableFuture<T> f) {
+    private <T> T get(CompletableFuture<T> f) {
+        if (engine.isEngineThread()) {
+            throw new IllegalStateException("a durable tasklet cannot call DurableRuntime methods: they wait for its "
+                    + "own runtime; use Durable.start(id, body) to start another durable tasklet");
+        }
         try {
             return f.get();
         } catch (InterruptedException e) {

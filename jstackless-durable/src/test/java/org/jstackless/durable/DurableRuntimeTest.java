@@ -224,6 +224,53 @@ class DurableRuntimeTest {
         assertThat(EFFECTS.get(key + ":b").get()).as("after it: again").isEqualTo(2);
     }
 
+    static int child(int i) throws Suspendable {
+        Durable.<Integer>channel("children").send(i * i);
+        return i;
+    }
+
+    static int parent(int n) throws Suspendable {
+        for (int i = 1; i <= n; i++) {
+            int ii = i;
+            if (!Durable.start("child-" + i, () -> child(ii))) {
+                throw new IllegalStateException("child-" + i + " existed");
+            }
+        }
+        boolean again = Durable.start("child-1", () -> child(99));
+        int sum = again ? -1000 : 0;
+        for (int i = 1; i <= n; i++) {
+            sum += Durable.<Integer>channel("children").receive();
+        }
+        return sum;
+    }
+
+    static DurableRuntime runtimeForTheBlockingCall;
+
+    static String callsTheRuntime() throws Suspendable {
+        try {
+            runtimeForTheBlockingCall.list();
+            return "not refused";
+        } catch (IllegalStateException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Test
+    void aDurableTaskletStartsOthersInItsOwnCommit() throws Exception {
+        try (DurableRuntime rt = open(dir)) {
+            rt.start("parent", () -> parent(4));
+            rt.awaitDone("parent", WAIT);
+            assertThat(rt.<Integer>result("parent")).isEqualTo(1 + 4 + 9 + 16);
+            for (int i = 1; i <= 4; i++) {
+                assertThat(rt.awaitDone("child-" + i, WAIT).state()).isEqualTo(DurableState.FINISHED);
+            }
+            runtimeForTheBlockingCall = rt;
+            rt.start("blocker", DurableRuntimeTest::callsTheRuntime);
+            rt.awaitDone("blocker", WAIT);
+            assertThat(rt.<String>result("blocker")).contains("Durable.start");
+        }
+    }
+
     @Test
     void durableCallsOutsideADurableTaskletAreRefused() {
         assertThatThrownBy(Durable::id).isInstanceOf(IllegalStateException.class)

@@ -415,6 +415,7 @@ public final class Engine {
             case Request.Send s -> send(e, s.channel(), s.value());
             case Request.Receive r -> receive(e, r.channel());
             case Request.Finish f -> finish(e, f);
+            case Request.Start st -> startChild(e, st);
             default -> throw new IllegalStateException("durable tasklet " + e.id + " suspended with " + req);
         }
     }
@@ -431,6 +432,51 @@ public final class Engine {
         }
         e.state = DurableState.RUNNABLE;
         afterCommit.add(() -> insert(e));
+    }
+
+    /** Stages child {@code st.id()} and the parent's checkpoint in the same commit. */
+    private void startChild(Entry e, Request.Start st) {
+        if (entries.containsKey(st.id())) {
+            resume(e, false);
+            return;
+        }
+        Tasklet t = new Tasklet(st.body());
+        t.setup();
+        t.remove();
+        byte[] p;
+        try {
+            p = pickler.dumps(t);
+        } catch (NotPicklableException ex) {
+            refuse(e, ex);
+            return;
+        }
+        Entry c = new Entry(st.id());
+        c.state = DurableState.RUNNABLE;
+        c.tasklet = t;
+        entries.put(c.id, c);
+        byTasklet.put(t, c);
+        batch.put(c.id, new Checkpoint(c.id, 1, DurableState.RUNNABLE, 0, "", "", p, 0));
+        Object old = e.tasklet.tempval();
+        e.tasklet.setTempval(Resume.of(true));
+        NotPicklableException bad = stage(e, DurableState.RUNNABLE, 0, "", "");
+        if (bad != null) {
+            batch.remove(c.id);
+            entries.remove(c.id);
+            byTasklet.remove(t);
+            e.tasklet.setTempval(old);
+            refuse(e, bad);
+            return;
+        }
+        e.state = DurableState.RUNNABLE;
+        afterCommit.add(() -> {
+            insert(c);
+            insert(e);
+        });
+    }
+
+    /** True on the engine's own thread (where blocking on the engine would never end). */
+    public boolean isEngineThread() {
+        return Thread.currentThread() == thread;
     }
 
     private void sleep(Entry e, long millis) {
@@ -479,7 +525,7 @@ public final class Engine {
             refuse(e, bad);
             return;
         }
-        q.pollFirst();
+        poll(q, ch);
         matched(r, e);
     }
 
@@ -510,8 +556,16 @@ public final class Engine {
             refuse(e, bad);
             return;
         }
-        q.pollFirst();
+        poll(q, ch);
         matched(e, s);
+    }
+
+    /** Takes the head waiter of channel {@code ch}; forgets the channel when nobody waits (names may be one-off). */
+    private void poll(ArrayDeque<Entry> q, String ch) {
+        q.pollFirst();
+        if (q.isEmpty()) {
+            waiting.remove(ch);
+        }
     }
 
     /** A rendezvous staged: both runnable after the commit, the receiver first. */

@@ -26,6 +26,10 @@ public sealed interface Request {
     record Receive(String channel) implements Request {
     }
 
+    /** Start durable tasklet {@code id} running {@code body}, in this tasklet's next commit. */
+    record Start(String id, org.jstackless.TaskletBody body) implements Request {
+    }
+
     /** The body ended: with {@code result}, or threw (then {@code error} is its text). */
     record Finish(Object result, String error) implements Request {
     }
