@@ -45,6 +45,7 @@ public final class DurableRuntime implements AutoCloseable {
     private final DurableStore store;
     private final boolean ownsStore;
     private final Engine engine;
+    private final byte[] key;
     private boolean closed;
 
     /** Configures a {@link DurableRuntime}. */
@@ -119,7 +120,7 @@ public final class DurableRuntime implements AutoCloseable {
             boolean owns = store == null;
             DurableStore s = owns ? FileStore.builder(dir).fsync(fsync).compactAt(compactAt).open() : store;
             try {
-                return new DurableRuntime(s, owns, new Engine(s, p, clock));
+                return new DurableRuntime(s, owns, new Engine(s, p, clock, k), k);
             } catch (IOException | RuntimeException e) {
                 if (owns) {
                     s.close();
@@ -168,7 +169,8 @@ public final class DurableRuntime implements AutoCloseable {
         return builder(dir).allow(classes).open();
     }
 
-    private DurableRuntime(DurableStore store, boolean ownsStore, Engine engine) throws IOException {
+    private DurableRuntime(DurableStore store, boolean ownsStore, Engine engine, byte[] key) throws IOException {
+        this.key = key;
         this.store = store;
         this.ownsStore = ownsStore;
         this.engine = engine;
@@ -222,6 +224,11 @@ public final class DurableRuntime implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <T> T result(String id) {
         return (T) get(engine.result(id));
+    }
+
+    /** The inspector's view of {@code id}'s last checkpoint: its row, then its frames (class.method(file:line)) and values. */
+    public String describe(String id) {
+        return get(engine.describe(id, key));
     }
 
     /** Deletes finished or failed {@code id} from the store (its id may then be started again); false if not done. */

@@ -63,6 +63,8 @@ public final class FileStore implements DurableStore {
     private long liveBytes;
     private long fsyncs;
     private long commits;
+    /** Segment size past which the next commit compacts (compactAt, or more after a failed compaction). */
+    private long nextCompaction;
     private long rowsWritten;
     private boolean broken;
     private boolean closed;
@@ -112,6 +114,7 @@ public final class FileStore implements DurableStore {
         this.dir = b.dir.toAbsolutePath();
         this.fsync = b.fsync;
         this.compactAt = b.compactAt;
+        this.nextCompaction = b.compactAt;
         Files.createDirectories(dir);
         lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l;
@@ -314,7 +317,7 @@ public final class FileStore implements DurableStore {
 
     // ---------------------------------------------------------------- use
 
-    /** What recovery found: cut-off records, unusable segments (empty when the store was clean). */
+    /** What recovery found (cut-off records, unusable segments) and failed compactions; empty when all was clean. */
     public synchronized List<String> recoveryReport() {
         return List.copyOf(report);
     }
@@ -392,8 +395,15 @@ public final class FileStore implements DurableStore {
             done.add(c.withTxn(t));
         }
         apply(false, done);
-        if (end > compactAt && end > 2 * (liveBytes + LogCodec.HEADER)) {
-            compact();
+        if (end > nextCompaction && end > 2 * (liveBytes + LogCodec.HEADER)) {
+            try {
+                compact();
+                nextCompaction = compactAt;
+            } catch (IOException e) {
+                // The commit is durable all the same; try again when the segment has doubled.
+                report.add("compaction of " + name(segment) + " failed (" + e.getMessage() + "); the segment keeps growing");
+                nextCompaction = 2 * end;
+            }
         }
         return t;
     }

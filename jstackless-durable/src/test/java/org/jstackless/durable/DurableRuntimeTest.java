@@ -75,6 +75,7 @@ class DurableRuntimeTest {
         }
         try (DurableRuntime rt = open(dir)) {
             assertThat(rt.info("r").orElseThrow().state()).isEqualTo(DurableState.RECEIVING);
+            assertThat(rt.describe("r")).contains("RECEIVING on " + key).contains("DurableRuntimeTest.parked");
             rt.start("s", () -> sender(key, "hello"));
             assertThat(rt.awaitDone("r", WAIT).state()).isEqualTo(DurableState.FINISHED);
             assertThat(rt.<String>result("r")).isEqualTo("got hello in r");

@@ -83,6 +83,34 @@ class PgStoreTest {
     }
 
     @Test
+    void aRowChangedInTheDatabaseIsRefusedOnLoad() throws Exception {
+        String t = table();
+        String key = "pg-tamper-" + System.nanoTime();
+        try (PgStore s = PgStore.open(server.url(), t);
+                DurableRuntime rt = DurableRuntime.builder(s).signingKey(KEY).allow(DurableRuntimeTest.class, PgStoreTest.class).open()) {
+            rt.start("r", () -> DurableRuntimeTest.parked(key));
+            rt.start("q", () -> DurableRuntimeTest.parked(key + "-q"));
+            DurableRuntimeTest.waitFor(rt, "r", DurableState.RECEIVING);
+            DurableRuntimeTest.waitFor(rt, "q", DurableState.RECEIVING);
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(server.url());
+                java.sql.Statement st = c.createStatement()) {
+            // Make r runnable behind the runtime's back, and give q r's (genuinely signed) pickle.
+            st.executeUpdate("UPDATE " + t + " SET state = " + DurableState.RUNNABLE.ordinal() + " WHERE id = 'r'");
+            st.executeUpdate("UPDATE " + t + " SET pickle = (SELECT pickle FROM " + t + " WHERE id = 'r') WHERE id = 'q'");
+        }
+        try (PgStore s = PgStore.open(server.url(), t);
+                DurableRuntime rt = DurableRuntime.builder(s).signingKey(KEY).allow(DurableRuntimeTest.class, PgStoreTest.class).open()) {
+            for (String id : List.of("r", "q")) {
+                assertThat(rt.info(id).orElseThrow().detail()).contains("changed outside this runtime").contains("refused");
+            }
+            assertThatThrownBy(() -> rt.describe("r")).hasMessageContaining("refused");
+        }
+        assertThat(DurableRuntimeTest.EFFECTS.get(key + ":before").get()).as("the tampered row never ran").isEqualTo(1);
+        assertThat(DurableRuntimeTest.EFFECTS.get(key + ":after")).isNull();
+    }
+
+    @Test
     void ofTwoProcessesBelievingTheyOwnATaskletOnlyOneAdvances() throws Exception {
         String t = table();
         String key = "pg-fence-" + System.nanoTime();

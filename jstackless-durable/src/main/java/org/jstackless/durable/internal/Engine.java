@@ -53,6 +53,7 @@ public final class Engine {
     private final DurableStore store;
     private final Pickler pickler;
     private final InstantSource clock;
+    private final RowSeal seal;
     private final LinkedBlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -91,11 +92,12 @@ public final class Engine {
         }
     }
 
-    /** An engine over {@code store}; {@link #start} runs it. */
-    public Engine(DurableStore store, Pickler pickler, InstantSource clock) {
+    /** An engine over {@code store}, sealing rows with {@code key}; {@link #start} runs it. */
+    public Engine(DurableStore store, Pickler pickler, InstantSource clock, byte[] key) {
         this.store = store;
         this.pickler = pickler;
         this.clock = clock;
+        this.seal = new RowSeal(key);
         this.thread = Thread.ofPlatform().name("jstackless-durable").daemon(true).unstarted(this::main);
     }
 
@@ -205,7 +207,7 @@ public final class Engine {
             fresh.forEach((e, p) -> {
                 entries.put(e.id, e);
                 byTasklet.put(e.tasklet, e);
-                batch.put(e.id, new Checkpoint(e.id, 1, DurableState.RUNNABLE, 0, "", "", p, 0));
+                batch.put(e.id, seal.row(e.id, 1, DurableState.RUNNABLE, 0, "", "", p));
             });
             CompletableFuture<Integer> f = new CompletableFuture<>();
             afterCommit.add(() -> {
@@ -257,8 +259,20 @@ public final class Engine {
                 throw new IllegalStateException("durable tasklet '" + id + "' has not finished (" + e.state + ")");
             }
             // The finished tasklet's pickle holds its Finish request; the copy loaded here never runs.
-            Tasklet copy = pickler.loads(store.row(id).pickle());
+            Tasklet copy = pickler.loads(seal.open(store.row(id)));
             return CompletableFuture.completedFuture(((Request.Finish) copy.tempval()).result());
+        });
+    }
+
+    /** What the last checkpoint of {@code id} holds: its frames and values (the pickle inspector's text). */
+    public CompletableFuture<String> describe(String id, byte[] key) {
+        return submit(() -> {
+            Checkpoint c = store.row(id);
+            if (c == null) {
+                throw new IllegalArgumentException("no durable tasklet '" + id + "'");
+            }
+            byte[] p = seal.open(c);
+            return CompletableFuture.completedFuture(c + (p.length == 0 ? "" : "\n" + Pickler.describe(p, key)));
         });
     }
 
@@ -269,7 +283,7 @@ public final class Engine {
             if (e == null || !e.state.isDone() || batch.containsKey(id)) {
                 return CompletableFuture.completedFuture(false);
             }
-            batch.put(id, new Checkpoint(id, e.seq + 1, DurableState.PURGED, 0, "", "", NONE, 0));
+            batch.put(id, seal.row(id, e.seq + 1, DurableState.PURGED, 0, "", "", NONE));
             CompletableFuture<Boolean> f = new CompletableFuture<>();
             afterCommit.add(() -> {
                 entries.remove(id);
@@ -367,12 +381,12 @@ public final class Engine {
             entries.put(e.id, e);
             switch (c.state()) {
                 case RUNNABLE -> {
-                    if (load(e, c.pickle())) {
+                    if (load(e, c)) {
                         insert(e);
                     }
                 }
                 case SENDING, RECEIVING -> {
-                    if (load(e, c.pickle())) {
+                    if (load(e, c)) {
                         waiting.computeIfAbsent(e.channel, k -> new ArrayDeque<>()).addLast(e);
                     }
                 }
@@ -383,10 +397,10 @@ public final class Engine {
         }
     }
 
-    /** Loads {@code e}'s tasklet; false (and the reason in its detail) if this program cannot. */
-    private boolean load(Entry e, byte[] pickle) {
+    /** Loads {@code e}'s tasklet from its row; false (and the reason in its detail) if this program cannot. */
+    private boolean load(Entry e, Checkpoint row) {
         try {
-            Tasklet t = pickler.loads(pickle);
+            Tasklet t = pickler.loads(seal.open(row));
             e.tasklet = t;
             byTasklet.put(t, e);
             return true;
@@ -455,7 +469,7 @@ public final class Engine {
         c.tasklet = t;
         entries.put(c.id, c);
         byTasklet.put(t, c);
-        batch.put(c.id, new Checkpoint(c.id, 1, DurableState.RUNNABLE, 0, "", "", p, 0));
+        batch.put(c.id, seal.row(c.id, 1, DurableState.RUNNABLE, 0, "", "", p));
         Object old = e.tasklet.tempval();
         e.tasklet.setTempval(Resume.of(true));
         NotPicklableException bad = stage(e, DurableState.RUNNABLE, 0, "", "");
@@ -602,7 +616,7 @@ public final class Engine {
             detail = "its result does not pickle: " + ex.getMessage();
             p = NONE;
         }
-        batch.put(e.id, new Checkpoint(e.id, e.seq + 1, st, 0, "", detail, p, 0));
+        batch.put(e.id, seal.row(e.id, e.seq + 1, st, 0, "", detail, p));
         e.state = st;
         e.detail = detail;
         Tasklet t = e.tasklet;
@@ -628,7 +642,7 @@ public final class Engine {
         } catch (NotPicklableException ex) {
             return ex;
         }
-        batch.put(e.id, new Checkpoint(e.id, e.seq + 1, st, wakeAt, ch, detail, p, 0));
+        batch.put(e.id, seal.row(e.id, e.seq + 1, st, wakeAt, ch, detail, p));
         return null;
     }
 
@@ -672,7 +686,7 @@ public final class Engine {
                 continue;
             }
             Checkpoint c = store.row(e.id);
-            if (c != null && load(e, c.pickle())) {
+            if (c != null && load(e, c)) {
                 e.tasklet.setTempval(Resume.of(null));
                 e.state = DurableState.RUNNABLE;
                 e.wakeAt = 0;
