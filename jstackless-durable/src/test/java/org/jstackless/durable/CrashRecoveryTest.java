@@ -34,6 +34,7 @@ class CrashRecoveryTest {
         crashes(dir.toString(), KILLS);
         try (FileStore s = FileStore.open(dir)) {
             assertThat(s.rows()).hasSize(WORKERS + 1).allMatch(r -> r.state() == DurableState.FINISHED);
+            assertThat(s.segmentFile().getFileName().toString()).as("compacted on the way").isNotEqualTo("log-1.jsl");
         }
     }
 
