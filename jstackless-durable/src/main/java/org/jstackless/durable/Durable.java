@@ -18,6 +18,9 @@ import org.jstackless.durable.internal.Resume;
  * {@link IllegalStateException}.
  */
 public final class Durable {
+    /** The detail of a FAILED tasklet that was cancelled (or killed with TaskletExit). */
+    public static final String CANCELLED = "cancelled";
+
     private Durable() {
     }
 
@@ -90,6 +93,9 @@ public final class Durable {
         if (res.error() != null) {
             throw res.error();
         }
+        if (res.cancels()) {
+            throw new TaskletExit(); // DurableRuntime.cancel: finally blocks run, then the tasklet ends as cancelled
+        }
         return res.value();
     }
 
@@ -103,7 +109,7 @@ public final class Durable {
         try {
             outcome = new Request.Finish(body.run(), null);
         } catch (TaskletExit e) {
-            throw e;
+            outcome = new Request.Finish(null, CANCELLED);
         } catch (Throwable e) {
             outcome = new Request.Finish(null, e.toString());
         }

@@ -39,7 +39,8 @@ import org.jstackless.durable.internal.Resume;
  */
 public final class DurableRuntime implements AutoCloseable {
     private static final Class<?>[] OWN = {Durable.class, DurableChannel.class, Resume.class, Request.Checkpoint.class,
-        Request.StepDone.class, Request.Sleep.class, Request.Send.class, Request.Receive.class, Request.Finish.class, Request.Start.class};
+        Request.StepDone.class, Request.Sleep.class, Request.Send.class, Request.Receive.class, Request.Finish.class, Request.Start.class,
+        Resume.Cancel.class};
     private static final String KEY_FILE = "signing.key";
 
     private final DurableStore store;
@@ -229,6 +230,27 @@ public final class DurableRuntime implements AutoCloseable {
     /** The inspector's view of {@code id}'s last checkpoint: its row, then its frames (class.method(file:line)) and values. */
     public String describe(String id) {
         return get(engine.describe(id, key));
+    }
+
+    /**
+     * Cancels {@code id}: committed first (a crash does not undo it), then its suspending call raises
+     * {@link org.jstackless.TaskletExit}, so its {@code finally} blocks run; it then ends FAILED with
+     * detail {@link Durable#CANCELLED}. A finally block cannot checkpoint while the TaskletExit is in
+     * flight (the exception is in its frame and does not pickle: the durable call throws a
+     * NotPicklableException, and the tasklet ends FAILED with that text). A value it had received but
+     * not yet acted on is dropped with it. False if it is done or unknown.
+     */
+    public boolean cancel(String id) {
+        return get(engine.cancel(id));
+    }
+
+    /**
+     * Kills {@code id}: ends it FAILED with detail "killed" at once, running nothing of it (no
+     * {@code finally}); for a tasklet this program cannot load, or a cancel that does not end.
+     * False if it is done or unknown.
+     */
+    public boolean kill(String id) {
+        return get(engine.kill(id));
     }
 
     /** Deletes finished or failed {@code id} from the store (its id may then be started again); false if not done. */

@@ -272,6 +272,62 @@ class DurableRuntimeTest {
         }
     }
 
+    static String cleansUp(String key, boolean sleep) throws Suspendable {
+        try {
+            if (sleep) {
+                Durable.sleep(Duration.ofDays(3));
+            } else {
+                Durable.channel(key).receive();
+            }
+            return "not cancelled";
+        } finally {
+            effect(key + ":finally"); // no checkpoint here: the TaskletExit in flight is in this frame and does not pickle
+        }
+    }
+
+    @Test
+    void cancelRunsFinallyBlocksAndKillRunsNothing() throws Exception {
+        String key = "cancel-" + System.nanoTime();
+        try (DurableRuntime rt = open(dir)) {
+            rt.start("receiver", () -> cleansUp(key + "r", false));
+            rt.start("sleeper", () -> cleansUp(key + "s", true));
+            rt.start("victim", () -> cleansUp(key + "v", false));
+            waitFor(rt, "receiver", DurableState.RECEIVING);
+            waitFor(rt, "sleeper", DurableState.SLEEPING);
+            waitFor(rt, "victim", DurableState.RECEIVING);
+            assertThat(rt.cancel("receiver")).isTrue();
+            assertThat(rt.cancel("sleeper")).isTrue();
+            assertThat(rt.kill("victim")).isTrue();
+            for (String id : List.of("receiver", "sleeper")) {
+                DurableInfo i = rt.awaitDone(id, WAIT);
+                assertThat(i.state()).isEqualTo(DurableState.FAILED);
+                assertThat(i.detail()).isEqualTo(Durable.CANCELLED);
+            }
+            assertThat(rt.awaitDone("victim", WAIT).detail()).isEqualTo("killed");
+            assertThat(rt.cancel("receiver")).as("done: nothing to cancel").isFalse();
+            assertThat(rt.kill("nobody")).isFalse();
+        }
+        assertThat(EFFECTS.get(key + "r:finally").get()).isEqualTo(1);
+        assertThat(EFFECTS.get(key + "s:finally").get()).isEqualTo(1);
+        assertThat(EFFECTS.get(key + "v:finally")).as("kill runs no finally").isNull();
+    }
+
+    @Test
+    void aCancelIsCommittedBeforeItTakesEffect() throws Exception {
+        String key = "cancel-restart-" + System.nanoTime();
+        try (DurableRuntime rt = open(dir)) {
+            rt.start("c", () -> cleansUp(key, false));
+            waitFor(rt, "c", DurableState.RECEIVING);
+            assertThat(rt.cancel("c")).isTrue();
+        } // closed at once: the cancel may or may not have run yet
+        try (DurableRuntime rt = open(dir)) {
+            DurableInfo i = rt.awaitDone("c", WAIT);
+            assertThat(i.state()).isEqualTo(DurableState.FAILED);
+            assertThat(i.detail()).isEqualTo(Durable.CANCELLED);
+        }
+        assertThat(EFFECTS.get(key + ":finally").get()).isBetween(1, 2); // finally blocks: at least once
+    }
+
     @Test
     void durableCallsOutsideADurableTaskletAreRefused() {
         assertThatThrownBy(Durable::id).isInstanceOf(IllegalStateException.class)

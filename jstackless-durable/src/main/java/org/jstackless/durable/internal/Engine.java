@@ -276,6 +276,90 @@ public final class Engine {
         });
     }
 
+    /** Cancels live {@code id} (see DurableRuntime.cancel); false if done or unknown. */
+    public CompletableFuture<Boolean> cancel(String id) {
+        return submit(() -> {
+            Entry e = entries.get(id);
+            if (e == null || e.state.isDone() || batch.containsKey(id) || !detach(e)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            e.tasklet.setTempval(Resume.cancel());
+            NotPicklableException bad = stage(e, DurableState.RUNNABLE, 0, "", "");
+            if (bad != null) {
+                throw bad;
+            }
+            e.state = DurableState.RUNNABLE;
+            CompletableFuture<Boolean> f = new CompletableFuture<>();
+            afterCommit.add(() -> {
+                if (!e.tasklet.isScheduled()) {
+                    insert(e);
+                }
+                f.complete(true);
+            });
+            return f;
+        });
+    }
+
+    /** Kills live {@code id} (see DurableRuntime.kill); false if done or unknown. */
+    public CompletableFuture<Boolean> kill(String id) {
+        return submit(() -> {
+            Entry e = entries.get(id);
+            if (e == null || e.state.isDone() || batch.containsKey(id)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            unwait(e);
+            if (e.tasklet != null) {
+                if (e.tasklet.isScheduled()) {
+                    e.tasklet.remove();
+                }
+                byTasklet.remove(e.tasklet);
+                e.tasklet = null; // dropped: nothing of it runs again
+            }
+            batch.put(id, seal.row(id, e.seq + 1, DurableState.FAILED, 0, "", "killed", NONE));
+            e.state = DurableState.FAILED;
+            e.detail = "killed";
+            e.channel = "";
+            CompletableFuture<Boolean> f = new CompletableFuture<>();
+            afterCommit.add(() -> {
+                completeDone(e);
+                f.complete(true);
+            });
+            return f;
+        });
+    }
+
+    /** Takes {@code e} off its channel or timer, loading a sleeper; false if it cannot be loaded. */
+    private boolean detach(Entry e) {
+        unwait(e);
+        if (e.state == DurableState.SLEEPING) {
+            Checkpoint c = store.row(e.id);
+            if (c == null || !load(e, c)) {
+                return false;
+            }
+            e.state = DurableState.RUNNABLE; // its timer entry is skipped from now on
+        }
+        return e.tasklet != null;
+    }
+
+    private void unwait(Entry e) {
+        if (e.state == DurableState.SLEEPING) {
+            timers.remove(e); // its wake-up time may change again: no stale heap entry may keep the old one
+        }
+        ArrayDeque<Entry> q = waiting.get(e.channel);
+        if (q != null && q.remove(e) && q.isEmpty()) {
+            waiting.remove(e.channel);
+        }
+        e.channel = "";
+    }
+
+    private void completeDone(Entry e) {
+        List<CompletableFuture<DurableInfo>> ws = doneWaiters.remove(e.id);
+        if (ws != null) {
+            DurableInfo info = infoOf(e);
+            ws.forEach(w -> w.complete(info));
+        }
+    }
+
     /** Deletes finished or failed {@code id} from the store; false if it is not done. */
     public CompletableFuture<Boolean> purge(String id) {
         return submit(() -> {
@@ -626,11 +710,7 @@ public final class Engine {
             t.setTempval(Resume.of(null)); // let the body's wrapper return: the tasklet ends
             t.insert();
             inserted++;
-            List<CompletableFuture<DurableInfo>> ws = doneWaiters.remove(e.id);
-            if (ws != null) {
-                DurableInfo info = infoOf(e);
-                ws.forEach(w -> w.complete(info));
-            }
+            completeDone(e);
         });
     }
 

@@ -12,4 +12,18 @@ public record Resume(Object value, RuntimeException error) {
     public static Resume of(Object value) {
         return new Resume(value, null);
     }
+
+    /** The answer that cancels the tasklet: its suspending call raises TaskletExit (pickles: it is a plain record). */
+    public static Resume cancel() {
+        return new Resume(new Cancel(), null);
+    }
+
+    /** True for {@link #cancel()}. */
+    public boolean cancels() {
+        return value instanceof Cancel;
+    }
+
+    /** The marker value of a cancelling answer. */
+    public record Cancel() {
+    }
 }
