@@ -329,6 +329,28 @@ class DurableRuntimeTest {
     }
 
     @Test
+    void aCheckpointThisProgramCannotLoadWaitsListedWithTheReason() throws Exception {
+        String key = "pinned-" + System.nanoTime();
+        try (DurableRuntime rt = DurableRuntime.builder(dir).allow(DurableRuntimeTest.class, FencingTest.class).open()) {
+            rt.start("old", () -> parked(key));
+            waitFor(rt, "old", DurableState.RECEIVING);
+        }
+        // A program whose frames differ (here: DurableRuntimeTest is no longer allowed) cannot resume it.
+        try (DurableRuntime rt = DurableRuntime.builder(dir).allow(FencingTest.class).open()) {
+            DurableInfo i = rt.info("old").orElseThrow();
+            assertThat(i.state()).isEqualTo(DurableState.RECEIVING);
+            assertThat(i.detail()).startsWith("cannot resume in this program:").contains("DurableRuntimeTest");
+            rt.start("other", FencingTest.fortyTwo());
+            assertThat(rt.awaitDone("other", WAIT).state()).as("the rest runs").isEqualTo(DurableState.FINISHED);
+        }
+        try (DurableRuntime rt = open(dir)) { // the matching program resumes it
+            rt.start("s", () -> sender(key, "later"));
+            rt.awaitDone("old", WAIT);
+            assertThat(rt.<String>result("old")).isEqualTo("got later in old");
+        }
+    }
+
+    @Test
     void durableCallsOutsideADurableTaskletAreRefused() {
         assertThatThrownBy(Durable::id).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("DurableRuntime.start");

@@ -19,6 +19,11 @@ class FencingTest {
     @TempDir
     Path dir;
 
+    /** A body whose capturing class is this one (for tests that allow this class and not others). */
+    static DurableBody<Integer> fortyTwo() {
+        return () -> 42;
+    }
+
     @Test
     void onlyOneOwnerAdvancesATasklet() throws Exception {
         String key = "fence-" + System.nanoTime();
