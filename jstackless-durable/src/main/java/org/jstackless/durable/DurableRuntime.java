@@ -108,19 +108,20 @@ public final class DurableRuntime implements AutoCloseable {
             if (store == null && dir == null) {
                 throw new IllegalStateException("a DurableRuntime needs a directory or a store");
             }
-            byte[] k = key;
-            if (k == null) {
-                if (dir == null) {
-                    throw new IllegalStateException("a DurableRuntime over a custom store needs signingKey(key)");
-                }
-                k = keyOf(dir);
-            }
-            List<Class<?>> all = new ArrayList<>(List.of(OWN));
-            all.addAll(allowed);
-            Pickler p = Pickler.builder().allow(all.toArray(Class<?>[]::new)).signingKey(k).build();
             boolean owns = store == null;
+            // The directory's lock is taken first, so that two processes never both create a key.
             DurableStore s = owns ? FileStore.builder(dir).fsync(fsync).compactAt(compactAt).open() : store;
             try {
+                byte[] k = key;
+                if (k == null) {
+                    if (dir == null) {
+                        throw new IllegalStateException("a DurableRuntime over a custom store needs signingKey(key)");
+                    }
+                    k = keyOf(dir);
+                }
+                List<Class<?>> all = new ArrayList<>(List.of(OWN));
+                all.addAll(allowed);
+                Pickler p = Pickler.builder().allow(all.toArray(Class<?>[]::new)).signingKey(k).build();
                 return new DurableRuntime(s, owns, new Engine(s, p, clock, k), k);
             } catch (IOException | RuntimeException e) {
                 if (owns) {
@@ -146,6 +147,9 @@ public final class DurableRuntime implements AutoCloseable {
             }
             Files.write(tmp, k, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
             Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            try (java.nio.channels.FileChannel d = java.nio.channels.FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true); // the key must be as durable as the first checkpoint signed with it
+            }
         }
         byte[] k = Files.readAllBytes(f);
         if (k.length < 16) {
