@@ -58,6 +58,7 @@ public final class DurableRuntime implements AutoCloseable {
         private DurableStore store;
         private boolean fsync = true;
         private long compactAt = 64L << 20;
+        private boolean operationsOnly;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -103,6 +104,15 @@ public final class DurableRuntime implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Opens the store for operations only: {@link #list}, {@link #describe}, {@link #kill},
+         * {@link #purge}; nothing is resumed or started (the classes of the tasklets are not needed).
+         */
+        public Builder operationsOnly() {
+            operationsOnly = true;
+            return this;
+        }
+
         /** Opens the store and resumes its unfinished durable tasklets. */
         public DurableRuntime open() throws IOException {
             if (store == null && dir == null) {
@@ -122,7 +132,11 @@ public final class DurableRuntime implements AutoCloseable {
                 List<Class<?>> all = new ArrayList<>(List.of(OWN));
                 all.addAll(allowed);
                 Pickler p = Pickler.builder().allow(all.toArray(Class<?>[]::new)).signingKey(k).build();
-                return new DurableRuntime(s, owns, new Engine(s, p, clock, k), k);
+                Engine engine = new Engine(s, p, clock, k);
+                if (operationsOnly) {
+                    engine.passive();
+                }
+                return new DurableRuntime(s, owns, engine, k);
             } catch (IOException | RuntimeException e) {
                 if (owns) {
                     s.close();

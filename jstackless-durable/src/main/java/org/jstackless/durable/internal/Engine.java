@@ -72,6 +72,8 @@ public final class Engine {
     private final LinkedHashMap<String, Checkpoint> batch = new LinkedHashMap<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
     private final Map<String, List<CompletableFuture<DurableInfo>>> doneWaiters = new HashMap<>();
+    /** Opened for operations only: nothing is loaded, run or started. */
+    private volatile boolean passive;
     private int inserted;
     private boolean stopping;
     private long rounds;
@@ -111,6 +113,11 @@ public final class Engine {
                     + "DurableRuntime.start(id, body)");
         }
         return e;
+    }
+
+    /** Makes this engine passive (before {@link #start}): it recovers the rows and runs nothing. */
+    public void passive() {
+        passive = true;
     }
 
     /** The calling durable tasklet is about to suspend with a request. */
@@ -182,6 +189,9 @@ public final class Engine {
      */
     public CompletableFuture<Integer> startTasklets(Map<String, TaskletBody> bodies) {
         return submit(() -> {
+            if (passive) {
+                throw new IllegalStateException("this DurableRuntime was opened for operations only: it starts nothing");
+            }
             Map<Entry, byte[]> fresh = new LinkedHashMap<>();
             try {
                 for (Map.Entry<String, TaskletBody> b : bodies.entrySet()) {
@@ -463,6 +473,9 @@ public final class Engine {
             e.channel = c.channel();
             e.detail = c.detail();
             entries.put(e.id, e);
+            if (passive) {
+                continue;
+            }
             switch (c.state()) {
                 case RUNNABLE -> {
                     if (load(e, c)) {
