@@ -30,7 +30,12 @@ public final class DurableTool {
             out.println("usage: durable list DIR | show DIR ID | kill DIR ID | purge DIR ID");
             return 2;
         }
-        try (DurableRuntime rt = DurableRuntime.builder(Path.of(args.get(1))).operationsOnly().open()) {
+        Path dir = Path.of(args.get(1));
+        if (!java.nio.file.Files.exists(dir.resolve("signing.key"))) {
+            out.println("durable: no durable store in " + dir + " (no signing.key there)");
+            return 1;
+        }
+        try (DurableRuntime rt = DurableRuntime.builder(dir).operationsOnly().open()) {
             switch (args.get(0)) {
                 case "list" -> {
                     for (DurableInfo i : rt.list()) {

@@ -51,6 +51,7 @@ class DurableToolTest {
         assertThat(run("purge", d, "done")).isEqualTo("0:purged done\n");
         assertThat(run("list", d)).isEqualTo("0:waiter\tFAILED\t#3\tkilled\n");
         assertThat(run("kill", d)).startsWith("2:usage");
+        assertThat(run("list", dir.resolve("nothing").toString())).startsWith("1:durable: no durable store");
         try (DurableRuntime rt = DurableRuntime.open(dir, DurableToolTest.class)) {
             assertThat(rt.info("waiter").orElseThrow().detail()).isEqualTo("killed");
             assertThat(rt.info("done")).isEmpty();
