@@ -214,6 +214,10 @@ public final class Pickler {
             state = Payload.UNSTARTED;
             bodyObj = ss.body();
         } else {
+            if (t.select != null) {
+                throw new NotPicklableException(t + " is blocked in a select; only tasklets suspended in schedule, "
+                        + "a plain channel operation, run or switchTo pickle (pickle it before or after the select)");
+            }
             if (ss.resumption() != Scheduler.CLAIM) {
                 throw new NotPicklableException(t + " is suspended inside Stackless.run() (it is a watchdog); "
                         + "only tasklets suspended in schedule, a channel operation, run or switchTo pickle");
@@ -243,9 +247,9 @@ public final class Pickler {
         // Like Stackless, the channel a blocked tasklet waits on is pickled only when the frames or
         // the tempval reach it; otherwise the tasklet comes back paused (spec 8.5).
         ow.drain();
-        int chId = t.where == Scheduler.CHANNEL ? ow.idIfReached(t.channel) : 0;
+        int chId = t.where == Scheduler.CHANNEL ? ow.idIfReached(t.blockedOn()) : 0;
         roots.uvar(chId);
-        roots.svar(chId == 0 ? 0 : t.blocked);
+        roots.svar(chId == 0 ? 0 : t.blockedDirection());
         Out out = new Out();
         out.uvar(mt.methods.size());
         for (MethodInfo mi : mt.methods) {
