@@ -234,7 +234,7 @@ public final class Pickler {
 
         ObjectWriter ow = new ObjectWriter(c -> allowed.get(c.getName()) == c, t, maxObjects);
         MethodTable mt = new MethodTable();
-        ow.extension((o, w, ctx) -> writeCoroutine(o, w, ctx, ow, mt));
+        ow.extension((o, w, ctx) -> writeBufferedChannel(o, w, ctx, ow) || writeCoroutine(o, w, ctx, ow, mt));
         Out roots = new Out();
         // Roots and frames (written after the object table, which they reference; the method table,
         // written first, is complete only once greenlets' frames were reached too).
@@ -336,6 +336,27 @@ public final class Pickler {
      * main greenlet as a stand-in for the loading thread's; a dead one as dead. Generic in the
      * coroutine: another concept with soft strands (generators) would add its owner class here.
      */
+    /** A buffered channel: its settings as the writer's, then its capacity and buffered values. */
+    private static boolean writeBufferedChannel(Object o, Out w, String ctx, ObjectWriter ow) {
+        if (!(o instanceof Channel<?> ch) || ch.capacity() == 0) {
+            return false;
+        }
+        Object[] vs = ch.bufferedValues();
+        int[] ids = new int[vs.length];
+        for (int i = 0; i < vs.length; i++) {
+            ids[i] = ow.ref(vs[i], ctx + " (a value buffered in a channel)");
+        }
+        w.u8(Payload.CHANNEL);
+        w.svar(ch.preference());
+        w.u8((ch.scheduleAll() ? 1 : 0) | (ch.isClosing() ? 2 : 0) | Payload.CHANNEL_BUFFERED);
+        w.uvar(ch.capacity());
+        w.uvar(ids.length);
+        for (int id : ids) {
+            w.uvar(id);
+        }
+        return true;
+    }
+
     private static boolean writeCoroutine(Object o, Out w, String ctx, ObjectWriter ow, MethodTable mt) {
         if (o instanceof Coroutine.CoroStrand cs) {
             Coroutine co = cs.coroutine();
@@ -595,6 +616,11 @@ public final class Pickler {
             @Override
             public Object yielder(Object gen) {
                 return ((Generator<?>) gen).yielder();
+            }
+
+            @Override
+            public void buffered(Object channel, Object[] values) {
+                ((Channel<?>) channel).restoreBuffered(values);
             }
 
             @Override
