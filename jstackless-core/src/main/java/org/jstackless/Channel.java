@@ -76,14 +76,18 @@ public final class Channel<T> implements Iterable<T> {
     }
 
     /**
-     * An open channel with a buffer of {@code capacity} values (0: unbuffered, as {@link #Channel()}).
-     * Sends complete without blocking or switching while the buffer has room.
+     * An open channel with a buffer of {@code capacity} values (0: exactly {@link #Channel()}).
+     * Sends complete without blocking or switching while the buffer has room. A buffered channel
+     * starts with preference 0: a hand-off to a waiting partner makes it runnable but does not
+     * switch to it (as in Go), so producer and consumer each run on through the buffer;
+     * {@link #setPreference} changes that as for any channel.
      */
     public Channel(int capacity) {
         if (capacity < 0) {
             throw new IllegalArgumentException("channel capacity must be 0 (unbuffered) or more, not " + capacity);
         }
         buf = capacity == 0 ? null : new Object[capacity];
+        preference = capacity == 0 ? -1 : 0;
     }
 
     /** Sends {@code v}; blocks until a receiver takes it. */
@@ -169,6 +173,7 @@ public final class Channel<T> implements Iterable<T> {
             throw refuse(refusal);
         }
         s.unlink(source);
+        source.select = null; // a select it was woken from but never finished (frames dropped) is over
         Waiter me = source.waiter;
         if (me == null) {
             source.waiter = me = new Waiter(source);

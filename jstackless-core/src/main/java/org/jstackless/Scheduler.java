@@ -605,7 +605,9 @@ final class Scheduler {
             timers = new Timers();
         }
         waiting++;
-        return timers.add(t, nanos);
+        Wait w = timers.add(t, nanos);
+        w.result = t.select; // marks it a select's timer
+        return w;
     }
 
     /** Cancels a select's timer that has not fired. */
@@ -671,10 +673,9 @@ final class Scheduler {
             long now = System.nanoTime();
             Wait w;
             while ((w = q.nextExpired(now)) != null) {
-                Select<?> sel = w.tasklet.select;
-                if (sel != null && sel.timer == w) {
+                if (w.result instanceof Select<?> sel) {
                     waiting--;
-                    sel.expired(this); // a select's timeout: it fires unless a case did
+                    sel.expired(this, w); // a select's timeout: it fires unless a case did
                 } else {
                     wake(w.tasklet);
                 }

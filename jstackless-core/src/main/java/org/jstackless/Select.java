@@ -206,8 +206,15 @@ public final class Select<R> {
             throw new IllegalStateException("a select needs a case, a default or a timeout");
         }
         if (state != IDLE) {
-            throw new IllegalStateException("this Select is in use: another tasklet is blocked in it; use one "
-                    + "Select per tasklet");
+            Tasklet o = owner;
+            if (o != null && o.select == this) {
+                throw new IllegalStateException("this Select is in use: another tasklet is blocked in it; use one "
+                        + "Select per tasklet");
+            }
+            // Its tasklet was woken from it but lost its frames (rebound) before it ran again.
+            timer = null;
+            owner = null;
+            state = IDLE;
         }
         Tasklet me = s.current;
         int[] ord = shuffle(n);
@@ -279,7 +286,7 @@ public final class Select<R> {
         me.select = this;
         owner = me;
         if (timeoutNanos > 0) {
-            timer = s.addSelectTimer(me, timeoutNanos);
+            timer = s.addSelectTimer(me, timeoutNanos); // after me.select: the timer names this select
         }
         state = WAITING;
         for (int i = 0; i < n; i++) {
@@ -394,8 +401,11 @@ public final class Select<R> {
         return false;
     }
 
-    /** Owner thread: the timer fell due. */
-    void expired(Scheduler s) {
+    /** Owner thread: timer {@code w} fell due (ignored unless it is this selection's). */
+    void expired(Scheduler s, Wait w) {
+        if (timer != w) {
+            return;
+        }
         timer = null;
         if (STATE.compareAndSet(this, WAITING, FIRED)) {
             fired = TIMEOUT;

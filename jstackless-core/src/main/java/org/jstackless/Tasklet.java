@@ -489,7 +489,7 @@ public final class Tasklet {
                     + "JDK continuation's compiled frames may keep the old thread. Bind it before it starts, "
                     + "or make it soft (weave its code)");
         }
-        if (select != null) {
+        if (where == Scheduler.CHANNEL && select != null) {
             throw new IllegalStateException("can't (re)bind a tasklet blocked in a select: its cases wait on "
                     + "several channels; bind it before or after the select");
         }

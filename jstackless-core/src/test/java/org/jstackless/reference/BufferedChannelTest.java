@@ -131,14 +131,24 @@ class BufferedChannelTest {
     void aWaitingReceiverGetsTheValueDirectlyWithThePreference() throws Throwable {
         Stackless.runAsMain(() -> {
             Channel<String> ch = new Channel<>(2);
+            assertThat(ch.preference()).as("buffered channels hand off without switching").isZero();
+            assertThat(new Channel<>().preference()).isEqualTo(-1);
             List<String> log = new ArrayList<>();
             Tasklet receiver = Tasklet.spawn(() -> log.add("got " + ch.receive()));
             receiver.run();
             assertThat(ch.balance()).isEqualTo(-1);
-            ch.send("x"); // preference -1: the receiver runs at once
+            ch.send("x"); // preference 0: the receiver is made runnable, the sender runs on
             log.add("after send");
-            assertThat(log).containsExactly("got x", "after send");
-            assertThat(ch.buffered()).isZero();
+            assertThat(ch.buffered()).as("handed over, not buffered").isZero();
+            Stackless.run();
+            assertThat(log).containsExactly("after send", "got x");
+
+            log.clear();
+            ch.setPreference(-1);
+            Tasklet.spawn(() -> log.add("got " + ch.receive())).run();
+            ch.send("y"); // preference -1: the receiver runs at once
+            log.add("after send");
+            assertThat(log).containsExactly("got y", "after send");
         });
     }
 
