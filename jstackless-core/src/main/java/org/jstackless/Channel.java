@@ -43,6 +43,8 @@ import java.util.Objects;
  */
 public final class Channel<T> implements Iterable<T> {
     private static final java.lang.invoke.VarHandle LOCK;
+    /** {@link Tasklet#where}, published with release semantics when a partner takes a waiting tasklet. */
+    static final java.lang.invoke.VarHandle WHERE;
     private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
     /** {@link #complete} result: done, nobody to wake. */
     static final Waiter DONE = new Waiter(null);
@@ -50,6 +52,7 @@ public final class Channel<T> implements Iterable<T> {
     static {
         try {
             LOCK = java.lang.invoke.MethodHandles.lookup().findVarHandle(Channel.class, "locked", int.class);
+            WHERE = java.lang.invoke.MethodHandles.lookup().findVarHandle(Tasklet.class, "where", byte.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -163,8 +166,9 @@ public final class Channel<T> implements Iterable<T> {
             throw e;
         }
         if (w != null) {
+            int how = w.how; // read under the lock: a remote partner may run and wait again at once
             unlock();
-            return w == DONE ? Scheduler.claim(source) : afterMatch(s, source, w, dir, s.claimFor(source));
+            return w == DONE ? Scheduler.claim(source) : afterMatch(s, source, w, how, dir, s.claimFor(source));
         }
         String refusal = refusal(s, source);
         if (refusal != null) {
@@ -207,9 +211,12 @@ public final class Channel<T> implements Iterable<T> {
      * The lock is held: completes {@code source}'s operation now if it can. Returns null when it
      * cannot (nothing changed); {@link #DONE} when it completed with nobody to wake; else the
      * partner's record, dequeued and (for a select) fired, its {@link Waiter#how} saying whether it
-     * was {@code MATCHED} in a rendezvous or {@code MOVED} into the buffer, and its tasklet
-     * {@code NOWHERE} (this thread's) or {@code TRANSIT} (another's). On completion
-     * {@code source.tempval} holds what the operation returns (a {@link Bomb} for a sent exception).
+     * was {@code MATCHED} in a rendezvous or {@code MOVED} into the buffer, and {@code REMOTE} if
+     * its tasklet belongs to another thread. On completion {@code source.tempval} holds what the
+     * operation returns (a {@link Bomb} for a sent exception).
+     *
+     * <p>The partner's {@code where} leaves {@code CHANNEL} last, after its tempval is set, with
+     * release semantics: its owner thread (kill, throw) waits for that before touching it.
      */
     Waiter complete(Scheduler s, Tasklet source, Object value, int dir) {
         if (dir < 0 && bufCount > 0) {
@@ -222,8 +229,7 @@ public final class Channel<T> implements Iterable<T> {
             push(w.sending());
             balance++;
             w.tasklet.tempval = null;
-            w.how = Waiter.MOVED;
-            return w;
+            return release(w, s, Waiter.MOVED);
         }
         if (dir > 0 ? balance < 0 : balance > 0) {
             Waiter w = takeLive(-dir, s, scheduleAll || preference == -dir);
@@ -236,8 +242,7 @@ public final class Channel<T> implements Iterable<T> {
                     source.tempval = w.sending();
                     target.tempval = null;
                 }
-                w.how = Waiter.MATCHED;
-                return w;
+                return release(w, s, Waiter.MATCHED);
             }
         }
         if (dir > 0 && buf != null && bufCount < buf.length) {
@@ -268,10 +273,18 @@ public final class Channel<T> implements Iterable<T> {
                 continue;
             }
             dequeue(w);
-            target.where = here ? Scheduler.NOWHERE : Scheduler.TRANSIT;
             return w;
         }
         return null;
+    }
+
+    /** The lock is held: the taken partner's values are set; says how it left and publishes where it goes. */
+    private static Waiter release(Waiter w, Scheduler s, int how) {
+        Tasklet target = w.tasklet;
+        boolean here = target.sched == s;
+        w.how = (byte) (here ? how : how | Waiter.REMOTE);
+        WHERE.setRelease(target, here ? Scheduler.NOWHERE : Scheduler.TRANSIT);
+        return w;
     }
 
     /**
@@ -279,17 +292,18 @@ public final class Channel<T> implements Iterable<T> {
      * leaves its other queues, then it is woken or, in a rendezvous on this thread, scheduled by
      * the preference rules.
      */
-    Object afterMatch(Scheduler s, Tasklet source, Waiter w, int dir, org.jstackless.internal.switching.Resumption k) {
+    Object afterMatch(Scheduler s, Tasklet source, Waiter w, int how, int dir,
+            org.jstackless.internal.switching.Resumption k) {
         if (w instanceof SelectWaiter sw) {
-            sw.select.leaveAll();
+            Select.leaveAll(sw.siblings); // that selection's records only: its tasklet may be selecting anew
         }
         Tasklet target = w.tasklet;
-        if (target.where == Scheduler.TRANSIT) {
+        if ((how & Waiter.REMOTE) != 0) {
             // Cross-thread (spec §9): hand the partner to its own thread, never switch here.
             target.sched.deliverRunnable(target);
             return Scheduler.claim(source);
         }
-        if (w.how == Waiter.MOVED) {
+        if (how == Waiter.MOVED) {
             s.insert(target);
             return Scheduler.claim(source);
         }
@@ -375,7 +389,18 @@ public final class Channel<T> implements Iterable<T> {
         }
         Waiter w = t.waiter;
         Channel<?> ch = w == null ? null : w.channel;
-        return ch != null && ch.unblock(w);
+        if (ch != null && ch.unblock(w)) {
+            return true;
+        }
+        awaitRelease(t);
+        return false;
+    }
+
+    /** A partner (of another thread) took {@code t}: waits the instant until it says where {@code t} goes. */
+    static void awaitRelease(Tasklet t) {
+        while ((byte) WHERE.getAcquire(t) == Scheduler.CHANNEL) {
+            Thread.onSpinWait();
+        }
     }
 
     private boolean unblock(Waiter w) {

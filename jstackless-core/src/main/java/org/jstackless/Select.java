@@ -223,6 +223,7 @@ public final class Select<R> {
         }
         Channel<?>[] locks = locks();
         Waiter w = null;
+        int how = 0;
         int chosen = -1;
         String refusal = null;
         for (Channel<?> ch : locks) {
@@ -239,6 +240,9 @@ public final class Select<R> {
                     throw e;
                 }
                 chosen = ord[k];
+            }
+            if (w != null) {
+                how = w.how; // under the locks: a remote partner may run and wait again at once
             }
             if (w == null) {
                 me.tempval = null;
@@ -268,19 +272,20 @@ public final class Select<R> {
         if (w == Channel.DONE) {
             return Scheduler.claim(me);
         }
-        return cases.get(chosen).channel.afterMatch(s, me, w, cases.get(chosen).dir, s.claimFor(me));
+        return cases.get(chosen).channel.afterMatch(s, me, w, how, cases.get(chosen).dir, s.claimFor(me));
     }
 
-    /** Every lock is held: the tasklet leaves the ring and waits in each case's queue. */
+    /**
+     * Every lock is held: the tasklet leaves the ring and waits in each case's queue. The records
+     * are new for each selection, so that a partner that fired an earlier one and takes its records
+     * out late cannot touch this one's.
+     */
     private void block(Scheduler s, Tasklet me, int n) {
-        SelectWaiter[] rs = records;
-        if (rs == null || rs.length != n || rs[0].tasklet != me) {
-            rs = new SelectWaiter[n];
-            for (int i = 0; i < n; i++) {
-                rs[i] = new SelectWaiter(me, this, i);
-            }
-            records = rs;
+        SelectWaiter[] rs = new SelectWaiter[n];
+        for (int i = 0; i < n; i++) {
+            rs[i] = new SelectWaiter(me, this, i, rs);
         }
+        records = rs;
         s.unlink(me);
         me.where = Scheduler.CHANNEL;
         me.select = this;
@@ -357,9 +362,13 @@ public final class Select<R> {
         return false;
     }
 
-    /** Takes every record of this select out of its queue (one lock at a time). */
+    /** Takes every record of the current selection out of its queue (one lock at a time). */
     void leaveAll() {
-        SelectWaiter[] rs = records;
+        leaveAll(records);
+    }
+
+    /** Takes the records {@code rs} of one selection out of their queues, one lock at a time. */
+    static void leaveAll(SelectWaiter[] rs) {
         if (rs == null) {
             return;
         }
@@ -395,9 +404,7 @@ public final class Select<R> {
             t.where = Scheduler.NOWHERE;
             return true;
         }
-        while ((byte) WHERE.getAcquire(t) == Scheduler.CHANNEL) {
-            Thread.onSpinWait(); // the winner is about to mark it in transit
-        }
+        Channel.awaitRelease(t); // the winner is about to say where it goes
         return false;
     }
 
@@ -444,6 +451,7 @@ public final class Select<R> {
             s.cancelSelectTimer(w);
         }
         leaveAll();
+        records = null; // also drops the values the cases sent
         owner = null;
         state = IDLE;
     }

@@ -16,6 +16,8 @@ class Waiter {
     /** How a record left its queue when a partner took it (see {@link #how}). */
     static final byte MATCHED = 1;
     static final byte MOVED = 2;
+    /** Added to {@link #how} when the record's tasklet belongs to another thread than the partner's. */
+    static final byte REMOTE = 4;
 
     final Tasklet tasklet;
     /** The channel whose queue holds this record; null while it is in none. */
@@ -26,8 +28,9 @@ class Waiter {
     /** +1 waits to send, -1 waits to receive. */
     byte dir;
     /**
-     * Set by the partner that dequeued it: {@link #MATCHED} (a rendezvous: the partner's
-     * preference decides who runs) or {@link #MOVED} (its value went into a buffer; it just wakes).
+     * Set by the partner that dequeued it, under the lock: {@link #MATCHED} (a rendezvous: the
+     * partner's preference decides who runs) or {@link #MOVED} (its value went into a buffer; it
+     * just wakes), plus {@link #REMOTE}. Read only under that same lock.
      */
     byte how;
 
