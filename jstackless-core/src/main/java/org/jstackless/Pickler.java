@@ -368,6 +368,10 @@ public final class Pickler {
             state = Payload.UNSTARTED;
             bodyObj = ss.body();
         } else {
+            if (t.select != null) {
+                throw new NotPicklableException(t + " is blocked in a select; only tasklets suspended in schedule, "
+                        + "a plain channel operation, run or switchTo pickle (pickle it before or after the select)");
+            }
             if (ss.resumption() != Scheduler.CLAIM) {
                 throw new NotPicklableException(t + " is suspended inside Stackless.run() (it is a watchdog); "
                         + "only tasklets suspended in schedule, a channel operation, run or switchTo pickle");
@@ -385,7 +389,7 @@ public final class Pickler {
         ObjectWriter ow = new ObjectWriter(c -> allowed.get(c.getName()) == c, c -> codeRefusal(c.getName()), t,
                 maxObjects);
         MethodTable mt = new MethodTable();
-        ow.extension((o, w, ctx) -> writeCoroutine(o, w, ctx, ow, mt));
+        ow.extension((o, w, ctx) -> writeBufferedChannel(o, w, ctx, ow) || writeCoroutine(o, w, ctx, ow, mt));
         Out rootsOut = new Out();
         // Roots and frames (written after the object table, which they reference; the method table,
         // written first, is complete only once greenlets' frames were reached too).
@@ -404,9 +408,9 @@ public final class Pickler {
         // Like Stackless, the channel a blocked tasklet waits on is pickled only when the frames or
         // the tempval reach it; otherwise the tasklet comes back paused (spec 8.5).
         ow.drain();
-        int chId = t.where == Scheduler.CHANNEL ? ow.idIfReached(t.channel) : 0;
+        int chId = t.where == Scheduler.CHANNEL ? ow.idIfReached(t.blockedOn()) : 0;
         rootsOut.uvar(chId);
-        rootsOut.svar(chId == 0 ? 0 : t.blocked);
+        rootsOut.svar(chId == 0 ? 0 : t.blockedDirection());
         rootsOut.uvar(names.size());
         for (int i = 0; i < rootIds.length; i++) {
             rootsOut.str(names.get(i));
@@ -542,6 +546,27 @@ public final class Pickler {
             refs[j] = ow.ref(f.refs[j], ctx + " (saved value #" + j + ")");
         }
         Payload.writeFrame(o, method, f.site, self, refs, java.util.Arrays.copyOf(f.prims, f.nPrims()));
+    }
+
+    /** A buffered channel: its settings as the writer's, then its capacity and buffered values. */
+    private static boolean writeBufferedChannel(Object o, Out w, Object ctx, ObjectWriter ow) {
+        if (!(o instanceof Channel<?> ch) || ch.capacity() == 0) {
+            return false;
+        }
+        Object[] vs = ch.bufferedValues();
+        int[] ids = new int[vs.length];
+        for (int i = 0; i < vs.length; i++) {
+            ids[i] = ow.ref(vs[i], ctx + " (a value buffered in a channel)");
+        }
+        w.u8(Payload.CHANNEL);
+        w.svar(ch.preference());
+        w.u8((ch.scheduleAll() ? 1 : 0) | (ch.isClosing() ? 2 : 0) | Payload.CHANNEL_BUFFERED);
+        w.uvar(ch.capacity());
+        w.uvar(ids.length);
+        for (int id : ids) {
+            w.uvar(id);
+        }
+        return true;
     }
 
     /**
@@ -875,6 +900,11 @@ public final class Pickler {
             @Override
             public Object yielder(Object gen) {
                 return ((Generator<?>) gen).yielder();
+            }
+
+            @Override
+            public void buffered(Object channel, Object[] values) {
+                ((Channel<?>) channel).restoreBuffered(values);
             }
 
             @Override

@@ -187,22 +187,25 @@ final class Probe implements Bridge.Source {
         }
         for (Channel<?> ch : chans) {
             List<Tasklet> mine = new ArrayList<>();
+            List<Boolean> sends = new ArrayList<>();
             int balance;
             ch.lock();
             try {
                 balance = ch.balance();
                 int n = 0;
-                for (Tasklet t = ch.queue(); t != null && n++ < MAX_WALK; t = t.next) {
-                    if (t.sched == s) {
-                        mine.add(t);
+                for (Waiter w = ch.firstWaiter(); w != null && n++ < MAX_WALK; w = w.next) {
+                    if (w.tasklet.sched == s) {
+                        mine.add(w.tasklet);
+                        sends.add(w.dir > 0);
                     }
                 }
             } finally {
                 ch.unlock();
             }
             String name = name(ch);
-            for (Tasklet t : mine) {
-                boolean sending = t.blocked > 0;
+            for (int i = 0; i < mine.size(); i++) {
+                Tasklet t = mine.get(i);
+                boolean sending = sends.get(i);
                 add(s, seen, list, t, sending ? TaskletState.BLOCKED_SENDING : TaskletState.BLOCKED_RECEIVING,
                         (sending ? "sending on " : "receiving on ") + name + " (balance " + balance + ")", name, owner);
             }

@@ -65,6 +65,8 @@ public final class ObjectReader {
     /** Per coroutine entry: {parent id, mailbox id}; its frames are in {@code payload}. */
     private int[][] coLinks;
     private Factory factory;
+    /** Capacities of the buffered channels, by object id. */
+    private Map<Integer, Integer> capacities;
 
     /**
      * Creates the runtime's objects for coroutine entries (set by the pickler, which links their
@@ -83,6 +85,9 @@ public final class ObjectReader {
 
         /** The strand body object of the coroutine {@code co} made by {@link #coroutine}. */
         Object coroStrand(Object co);
+
+        /** Refills the buffer of a channel made by this reader. */
+        void buffered(Object channel, Object[] values);
 
         /** An unstarted greenlet or generator with this parent and run function (both already created; checked here). */
         Object unstarted(int concept, Object parent, Object body);
@@ -175,6 +180,18 @@ public final class ObjectReader {
                         throw In.bad("channel preference " + prim[id]);
                     }
                     cls[id] = in.u8();
+                    if ((cls[id] & Payload.CHANNEL_BUFFERED) != 0) {
+                        // capacity, then the buffered values; the buffer costs memory, so it is bounded too
+                        int cap = in.count("channel capacity", maxObjects, 0);
+                        refs[id] = ids(in);
+                        if (cap == 0 || refs[id].length > cap) {
+                            throw In.bad("channel with " + refs[id].length + " buffered values and capacity " + cap);
+                        }
+                        if (capacities == null) {
+                            capacities = new HashMap<>();
+                        }
+                        capacities.put(id, cap);
+                    }
                 }
                 case Kinds.SELF -> {
                     // The only one-byte entry: at most one, so an object costs at least two bytes of input.
@@ -332,7 +349,8 @@ public final class ObjectReader {
 
     private boolean isContainer(int id) {
         int k = kind[id];
-        return k == Kinds.OARRAY || k == Kinds.LIST || k == Kinds.MAP || k == Kinds.LMAP || k == Kinds.PLAIN;
+        return k == Kinds.OARRAY || k == Kinds.LIST || k == Kinds.MAP || k == Kinds.LMAP || k == Kinds.PLAIN
+                || k == Kinds.CHANNEL && refs[id] != null; // a buffered channel holds its values
     }
 
     /** The ids whose hash codes make {@code id}'s (what the JDK's hashCode recurses into), or null. */
@@ -388,7 +406,7 @@ public final class ObjectReader {
                 case Kinds.PARRAY -> payload[id];
                 case Kinds.ENUM -> enumConstant(id);
                 case Kinds.CHANNEL -> {
-                    Channel<Object> ch = new Channel<>();
+                    Channel<Object> ch = refs[id] == null ? new Channel<>() : new Channel<>(capacities.get(id));
                     ch.setPreference((int) prim[id]);
                     ch.setScheduleAll((cls[id] & 1) != 0);
                     if ((cls[id] & 2) != 0) {
@@ -535,6 +553,16 @@ public final class ObjectReader {
                 for (int i = 0; i < r.length; i += 2) {
                     m.put(objects[r[i]], objects[r[i + 1]]);
                 }
+            }
+            case Kinds.CHANNEL -> {
+                Object[] vs = new Object[r.length];
+                for (int i = 0; i < r.length; i++) {
+                    vs[i] = objects[r[i]];
+                }
+                if (factory == null) {
+                    throw new NotPicklableException("the pickle has a buffered channel, which this reader cannot fill");
+                }
+                factory.buffered(objects[id], vs);
             }
             case Kinds.RECORD -> objects[id] = record(id);
             case Kinds.PLAIN -> fill(id);
