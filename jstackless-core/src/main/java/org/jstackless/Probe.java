@@ -112,8 +112,8 @@ final class Probe implements Bridge.Source {
             ch.lock();
             try {
                 balance = ch.balance();
-                for (Tasklet t = ch.queue(); t != null && ids.size() < MAX_WALK; t = t.next) {
-                    ids.add(t.id);
+                for (Waiter w = ch.firstWaiter(); w != null && ids.size() < MAX_WALK; w = w.next) {
+                    ids.add(w.tasklet.id);
                 }
             } finally {
                 ch.unlock();
@@ -327,8 +327,8 @@ final class Probe implements Bridge.Source {
             ch.lock();
             try {
                 int n = 0;
-                for (Tasklet t = ch.queue(); t != null && n++ < MAX_WALK; t = t.next) {
-                    blocked.computeIfAbsent(t.sched, k -> new long[1])[0]++;
+                for (Waiter w = ch.firstWaiter(); w != null && n++ < MAX_WALK; w = w.next) {
+                    blocked.computeIfAbsent(w.tasklet.sched, k -> new long[1])[0]++;
                 }
             } finally {
                 ch.unlock();
