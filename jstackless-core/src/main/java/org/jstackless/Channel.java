@@ -2,6 +2,8 @@ package org.jstackless;
 
 import java.util.Iterator;
 import java.util.Objects;
+import org.jstackless.internal.soft.Boundary;
+import org.jstackless.internal.soft.SoftContext;
 
 /**
  * A rendezvous channel between tasklets (Stackless's {@code channel}, spec §4).
@@ -93,6 +95,7 @@ public final class Channel<T> implements Iterable<T> {
             }
 
             @Override
+            @Boundary // only for hard tasklets and main
             public T next() {
                 if (!hasNext()) {
                     throw new java.util.NoSuchElementException("channel closed");
@@ -135,6 +138,9 @@ public final class Channel<T> implements Iterable<T> {
                 source.tempval = null;
                 throw new IllegalStateException("switch_trap");
             }
+            if (willSwitch) {
+                refuseUnwind(source);
+            }
             dequeue(target);
             swap(source, target);
             unlock();
@@ -160,10 +166,22 @@ public final class Channel<T> implements Iterable<T> {
             }
             throw new IllegalStateException(refusal);
         }
+        refuseUnwind(source);
         s.unlink(source);
         enqueue(source, dir);
         unlock();
         return s.scheduleTask(source, s.head, s.claimFor(source));
+    }
+
+    /** A soft tasklet that cannot unwind from here is refused before the queue changes (the lock is held). */
+    private void refuseUnwind(Tasklet source) {
+        try {
+            SoftContext.checkUnwind();
+        } catch (IllegalStateException e) {
+            unlock();
+            source.tempval = null;
+            throw e;
+        }
     }
 
     private static void swap(Tasklet a, Tasklet b) {

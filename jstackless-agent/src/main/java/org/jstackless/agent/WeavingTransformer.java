@@ -8,7 +8,7 @@ import org.jstackless.weaver.Weaver;
 import org.jstackless.weaver.WeaverOptions;
 
 /**
- * Weaves each class that mentions {@code org/jstackless/Suspendable} as it loads. Classes that do
+ * Weaves each class that mentions {@code org/jstackless/} as it loads. Classes that do
  * not (nearly all of them) are recognised by a byte search of the class file and left alone, so
  * the agent costs almost nothing at start-up.
  *
@@ -17,7 +17,11 @@ import org.jstackless.weaver.WeaverOptions;
  * rather than the whole program failing to start.
  */
 final class WeavingTransformer implements ClassFileTransformer {
-    private static final byte[] MARKER = "org/jstackless/Suspendable".getBytes(StandardCharsets.ISO_8859_1);
+    /**
+     * Classes that mention jstackless at all: a class may call a suspendable method without naming
+     * {@code Suspendable} (inside {@code catch (Throwable)}, or through a generic {@code throws E}).
+     */
+    private static final byte[] MARKER = "org/jstackless/".getBytes(StandardCharsets.ISO_8859_1);
 
     private final boolean verbose;
 
@@ -34,7 +38,11 @@ final class WeavingTransformer implements ClassFileTransformer {
         try {
             Weaver w = new Weaver(WeaverOptions.defaults()
                     .classLoader(loader != null ? loader : ClassLoader.getPlatformClassLoader()));
-            byte[] out = w.weaveClass(classFile);
+            org.jstackless.weaver.WeaveReport report = new org.jstackless.weaver.WeaveReport();
+            byte[] out = w.weaveClass(classFile, report);
+            for (String warning : report.warnings()) {
+                System.err.println("jstackless-agent: WARNING " + warning);
+            }
             if (out == classFile) {
                 return null;
             }

@@ -49,8 +49,8 @@ class SoftRuntimeTest {
         List<TestSched.Outcome> out = TestSched.run(List.of(b));
         assertThat(out.get(0).error).isInstanceOf(IllegalStateException.class);
         assertThat(out.get(0).error.getMessage())
-                .contains("t.U.middle", "weave it (jstackless-maven-plugin / -javaagent)",
-                        "run this tasklet hard (Stackless.enableSoftSwitch(false))");
+                .contains("t.U.middle(", "is not woven", "weave it (the jstackless-maven-plugin",
+                        "run this tasklet hard (Stackless.enableSoftSwitch(false)");
         // Woven, it works; plain, W.f runs as the original.
         assertThat(SoftBasicsTest.runSoft(WeavingLoader.weave(plain), "W", "f", 1)).containsExactly("returned am" + "after-finally");
         assertThat(SoftBasicsTest.plain(w, "W", "f", 0)).isEqualTo("returned amafter-finally");
