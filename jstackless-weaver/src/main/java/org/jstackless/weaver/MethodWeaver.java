@@ -139,10 +139,9 @@ final class MethodWeaver {
         this.ticks = ticks && (mn.access & Opcodes.ACC_SYNCHRONIZED) == 0;
     }
 
-    /** The hash of a method's name and descriptor used by the chain token; never 0 (see SoftContext). */
+    /** The hash of a method's name and descriptor used by the chain token: always odd (see SoftContext). */
     static int hash(String name, String desc) {
-        int h = (name + desc).hashCode();
-        return h == 0 ? 1 : h;
+        return (name + desc).hashCode() | 1;
     }
 
     private final StringBuilder callLines = new StringBuilder();

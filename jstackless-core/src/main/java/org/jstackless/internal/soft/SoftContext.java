@@ -30,13 +30,13 @@ import org.jstackless.internal.switching.Resumption;
  *
  * <p>The chain token ({@link #expect}, {@code d}). Invariant: a woven frame's {@code d} is 0 exactly
  * when every frame between the strand's entry and it is a woven method entered from a woven call
- * site (or from the trampoline). The trampoline starts the chain with {@code expect = hash(run()V)};
- * a woven call site hands on {@code hash(callee) ^ d}; a woven entry computes
- * {@code d = expect ^ H} and leaves {@code expect = d}. A frame that is not woven writes nothing, so
- * the woven method it calls sees a stale value and gets {@code d != 0}; a woven method called from a
- * plain (not suspendable) call site sees the {@code d} its caller's entry left (0, and hashes are
- * never 0) and gets {@code d = H != 0}; and a broken chain stays broken, because each site passes its
- * own {@code d} on. Re-entered frames have {@code d = 0}: only intact chains are ever unwound. So the
+ * site (or from the trampoline). Hashes of name and descriptor are odd. The trampoline starts the
+ * chain with {@code expect = hash(run()V)}; a woven call site hands on {@code hash(callee) ^ d}; a
+ * woven entry takes {@code d = 0} if {@code expect == H}, else {@code d = BROKEN} (2, even), and
+ * leaves {@code expect = d}. So after any woven entry {@code expect} is even and matches no method:
+ * a woven method called through a plain (not suspendable) call, or by a frame that is not woven
+ * (which writes nothing), gets {@code d = BROKEN}; and a broken chain stays broken, because each of
+ * its sites hands on {@code hash(callee) ^ 2}, which matches no callee. Re-entered frames have {@code d = 0}: only intact chains are ever unwound. So the
  * check before a switch is one comparison: the switching primitive's own woven entry left
  * {@code expect == 0} (see {@link #checkUnwind}); a tick point passes its {@code d} to
  * {@link Preemption#expired(int)}. Two blind spots, both of a class that was never woven: an
@@ -64,6 +64,9 @@ public final class SoftContext {
 
     /** Id of the thread this context belongs to. */
     private final long owner;
+
+    /** The chain value of a frame that cannot unwind: even, so never a method's (odd) hash. */
+    static final int BROKEN = 2;
 
     static final int RESUME_K = 0;
     static final int RESUME_VALUE = 1;
@@ -129,8 +132,8 @@ public final class SoftContext {
             return 1;
         }
         int d = expect ^ hash;
-        if (d != 0 && Aliases.accepts(d)) {
-            d = 0;
+        if (d != 0) {
+            d = Aliases.accepts(d) ? 0 : BROKEN;
         }
         expect = d;
         return d;

@@ -271,10 +271,9 @@ public final class SoftStrand extends Strand {
         return l;
     }
 
-    /** The weaver's hash of a method's name and descriptor: never 0 (0 is an intact chain's token). */
+    /** The weaver's hash of a method's name and descriptor: always odd (see SoftContext). */
     static int hash(String name, String desc) {
-        int h = (name + desc).hashCode();
-        return h == 0 ? 1 : h;
+        return (name + desc).hashCode() | 1;
     }
 
     @SuppressWarnings("unchecked")
