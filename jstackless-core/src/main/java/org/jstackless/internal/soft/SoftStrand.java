@@ -113,6 +113,9 @@ public final class SoftStrand extends Strand {
                 v = d != null ? d.reenter(mi.dispatcherIndex, f.self) : mi.reentry.invokeExact(f.self);
             } catch (Throwable t) {
                 c.rewinding = false;
+                if (count > 0) {
+                    completeTrace(t);
+                }
                 c.resumeKind = SoftContext.RESUME_THROW;
                 c.resumeThrown = t;
                 continue;
@@ -125,6 +128,48 @@ public final class SoftStrand extends Strand {
             c.resumeValue = v;
         }
         finish(c.resumeKind == SoftContext.RESUME_THROW ? c.resumeThrown : null);
+    }
+
+    /**
+     * Completes the stack trace of {@code t}, thrown out of a re-entered frame into the saved frames
+     * below it, so that it reads as on a hard tasklet: the elements from the re-entry dispatcher down
+     * to the trampoline are replaced by the saved frames' call sites, innermost first. A trace
+     * completed before (the same exception passing on through the next frame) already has the
+     * outermost saved frame right above the trampoline and is left alone. Runs only when an
+     * exception crosses a re-entered frame.
+     */
+    private void completeTrace(Throwable t) {
+        StackTraceElement[] st = t.getStackTrace();
+        int rewind = -1;
+        for (int i = 0; i < st.length; i++) {
+            if (st[i].getMethodName().equals("rewind") && st[i].getClassName().equals(SoftStrand.class.getName())) {
+                rewind = i;
+                break;
+            }
+        }
+        if (rewind <= 0) {
+            return; // no trace, or not thrown through this trampoline
+        }
+        int cut = rewind;
+        while (cut > 0 && (st[cut - 1].getMethodName().equals("jsl$reenter")
+                || st[cut - 1].getClassName().startsWith("java.lang.invoke.")
+                || st[cut - 1].getClassName().startsWith(Reentry.class.getName()))) {
+            cut--;
+        }
+        StackTraceElement outermost = frames[0].stackTraceElement();
+        StackTraceElement last = st[cut - 1 < 0 ? 0 : cut - 1];
+        if (cut > 0 && last.getClassName().equals(outermost.getClassName())
+                && last.getMethodName().equals(outermost.getMethodName()) && last.getLineNumber() == outermost.getLineNumber()
+                && cut == rewind) {
+            return; // completed already
+        }
+        StackTraceElement[] r = new StackTraceElement[cut + count + st.length - rewind];
+        System.arraycopy(st, 0, r, 0, cut);
+        for (int i = 0; i < count; i++) {
+            r[cut + i] = frames[count - 1 - i].stackTraceElement();
+        }
+        System.arraycopy(st, rewind, r, cut + count, st.length - rewind);
+        t.setStackTrace(r);
     }
 
     /** The frames saved by this unwinding were pushed innermost first: put the innermost on top. */
