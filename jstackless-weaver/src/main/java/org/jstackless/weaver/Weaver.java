@@ -44,17 +44,21 @@ import org.objectweb.asm.tree.InsnNode;
  * <p>Algorithm of {@link #weaveClass}:
  * <ol>
  * <li>A class stamped {@code @org.jstackless.internal.soft.Woven} is returned unchanged.</li>
- * <li>Suspendable methods: those declaring {@code throws org.jstackless.Suspendable}; the
- *     implementation methods of lambdas and method references of this class whose functional
- *     interface method declares it (read from the {@code invokedynamic}'s interface via the class
- *     path); and bridges that call a suspendable method. Suspendable call sites: invocations whose
- *     resolved declaration declares {@code Suspendable} (resolved from class files).</li>
- * <li>Build-time checks (each failure names class, method and line): a non-suspendable method
- *     with a suspendable call site (unless the call is inside a handler for {@code Suspendable} or
- *     {@code Throwable}, or the method declares {@code throws Throwable}: such a boundary, e.g. a trampoline or {@code runAsMain}, is reported in
- *     the {@link WeaveReport} and left unwoven); a suspendable constructor or static initialiser; a suspendable
- *     call inside a {@code synchronized} method or block; an override whose suspendability differs
- *     from a method it overrides (except a boundary, which is reported).</li>
+ * <li>Suspendable methods ({@link ClassHierarchy}): those declaring {@code throws
+ *     org.jstackless.Suspendable}; overridable ones declaring {@code throws Throwable} (also the
+ *     erasure of a generic {@code throws E}); and, implicitly, any method that calls a suspendable
+ *     method, inside {@code catch (Throwable)} or not, unless marked {@code @Boundary}. Lambda
+ *     implementation methods of this class whose functional interface method is suspendable are
+ *     woven too, entered under that method's hash; a method reference to a suspendable method is
+ *     registered as an accepted pair of hashes by the class's static initializer. Suspendable call
+ *     sites: invocations whose resolved declaration is suspendable (resolved from class files).</li>
+ * <li>Build-time checks (each failure names class, method and line; all failures are collected): a
+ *     suspendable constructor or static initialiser; a suspendable call inside a {@code synchronized}
+ *     method or block of a method declaring {@code throws Suspendable}; an override declaring
+ *     {@code throws Suspendable} of a method that is not suspendable; a call to a method declaring
+ *     {@code Suspendable} from one that neither declares nor catches it. Warnings (reported, the
+ *     class is still woven): a constructor or static initialiser, or a {@code synchronized} region
+ *     of an implicitly suspendable method, that calls a suspendable method (not woven there).</li>
  * <li>Each suspendable method is woven (its suspendable call sites, and unless
  *     {@link WeaverOptions#ticks} is off its tick points for preemption), the class stamped, its version raised to at least 55 (Java
  *     11: dynamic constants), and written with frames recomputed against the class-file
