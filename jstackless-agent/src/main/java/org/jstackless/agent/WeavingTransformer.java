@@ -32,7 +32,7 @@ final class WeavingTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined,
                             ProtectionDomain domain, byte[] classFile) {
-        if (className == null || isAgentCode(domain) || !mentionsSuspendable(classFile)) {
+        if (className == null || isAgentCode(domain) || isCore(className) || !mentionsSuspendable(classFile)) {
             return null;
         }
         try {
@@ -57,6 +57,12 @@ final class WeavingTransformer implements ClassFileTransformer {
             System.err.println("jstackless-agent: " + className.replace('/', '.') + " left unwoven: internal error " + e);
             return null;
         }
+    }
+
+    /** jstackless-core's own classes: woven when the core was built, nothing left to do. */
+    private static boolean isCore(String className) {
+        return className.startsWith("org/jstackless/internal/")
+                || className.startsWith("org/jstackless/") && className.indexOf('/', "org/jstackless/".length()) < 0;
     }
 
     /** The agent's own classes (its jar, with the shaded weaver) are never woven. */
