@@ -52,7 +52,7 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  * <li>Code: a prologue {@code ctx = SoftContext.current(); d = ctx.enter(H); if (d != 0 && (fr =
  *     ctx.restoring()) != null) { d = 0; goto RESTORE }} ({@code d}, the chain value, is 0 while every
  *     frame down to the strand's entry can unwind: see {@code SoftContext}). At call site {@code i}:
- *     {@code ctx.expect = hash(callee) ^ d} before the invoke; after
+ *     {@code ctx.expect = hash(callee) ^ d} before the invoke, {@code ctx.expect = d} after it; after
  *     it {@code goto CHECK_i; RESUME_i: ctx.resumeValue(), unboxed/cast; CHECK_i: if
  *     (ctx.unwinding) goto UNWIND_i}. {@code RESUME_i} sits in the call's exception ranges, so an
  *     exception delivered on resume is caught by the method's own handlers. Out of line, after
@@ -327,6 +327,12 @@ final class MethodWeaver {
             insns.insertBefore(x, before);
             LabelNode check = new LabelNode();
             InsnList after = new InsnList();
+            // Back in this frame: the token is this frame's d again, even if the callee was not woven
+            // (it would have left hash(callee), which a later plain call to a woven method of that
+            // name and descriptor would take for an intact chain).
+            after.add(new VarInsnNode(Opcodes.ALOAD, ctx));
+            after.add(new VarInsnNode(Opcodes.ILOAD, d));
+            after.add(new FieldInsnNode(Opcodes.PUTFIELD, CTX, "expect", "I"));
             after.add(new JumpInsnNode(Opcodes.GOTO, check));
             after.add(s.resume);
             after.add(new VarInsnNode(Opcodes.ALOAD, ctx));

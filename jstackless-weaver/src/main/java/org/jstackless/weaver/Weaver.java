@@ -257,10 +257,19 @@ public final class Weaver {
         }
         List<MethodNode> reentered = new ArrayList<>();
         List<String> wovenMethods = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         for (Map.Entry<MethodNode, List<MethodInsnNode>> e : toWeave.entrySet()) {
             MethodWeaver mw = new MethodWeaver(cn, e.getKey(), h, hashes.get(e.getKey()), options.ticks(), reentered);
-            mw.weave(e.getValue());
+            try {
+                mw.weave(e.getValue());
+            } catch (WeaveException ex) {
+                failures.add(ex.getMessage()); // every method's problem at once
+                continue;
+            }
             wovenMethods.add(e.getKey().name + e.getKey().desc + ":" + mw.callLines());
+        }
+        if (!failures.isEmpty()) {
+            throw new WeaveException(String.join("\n", failures));
         }
         if (!reentered.isEmpty()) {
             cn.methods.add(dispatcher(cn, reentered));

@@ -14,7 +14,8 @@ import org.jstackless.internal.switching.Resumption;
  *     {@code d != 0}, {@code fr = ctx.restoring()}: non-null means the strand's trampoline is
  *     re-entering this method (lazy rewind): restore the live locals and operand stack from
  *     {@code fr}, {@code fr.release()}, set {@code d = 0} and jump to the saved site's resume point.</li>
- * <li>Before each call to a suspendable method: {@code ctx.expect = hash(callee) ^ d}.</li>
+ * <li>Before each call to a suspendable method: {@code ctx.expect = hash(callee) ^ d}; when it
+ *     returns: {@code ctx.expect = d}.</li>
  * <li>After each such call: {@code if (ctx.unwinding)} save the live locals and the operand stack
  *     below the call's arguments into {@code ctx.push(info, this, site, nRefs, nPrims)} and return
  *     a default value. Nothing is thrown; catch and finally blocks do not run.</li>
@@ -36,13 +37,14 @@ import org.jstackless.internal.switching.Resumption;
  * leaves {@code expect = d}. So after any woven entry {@code expect} is even and matches no method:
  * a woven method called through a plain (not suspendable) call, or by a frame that is not woven
  * (which writes nothing), gets {@code d = BROKEN}; and a broken chain stays broken, because each of
- * its sites hands on {@code hash(callee) ^ 2}, which matches no callee. Re-entered frames have {@code d = 0}: only intact chains are ever unwound. So the
+ * its sites hands on {@code hash(callee) ^ 2}, which matches no callee. When a woven call returns,
+ * the caller puts its own {@code d} back, so a callee that was not woven cannot leave
+ * {@code hash(callee)} behind for a later plain call. Re-entered frames have {@code d = 0}: only intact chains are ever unwound. So the
  * check before a switch is one comparison: the switching primitive's own woven entry left
  * {@code expect == 0} (see {@link #checkUnwind}); a tick point passes its {@code d} to
- * {@link Preemption#expired(int)}. Two blind spots, both of a class that was never woven: an
- * unwoven implementation of a suspendable method that calls a woven method of the same name and
- * descriptor, and a plain call made right after a woven call site whose callee was not woven, to a
- * woven method of that callee's name and descriptor. A method reference (whose target is entered
+ * {@link Preemption#expired(int)}. One blind spot, in a class that was never woven: an unwoven
+ * implementation of a suspendable method that calls a woven method of the same name and descriptor
+ * (a delegating wrapper, a {@code super} call). A method reference (whose target is entered
  * through a lambda proxy under the functional interface's hash) is registered by its class as an
  * accepted pair ({@link #alias}).
  */
