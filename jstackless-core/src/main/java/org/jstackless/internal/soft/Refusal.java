@@ -60,13 +60,17 @@ final class Refusal {
 
     /** The error raised at an explicit switch whose chain check failed. */
     static IllegalStateException explicitSwitch() {
-        String culprit = culprit();
-        org.jstackless.internal.jfr.JfrHooks.switchRefused(-1, culprit, false);
-        return new IllegalStateException("a soft tasklet cannot switch here: " + culprit + FIXES);
+        Culprit c = culprit();
+        org.jstackless.internal.jfr.JfrHooks.switchRefused(-1, c.frame(), false);
+        return new IllegalStateException("a soft tasklet cannot switch here: " + c.text() + FIXES);
+    }
+
+    /** The frame that breaks the chain ({@code Class.method(File.java:line)}, or "" if unknown) and why, in words. */
+    record Culprit(String frame, String text) {
     }
 
     /** What breaks the chain, in words, naming the frame as {@code Class.method(File.java:line)}. */
-    static String culprit() {
+    static Culprit culprit() {
         List<StackWalker.StackFrame> fs = WALKER.walk(s -> {
             List<StackWalker.StackFrame> l = new ArrayList<>();
             for (var it = s.iterator(); it.hasNext();) {
@@ -91,21 +95,23 @@ final class Refusal {
                 if (isOwn(c)) {
                     break; // the switching primitive's own machinery: nothing of the tasklet above
                 }
-                return "the frame " + f.toStackTraceElement() + " between the tasklet's body and this switch "
-                        + "is not woven, so it could not be saved and would go on with a made-up value.";
+                return new Culprit(f.toStackTraceElement().toString(), "the frame " + f.toStackTraceElement()
+                        + " between the tasklet's body and this switch is not woven, so it could not be saved and "
+                        + "would go on with a made-up value.");
             }
             if (below != null && !contains(WOVEN.get(below.getDeclaringClass())
                     .get(below.getMethodName() + below.getDescriptor()), below.getLineNumber())) {
-                return "the frame " + below.toStackTraceElement() + " calls " + c.getName() + "."
-                        + f.getMethodName() + " through a plain call (the method it names does not declare "
-                        + "'throws Suspendable', e.g. an interface of the JDK), so it would not unwind and would "
-                        + "go on with a made-up value.";
+                return new Culprit(below.toStackTraceElement().toString(), "the frame " + below.toStackTraceElement()
+                        + " calls " + c.getName() + "." + f.getMethodName() + " through a plain call (the method it "
+                        + "names does not declare 'throws Suspendable', e.g. an interface of the JDK), so it would "
+                        + "not unwind and would go on with a made-up value.");
             }
             below = f;
         }
-        return "a frame between the tasklet's body and this switch was not entered through a woven call site "
+        return new Culprit(below == null ? "" : below.toStackTraceElement().toString(),
+                "a frame between the tasklet's body and this switch was not entered through a woven call site "
                 + "(the innermost woven frame is " + (below == null ? "none" : below.toStackTraceElement().toString())
-                + "), so it could not be saved.";
+                + "), so it could not be saved.");
     }
 
     private static boolean passThrough(StackWalker.StackFrame f) {
