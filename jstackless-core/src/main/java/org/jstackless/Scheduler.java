@@ -112,6 +112,12 @@ final class Scheduler {
     final Inbox inbox = new Inbox();
     /** Sleeping tasklets; null while there are none, so a switch pays nothing for timers. */
     private Timers timers;
+    /** Readiness poller of this scheduler's sockets; null until the first socket wait ({@link IoPoller}). */
+    IoPoller io;
+    /** Switches made; read by the blocked-carrier detector from its own thread (a stale value only delays it). */
+    long switches;
+    /** Set by {@link Schedulers#close()}: stop waiting for tasklets that are waiting outside the scheduler. */
+    volatile boolean stopRequested;
     /** True while this thread waits for other threads (guarded by the {@link Registry} lock). */
     boolean waitingRemote;
     /** Set by run(threadBlock): with nothing runnable, wait for other threads instead of returning. */
@@ -170,6 +176,9 @@ final class Scheduler {
      */
     void close() {
         closed = true;
+        if (io != null) {
+            io.close();
+        }
         while (head != null) {
             Tasklet t = head;
             unlink(t);
@@ -269,7 +278,8 @@ final class Scheduler {
      * soft strand, whose woven caller asks {@code k} later).
      */
     Object scheduleTask(Tasklet prev, Tasklet next, Resumption k) {
-        if (timers != null || inbox.nonEmpty()) {
+        switches++;
+        if (timers != null || inbox.nonEmpty() || (io != null && io.due())) {
             pollEvents(prev, next);
             if (next == null) {
                 next = head;
@@ -551,7 +561,7 @@ final class Scheduler {
     // ---------------------------------------------------------------- waiting outside the scheduler
 
     /** Parks the running tasklet until {@code w} is handed back; returns what it was handed. */
-    private Object park(Wait w) {
+    Object park(Wait w) {
         Tasklet me = current;
         checkTrap();
         unlink(me);
@@ -566,6 +576,25 @@ final class Scheduler {
         checkTrap();
         BlockingPool.submit(this, w, call);
         return park(w);
+    }
+
+    /** A timer wait for {@code t}, {@code nanos} from now, in this scheduler's timers (the caller parks on it). */
+    Wait timerWait(Tasklet t, long nanos) {
+        if (timers == null) {
+            timers = new Timers();
+        }
+        return timers.add(t, nanos);
+    }
+
+    /** Takes a timer wait out of the timers (it ended another way). */
+    void cancelTimer(Wait w) {
+        Timers q = timers;
+        if (q != null) {
+            q.cancel(w);
+            if (q.isEmpty()) {
+                timers = null;
+            }
+        }
     }
 
     Object sleep(long nanos) {
@@ -652,9 +681,12 @@ final class Scheduler {
             while ((w = q.nextExpired(now)) != null) {
                 wake(w.tasklet);
             }
-            if (q.isEmpty()) {
+            if (q.isEmpty() && timers == q) {
                 timers = null;
             }
+        }
+        if (io != null) {
+            io.pollIfDue();
         }
     }
 
@@ -762,7 +794,11 @@ final class Scheduler {
     }
 
     /** A waiting tasklet becomes runnable (its result, or a bomb, is in its tempval). */
-    private void wake(Tasklet t) {
+    void wake(Tasklet t) {
+        Wait w = t.wait;
+        if (w.io != null) {
+            io.forget(w); // out of its key, its socket and the timers, however the wait ended
+        }
         t.wait = null;
         t.where = NOWHERE;
         waiting--;
@@ -776,6 +812,10 @@ final class Scheduler {
      */
     boolean interruptWait(Tasklet t) {
         Wait w = t.wait;
+        if (w.io != null) {
+            wake(t); // a socket wait is only interest in readiness: drop it (forget cancels its timer)
+            return true;
+        }
         if (w.isTimer()) {
             timers.cancel(w);
             if (timers.isEmpty()) {
@@ -806,8 +846,8 @@ final class Scheduler {
         boolean interrupted = false;
         while (true) {
             pollEvents();
-            if (head != null) {
-                break;
+            if (head != null || stopRequested) {
+                break; // stopRequested: the pool closes and drops what still waits
             }
             Timers q = timers;
             interrupted |= inbox.park(this, q == null ? -1 : q.nanosToNext());

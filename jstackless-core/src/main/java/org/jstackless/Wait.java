@@ -1,7 +1,8 @@
 package org.jstackless;
 
 /**
- * What a tasklet waits for outside the scheduler: a blocking call on the pool, a timer or a future.
+ * What a tasklet waits for outside the scheduler: a blocking call on the pool, a timer, a future
+ * or a socket.
  * Allocated only while it waits, so idle tasklets do not pay for it.
  */
 final class Wait implements Comparable<Wait> {
@@ -14,6 +15,12 @@ final class Wait implements Comparable<Wait> {
     /** The pool thread running an interruptible blocking call, interrupted by kill(). */
     volatile Thread worker;
     final boolean interruptible;
+    /** For a socket wait ({@link IoPoller}): the socket; such a wait ends at once on kill/throwInto. */
+    org.jstackless.internal.io.IoHandle io;
+    /** For a socket wait: its key's slot ({@link IoPoller.Slot}), the operations, the key. */
+    Object slot;
+    int ops;
+    java.nio.channels.SelectionKey key;
 
     Wait(Tasklet tasklet, long deadline, long seq, boolean interruptible) {
         this.tasklet = tasklet;
