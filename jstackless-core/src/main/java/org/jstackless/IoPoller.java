@@ -96,9 +96,12 @@ final class IoPoller {
         return true;
     }
 
-    /** Owner, from {@code pollEvents}: polls without waiting if {@link #due()} asked for it. */
+    /**
+     * Owner, from {@code pollEvents}: polls without waiting if {@link #due()} asked for it, or
+     * asks now (the switch took the event path for another reason and skipped {@code due()}).
+     */
     void pollIfDue() {
-        if (pollNow) {
+        if (pollNow || due()) {
             pollNow = false;
             busyPolls++;
             poll(0);
