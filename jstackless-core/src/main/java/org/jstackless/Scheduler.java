@@ -824,6 +824,15 @@ final class Scheduler {
             wake(t);
             return true;
         }
+        if (w.pooled && w.cancelQueued()) {
+            // The call has not started (it waits for a permit): it never will; the tasklet wakes now.
+            Thread pw = w.permitWaiter;
+            if (pw != null) {
+                pw.interrupt();
+            }
+            wake(t);
+            return true;
+        }
         Thread worker = w.worker;
         if (worker != null) {
             worker.interrupt();

@@ -15,6 +15,36 @@ final class Wait implements Comparable<Wait> {
     /** The pool thread running an interruptible blocking call, interrupted by kill(). */
     volatile Thread worker;
     final boolean interruptible;
+    /** A blocking call on the pool ({@link BlockingPool}): cancellable until it starts. */
+    boolean pooled;
+    /** The pool thread waiting for a permit for this call, interrupted when the call is cancelled. */
+    volatile Thread permitWaiter;
+    /** For a pooled call: 0 queued, 1 started, 2 cancelled (by a kill while queued). */
+    private volatile int state;
+    private static final java.lang.invoke.VarHandle STATE;
+
+    static {
+        try {
+            STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(Wait.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Pool thread: the call starts now; false if it was cancelled. */
+    boolean start() {
+        return STATE.compareAndSet(this, 0, 1);
+    }
+
+    /** Owner: cancels a call that has not started; false if it has. */
+    boolean cancelQueued() {
+        return STATE.compareAndSet(this, 0, 2);
+    }
+
+    boolean isCancelled() {
+        return state == 2;
+    }
+
     /** For a socket wait ({@link IoPoller}): the socket; such a wait ends at once on kill/throwInto. */
     org.jstackless.internal.io.IoHandle io;
     /** For a socket wait: its key's slot ({@link IoPoller.Slot}), the operations, the key. */
