@@ -43,6 +43,11 @@ final class Inbox {
         }
     }
 
+    /** Any thread: whether the owner waits in {@link #park} now (idle). */
+    boolean isParked() {
+        return parked != null;
+    }
+
     /** A cheap hint that {@link #poll()} may return something. */
     boolean nonEmpty() {
         return nonEmpty;

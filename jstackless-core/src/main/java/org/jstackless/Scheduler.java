@@ -150,6 +150,7 @@ final class Scheduler {
         Scheduler s = new Scheduler(c);
         c.setTasklets(s);
         Registry.add(s);
+        BlockedCarrierDetector.start();
         s.callScheduleCallback(null, s.main);
         return s;
     }
