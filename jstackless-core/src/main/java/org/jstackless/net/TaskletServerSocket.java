@@ -35,6 +35,7 @@ import org.jstackless.internal.io.IoHandle;
 public final class TaskletServerSocket implements AutoCloseable {
     private final ServerSocketChannel ch;
     private final IoHandle handle;
+    private volatile boolean closed;
     private volatile Duration acceptTimeout;
 
     private TaskletServerSocket(ServerSocketChannel ch, String name) {
@@ -120,12 +121,13 @@ public final class TaskletServerSocket implements AutoCloseable {
 
     /** True until {@link #close()}. */
     public boolean isOpen() {
-        return ch.isOpen();
+        return !closed && ch.isOpen();
     }
 
     /** Stops listening; a tasklet waiting in {@link #accept()} gets a {@link java.net.SocketException}. */
     @Override
     public void close() throws IOException {
+        closed = true; // first: a waiter woken by the close already sees isOpen() false
         IoWaits.abort(handle);
         ch.close();
     }

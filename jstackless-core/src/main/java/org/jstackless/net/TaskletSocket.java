@@ -62,6 +62,7 @@ public final class TaskletSocket implements AutoCloseable {
 
     private final SocketChannel ch;
     private final IoHandle handle;
+    private volatile boolean closed;
     private volatile Duration readTimeout;
     private volatile Duration writeTimeout;
     /** Bytes read ahead by readLine/readFrame, in read mode (position..limit); null until first used. */
@@ -399,7 +400,7 @@ public final class TaskletSocket implements AutoCloseable {
 
     /** True until {@link #close()}. */
     public boolean isOpen() {
-        return ch.isOpen();
+        return !closed && ch.isOpen();
     }
 
     /**
@@ -408,6 +409,7 @@ public final class TaskletSocket implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
+        closed = true; // first: a waiter woken by the close already sees isOpen() false
         IoWaits.abort(handle);
         ch.close();
     }
