@@ -131,6 +131,12 @@ public final class Report {
         String name = out.getFileName().toString().replaceFirst("\\.md$", "");
         Path charts = out.resolveSibling(name);
         String markdown = render(results, charts, name);
+        // bench/net's section (wrk against the http-server example and its peers) is produced by that
+        // script; keep it at the end of the page when this report is regenerated.
+        Path net = charts.resolve("net.md");
+        if (Files.isRegularFile(net)) {
+            markdown = markdown + "\n" + Files.readString(net);
+        }
         System.out.print(markdown);
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
