@@ -34,7 +34,8 @@ import org.jstackless.internal.io.IoHandle;
  * wait {@code w} is in its key's {@link Slot} ({@code reader} or {@code writer}), in its socket's
  * {@link IoHandle}, and in the timers if it has a deadline; {@link Scheduler#wake} takes it out of
  * all three ({@link #forget}) whichever way it wakes (ready, deadline, kill, close). The key's
- * interest set is the union of its slot's waits' operations.
+ * interest set includes the union of its slot's waits' operations; it may hold more (left over from
+ * ended waits), which {@link #poll} drops when such a readiness comes with nobody waiting.
  */
 final class IoPoller {
     /**
@@ -153,11 +154,17 @@ final class IoPoller {
             } catch (CancelledKeyException e) {
                 ready = -1; // the channel was closed: let both waiters find out by trying
             }
-            if (slot.reader != null && (ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
-                fire(slot.reader);
+            Wait r = slot.reader;
+            Wait w = slot.writer;
+            if (r != null && (ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
+                fire(r);
             }
-            if (slot.writer != null && (ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
-                fire(slot.writer);
+            if (w != null && (ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
+                fire(w);
+            }
+            if (ready != -1 && (ready & ~((r == null ? 0 : r.ops) | (w == null ? 0 : w.ops))) != 0) {
+                // Interest left over from a wait that ended (see forget): nobody waits for it now.
+                setInterest(k, interest(slot));
             }
         }
     }
@@ -182,6 +189,9 @@ final class IoPoller {
         Tasklet me = s.current;
         boolean reading = (ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0;
         Wait other = (Wait) (reading ? h.reader : h.writer);
+        if (other != null && (other.tasklet.sched.closed || other.tasklet.wait != other)) {
+            other = null; // left over from a scheduler that ended with its tasklet still waiting
+        }
         if (other != null) {
             throw new IllegalStateException(other.tasklet + " is already " + (reading ? "reading from " : "writing to ")
                     + h + "; only one tasklet at a time may " + (reading ? "read" : "write")
@@ -206,7 +216,26 @@ final class IoPoller {
             slot.writer = w;
             h.writer = w;
         }
-        k.interestOps(interest(slot));
+        if (!ch.isOpen() || !k.isValid()) {
+            // Closed by another thread after the caller's attempt: a closer publishes its close
+            // before it looks for waiters, and we published ourselves above before looking, so
+            // one of the two sees the other. Let the caller retry and meet the closed channel.
+            if (reading) {
+                slot.reader = null;
+                h.reader = null;
+            } else {
+                slot.writer = null;
+                h.writer = null;
+            }
+            if (w.isTimer()) {
+                s.cancelTimer(w);
+            }
+            return Boolean.TRUE;
+        }
+        int want = interest(slot);
+        if (k.interestOps() != want) {
+            setInterest(k, want); // an epoll_ctl at the next poll: skipped when the interest is still set
+        }
         parked++;
         me.tempval = null;
         return s.park(w);
@@ -227,6 +256,14 @@ final class IoPoller {
         }
     }
 
+    private static void setInterest(SelectionKey k, int ops) {
+        try {
+            k.interestOps(ops);
+        } catch (CancelledKeyException e) {
+            // the channel was closed meanwhile; its waiters are woken by the close
+        }
+    }
+
     private static int interest(Slot slot) {
         return (slot.reader == null ? 0 : slot.reader.ops) | (slot.writer == null ? 0 : slot.writer.ops);
     }
@@ -243,14 +280,9 @@ final class IoPoller {
             slot.writer = null;
             h.writer = null;
         }
-        SelectionKey k = w.key;
-        if (k.isValid()) {
-            try {
-                k.interestOps(interest(slot));
-            } catch (CancelledKeyException e) {
-                // closed meanwhile: nothing to keep
-            }
-        }
+        // The key keeps its interest: a tasklet that reads again at once (the common case) finds it
+        // set and no system call is made; if the socket becomes ready while nobody waits, poll()
+        // clears the interest then.
         if (w.isTimer()) {
             sched.cancelTimer(w);
         }

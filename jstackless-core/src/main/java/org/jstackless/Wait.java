@@ -10,6 +10,8 @@ final class Wait implements Comparable<Wait> {
     /** For timers: when to wake, in {@link System#nanoTime()} units. */
     final long deadline;
     final long seq;
+    /** For timers: in its scheduler's {@link Timers} and not cancelled (owner thread only). */
+    boolean inTimers;
     /** The result handed back by another thread (a {@link Bomb} for an exception). */
     Object result;
     /** The pool thread running an interruptible blocking call, interrupted by kill(). */

@@ -128,8 +128,8 @@ public final class TaskletServerSocket implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closed = true; // first: a waiter woken by the close already sees isOpen() false
+        ch.close();    // then the channel, then the waiters: a tasklet parking meanwhile sees one of the two
         IoWaits.abort(handle);
-        ch.close();
     }
 
     @Override
