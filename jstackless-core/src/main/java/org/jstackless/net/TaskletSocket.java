@@ -68,19 +68,28 @@ public final class TaskletSocket implements AutoCloseable {
     /** Bytes read ahead by readLine/readFrame, in read mode (position..limit); null until first used. */
     private ByteBuffer in;
 
-    private TaskletSocket(SocketChannel ch, String name) {
+    private TaskletSocket(SocketChannel ch) {
         this.ch = ch;
-        this.handle = new IoHandle(name);
+        this.handle = new IoHandle(this); // named by describe(), only when a message needs it
     }
 
     static TaskletSocket wrap(SocketChannel c) throws IOException {
         try {
             c.configureBlocking(false);
             c.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            return new TaskletSocket(c, "socket " + c.getLocalAddress() + "<->" + c.getRemoteAddress());
+            return new TaskletSocket(c);
         } catch (IOException | RuntimeException e) {
             c.close();
             throw e;
+        }
+    }
+
+    /** "socket LOCAL<->REMOTE", computed on demand (an idle connection should hold no strings). */
+    private String describe() {
+        try {
+            return "socket " + ch.getLocalAddress() + "<->" + ch.getRemoteAddress();
+        } catch (IOException e) {
+            return "socket (closed) " + ch;
         }
     }
 
@@ -136,7 +145,9 @@ public final class TaskletSocket implements AutoCloseable {
             return 0;
         }
         if (in != null && in.hasRemaining()) {
-            return drain(dst);
+            int n = drain(dst);
+            release();
+            return n;
         }
         return readChannel(dst, IoWaits.deadline(readTimeout));
     }
@@ -151,6 +162,7 @@ public final class TaskletSocket implements AutoCloseable {
         long deadline = IoWaits.deadline(readTimeout);
         if (in != null && in.hasRemaining()) {
             drain(dst);
+            release();
         }
         while (dst.hasRemaining()) {
             if (readChannel(dst, deadline) < 0) {
@@ -189,6 +201,7 @@ public final class TaskletSocket implements AutoCloseable {
                     }
                     String s = new String(b.array(), b.arrayOffset() + start, end - start, StandardCharsets.UTF_8);
                     b.position(i + 1);
+                    release();
                     return s;
                 }
             }
@@ -197,11 +210,14 @@ public final class TaskletSocket implements AutoCloseable {
                 throw tooLong(maxLength);
             }
             if (fill(maxLength + 2, deadline) < 0) {
+                b = in;
                 if (!b.hasRemaining()) {
+                    release();
                     return null;
                 }
                 String s = new String(b.array(), b.arrayOffset() + b.position(), b.remaining(), StandardCharsets.UTF_8);
                 b.position(b.limit());
+                release();
                 return s;
             }
             b = in;
@@ -224,6 +240,7 @@ public final class TaskletSocket implements AutoCloseable {
         while (in.remaining() < 4) {
             if (fill(4, deadline) < 0) {
                 if (!in.hasRemaining()) {
+                    release();
                     return null;
                 }
                 throw new EOFException(handle + " ended inside a frame's length");
@@ -236,6 +253,7 @@ public final class TaskletSocket implements AutoCloseable {
         byte[] body = new byte[n];
         ByteBuffer dst = ByteBuffer.wrap(body);
         drain(dst);
+        release();
         while (dst.hasRemaining()) {
             if (readChannel(dst, deadline) < 0) {
                 throw new EOFException(handle + " ended inside a frame (" + dst.remaining() + " of " + n + " bytes missing)");
@@ -244,30 +262,67 @@ public final class TaskletSocket implements AutoCloseable {
         return body;
     }
 
-    /** The read-ahead buffer, created on first use with room for at least {@code capacity} bytes. */
+    /**
+     * The read-ahead buffer, with room for at least {@code capacity} bytes: borrowed from the
+     * thread's spare buffers while this socket has bytes read ahead, handed back once they are all
+     * consumed ({@link #release}); so an idle connection holds no buffer (a few KiB each, with many
+     * thousands of connections).
+     */
     private ByteBuffer buffer(int capacity) {
         if (in == null) {
-            in = ByteBuffer.allocate(Math.max(capacity, 256)).flip();
+            ByteBuffer b = capacity <= BUFFER ? SPARE.get().poll() : null;
+            in = (b != null ? b.clear() : ByteBuffer.allocate(Math.max(capacity, BUFFER))).flip();
         }
         return in;
     }
 
+    /** Hands the read-ahead buffer back to the thread's spares if nothing is left in it. */
+    private void release() {
+        ByteBuffer b = in;
+        if (b != null && !b.hasRemaining()) {
+            in = null;
+            if (b.capacity() == BUFFER) {
+                java.util.ArrayDeque<ByteBuffer> spare = SPARE.get();
+                if (spare.size() < MAX_SPARE) {
+                    spare.push(b);
+                }
+            }
+        }
+    }
+
+    /** Per thread (tasklets of one thread run one at a time): empty read-ahead buffers to reuse. */
+    private static final ThreadLocal<java.util.ArrayDeque<ByteBuffer>> SPARE =
+            ThreadLocal.withInitial(java.util.ArrayDeque::new);
+    private static final int MAX_SPARE = 64;
+
     /**
      * Reads more into the read-ahead buffer (growing it to hold at least {@code want} bytes);
-     * returns the count or -1 at end of stream.
+     * returns the count or -1 at end of stream. With nothing read ahead, it waits for data without
+     * holding a buffer, so that a connection waiting for its next request costs no buffer.
      */
     private int fill(int want, long deadline) throws IOException, Suspendable {
-        ByteBuffer b = in;
-        if (b.capacity() < want) {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(want, b.capacity() * 2));
-            bigger.put(b).flip();
-            b = in = bigger;
-        }
-        b.compact();
-        try {
-            return readChannel(b, deadline);
-        } finally {
-            b.flip();
+        while (true) {
+            ByteBuffer b = in;
+            if (b.capacity() < want) {
+                ByteBuffer bigger = ByteBuffer.allocate(Math.max(want, b.capacity() * 2));
+                bigger.put(b).flip();
+                b = in = bigger;
+            }
+            b.compact();
+            int n;
+            try {
+                n = ch.read(b);
+            } catch (ClosedChannelException e) {
+                throw IoWaits.closed(handle, e);
+            } finally {
+                b.flip();
+            }
+            if (n != 0) {
+                return n;
+            }
+            release(); // only if empty
+            IoWaits.await(ch, SelectionKey.OP_READ, deadline, handle, "read");
+            buffer(want);
         }
     }
 
@@ -416,6 +471,6 @@ public final class TaskletSocket implements AutoCloseable {
 
     @Override
     public String toString() {
-        return handle.toString();
+        return describe();
     }
 }

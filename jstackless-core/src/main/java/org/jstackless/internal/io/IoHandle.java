@@ -11,19 +11,20 @@ package org.jstackless.internal.io;
  * belongs to, and read by any thread (to hand a close to that scheduler).
  */
 public final class IoHandle {
-    private final String name;
+    /** A String, or something whose toString() describes the socket when asked (kept lazy: it costs heap per connection). */
+    private final Object name;
     /** The parked reader's wait (read, accept), or null. */
     public volatile Object reader;
     /** The parked writer's wait (write, connect), or null. */
     public volatile Object writer;
 
-    /** A handle for the socket described by {@code name}. */
-    public IoHandle(String name) {
+    /** A handle for the socket {@code name} describes (its toString() is called only for messages). */
+    public IoHandle(Object name) {
         this.name = name;
     }
 
     @Override
     public String toString() {
-        return name;
+        return name.toString();
     }
 }
