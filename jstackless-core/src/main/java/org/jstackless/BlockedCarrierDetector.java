@@ -9,7 +9,8 @@ import java.util.function.Consumer;
  * Reports a tasklet that runs too long without switching (Go's sysmon, Reactor's BlockHound): while
  * it runs, nothing else of its scheduler runs and its sockets are not polled. One daemon thread
  * looks at every scheduler's switch counter every quarter of the threshold; a scheduler that has
- * other work (runnable or waiting tasklets) and whose counter has not moved for the threshold,
+ * other work (runnable tasklets, or tasklets waiting for a socket, a timer, a blocking call or a
+ * future) and whose counter has not moved for the threshold,
  * while it is not idle, gets ONE warning for that stretch, naming the running tasklet and its
  * stack and the fixes. The switch path pays one field increment ({@code Scheduler.switches}).
  *
@@ -68,7 +69,10 @@ final class BlockedCarrierDetector {
     private static void check(Scheduler s, Seen seen, long now, long threshold) {
         long sw = s.switches;
         Tasklet cur = s.current;
-        boolean busy = !s.closed && cur != null && !s.inbox.isParked() && (s.runCount > 1 || s.waiting > 0 || !cur.isMain);
+        // Only when someone is kept waiting: other runnable tasklets, or tasklets waiting for a socket,
+        // a timer or a result that this thread would have to take in. A thread alone with its work
+        // (or descheduled by a busy OS while alone) starves nobody.
+        boolean busy = !s.closed && cur != null && !s.inbox.isParked() && (s.runCount > 1 || s.waiting > 0);
         if (sw != seen.switches || !busy) {
             seen.switches = busy ? sw : -1;
             seen.since = now;
