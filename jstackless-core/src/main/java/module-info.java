@@ -1,7 +1,7 @@
 /**
  * jstackless core: tasklets, the per-thread scheduler and channels.
- * Exported: the API packages {@code org.jstackless}, {@code org.jstackless.sync} and
- * {@code org.jstackless.observe}, and the woven-code ABI; switching mechanisms and other internals stay hidden.
+ * Exported: the API packages {@code org.jstackless}, {@code org.jstackless.sync},
+ * {@code org.jstackless.net} and {@code org.jstackless.observe}, and the woven-code ABI; switching mechanisms and other internals stay hidden.
  */
 module org.jstackless.core {
     exports org.jstackless;
@@ -10,6 +10,8 @@ module org.jstackless.core {
     // The pickler creates plain objects without running their constructors (ReflectionFactory), as java.io does.
     requires jdk.unsupported;
     exports org.jstackless.observe;
+    // Suspendable sockets (TaskletSocket, TaskletServerSocket).
+    exports org.jstackless.net;
     // Woven code (in any module) calls the soft runtime's entry points; nothing else is in this package.
     exports org.jstackless.internal.soft;
     // Flight Recorder instruments and reads the event classes.

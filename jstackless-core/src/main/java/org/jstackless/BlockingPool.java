@@ -6,17 +6,30 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 
 /**
- * Where {@link Stackless#blocking} runs calls: an executor (virtual threads by default) and a
- * bound on how many calls run at once. A call over the bound waits inside its worker, never on a
- * scheduler's thread, so a full pool never stalls the tasklets that are not blocking.
+ * Where {@link Stackless#blocking} runs calls: an executor (a new virtual thread per call by
+ * default) and, only if one was set, a bound on how many calls run at once.
+ *
+ * <p>Why no bound by default: a server parks one call per idle connection, so any fixed bound is a
+ * silent cap on the number of clients (a bound of 256 stopped a server at 255 idle connections);
+ * virtual threads cost about a kilobyte each while parked. With a bound ({@link
+ * Stackless#setBlockingPool}), a call over it waits inside its worker, never on a scheduler's thread,
+ * so a full pool never stalls the tasklets that are not blocking; the first such wait prints one
+ * warning naming the bound.
+ *
+ * <p>A call still waiting for a permit has not started: killing its tasklet cancels it (the call
+ * never runs) and the tasklet wakes at once.
  */
 final class BlockingPool {
-    static final int DEFAULT_MAX_CONCURRENT = 256;
+    /** {@code maxConcurrent} meaning "no bound". */
+    static final int UNBOUNDED = Integer.MAX_VALUE;
     private static final Executor DEFAULT_EXECUTOR =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jstackless-blocking-", 0).factory());
 
     static volatile Executor executor = DEFAULT_EXECUTOR;
-    static volatile Semaphore permits = new Semaphore(DEFAULT_MAX_CONCURRENT);
+    /** Null: no bound. */
+    static volatile Semaphore permits;
+    private static volatile int bound = UNBOUNDED;
+    private static volatile boolean warned;
     /** Calls submitted and waiting for a permit, and calls running: metrics. */
     static final java.util.concurrent.atomic.AtomicInteger QUEUED = new java.util.concurrent.atomic.AtomicInteger();
     static final java.util.concurrent.atomic.AtomicInteger ACTIVE = new java.util.concurrent.atomic.AtomicInteger();
@@ -29,7 +42,9 @@ final class BlockingPool {
             throw new IllegalArgumentException("maxConcurrent must be at least 1, got " + maxConcurrent);
         }
         executor = e == null ? DEFAULT_EXECUTOR : e;
-        permits = new Semaphore(maxConcurrent);
+        permits = maxConcurrent == UNBOUNDED ? null : new Semaphore(maxConcurrent);
+        bound = maxConcurrent;
+        warned = false;
     }
 
     /** Runs {@code call} on the pool and hands its outcome back to {@code w}'s scheduler. */
@@ -37,15 +52,29 @@ final class BlockingPool {
         Semaphore sem = permits;
         long submitted = org.jstackless.internal.jfr.JfrFlags.blockingCall ? System.nanoTime() : 0;
         QUEUED.incrementAndGet();
+        w.pooled = true;
         executor.execute(() -> {
             Object outcome;
             boolean acquired = false;
+            boolean running = false;
             Object event = null;
             try {
-                sem.acquire();
-                acquired = true;
+                if (sem != null && !(acquired = sem.tryAcquire())) {
+                    warnSaturated();
+                    w.permitWaiter = Thread.currentThread(); // a kill interrupts the wait for a permit
+                    try {
+                        sem.acquire();
+                        acquired = true;
+                    } finally {
+                        w.permitWaiter = null;
+                    }
+                }
+                if (!w.start()) {
+                    return; // its tasklet was killed while the call waited for a permit: never run it
+                }
                 QUEUED.decrementAndGet();
                 ACTIVE.incrementAndGet();
+                running = true;
                 w.started = true;
                 if (submitted != 0) {
                     event = org.jstackless.internal.jfr.JfrHooks.blockingBegin(submitted);
@@ -55,21 +84,35 @@ final class BlockingPool {
                 }
                 outcome = call.call();
             } catch (Throwable e) {
+                if (w.isCancelled()) {
+                    return;
+                }
                 outcome = new Bomb(e);
             } finally {
                 w.worker = null;
-                if (acquired) {
+                if (running) {
                     ACTIVE.decrementAndGet();
-                    sem.release();
                 } else {
                     QUEUED.decrementAndGet();
                 }
+                if (acquired) {
+                    sem.release();
+                }
+                Thread.interrupted(); // an interrupt from kill() must not leak into the next pooled call
             }
             if (event != null) {
                 org.jstackless.internal.jfr.JfrHooks.blockingEnd(event, w.tasklet.id, call, outcome instanceof Bomb);
             }
-            Thread.interrupted(); // an interrupt from kill() must not leak into the next pooled call
             s.deliver(w, outcome);
         });
+    }
+
+    private static void warnSaturated() {
+        if (!warned) {
+            warned = true;
+            System.err.println("jstackless: the blocking pool runs " + bound + " call(s) at once, its bound; further "
+                    + "Stackless.blocking calls wait for one (raise the bound with Stackless.setBlockingPool, or pass "
+                    + "Integer.MAX_VALUE for none; for sockets use org.jstackless.net, which needs no blocking call)");
+        }
     }
 }

@@ -17,6 +17,11 @@ final class Inbox {
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private volatile boolean nonEmpty;
     private volatile Thread parked;
+    /**
+     * The owner's readiness poller once it has one (set by the owner, never unset): the owner then
+     * waits in the poller's select instead of parking, and {@link #wake()} wakes that.
+     */
+    volatile IoPoller poller;
 
     /** Any thread: enqueues {@code item} and wakes the owner if it is parked. */
     void post(Object item) {
@@ -29,8 +34,18 @@ final class Inbox {
     void wake() {
         Thread t = parked;
         if (t != null) {
-            LockSupport.unpark(t);
+            IoPoller p = poller;
+            if (p != null) {
+                p.wakeup();
+            } else {
+                LockSupport.unpark(t);
+            }
         }
+    }
+
+    /** Any thread: whether the owner waits in {@link #park} now (idle). */
+    boolean isParked() {
+        return parked != null;
     }
 
     /** A cheap hint that {@link #poll()} may return something. */
@@ -56,7 +71,10 @@ final class Inbox {
     boolean park(Object blocker, long nanos) {
         parked = Thread.currentThread();
         try {
-            if (!nonEmpty) {
+            IoPoller p = poller;
+            if (!nonEmpty && p != null) {
+                p.block(nanos);
+            } else if (!nonEmpty) {
                 if (nanos < 0) {
                     LockSupport.park(blocker);
                 } else if (nanos > 0) {

@@ -344,6 +344,10 @@ public final class Pickler {
         if (t == s.current) {
             throw new NotPicklableException("You cannot pickle the tasklet which is current (" + t + ")");
         }
+        if (t.where == Scheduler.WAITING && t.wait != null && t.wait.io != null) {
+            throw new NotPicklableException(t + " waits for I/O on " + t.wait.io
+                    + ": sockets are not data; pickle the tasklet before it opens the socket or after it closed it");
+        }
         if (t.where == Scheduler.WAITING || t.where == Scheduler.TRANSIT) {
             throw new NotPicklableException(t + " waits for a blocking call, a timer, a future or another thread");
         }

@@ -64,6 +64,11 @@ final class Registry {
         }
     }
 
+    /** The live schedulers (a weakly consistent view, for the blocked-carrier detector). */
+    static Iterable<Scheduler> live() {
+        return LIVE.values();
+    }
+
     /** The scheduler of thread {@code t}, or null if it has none. */
     static Scheduler of(Thread t) {
         Scheduler s = LIVE.get(t);

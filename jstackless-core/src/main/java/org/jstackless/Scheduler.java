@@ -118,6 +118,10 @@ final class Scheduler {
     /** Switches made and tasklets handed to other carriers: metrics (owner-written, read racily). */
     long switches;
     long steals;
+    /** Readiness poller of this scheduler's sockets; null until the first socket wait ({@link IoPoller}). */
+    IoPoller io;
+    /** Set by {@link Schedulers#close()}: stop waiting for tasklets that are waiting outside the scheduler. */
+    volatile boolean stopRequested;
     /** True while this thread waits for other threads (guarded by the {@link Registry} lock). */
     boolean waitingRemote;
     /** Set by run(threadBlock): with nothing runnable, wait for other threads instead of returning. */
@@ -150,6 +154,7 @@ final class Scheduler {
         Scheduler s = new Scheduler(c);
         c.setTasklets(s);
         Registry.add(s);
+        BlockedCarrierDetector.start();
         s.callScheduleCallback(null, s.main);
         return s;
     }
@@ -176,6 +181,9 @@ final class Scheduler {
      */
     void close() {
         closed = true;
+        if (io != null) {
+            io.close();
+        }
         while (head != null) {
             Tasklet t = head;
             unlink(t);
@@ -291,7 +299,7 @@ final class Scheduler {
      * soft strand, whose woven caller asks {@code k} later).
      */
     Object scheduleTask(Tasklet prev, Tasklet next, Resumption k) {
-        if (timers != null || inbox.nonEmpty()) {
+        if (timers != null || inbox.nonEmpty() || (io != null && io.due())) {
             boolean queued = next != null && next.where == RING;
             pollEvents(prev, next);
             if (next == null) {
@@ -583,7 +591,7 @@ final class Scheduler {
     // ---------------------------------------------------------------- waiting outside the scheduler
 
     /** Parks the running tasklet until {@code w} is handed back; returns what it was handed. */
-    private Object park(Wait w) {
+    Object park(Wait w) {
         Tasklet me = current;
         checkTrap();
         unlink(me);
@@ -599,6 +607,25 @@ final class Scheduler {
         checkTrap();
         BlockingPool.submit(this, w, call);
         return park(w);
+    }
+
+    /** A timer wait for {@code t}, {@code nanos} from now, in this scheduler's timers (the caller parks on it). */
+    Wait timerWait(Tasklet t, long nanos) {
+        if (timers == null) {
+            timers = new Timers();
+        }
+        return timers.add(t, nanos);
+    }
+
+    /** Takes a timer wait out of the timers (it ended another way). */
+    void cancelTimer(Wait w) {
+        Timers q = timers;
+        if (q != null) {
+            q.cancel(w);
+            if (q.isEmpty()) {
+                timers = null;
+            }
+        }
     }
 
     Object sleep(long nanos) {
@@ -715,9 +742,12 @@ final class Scheduler {
                     wake(w.tasklet);
                 }
             }
-            if (q.isEmpty()) {
+            if (q.isEmpty() && timers == q) {
                 timers = null;
             }
+        }
+        if (io != null) {
+            io.pollIfDue();
         }
     }
 
@@ -834,8 +864,14 @@ final class Scheduler {
     }
 
     /** A waiting tasklet becomes runnable (its result, or a bomb, is in its tempval). */
-    private void wake(Tasklet t) {
-        waits.remove(t.wait);
+    void wake(Tasklet t) {
+        Wait w = t.wait;
+        if (waits != null) {
+            waits.remove(w);
+        }
+        if (w.io != null) {
+            io.forget(w); // out of its key, its socket and the timers, however the wait ended
+        }
         t.wait = null;
         t.where = NOWHERE;
         waiting--;
@@ -849,10 +885,23 @@ final class Scheduler {
      */
     boolean interruptWait(Tasklet t) {
         Wait w = t.wait;
+        if (w.io != null) {
+            wake(t); // a socket wait is only interest in readiness: drop it (forget cancels its timer)
+            return true;
+        }
         if (w.isTimer()) {
             timers.cancel(w);
             if (timers.isEmpty()) {
                 timers = null;
+            }
+            wake(t);
+            return true;
+        }
+        if (w.pooled && w.cancelQueued()) {
+            // The call has not started (it waits for a permit): it never will; the tasklet wakes now.
+            Thread pw = w.permitWaiter;
+            if (pw != null) {
+                pw.interrupt();
             }
             wake(t);
             return true;
@@ -879,8 +928,8 @@ final class Scheduler {
         boolean interrupted = false;
         while (true) {
             pollEvents();
-            if (head != null) {
-                break;
+            if (head != null || stopRequested) {
+                break; // stopRequested: the pool closes and drops what still waits
             }
             Timers q = timers;
             interrupted |= inbox.park(this, q == null ? -1 : q.nanosToNext());

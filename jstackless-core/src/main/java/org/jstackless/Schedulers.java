@@ -146,7 +146,9 @@ public final class Schedulers implements AutoCloseable {
 
     /**
      * Stops the carriers once each has nothing runnable, and waits for them; tasklets still blocked
-     * or waiting are dropped with their schedulers (spec §9, thread end).
+     * on channels or waiting (a blocking call, a sleep, an await, a socket) are dropped with their
+     * schedulers (spec §9, thread end): a carrier does not wait for them, and the number dropped
+     * that were waiting is reported on {@code System.err} and by {@link #droppedWaiting()}.
      */
     @Override
     public void close() {
@@ -154,6 +156,7 @@ public final class Schedulers implements AutoCloseable {
         List<Thread> alive = new ArrayList<>();
         for (int i = 0; i < schedulers.length; i++) {
             if (schedulers[i] != null) {
+                schedulers[i].stopRequested = true;
                 schedulers[i].inbox.wake();
             }
             alive.add(threads[i]);
@@ -171,5 +174,28 @@ public final class Schedulers implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        int dropped = 0;
+        for (Scheduler sc : schedulers) {
+            if (sc != null) {
+                dropped += sc.waiting;
+            }
+        }
+        if (dropped > 0 && droppedWaiting < 0) {
+            System.err.println("jstackless: Schedulers.close() dropped " + dropped + " tasklet(s) still waiting for a "
+                    + "blocking call, a sleep, an await or a socket; kill them before closing to run their finally blocks");
+        }
+        if (droppedWaiting < 0) {
+            droppedWaiting = dropped;
+        }
+    }
+
+    private volatile int droppedWaiting = -1;
+
+    /**
+     * After {@link #close()}: how many tasklets were dropped while waiting outside the scheduler
+     * (blocking call, sleep, await, socket); -1 before close.
+     */
+    public int droppedWaiting() {
+        return droppedWaiting;
     }
 }

@@ -195,7 +195,9 @@ public final class Stackless {
      * of this thread keep running, and the thread sleeps (no spinning) when only such calls are
      * pending. Returns the call's result or throws its exception. Killing the waiting tasklet
      * raises {@link TaskletExit} in it when the call returns; the call itself is not interrupted
-     * (see {@link #blockingInterruptible}).
+     * (see {@link #blockingInterruptible}). A call still waiting for a permit of a bounded pool is
+     * cancelled by the kill instead, and the tasklet wakes at once. For sockets, use
+     * {@code org.jstackless.net}: it needs no pool thread.
      */
     @SuppressWarnings("unchecked")
     public static <T> T blocking(Callable<T> call) throws Suspendable, Exception {
@@ -210,7 +212,9 @@ public final class Stackless {
 
     /**
      * Sets the executor of blocking calls (null: one virtual thread per call, the default) and how
-     * many may run at once (calls beyond wait in their worker, never on a scheduler thread).
+     * many may run at once ({@link Integer#MAX_VALUE}: no bound, the default; calls beyond a bound
+     * wait in their worker, never on a scheduler thread, and the first such wait prints a warning).
+     * A call still waiting for a permit is cancelled when its tasklet is killed.
      */
     public static void setBlockingPool(java.util.concurrent.Executor executor, int maxConcurrent) {
         BlockingPool.configure(executor, maxConcurrent);

@@ -29,7 +29,7 @@ class BlockingTest {
 
     @AfterEach
     void restoreDefaultPool() {
-        Stackless.setBlockingPool(null, 256);
+        Stackless.setBlockingPool(null, Integer.MAX_VALUE);
     }
 
     // issue 6: "10 tasklets each calling a 100 ms blocking call finish in about 100 ms, not 1 s"
@@ -307,7 +307,7 @@ class BlockingTest {
                 assertThat(otherEvents).containsExactly("tick0", "tick1", "tick2");
             });
         } finally {
-            Stackless.setBlockingPool(null, 256);
+            Stackless.setBlockingPool(null, Integer.MAX_VALUE);
             exec.shutdownNow();
         }
     }

@@ -55,6 +55,7 @@ public final class Report {
         QUESTIONS.put("GeneratorBench", new String[] {"Generator next()", "per next()"});
         QUESTIONS.put("GreenletBench", new String[] {"Greenlet switch vs tasklet switch", "per round trip (2 switches)"});
         QUESTIONS.put("CarriersBench", new String[] {"Carriers: 1 vs 2, cross-thread, blocking calls", "per tree / hop / round trip / call"});
+        QUESTIONS.put("NetBench", new String[] {"Sockets: loopback echo round trip; a switch with a parked socket", "per round trip / per switch"});
     }
 
     /** Per class: how it is measured, in one paragraph (the class's Javadoc has the details). */
@@ -131,6 +132,12 @@ public final class Report {
         String name = out.getFileName().toString().replaceFirst("\\.md$", "");
         Path charts = out.resolveSibling(name);
         String markdown = render(results, charts, name);
+        // bench/net's section (wrk against the http-server example and its peers) is produced by that
+        // script; keep it at the end of the page when this report is regenerated.
+        Path net = charts.resolve("net.md");
+        if (Files.isRegularFile(net)) {
+            markdown = markdown + "\n" + Files.readString(net);
+        }
         System.out.print(markdown);
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());

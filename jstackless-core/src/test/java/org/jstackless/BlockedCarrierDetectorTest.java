@@ -1,0 +1,61 @@
+package org.jstackless;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 14: a tasklet that runs past the threshold (100 ms by default) without switching gets
+ * exactly one warning naming it, its stack and the fixes; tasklets that switch get none.
+ */
+class BlockedCarrierDetectorTest {
+
+    static void spin(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        long x = 0;
+        while (System.nanoTime() - end < 0) {
+            x++;
+        }
+        if (x == 42) {
+            System.out.print("");
+        }
+    }
+
+    @Test
+    void aTaskletThatNeverSwitchesGetsExactlyOneWarning() throws Throwable {
+        assertThat(BlockedCarrierDetector.THRESHOLD_MILLIS).as("the detector is on by default").isEqualTo(100);
+        List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+        Consumer<String> old = BlockedCarrierDetector.sink;
+        BlockedCarrierDetector.sink = warnings::add;
+        try {
+            Stackless.runAsMain(() -> {
+                Tasklet hog = Tasklet.spawn(BlockedCarrierDetectorTest::hogTheCarrier);
+                Tasklet polite = Tasklet.spawn(() -> {
+                    long end = System.nanoTime() + 600_000_000L;
+                    while (System.nanoTime() - end < 0) {
+                        spin(1);
+                        Stackless.schedule(); // switches every millisecond: never reported
+                    }
+                });
+                Stackless.run();
+                assertThat(hog.isAlive()).isFalse();
+                assertThat(polite.isAlive()).isFalse();
+                List<String> mine = warnings.stream().filter(w -> w.contains(hog.toString())).toList();
+                assertThat(mine).hasSize(1);
+                assertThat(mine.get(0)).contains("without switching", "hogTheCarrier", "org.jstackless.net",
+                        "Stackless.blocking", "Stackless.schedule()");
+                assertThat(warnings.stream().filter(w -> w.contains(polite.toString()))).isEmpty();
+            });
+        } finally {
+            BlockedCarrierDetector.sink = old;
+        }
+    }
+
+    private static void hogTheCarrier() {
+        spin(800); // eight thresholds, one stretch: one warning
+    }
+}
