@@ -120,7 +120,8 @@ public final class Channel<T> implements Iterable<T> {
         lock();
         if (dir > 0 ? balance < 0 : balance > 0) {
             Tasklet target = first;
-            if (target.sched != s) {
+            // Two carriers of one pool: the partner comes here and the rendezvous stays local.
+            if (target.sched != s && !s.adopt(target)) {
                 // Cross-thread rendezvous (spec §9): hand the partner to its own thread, never switch here.
                 dequeue(target);
                 swap(source, target);

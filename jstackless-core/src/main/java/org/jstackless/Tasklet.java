@@ -56,6 +56,8 @@ public final class Tasklet {
     boolean pendingIrq;
     /** The threadBlock flag of the scheduler before this tasklet's innermost run(). */
     private long savedRunFlags;
+    /** Pool carriers: set while it runs or its flow is still suspending (see Scheduler.adopt). */
+    boolean onCpu;
 
     /** A tasklet bound to {@code body}, not yet alive: {@code setup()} or {@code insert()} starts it. */
     public Tasklet(TaskletBody body) {
@@ -118,9 +120,14 @@ public final class Tasklet {
         resumeAt = strand;
         tempval = null;
         if (s == null) {
+            if (sched.backlog != null) {
+                sched.backlog.push(this); // a pool carrier's: any thread may queue new work there
+                sched.pool.workAdded(sched);
+                return this;
+            }
             return request(Request.Kind.INSERT, null);
         }
-        s.insert(this);
+        s.insertNew(this);
         return this;
     }
 
@@ -164,6 +171,8 @@ public final class Tasklet {
         }
         if (where == Scheduler.RING) {
             s.unlink(this);
+        } else if (where == Scheduler.QUEUED) {
+            s.backlog.remove(this); // not run yet; false only if an idle carrier took it a moment ago
         }
         return this;
     }
