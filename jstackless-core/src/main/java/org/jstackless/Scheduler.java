@@ -98,7 +98,18 @@ final class Scheduler {
         @Override
         public void end(Throwable error) {
             Scheduler s = current();
-            s.ended(s.current, error);
+            if (s.pool == null) {
+                s.ended(s.current, error);
+                return;
+            }
+            try {
+                s.ended(s.current, error);
+            } catch (Throwable fault) {
+                // The end itself failed (say, out of memory): carry the fault to the carrier's main,
+                // which recovers (recoverFromFault) instead of losing the thread or the tasklets.
+                s.pendingFault = fault;
+                s.carrier.setNext(null);
+            }
         }
     };
 
@@ -418,6 +429,11 @@ final class Scheduler {
 
     /** Where {@link Stackless#run()} resumes: pop deeper watchdogs back into the ring, then claim. */
     Object runReturned() {
+        Throwable fault = pendingFault;
+        if (fault != null) {
+            pendingFault = null;
+            throw Sneaky.raise(fault);
+        }
         Tasklet me = current;
         int i = watchdogs.lastIndexOf(me);
         if (i >= 0) {
@@ -668,9 +684,13 @@ final class Scheduler {
                 }
             }
         }
-        if (backlog != null && (head == null || backlog.size() != 0)) {
-            Tasklet t = backlog.poll(); // one per switch: new tasklets join the round one at a time
+        if (backlog != null && backlog.size() != 0 && (head == null
+                || (keep1 != null && keep1.where == RING && ++sincePull >= runCount))) {
+            // A new tasklet joins the ring when nothing else is runnable, or once per round while
+            // the running ones yield; until then it stays in the backlog, where idle carriers may take it.
+            Tasklet t = backlog.poll();
             if (t != null) {
+                sincePull = 0;
                 insert(t);
             }
         }
@@ -697,6 +717,10 @@ final class Scheduler {
     Schedulers pool;
     /** Pool carriers only: tasklets not run yet, which idle carriers may take. */
     Backlog backlog;
+    /** Pool carriers: a fault inside a tasklet's end, raised in main when its run() resumes. */
+    Throwable pendingFault;
+    /** Pool carriers: switches since a new tasklet was last taken from the backlog into the ring. */
+    private int sincePull;
     /** The tasklet switching away until its flow has suspended (then {@link #releaseSuspended} runs). */
     private Tasklet suspending;
     private final Runnable releaseSuspended = () -> {
@@ -831,7 +855,7 @@ final class Scheduler {
                 idle = false;
             }
             pollEvents();
-            if (runCount > 1) {
+            if (runCount > 1 || backlog.size() != 0) {
                 idle = false;
                 runSafely();
                 continue;
@@ -915,12 +939,15 @@ final class Scheduler {
     static final long SPIN_NANOS = 50_000;
 
     /**
-     * Owner: takes {@code stolen} (paused, already ours) into the ring at the end of the round.
-     * Called by {@link Schedulers#steal} on this carrier's thread.
+     * Owner: takes {@code stolen} (paused, already ours): the oldest into the ring, the rest into
+     * the backlog, where other idle carriers may take them in turn (in the ring they would wait for
+     * this carrier even if the first one never switches). Called by {@link Schedulers#steal}.
      */
     void takeStolen(java.util.List<Tasklet> stolen) {
-        for (Tasklet t : stolen) {
-            insert(t);
+        sincePull = 0;
+        insert(stolen.get(0));
+        for (int i = 1; i < stolen.size(); i++) {
+            backlog.push(stolen.get(i));
         }
     }
 
@@ -938,6 +965,7 @@ final class Scheduler {
         }
         // Main runs (we are on the thread stack): it is current and in the ring again, out of run().
         watchdogs.clear();
+        pendingFault = null;
         interruptWatchdog = null;
         interrupted = null;
         inScheduleCallback = false;

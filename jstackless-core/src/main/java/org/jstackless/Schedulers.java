@@ -224,7 +224,7 @@ public final class Schedulers implements AutoCloseable {
             return false;
         }
         thief.takeStolen(got);
-        if (victim.backlog.size() != 0) {
+        if (victim.backlog.size() != 0 || thief.backlog.size() != 0) {
             wakeOne(thief); // more to share: another idle carrier may help
         }
         return true;
