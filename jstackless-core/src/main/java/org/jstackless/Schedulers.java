@@ -188,15 +188,6 @@ public final class Schedulers implements AutoCloseable {
         return stopping;
     }
 
-    /** Test support: the backlog length of each carrier. */
-    int[] backlogs() {
-        int[] a = new int[schedulers.length];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = schedulers[i].backlog.size();
-        }
-        return a;
-    }
-
     // ---------------------------------------------------------------- work stealing and idling
 
     /**

@@ -401,7 +401,10 @@ public final class Report {
                 + "browser needed on the CI machine).\n"
                 + "- The raw JSON stays in `jstackless-bench/target/` and is not committed.\n"
                 + "- Where the time goes in the missed targets (JMH's stack and gc profilers, JFR, PrintInlining), and "
-                + "what was changed because of it: [benchmarks/profile.md](benchmarks/profile.md), written by hand.\n");
+                + "what was changed because of it: [benchmarks/profile.md](benchmarks/profile.md), written by hand.\n"
+                + "- Scaling over 1 … N carriers next to ForkJoinPool, Kotlin `Dispatchers.Default` and virtual "
+                + "threads, with issue 15's targets: [benchmarks/scaling.md](benchmarks/scaling.md), made by "
+                + "`bench/scaling [CARRIERS]` (e.g. `bench/scaling 1,2,4,8,16` on a bigger machine).\n");
     }
 
     private static void notMeasured(StringBuilder b) {

@@ -29,7 +29,7 @@ public final class Scaling {
     }
 
     /** One workload at one carrier count. */
-    record Point(double score, double error, String unit) {
+    record Point(double score, double error, String unit, double bytes) {
         double relError() {
             return score == 0 ? 0 : error / score;
         }
@@ -51,8 +51,12 @@ public final class Scaling {
             String method = bench.substring(bench.lastIndexOf('.') + 1);
             Map<?, ?> params = r.get("params") instanceof Map<?, ?> p ? p : Map.of();
             Map<?, ?> primary = (Map<?, ?>) r.get("primaryMetric");
+            double bytes = Double.NaN;
+            if (r.get("secondaryMetrics") instanceof Map<?, ?> sec && sec.get("gc.alloc.rate.norm") instanceof Map<?, ?> g) {
+                bytes = num(g.get("score"));
+            }
             Point pt = new Point(num(primary.get("score")), num(primary.get("scoreError")),
-                    (String) primary.get("scoreUnit"));
+                    (String) primary.get("scoreUnit"), bytes);
             String leaves = (String) params.get("leaves");
             String name = label(method) + (leaves == null ? "" : ", " + leaves + " leaves");
             Object carriers = params.get("carriers");
@@ -71,6 +75,7 @@ public final class Scaling {
                 .append(System.getProperty("bench.load", "?")).append(".\n\n");
         b.append("Time per operation (median ± JMH 99.9% error) and the speed-up over the same workload on one "
                 + "carrier (worker thread); > 1 is faster. Speed-up error: the two relative errors added.\n\n");
+        verdicts(b, series);
         List<Chart.Bar> bars = new ArrayList<>();
         for (var e : series.entrySet()) {
             TreeMap<Integer, Point> pts = e.getValue();
@@ -109,6 +114,52 @@ public final class Scaling {
         }
         Files.writeString(out, b.toString());
         System.out.print(b);
+    }
+
+    /** Issue 15's targets, from the 1- and 2-carrier points of the run. */
+    private static void verdicts(StringBuilder b, Map<String, TreeMap<Integer, Point>> series) {
+        b.append("## Issue 15 targets\n\n| target | measured | verdict |\n|---|---:|---|\n");
+        speedup(b, series, "skynet, jstackless pool, 1000000 leaves", 1.8);
+        speedup(b, series, "skynet, jstackless pool, 100000 leaves", 1.6);
+        TreeMap<Integer, Point> ring = series.get("thread-ring, jstackless pool");
+        if (ring != null && ring.containsKey(1) && ring.containsKey(2)) {
+            double x = ring.get(2).score() / ring.get(1).score();
+            double err = x * (ring.get(1).relError() + ring.get(2).relError());
+            b.append(String.format(Locale.ROOT, "| thread-ring, 2 carriers ≤ 1.5 × 1 carrier per hop | %.2f× ± %.2f | %s |%n",
+                    x, err, x <= 1.5 ? "met" : "missed"));
+        }
+        TreeMap<Integer, Point> pp = series.get("ping-pong, jstackless pool");
+        if (pp != null && pp.containsKey(2)) {
+            Point p = pp.get(2);
+            b.append(String.format(Locale.ROOT, "| pool ping-pong, tasklets placed on 2 carriers ≤ 1 µs per round trip "
+                    + "| %s ± %s %s | %s |%n", fmt(p.score()), fmt(p.error()), p.unit(),
+                    p.score() <= 1000 ? "met" : "missed"));
+        }
+        TreeMap<Integer, Point> sk = series.get("skynet, jstackless pool, 1000000 leaves");
+        if (sk != null && sk.containsKey(1)) {
+            Point p = sk.get(1);
+            b.append(String.format(Locale.ROOT, "| skynet 10^6, 1 carrier ≤ 400 ms | %s ± %s ms | %s |%n",
+                    fmt(p.score()), fmt(p.error()), p.score() <= 400 ? "met" : "missed"));
+            if (Double.isFinite(p.bytes())) {
+                double perTasklet = p.bytes() / 1_111_112; // the tree's tasklets plus the root
+                b.append(String.format(Locale.ROOT, "| skynet 10^6, ≤ 200 B allocated per tasklet | %.0f B | %s |%n",
+                        perTasklet, perTasklet <= 200 ? "met" : "missed"));
+            }
+        }
+        b.append('\n');
+    }
+
+    private static void speedup(StringBuilder b, Map<String, TreeMap<Integer, Point>> series, String name, double target) {
+        TreeMap<Integer, Point> s = series.get(name);
+        if (s == null || !s.containsKey(1) || !s.containsKey(2)) {
+            return;
+        }
+        Point one = s.get(1);
+        Point two = s.get(2);
+        double x = one.score() / two.score();
+        double err = x * (one.relError() + two.relError());
+        b.append(String.format(Locale.ROOT, "| %s: 2 carriers ≥ %.1f× faster than 1 | %.2f× ± %.2f | %s |%n",
+                name, target, x, err, x >= target ? "met" : "missed"));
     }
 
     private static String label(String method) {
