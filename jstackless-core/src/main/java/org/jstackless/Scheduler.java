@@ -31,9 +31,9 @@ import org.jstackless.internal.switching.StrandEntry;
  * <li>a tasklet woken by a rendezvous on another thread is in transit ({@code where == TRANSIT})
  *     from the moment the other thread dequeues it until this thread drains it from the inbox.
  * <li>pool carriers only ({@code pool != null}): a new tasklet waits in the {@link Backlog}
- *     ({@code where == QUEUED}) until this carrier takes it into the ring, one per switch, or an
- *     idle carrier steals it; a tasklet runs, or is suspending, exactly while {@code onCpu} is set
- *     (see {@link #adopt}).
+ *     ({@code where == QUEUED}) until this carrier takes it into the ring (when nothing else is
+ *     runnable, or once per round while the running ones yield) or an idle carrier steals it; a
+ *     tasklet runs, or is suspending, exactly while {@code onCpu} is set (see {@link #adopt}).
  * <li>{@code watchdogs} holds the tasklets inside {@link Stackless#run()}, innermost last; each is
  *     out of the ring while the tasklets it runs execute.
  * </ul>
@@ -741,10 +741,14 @@ final class Scheduler {
         }
     }
 
-    /** Becomes a carrier of {@code p}: from now on new tasklets go to the backlog. */
-    void joinPool(Schedulers p) {
+    /** Pool carriers: this carrier's index in its pool. */
+    int poolIndex;
+
+    /** Becomes carrier {@code index} of {@code p}: from now on new tasklets go to the backlog. */
+    void joinPool(Schedulers p, int index) {
         backlog = new Backlog(this);
         pool = p;
+        poolIndex = index;
     }
 
     /**

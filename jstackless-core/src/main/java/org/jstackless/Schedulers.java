@@ -47,8 +47,13 @@ public final class Schedulers implements AutoCloseable {
     private volatile boolean stopping;
     /** Carriers spinning for work now; at most {@link #maxSpinning}. */
     private final AtomicInteger spinning = new AtomicInteger();
-    /** Carriers parked (or about to park) with nothing to do. */
+    /** Carriers parked (or about to park) with nothing to do and not yet woken: 1 in {@link #asleep}. */
     private final AtomicInteger parked = new AtomicInteger();
+    /**
+     * Per carrier, 1 while it is parked and nobody has woken it yet. A waker claims the carrier by
+     * setting it to 0 (so that a burst of new work costs one unpark, not one per tasklet).
+     */
+    private final java.util.concurrent.atomic.AtomicIntegerArray asleep;
     private final int maxSpinning;
     /** Where {@link #spawn} looks first. */
     private final AtomicInteger nextPlace = new AtomicInteger();
@@ -59,6 +64,7 @@ public final class Schedulers implements AutoCloseable {
         schedulers = new Scheduler[n];
         threads = new Thread[n];
         maxSpinning = Math.max(1, n / 2);
+        asleep = new java.util.concurrent.atomic.AtomicIntegerArray(n);
     }
 
     /** Starts {@code carriers} carrier threads, each with its own scheduler. */
@@ -74,7 +80,7 @@ public final class Schedulers implements AutoCloseable {
                 try {
                     Stackless.runAsMain(() -> {
                         Scheduler me = Scheduler.current();
-                        me.joinPool(pool);
+                        me.joinPool(pool, index);
                         pool.schedulers[index] = me;
                         up.countDown();
                         up.await(); // every peer is registered before anyone looks for work
@@ -231,11 +237,11 @@ public final class Schedulers implements AutoCloseable {
         }
     }
 
-    /** Unparks one parked carrier other than {@code except}. */
+    /** Unparks one parked carrier other than {@code except}, claiming it so that nobody else does. */
     private void wakeOne(Scheduler except) {
         for (int i = 0; i < schedulers.length; i++) {
-            Scheduler s = schedulers[i];
-            if (s != null && s != except && s.idle) {
+            if (schedulers[i] != except && asleep.get(i) == 1 && asleep.compareAndSet(i, 1, 0)) {
+                parked.decrementAndGet();
                 LockSupport.unpark(threads[i]);
                 return;
             }
@@ -262,9 +268,10 @@ public final class Schedulers implements AutoCloseable {
     /** A carrier is about to park ({@code true}) or has woken ({@code false}). */
     void parking(Scheduler s, boolean on) {
         if (on) {
+            asleep.set(s.poolIndex, 1);
             parked.incrementAndGet();
-        } else {
-            parked.decrementAndGet();
+        } else if (asleep.compareAndSet(s.poolIndex, 1, 0)) {
+            parked.decrementAndGet(); // woke by itself (timeout, a post): nobody claimed it
         }
     }
 
