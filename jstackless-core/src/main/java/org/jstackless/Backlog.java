@@ -40,10 +40,19 @@ final class Backlog {
         this.owner = owner;
     }
 
-    /** Held around the bookkeeping only (a few field writes), so a spin is enough. */
+    /**
+     * Held around the bookkeeping only (a few field writes; a steal moves at most
+     * {@link Schedulers#STEAL_MAX}), so a spin is enough — except when the holder's thread was
+     * descheduled (more threads than cores): then yield, rather than burn the holder's core.
+     */
     private void lock() {
+        int spins = 0;
         while (!LOCK.compareAndSet(this, 0, 1)) {
-            Thread.onSpinWait();
+            if (++spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
     }
 

@@ -865,8 +865,14 @@ final class Scheduler {
                 continue;
             }
             if (waiting > 0) {
+                // Tasklets wait for calls, timers or futures: park until one comes back (posted to
+                // the inbox, or the next timer), and look at stopping() again after each wake-up.
                 idle = false;
-                awaitLocal();
+                Timers q = timers;
+                long nanos = q == null ? Registry.RECHECK_NANOS : Math.min(q.nanosToNext(), Registry.RECHECK_NANOS);
+                if (!inbox.nonEmpty() && nanos > 0) {
+                    inbox.park(this, nanos);
+                }
                 continue;
             }
             idle = false;
@@ -1022,6 +1028,9 @@ final class Scheduler {
     /** Owner, when the pool stops: what the carrier drops with its scheduler, for the pool's report. */
     java.util.List<Tasklet> droppedAtClose() {
         java.util.List<Tasklet> out = new java.util.ArrayList<>(backlog.drain());
+        if (timers != null) {
+            out.addAll(timers.tasklets()); // asleep: their timers never fire now
+        }
         if (head != null) {
             Tasklet t = head;
             for (int i = 0, n = runCount; i < n; i++) {
@@ -1147,8 +1156,8 @@ final class Scheduler {
         boolean interrupted = false;
         while (true) {
             pollEvents();
-            if (head != null) {
-                break;
+            if (head != null || (pool != null && pool.stopping())) {
+                break; // a stopping pool carrier leaves the waiting tasklets to be dropped
             }
             Timers q = timers;
             interrupted |= inbox.park(this, q == null ? -1 : q.nanosToNext());

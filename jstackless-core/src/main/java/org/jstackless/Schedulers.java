@@ -139,8 +139,9 @@ public final class Schedulers implements AutoCloseable {
     /**
      * The tasklets this pool had to drop, oldest first: those a fault left unable to run (their flow
      * ended without their end being recorded), and, after {@link #close}, those still queued to run
-     * when their carrier stopped. Tasklets blocked on a channel or waiting for a call, timer or
-     * future when the pool closes end with it too (spec §9) but are not listed.
+     * or asleep ({@code Stackless.sleep}) when their carrier stopped. Tasklets blocked on a channel
+     * or waiting for a blocking call or a future when the pool closes end with it too (spec §9) but
+     * are not listed: no carrier holds them.
      */
     public List<Tasklet> dropped() {
         synchronized (dropped) {

@@ -164,6 +164,27 @@ class PoolFaultTest {
         }
     }
 
+    // issue 15: close() does not wait for a sleeping tasklet; the pool lists it among the tasklets it dropped, dead
+    @SwitchingTest
+    void closeListsTheTaskletsItDrops() throws Throwable {
+        Schedulers pool = Schedulers.start(2);
+        java.util.concurrent.CountDownLatch asleep = new java.util.concurrent.CountDownLatch(1);
+        AtomicBoolean woke = new AtomicBoolean();
+        Tasklet sleeper = pool.spawn(() -> {
+            asleep.countDown();
+            Stackless.sleep(Duration.ofMinutes(10));
+            woke.set(true);
+        });
+        assertThat(asleep.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        long t0 = System.nanoTime();
+        pool.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("close does not wait for the sleep")
+                .isLessThan(Duration.ofSeconds(30));
+        assertThat(pool.dropped()).containsExactly(sleeper);
+        assertThat(sleeper.isAlive()).isFalse();
+        assertThat(woke).isFalse();
+    }
+
     // issue 15: an Error thrown inside the switching machinery (here by a carrier's handler, called from the schedule callback as a tasklet ends) escapes the carrier's run; the carrier recovers, reports it, and every other tasklet still runs
     @SwitchingTest
     void anErrorInsideTheMachineryIsRecoveredFrom() throws Throwable {
