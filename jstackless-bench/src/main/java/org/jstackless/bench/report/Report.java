@@ -174,9 +174,33 @@ public final class Report {
         for (var e : byClass.entrySet()) {
             table(b, e.getKey(), e.getValue(), charts, chartPrefix);
         }
+        scaling(b, charts);
         notMeasured(b);
         howMade(b);
         return b.toString();
+    }
+
+    /**
+     * The scaling section: issue 15's verdicts from {@code scaling.md} next to the charts (written by
+     * {@code bench/scaling}, a separate run), with a link to the whole page; nothing if there is none.
+     */
+    private static void scaling(StringBuilder b, Path charts) throws IOException {
+        Path page = charts.resolve("scaling.md");
+        if (!Files.isRegularFile(page)) {
+            return;
+        }
+        String text = Files.readString(page);
+        int from = text.indexOf("## Issue 15 targets");
+        b.append("\n## Scaling over carriers (issue 15)\n\n");
+        b.append("From a separate run of `bench/scaling` (its own header says when, where and under what load): the "
+                + "pool's skynet, thread-ring and ping-pong for 1 … N carriers next to ForkJoinPool, Kotlin "
+                + "`Dispatchers.Default` and virtual threads, with a chart: [").append(charts.getFileName())
+                .append("/scaling.md](").append(charts.getFileName()).append("/scaling.md).\n");
+        if (from >= 0) {
+            int to = text.indexOf("\n## ", from + 3);
+            String verdicts = text.substring(from, to < 0 ? text.length() : to).replaceFirst("## Issue 15 targets\\n", "");
+            b.append('\n').append(verdicts.strip()).append('\n');
+        }
     }
 
     private static void header(StringBuilder b, Map<?, ?> jmh) {
