@@ -74,7 +74,8 @@ public final class Scaling {
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores; load before → after: ")
                 .append(System.getProperty("bench.load", "?")).append(".\n\n");
         b.append("Time per operation (median ± JMH 99.9% error) and the speed-up over the same workload on one "
-                + "carrier (worker thread); > 1 is faster. Speed-up error: the two relative errors added.\n\n");
+                + "carrier (worker thread); > 1 is faster. Speed-up error: the two relative errors added. What "
+                + "bounds a missed target: [profile.md](profile.md), section 6.\n\n");
         verdicts(b, series);
         List<Chart.Bar> bars = new ArrayList<>();
         for (var e : series.entrySet()) {
