@@ -65,14 +65,20 @@ final class Backlog {
         return size;
     }
 
-    /** Any thread: appends a new tasklet of the owner's, not in any queue yet. */
-    void push(Tasklet t) {
+    /**
+     * Any thread: appends a new tasklet of the owner's, not in any queue yet. Returns true if the
+     * backlog was empty: only then may a parked carrier need waking (a carrier parks only after
+     * seeing every backlog empty, so work added to a non-empty one is found by whoever is awake).
+     */
+    boolean push(Tasklet t) {
         lock();
         try {
             t.sched = owner;
             t.where = Scheduler.QUEUED;
             queue.addLast(t);
-            size = queue.size();
+            int n = queue.size();
+            size = n;
+            return n == 1;
         } finally {
             unlock();
         }

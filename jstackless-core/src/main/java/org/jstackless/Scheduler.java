@@ -761,8 +761,9 @@ final class Scheduler {
             insert(t);
             return;
         }
-        backlog.push(t);
-        pool.workAdded(this);
+        if (backlog.push(t)) {
+            pool.workAdded(this);
+        }
     }
 
     /**
@@ -786,7 +787,7 @@ final class Scheduler {
     boolean adopt(Tasklet t) {
         Schedulers p = pool;
         Scheduler from = t.sched;
-        if (p == null || from.pool != p || t.isMain || from.closed) {
+        if (p == null || !ADOPT || from.pool != p || t.isMain || from.closed) {
             return false;
         }
         if ((boolean) ON_CPU.getAcquire(t)) {
@@ -853,42 +854,41 @@ final class Scheduler {
      */
     void serve(Schedulers pool) {
         while (!pool.stopping()) {
-            if (inbox.nonEmpty() || backlog.size() != 0) {
-                // Before the work leaves the inbox or backlog: join() must never see this carrier
-                // idle with work taken out but not yet run.
-                idle = false;
+            try {
+                serveOnce(pool);
+            } catch (Throwable e) {
+                recoverFromFault(e);
             }
-            pollEvents();
-            if (runCount > 1 || backlog.size() != 0) {
-                idle = false;
-                runSafely();
-                continue;
-            }
-            if (waiting > 0) {
-                // Tasklets wait for calls, timers or futures: park until one comes back (posted to
-                // the inbox, or the next timer), and look at stopping() again after each wake-up.
-                idle = false;
-                Timers q = timers;
-                long nanos = q == null ? Registry.RECHECK_NANOS : Math.min(q.nanosToNext(), Registry.RECHECK_NANOS);
-                if (!inbox.nonEmpty() && nanos > 0) {
-                    inbox.park(this, nanos);
-                }
-                continue;
-            }
-            idle = false;
-            if (pool.steal(this)) {
-                continue;
-            }
-            idleWait(pool);
         }
     }
 
-    /** Runs the ring until it empties; a fault escaping it is reported, the carrier goes on. */
-    private void runSafely() {
-        try {
+    /** One round of {@link #serve}: run what is runnable, else wait for or take work. */
+    private void serveOnce(Schedulers pool) {
+        if (inbox.nonEmpty() || backlog.size() != 0) {
+            // Before the work leaves the inbox or backlog: join() must never see this carrier
+            // idle with work taken out but not yet run.
+            idle = false;
+        }
+        pollEvents();
+        if (runCount > 1 || backlog.size() != 0) {
+            idle = false;
             run(POOL_RUN);
-        } catch (Throwable e) {
-            recoverFromFault(e);
+            return;
+        }
+        if (waiting > 0) {
+            // Tasklets wait for calls, timers or futures: park until one comes back (posted to
+            // the inbox, or the next timer), and look at stopping() again after each wake-up.
+            idle = false;
+            Timers q = timers;
+            long nanos = q == null ? Registry.RECHECK_NANOS : Math.min(q.nanosToNext(), Registry.RECHECK_NANOS);
+            if (!inbox.nonEmpty() && nanos > 0) {
+                inbox.park(this, nanos);
+            }
+            return;
+        }
+        idle = false;
+        if (!pool.steal(this)) {
+            idleWait(pool);
         }
     }
 
@@ -946,7 +946,8 @@ final class Scheduler {
     }
 
     /** How long an idle carrier spins before parking: a little longer than an unpark costs. */
-    static final long SPIN_NANOS = 50_000;
+    static final long SPIN_NANOS = Long.getLong("jstackless.pool.spinNanos", 50_000);
+    static final boolean ADOPT = !Boolean.getBoolean("jstackless.pool.noAdopt");
 
     /**
      * Owner: takes {@code stolen} (paused, already ours): the oldest into the ring, the rest into
@@ -956,8 +957,12 @@ final class Scheduler {
     void takeStolen(java.util.List<Tasklet> stolen) {
         sincePull = 0;
         insert(stolen.get(0));
+        boolean woke = false;
         for (int i = 1; i < stolen.size(); i++) {
-            backlog.push(stolen.get(i));
+            if (backlog.push(stolen.get(i)) && !woke) {
+                woke = true;
+                pool.workAdded(this);
+            }
         }
     }
 

@@ -121,8 +121,9 @@ public final class Tasklet {
         tempval = null;
         if (s == null) {
             if (sched.backlog != null) {
-                sched.backlog.push(this); // a pool carrier's: any thread may queue new work there
-                sched.pool.workAdded(sched);
+                if (sched.backlog.push(this)) { // a pool carrier's: any thread may queue new work there
+                    sched.pool.workAdded(sched);
+                }
                 return this;
             }
             return request(Request.Kind.INSERT, null);
