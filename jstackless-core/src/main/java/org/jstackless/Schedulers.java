@@ -25,8 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  * backlog of its peers directly, without the victim's help (so a carrier whose tasklet never
  * switches still loses its spare work); it also asks a peer whose ring is long to hand over half of
  * it at its next switch. With nothing to take it spins a short while (at most half the carriers at
- * once, at least one) and then parks; adding work to a backlog unparks one parked carrier when none
- * spins. A channel rendezvous between tasklets on two carriers of the pool brings the woken partner
+ * once, at least one) and then parks, once it has seen every backlog empty; work added to an empty
+ * backlog unparks one parked carrier when none spins. A channel rendezvous between tasklets on two carriers of the pool brings the woken partner
  * to the waker's carrier, where it runs next (receiver preferred) or at the end of the round, so
  * ping-pong and rings stay on one thread. Tasklets move only while suspended and never run on two
  * threads at once; only soft tasklets and hard ones that have not started move (a started JDK
@@ -231,7 +231,7 @@ public final class Schedulers implements AutoCloseable {
     /** The most tasklets one steal takes: enough to amortise it, few enough to leave some behind. */
     static final int STEAL_MAX = 256;
 
-    /** Work was added to {@code s}'s backlog: wake a parked carrier unless one is spinning already. */
+    /** {@code s}'s backlog went from empty to non-empty: wake a parked carrier unless one spins already. */
     void workAdded(Scheduler s) {
         if (parked.get() > 0 && spinning.get() == 0) {
             wakeOne(s);
