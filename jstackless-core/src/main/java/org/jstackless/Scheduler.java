@@ -882,7 +882,7 @@ final class Scheduler {
             Timers q = timers;
             long nanos = q == null ? Registry.RECHECK_NANOS : Math.min(q.nanosToNext(), Registry.RECHECK_NANOS);
             if (!inbox.nonEmpty() && nanos > 0) {
-                inbox.park(this, nanos);
+                parkCarrier(nanos);
             }
             return;
         }
@@ -895,8 +895,8 @@ final class Scheduler {
     /**
      * Nothing to run here and nothing to steal: spins a short while (at most {@link Schedulers}'s
      * bound of carriers at once) looking for work, then parks until work is posted or added to a
-     * backlog ({@link Schedulers#workAdded} wakes a parked carrier when none spins). Every way
-     * this carrier waits for outside events while idle goes through here.
+     * backlog ({@link Schedulers#workAdded} wakes a parked carrier when none spins). The sleep
+     * itself is {@link #parkCarrier}, shared with the wait for waiting tasklets in {@code serveOnce}.
      */
     private void idleWait(Schedulers pool) {
         if (pool.startSpinning()) {
@@ -918,11 +918,20 @@ final class Scheduler {
             // unparks this thread) or happened before, and the look below finds it.
             if (!inbox.nonEmpty() && !pool.workVisible(this)) {
                 pool.lookForWork(this);
-                inbox.park(this, Registry.RECHECK_NANOS);
+                parkCarrier(Registry.RECHECK_NANOS);
             }
         } finally {
             pool.parking(this, false);
         }
+    }
+
+    /**
+     * The one place where a pool carrier's thread sleeps between runs (idle, or while its tasklets
+     * wait for calls, timers or futures): until something is posted to the inbox, the thread is
+     * unparked, or {@code nanos} pass. An event source polled by the carrier belongs here.
+     */
+    private void parkCarrier(long nanos) {
+        inbox.park(this, nanos); // an interrupt of a carrier thread means nothing to the pool: cleared
     }
 
     /** Spins up to {@link #SPIN_NANOS} for posted work or a backlog to steal from. */
