@@ -287,6 +287,10 @@ public final class Channel<T> implements Iterable<T> {
                 dequeue(w); // its thread's session is over: it is dead and takes no part (spec §9)
                 continue;
             }
+            // Two carriers of one pool: a plain waiter comes to this carrier and the rendezvous stays
+            // local (Go's hand-off). Decided before the checks below; the move happens only once they pass.
+            boolean adopt = !here && !(w instanceof SelectWaiter) && s.canAdopt(target);
+            here |= adopt;
             if (here && willSwitch && s.switchTrap != 0 && (!(w instanceof SelectWaiter sw) || sw.select.isWaiting())) {
                 throw new IllegalStateException("switch_trap");
             }
@@ -296,6 +300,9 @@ public final class Channel<T> implements Iterable<T> {
             if (w instanceof SelectWaiter sw && !sw.select.fire(sw)) {
                 dequeue(w); // stale: its select already fired elsewhere
                 continue;
+            }
+            if (adopt) {
+                s.adopt(target);
             }
             dequeue(w);
             return w;

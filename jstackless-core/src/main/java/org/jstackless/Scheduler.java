@@ -7,6 +7,7 @@ import org.jstackless.internal.soft.Preemption;
 import org.jstackless.internal.soft.SoftContext;
 import org.jstackless.internal.switching.Carrier;
 import org.jstackless.internal.switching.Resumption;
+import org.jstackless.internal.switching.Strand;
 import org.jstackless.internal.switching.StrandEntry;
 
 /**
@@ -30,6 +31,10 @@ import org.jstackless.internal.switching.StrandEntry;
  *     hands it back through the {@link Inbox}, which only the owner thread drains.
  * <li>a tasklet woken by a rendezvous on another thread is in transit ({@code where == TRANSIT})
  *     from the moment the other thread dequeues it until this thread drains it from the inbox.
+ * <li>pool carriers only ({@code pool != null}): a new tasklet waits in the {@link Backlog}
+ *     ({@code where == QUEUED}) until this carrier takes it into the ring (when nothing else is
+ *     runnable, or once per round while the running ones yield) or an idle carrier steals it; a
+ *     tasklet runs, or is suspending, exactly while {@code onCpu} is set (see {@link #adopt}).
  * <li>{@code watchdogs} holds the tasklets inside {@link Stackless#run()}, innermost last; each is
  *     out of the ring while the tasklets it runs execute.
  * </ul>
@@ -49,6 +54,8 @@ final class Scheduler {
     static final byte CHANNEL = 2;
     static final byte WAITING = 3;
     static final byte TRANSIT = 4;
+    /** In a pool carrier's {@link Backlog}: created, not run yet, may be taken by another carrier. */
+    static final byte QUEUED = 5;
 
     static volatile ScheduleCallback scheduleCallback;
     static volatile ChannelCallback channelCallback;
@@ -92,7 +99,18 @@ final class Scheduler {
         @Override
         public void end(Throwable error) {
             Scheduler s = current();
-            s.ended(s.current, error);
+            if (s.pool == null) {
+                s.ended(s.current, error);
+                return;
+            }
+            try {
+                s.ended(s.current, error);
+            } catch (Throwable fault) {
+                // The end itself failed (say, out of memory): carry the fault to the carrier's main,
+                // which recovers (recoverFromFault) instead of losing the thread or the tasklets.
+                s.pendingFault = fault;
+                s.carrier.setNext(null);
+            }
         }
     };
 
@@ -262,8 +280,18 @@ final class Scheduler {
         if (t.where == WAITING) {
             throw new IllegalStateException("You cannot run a tasklet that waits for a blocking call, a timer or a future");
         }
+        if (t.sched != this) {
+            throw movedAway(t);
+        }
         if (t.where == CHANNEL) {
-            Channel.unblock(t); // re-checked under the channel's lock: another thread may have taken it
+            // Re-checked under the channel's lock: another thread may have taken it, and a pool
+            // carrier's rendezvous may have adopted it (then it is no longer ours).
+            if (!Channel.unblock(t) && t.sched != this) {
+                throw movedAway(t);
+            }
+        }
+        if (t.where == QUEUED && !backlog.remove(t)) {
+            throw movedAway(t); // an idle carrier stole it a moment ago
         }
         if (t.where == TRANSIT && t.sched == this) {
             t.where = NOWHERE; // taken by another thread's rendezvous a moment ago: claim it now
@@ -299,7 +327,7 @@ final class Scheduler {
      * soft strand, whose woven caller asks {@code k} later).
      */
     Object scheduleTask(Tasklet prev, Tasklet next, Resumption k) {
-        if (timers != null || inbox.nonEmpty() || (io != null && io.due())) {
+        if (timers != null || inbox.nonEmpty() || (io != null && io.due()) || (backlog != null && backlog.size() != 0)) {
             boolean queued = next != null && next.where == RING;
             pollEvents(prev, next);
             if (next == null) {
@@ -333,6 +361,9 @@ final class Scheduler {
         // Where prev resumes is whatever runs now: its own strand, the thread stack, or the strand
         // of a greenlet or coroutine it is running (concepts nest without seeing each other).
         prev.resumeAt = carrier.running();
+        if (pool != null) {
+            onCpu(prev, next);
+        }
         return carrier.switchTo(next.resumeAt, k);
     }
 
@@ -429,11 +460,19 @@ final class Scheduler {
         callScheduleCallback(t, next);
         head = next;
         current = next;
+        if (pool != null) {
+            next.onCpu = true;
+        }
         carrier.setNext(next.resumeAt);
     }
 
     /** Where {@link Stackless#run()} resumes: pop deeper watchdogs back into the ring, then claim. */
     Object runReturned() {
+        Throwable fault = pendingFault;
+        if (fault != null) {
+            pendingFault = null;
+            throw Sneaky.raise(fault);
+        }
         Tasklet me = current;
         int i = watchdogs.lastIndexOf(me);
         if (i >= 0) {
@@ -730,6 +769,16 @@ final class Scheduler {
                 }
             }
         }
+        if (backlog != null && backlog.size() != 0 && (head == null
+                || (keep1 != null && keep1.where == RING && ++sincePull >= runCount))) {
+            // A new tasklet joins the ring when nothing else is runnable, or once per round while
+            // the running ones yield; until then it stays in the backlog, where idle carriers may take it.
+            Tasklet t = backlog.poll();
+            if (t != null) {
+                sincePull = 0;
+                insert(t);
+            }
+        }
         Timers q = timers;
         if (q != null) {
             long now = System.nanoTime();
@@ -751,58 +800,365 @@ final class Scheduler {
         }
     }
 
+    // ---------------------------------------------------------------- pool carriers
+
     /** An idle pool carrier asks this one for work. */
     record Steal(Scheduler thief) {
     }
 
-    /**
-     * Owner: gives the tasklet at the end of the round to {@code thief}, if there is one to spare (not
-     * the running one, not main, not one inside run()). It travels like a rendezvous partner.
-     */
-    private void handOff(Scheduler thief, Tasklet keep1, Tasklet keep2) {
-        Tasklet h = head;
-        if (h == null || runCount < 2 || thief.closed) {
-            return;
+    /** The pool this scheduler carries for, or null (a runAsMain thread); set before it gets work. */
+    Schedulers pool;
+    /** Pool carriers only: tasklets not run yet, which idle carriers may take. */
+    Backlog backlog;
+    /** Pool carriers: a fault inside a tasklet's end, raised in main when its run() resumes. */
+    Throwable pendingFault;
+    /** Pool carriers: switches since a new tasklet was last taken from the backlog into the ring. */
+    private int sincePull;
+    /** The tasklet switching away until its flow has suspended (then {@link #releaseSuspended} runs). */
+    private Tasklet suspending;
+    private final Runnable releaseSuspended = () -> {
+        Tasklet t = suspending;
+        suspending = null;
+        if (t != null) {
+            ON_CPU.setRelease(t, false);
         }
-        Tasklet victim = h.prev;
-        if (victim == current || victim == keep1 || victim == keep2 || victim.isMain
-                || !victim.strand.canMigrate() || !victim.resumeAt.canMigrate() || watchdogs.contains(victim)) {
-            return;
+    };
+
+    private static final java.lang.invoke.VarHandle ON_CPU;
+
+    static {
+        try {
+            ON_CPU = java.lang.invoke.MethodHandles.lookup().findVarHandle(Tasklet.class, "onCpu", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
-        unlink(victim);
-        steals++;
-        victim.sched = thief;
-        victim.where = TRANSIT;
-        thief.deliverRunnable(victim);
+    }
+
+    /** Pool carriers: this carrier's index in its pool. */
+    int poolIndex;
+
+    /** Becomes carrier {@code index} of {@code p}: from now on new tasklets go to the backlog. */
+    void joinPool(Schedulers p, int index) {
+        backlog = new Backlog(this);
+        pool = p;
+        poolIndex = index;
     }
 
     /**
-     * A pool carrier's life: run tasklets as they arrive, and when there are none, ask the busiest
-     * peer for one and park until something is posted. Returns when the pool stops.
+     * Owner: a new tasklet of this scheduler, made alive by {@code setup()}: a pool carrier queues
+     * it in its backlog (where an idle carrier may take it), any other scheduler at the end of the
+     * round.
+     */
+    void insertNew(Tasklet t) {
+        if (backlog == null) {
+            insert(t);
+            return;
+        }
+        if (backlog.push(t)) {
+            pool.workAdded(this);
+        }
+    }
+
+    /**
+     * Pool carriers: {@code next} is about to run and {@code prev} to suspend. {@code prev} stays
+     * marked on the CPU until its flow has really suspended (the carrier loop runs the release
+     * after it), so that no other carrier resumes it while its frames are still unwinding here.
+     */
+    private void onCpu(Tasklet prev, Tasklet next) {
+        next.onCpu = true;
+        suspending = prev;
+        carrier.afterSuspend(releaseSuspended);
+    }
+
+    /**
+     * With {@code t}'s channel locked (it is blocked there, on another carrier of this pool): makes
+     * it this scheduler's, so that the rendezvous goes on as one within this thread and {@code t}
+     * runs here, next or at the end of the round (Go's hand-off). Refused (false) — the partner is
+     * then handed to its own carrier as across threads — for main, hard tasklets, tasklets inside a
+     * greenlet or coroutine, and one whose flow is still suspending on its carrier.
+     */
+    boolean adopt(Tasklet t) {
+        if (!canAdopt(t)) {
+            return false;
+        }
+        t.sched = this;
+        steals++;
+        return true;
+    }
+
+    /** Whether {@link #adopt} would take {@code t} (changes nothing); same preconditions. */
+    boolean canAdopt(Tasklet t) {
+        Schedulers p = pool;
+        Scheduler from = t.sched;
+        if (p == null || !ADOPT || from.pool != p || t.isMain || from.closed) {
+            return false;
+        }
+        if ((boolean) ON_CPU.getAcquire(t)) {
+            return false; // its frames are still leaving the other carrier
+        }
+        Strand s = t.strand;
+        return s != null && s.isSoft() && t.resumeAt == s;
+    }
+
+    /** The refusal when another pool carrier took {@code t} during the caller's operation on it. */
+    private static IllegalStateException movedAway(Tasklet t) {
+        return new IllegalStateException(t + " moved to another carrier of its pool (a rendezvous there or an idle "
+                + "carrier took it) while this call ran; pool tasklets may move at any time, so act on them "
+                + "with kill()/throwInto()/channels, which follow a moving tasklet, and retry the call if needed");
+    }
+
+    /**
+     * Owner: takes {@code t} out of a channel's queue or the backlog, if it is there; false when a
+     * rendezvous or an idle carrier of the pool took it meanwhile (it is no longer ours).
+     */
+    private boolean takeBack(Tasklet t) {
+        if (t.where == CHANNEL && !Channel.unblock(t) && t.sched != this) {
+            return false;
+        }
+        return t.where != QUEUED || backlog.remove(t);
+    }
+
+    /**
+     * Owner: gives up to half the tasklets of the ring that may move (not the running one, not
+     * main, not one inside run(), none that cannot migrate) to {@code thief}, from the end of the
+     * round. They travel like rendezvous partners.
+     */
+    private void handOff(Scheduler thief, Tasklet keep1, Tasklet keep2) {
+        Tasklet h = head;
+        if (h == null || runCount < 3 || thief.closed) {
+            return;
+        }
+        int give = (runCount - 1) / 2;
+        Tasklet victim = h.prev;
+        for (int seen = runCount; give > 0 && seen > 0 && victim != h; seen--) {
+            Tasklet before = victim.prev;
+            if (victim != current && victim != keep1 && victim != keep2 && !victim.isMain
+                    && victim.strand.canMigrate() && victim.resumeAt.canMigrate() && !watchdogs.contains(victim)) {
+                unlink(victim);
+                steals++;
+                victim.sched = thief;
+                victim.where = TRANSIT;
+                thief.deliverRunnable(victim);
+                give--;
+            }
+            victim = before;
+        }
+    }
+
+    /**
+     * A pool carrier's life: run tasklets as they arrive; with none, take work from another
+     * carrier's backlog, else wait ({@link #idleWait}). A fault that escapes a tasklet (an exception
+     * no error handler took, an {@code Error}) is reported and the carrier goes on
+     * ({@link #recoverFromFault}). Returns when the pool stops.
      */
     void serve(Schedulers pool) {
         while (!pool.stopping()) {
-            if (inbox.nonEmpty()) {
-                // Before pollEvents clears the hint: join() must never see this carrier idle with
-                // the work already taken out of its inbox but not yet run.
-                idle = false;
+            try {
+                serveOnce(pool);
+            } catch (Throwable e) {
+                recoverFromFault(e);
             }
-            pollEvents();
-            if (runCount > 1) {
-                idle = false;
-                run(POOL_RUN);
-                continue;
-            }
-            if (waiting > 0) {
-                idle = false;
-                awaitLocal();
-                continue;
-            }
-            idle = true;
-            activity++;
-            pool.lookForWork(this);
-            inbox.park(this, Registry.RECHECK_NANOS);
         }
+    }
+
+    /** One round of {@link #serve}: run what is runnable, else wait for or take work. */
+    private void serveOnce(Schedulers pool) {
+        if (inbox.nonEmpty() || backlog.size() != 0) {
+            // Before the work leaves the inbox or backlog: join() must never see this carrier
+            // idle with work taken out but not yet run.
+            idle = false;
+        }
+        pollEvents();
+        if (runCount > 1 || backlog.size() != 0) {
+            idle = false;
+            run(POOL_RUN);
+            return;
+        }
+        if (waiting > 0) {
+            // Tasklets wait for calls, timers or futures: park until one comes back (posted to
+            // the inbox, or the next timer), and look at stopping() again after each wake-up.
+            idle = false;
+            Timers q = timers;
+            long nanos = q == null ? Registry.RECHECK_NANOS : Math.min(q.nanosToNext(), Registry.RECHECK_NANOS);
+            if (!inbox.nonEmpty() && nanos > 0) {
+                parkCarrier(nanos);
+            }
+            return;
+        }
+        idle = false;
+        if (!pool.steal(this)) {
+            idleWait(pool);
+        }
+    }
+
+    /**
+     * Nothing to run here and nothing to steal: spins a short while (at most {@link Schedulers}'s
+     * bound of carriers at once) looking for work, then parks until work is posted or added to a
+     * backlog ({@link Schedulers#workAdded} wakes a parked carrier when none spins). The sleep
+     * itself is {@link #parkCarrier}, shared with the wait for waiting tasklets in {@code serveOnce}.
+     */
+    private void idleWait(Schedulers pool) {
+        if (pool.startSpinning()) {
+            boolean found;
+            try {
+                found = spinForWork(pool);
+            } finally {
+                pool.stopSpinning();
+            }
+            if (found) {
+                return;
+            }
+        }
+        idle = true;
+        activity++;
+        pool.parking(this, true);
+        try {
+            // Re-check after publishing that we park: a backlog push either sees us parked (and
+            // unparks this thread) or happened before, and the look below finds it.
+            if (!inbox.nonEmpty() && !pool.workVisible(this)) {
+                pool.lookForWork(this);
+                parkCarrier(Registry.RECHECK_NANOS);
+            }
+        } finally {
+            pool.parking(this, false);
+        }
+    }
+
+    /**
+     * The one place where a pool carrier's thread sleeps between runs (idle, or while its tasklets
+     * wait for calls, timers or futures): until something is posted to the inbox, the thread is
+     * unparked, or {@code nanos} pass. An event source polled by the carrier belongs here.
+     */
+    private void parkCarrier(long nanos) {
+        inbox.park(this, nanos); // an interrupt of a carrier thread means nothing to the pool: cleared
+    }
+
+    /** Spins up to {@link #SPIN_NANOS} for posted work or a backlog to steal from. */
+    private boolean spinForWork(Schedulers pool) {
+        long until = System.nanoTime() + SPIN_NANOS;
+        int i = 0;
+        while (true) {
+            if (inbox.nonEmpty() || pool.stopping()) {
+                return true;
+            }
+            if ((++i & 15) == 0) {
+                if (pool.steal(this)) {
+                    return true;
+                }
+                if (System.nanoTime() - until > 0) {
+                    return false;
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** How long an idle carrier spins before parking: a little longer than an unpark costs. */
+    static final long SPIN_NANOS = Long.getLong("jstackless.pool.spinNanos", 50_000);
+    static final boolean ADOPT = !Boolean.getBoolean("jstackless.pool.noAdopt");
+
+    /**
+     * Owner: takes {@code stolen} (paused, already ours): the oldest into the ring, the rest into
+     * the backlog, where other idle carriers may take them in turn (in the ring they would wait for
+     * this carrier even if the first one never switches). Called by {@link Schedulers#steal}.
+     */
+    void takeStolen(java.util.List<Tasklet> stolen) {
+        sincePull = 0;
+        insert(stolen.get(0));
+        boolean woke = false;
+        for (int i = 1; i < stolen.size(); i++) {
+            if (backlog.push(stolen.get(i)) && !woke) {
+                woke = true;
+                pool.workAdded(this);
+            }
+        }
+    }
+
+    /**
+     * After a fault escaped the run of the ring ({@code e}: an exception no error handler took,
+     * raised to this carrier's main, or an {@code Error} thrown by the switching machinery):
+     * reports it to the thread's uncaught-exception handler and puts the scheduler back in the
+     * state of a carrier between runs. A tasklet whose flow has ended without being marked dead (a
+     * fault inside its end) is a zombie: it is dropped and reported to the pool; every other
+     * tasklet stays where it was (ring, channel, waiting) and runs again.
+     */
+    void recoverFromFault(Throwable e) {
+        if (Scheduler.current() != this) {
+            throw new IllegalStateException("recoverFromFault runs on the carrier's own thread");
+        }
+        // Main runs (we are on the thread stack): it is current and in the ring again, out of run().
+        watchdogs.clear();
+        pendingFault = null;
+        interruptWatchdog = null;
+        interrupted = null;
+        inScheduleCallback = false;
+        inChannelCallback = false;
+        switchTrap = 0;
+        if (suspending != null) {
+            releaseSuspended.run();
+        }
+        java.util.List<Tasklet> zombies = new java.util.ArrayList<>();
+        if (head != null) {
+            Tasklet t = head;
+            int n = runCount;
+            for (int i = 0; i < n; i++) {
+                Tasklet after = t.next;
+                if (t != main) {
+                    t.onCpu = false;
+                    if (t.strand == null || t.strand.isDone()) {
+                        unlink(t);
+                        zombies.add(t);
+                    }
+                }
+                t = after;
+            }
+        }
+        Tasklet was = current;
+        if (was != null && was != main && was.where != RING && (was.strand == null || was.strand.isDone())
+                && !zombies.contains(was)) {
+            zombies.add(was);
+        }
+        if (was != null) {
+            was.onCpu = false;
+        }
+        for (Tasklet z : zombies) {
+            z.die();
+        }
+        current = main;
+        if (main.where != RING) {
+            if (main.where == NOWHERE) {
+                insert(main);
+            }
+        }
+        head = main;
+        main.tempval = null;
+        if (pool != null) {
+            pool.dropped(zombies, e);
+        }
+        uncaught(e);
+    }
+
+    /** Owner, when the pool stops: what the carrier drops with its scheduler, for the pool's report. */
+    java.util.List<Tasklet> droppedAtClose() {
+        java.util.List<Tasklet> out = new java.util.ArrayList<>(backlog.drain());
+        if (timers != null) {
+            out.addAll(timers.tasklets()); // asleep: their timers never fire now
+        }
+        if (head != null) {
+            Tasklet t = head;
+            for (int i = 0, n = runCount; i < n; i++) {
+                if (t != main) {
+                    out.add(t);
+                }
+                t = t.next;
+            }
+        }
+        for (Tasklet t : out) {
+            if (t.where == NOWHERE) {
+                t.abandon();
+            }
+        }
+        return out;
     }
 
     private static final RunOptions POOL_RUN = RunOptions.ticks(0);
@@ -823,7 +1179,14 @@ final class Scheduler {
 
     private void applyNow(Request r) {
         Tasklet t = r.tasklet();
-        if (t.sched != this || !t.isAlive()) {
+        if (t.sched != this) {
+            Scheduler now = t.sched;
+            if (!now.closed && t.isAlive()) {
+                now.post(r); // a pool carrier took it meanwhile: the request follows it
+            }
+            return;
+        }
+        if (!t.isAlive()) {
             return;
         }
         if (t.where == TRANSIT && r.kind() != Request.Kind.THROW) {
@@ -836,7 +1199,9 @@ final class Scheduler {
                 }
             }
             case RUN -> {
-                if (t.where == NOWHERE) {
+                if (t.where == QUEUED && backlog.remove(t)) {
+                    insert(t);
+                } else if (t.where == NOWHERE) {
                     if (head == null) {
                         insert(t);
                     } else {
@@ -850,14 +1215,18 @@ final class Scheduler {
                 if (t.where == WAITING) {
                     t.tempval = r.bomb();
                     interruptWait(t);
-                } else {
+                } else if (takeBack(t)) {
                     makeRunnable(t);
                     t.tempval = r.bomb();
+                } else {
+                    t.sched.post(r); // adopted or stolen by another carrier a moment ago
                 }
             }
             case REMOVE -> {
                 if (t.where == RING && t != current) {
                     unlink(t);
+                } else if (t.where == QUEUED && !backlog.remove(t) && t.sched != this) {
+                    t.sched.post(r);
                 }
             }
         }
@@ -928,8 +1297,8 @@ final class Scheduler {
         boolean interrupted = false;
         while (true) {
             pollEvents();
-            if (head != null || stopRequested) {
-                break; // stopRequested: the pool closes and drops what still waits
+            if (head != null || stopRequested || (pool != null && pool.stopping())) {
+                break; // the pool closes: a stopping carrier leaves the waiting tasklets to be dropped
             }
             Timers q = timers;
             interrupted |= inbox.park(this, q == null ? -1 : q.nanosToNext());

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A pool of carrier threads, one scheduler each, for using every core (spec §9, DESIGN §2.5).
@@ -15,13 +17,26 @@ import java.util.concurrent.CountDownLatch;
  * }
  * }</pre>
  *
- * <p>Placement: {@link #spawn} puts a new tasklet on the carrier with the shortest run queue; a
- * tasklet's own {@code Tasklet.spawn} keeps children on its carrier. Balancing: a carrier that runs
- * out of work asks the busiest peer, which hands over the tasklet at the end of its round at its
- * next switch — tasklets therefore move between carriers only between switches, and never run on
- * two threads at once. Only soft tasklets and hard ones that have not started move: a started JDK
- * continuation must resume on the thread it ran on (its compiled frames may keep that thread). Channels work across carriers. Tasklets see {@link Tasklet#thread()} change
+ * <p>Placement: {@link #spawn} spreads new tasklets over the carriers (round robin, skipping a
+ * carrier with a longer backlog than the next); a tasklet's own {@code Tasklet.spawn} queues children
+ * in its carrier's backlog, where they stay until that carrier runs them or an idle one steals them.
+ *
+ * <p>Balancing (work stealing): a carrier with nothing to run takes the older half of the longest
+ * backlog of its peers directly, without the victim's help (so a carrier whose tasklet never
+ * switches still loses its spare work); it also asks a peer whose ring is long to hand over half of
+ * it at its next switch. With nothing to take it spins a short while (at most half the carriers at
+ * once, at least one) and then parks, once it has seen every backlog empty; work added to an empty
+ * backlog unparks one parked carrier when none spins. A channel rendezvous between tasklets on two carriers of the pool brings the woken partner
+ * to the waker's carrier, where it runs next (receiver preferred) or at the end of the round, so
+ * ping-pong and rings stay on one thread. Tasklets move only while suspended and never run on two
+ * threads at once; only soft tasklets and hard ones that have not started move (a started JDK
+ * continuation must resume on the thread it ran on). Tasklets see {@link Tasklet#thread()} change
  * when they move; code that must stay on one thread should not run in a pool.
+ *
+ * <p>Faults: an exception that escapes a tasklet goes to the error handler if one is installed,
+ * else to the carrier thread's uncaught-exception handler; an {@code Error} (out of memory, stack
+ * overflow) ends the tasklet it was thrown in the same way. The carrier goes on. Tasklets the pool
+ * had to drop are listed by {@link #dropped()}.
  *
  * <p>Quiescence ({@link #join}): every carrier is parked with nothing to run or wait for, twice in
  * a row with no activity in between.
@@ -30,10 +45,26 @@ public final class Schedulers implements AutoCloseable {
     private final Scheduler[] schedulers;
     private final Thread[] threads;
     private volatile boolean stopping;
+    /** Carriers spinning for work now; at most {@link #maxSpinning}. */
+    private final AtomicInteger spinning = new AtomicInteger();
+    /** Carriers parked (or about to park) with nothing to do and not yet woken: 1 in {@link #asleep}. */
+    private final AtomicInteger parked = new AtomicInteger();
+    /**
+     * Per carrier, 1 while it is parked and nobody has woken it yet. A waker claims the carrier by
+     * setting it to 0 (so that a burst of new work costs one unpark, not one per tasklet).
+     */
+    private final java.util.concurrent.atomic.AtomicIntegerArray asleep;
+    private final int maxSpinning;
+    /** Where {@link #spawn} looks first. */
+    private final AtomicInteger nextPlace = new AtomicInteger();
+    /** Tasklets dropped by faults or at close; guarded by itself. */
+    private final List<Tasklet> dropped = new ArrayList<>();
 
     private Schedulers(int n) {
         schedulers = new Scheduler[n];
         threads = new Thread[n];
+        maxSpinning = Math.max(1, n / 2);
+        asleep = new java.util.concurrent.atomic.AtomicIntegerArray(n);
     }
 
     /** Starts {@code carriers} carrier threads, each with its own scheduler. */
@@ -48,11 +79,18 @@ public final class Schedulers implements AutoCloseable {
             Thread t = Thread.ofPlatform().name("jstackless-carrier-" + i).daemon(true).unstarted(() -> {
                 try {
                     Stackless.runAsMain(() -> {
-                        pool.schedulers[index] = Scheduler.current();
+                        Scheduler me = Scheduler.current();
+                        me.joinPool(pool, index);
+                        pool.schedulers[index] = me;
                         up.countDown();
-                        pool.schedulers[index].serve(pool);
+                        up.await(); // every peer is registered before anyone looks for work
+                        try {
+                            me.serve(pool);
+                        } finally {
+                            pool.dropped(me.droppedAtClose(), null);
+                        }
                     });
-                } catch (Exception e) {
+                } catch (Throwable e) {
                     Thread th = Thread.currentThread();
                     th.getUncaughtExceptionHandler().uncaughtException(th, e);
                 }
@@ -80,18 +118,44 @@ public final class Schedulers implements AutoCloseable {
         return List.of(threads);
     }
 
-    /** Creates a tasklet running {@code body} on the least-loaded carrier. Any thread may call it. */
+    /**
+     * Creates a tasklet running {@code body} and queues it on a carrier: the next in round-robin
+     * order, or its neighbour when that one's backlog is shorter. Any thread may call it.
+     */
     public Tasklet spawn(TaskletBody body) {
         if (stopping) {
             throw new IllegalStateException("the pool is closed");
         }
-        Scheduler best = schedulers[0];
-        for (Scheduler s : schedulers) {
-            if (s.runCount < best.runCount) {
-                best = s;
-            }
+        int n = schedulers.length;
+        int i = Math.floorMod(nextPlace.getAndIncrement(), n);
+        Scheduler best = schedulers[i];
+        Scheduler other = schedulers[(i + 1) % n];
+        if (other.backlog.size() < best.backlog.size()) {
+            best = other;
         }
         return new Tasklet(body, best).setup();
+    }
+
+    /**
+     * The tasklets this pool had to drop, oldest first: those a fault left unable to run (their flow
+     * ended without their end being recorded), and, after {@link #close}, those still queued to run
+     * or asleep ({@code Stackless.sleep}) when their carrier stopped. Tasklets blocked on a channel
+     * or waiting for a blocking call or a future when the pool closes end with it too (spec §9) but
+     * are not listed: no carrier holds them.
+     */
+    public List<Tasklet> dropped() {
+        synchronized (dropped) {
+            return List.copyOf(dropped);
+        }
+    }
+
+    /** A carrier dropped {@code ts} (because of {@code cause}, or at close when null). */
+    void dropped(List<Tasklet> ts, Throwable cause) {
+        if (!ts.isEmpty()) {
+            synchronized (dropped) {
+                dropped.addAll(ts);
+            }
+        }
     }
 
     /**
@@ -119,7 +183,7 @@ public final class Schedulers implements AutoCloseable {
         for (int i = 0; i < schedulers.length; i++) {
             Scheduler s = schedulers[i];
             // The inbox first: a carrier marks itself busy before it empties its inbox.
-            if (s.inbox.nonEmpty() || !s.idle) {
+            if (s.inbox.nonEmpty() || s.backlog.size() != 0 || !s.idle) {
                 return null;
             }
             a[i] = s.activity;
@@ -131,7 +195,98 @@ public final class Schedulers implements AutoCloseable {
         return stopping;
     }
 
-    /** An idle carrier asks the busiest peer (if any has work to spare) for a tasklet. */
+    // ---------------------------------------------------------------- work stealing and idling
+
+    /**
+     * Carrier {@code thief}, on its own thread with nothing to run: takes the older half of the
+     * longest backlog among its peers into its ring. True if it got work.
+     */
+    boolean steal(Scheduler thief) {
+        Scheduler victim = null;
+        int most = 0;
+        int n = schedulers.length;
+        int start = (int) (Thread.currentThread().threadId() % n);
+        for (int k = 0; k < n; k++) {
+            Scheduler s = schedulers[(start + k) % n];
+            int size = s.backlog.size();
+            if (s != thief && size > most) {
+                victim = s;
+                most = size;
+            }
+        }
+        if (victim == null) {
+            return false;
+        }
+        List<Tasklet> got = victim.backlog.stealHalf(thief, STEAL_MAX);
+        if (got.isEmpty()) {
+            return false;
+        }
+        thief.takeStolen(got);
+        if (victim.backlog.size() != 0 || thief.backlog.size() != 0) {
+            wakeOne(thief); // more to share: another idle carrier may help
+        }
+        return true;
+    }
+
+    /** The most tasklets one steal takes: enough to amortise it, few enough to leave some behind. */
+    static final int STEAL_MAX = 256;
+
+    /** {@code s}'s backlog went from empty to non-empty: wake a parked carrier unless one spins already. */
+    void workAdded(Scheduler s) {
+        if (parked.get() > 0 && spinning.get() == 0) {
+            wakeOne(s);
+        }
+    }
+
+    /** Unparks one parked carrier other than {@code except}, claiming it so that nobody else does. */
+    private void wakeOne(Scheduler except) {
+        for (int i = 0; i < schedulers.length; i++) {
+            if (schedulers[i] != except && asleep.get(i) == 1 && asleep.compareAndSet(i, 1, 0)) {
+                parked.decrementAndGet();
+                LockSupport.unpark(threads[i]);
+                return;
+            }
+        }
+    }
+
+    /** True if this carrier may spin for work now (then it must call {@link #stopSpinning}). */
+    boolean startSpinning() {
+        while (true) {
+            int n = spinning.get();
+            if (n >= maxSpinning) {
+                return false;
+            }
+            if (spinning.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void stopSpinning() {
+        spinning.decrementAndGet();
+    }
+
+    /** A carrier is about to park ({@code true}) or has woken ({@code false}). */
+    void parking(Scheduler s, boolean on) {
+        if (on) {
+            asleep.set(s.poolIndex, 1);
+            parked.incrementAndGet();
+        } else if (asleep.compareAndSet(s.poolIndex, 1, 0)) {
+            parked.decrementAndGet(); // woke by itself (timeout, a post): nobody claimed it
+        }
+    }
+
+    /** True if some peer of {@code me} has a backlog to steal from. */
+    boolean workVisible(Scheduler me) {
+        for (Scheduler s : schedulers) {
+            if (s != null && s != me && s.backlog.size() != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An idle carrier asks the busiest peer (if its ring has work to spare) to hand some over. */
     void lookForWork(Scheduler idle) {
         Scheduler busiest = null;
         for (Scheduler s : schedulers) {

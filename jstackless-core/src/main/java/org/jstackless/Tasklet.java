@@ -80,6 +80,8 @@ public final class Tasklet {
             throw new ExceptionInInitializerError(e);
         }
     }
+    /** Pool carriers: set while it runs or its flow is still suspending (see Scheduler.adopt). */
+    boolean onCpu;
 
     /** A tasklet bound to {@code body}, not yet alive: {@code setup()} or {@code insert()} starts it. */
     public Tasklet(TaskletBody body) {
@@ -160,9 +162,15 @@ public final class Tasklet {
             org.jstackless.internal.observe.SetupHook.setup(this, id, strand.isSoft());
         }
         if (s == null) {
+            if (sched.backlog != null) {
+                if (sched.backlog.push(this)) { // a pool carrier's: any thread may queue new work there
+                    sched.pool.workAdded(sched);
+                }
+                return this;
+            }
             return request(Request.Kind.INSERT, null);
         }
-        s.insert(this);
+        s.insertNew(this);
         return this;
     }
 
@@ -221,6 +229,8 @@ public final class Tasklet {
         }
         if (where == Scheduler.RING) {
             s.unlink(this);
+        } else if (where == Scheduler.QUEUED) {
+            s.backlog.remove(this); // not run yet; false only if an idle carrier took it a moment ago
         }
         return this;
     }

@@ -68,6 +68,11 @@ final class Timers {
         return null;
     }
 
+    /** The sleeping tasklets, in no particular order. */
+    java.util.List<Tasklet> tasklets() {
+        return heap.stream().map(w -> w.tasklet).toList();
+    }
+
     /** Nanoseconds until the earliest deadline (at least 0), or -1 when empty. */
     long nanosToNext() {
         Wait w = top();

@@ -3,6 +3,8 @@ package org.jstackless.bench;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveTask;
 import java.util.concurrent.TimeUnit;
 import org.jstackless.Channel;
 import org.jstackless.Schedulers;
@@ -47,6 +49,17 @@ import org.openjdk.jmh.annotations.TearDown;
  *       with one tasklet, make {@value #ROUND_TRIPS} round trips over two channels (ping sends on
  *       one, pong echoes on the other); score per round trip. {@code pingPongSameThread}: the same
  *       two tasklets on the benchmark thread (PingPongBench's jstackless row, SOFT).</li>
+ *   <li>Scaling peers of {@code skynet} (issue 15), per {@code carriers} = worker threads: the same
+ *       tree as {@code skynetForkJoin} — a {@code RecursiveTask} per node on a
+ *       {@code ForkJoinPool(carriers)}, children forked and joined, no channel;
+ *       {@code skynetKotlinDefault} — a coroutine per node and a rendezvous channel per inner node
+ *       (SkynetBench's Kotlin tree) on {@code Dispatchers.Default.limitedParallelism(carriers)};
+ *       {@code skynetVirtualThreads} — a virtual thread per node and a {@code SynchronousQueue} per
+ *       inner node (SkynetBench's tree) on the JDK's virtual-thread scheduler, whose parallelism is
+ *       fixed per JVM (all cores), so it has no {@code carriers} parameter.</li>
+ *   <li>{@code pingPongPool}, per {@code carriers}: the two ping-pong tasklets placed with
+ *       {@code pool.spawn} (on two carriers when there are two); a rendezvous brings the woken
+ *       partner to the waker's carrier, so after the first round trip they share one.</li>
  *   <li>{@code blocking}: a tasklet on the benchmark thread makes {@value #CALLS}
  *       {@code Stackless.blocking(() -> 1)} calls (default blocking pool: a virtual thread per
  *       call; the thread sleeps while the call runs); {@code plainCall}: the same tasklet calls
@@ -163,6 +176,144 @@ public class CarriersBench {
             throw new IllegalStateException("the token ended at member " + last + ", not " + HOPS % RING);
         }
         return last;
+    }
+
+    // ---------------------------------------------------------------- scaling peers (issue 15)
+
+    /** A ForkJoinPool and a Kotlin dispatcher with {@code carriers} worker threads. */
+    @State(Scope.Thread)
+    public static class Workers {
+        @Param({"1", "2"})
+        public int carriers;
+        ForkJoinPool forkJoin;
+        kotlinx.coroutines.CoroutineDispatcher kotlin;
+
+        @Setup(Level.Trial)
+        public void start() {
+            forkJoin = new ForkJoinPool(carriers);
+            kotlin = kotlinx.coroutines.Dispatchers.getDefault().limitedParallelism(carriers, null);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            forkJoin.shutdownNow();
+        }
+    }
+
+    /** A skynet node as a fork/join task: forks its 10 children and sums their results. */
+    static final class ForkJoinSkynet extends RecursiveTask<Long> {
+        private final long num;
+        private final int size;
+
+        ForkJoinSkynet(long num, int size) {
+            this.num = num;
+            this.size = size;
+        }
+
+        @Override
+        protected Long compute() {
+            if (size == 1) {
+                return num;
+            }
+            int sub = size / 10;
+            ForkJoinSkynet[] children = new ForkJoinSkynet[10];
+            for (int i = 0; i < 10; i++) {
+                children[i] = new ForkJoinSkynet(num + (long) i * sub, sub);
+                children[i].fork();
+            }
+            long sum = 0;
+            for (int i = 9; i >= 0; i--) {
+                sum += children[i].join();
+            }
+            return sum;
+        }
+    }
+
+    static long checked(String who, long sum, int leaves) {
+        if (sum != (long) leaves * (leaves - 1) / 2) {
+            throw new IllegalStateException(who + ": skynet(" + leaves + ") summed to " + sum);
+        }
+        return sum;
+    }
+
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public long skynetForkJoin(Workers w, Skynet size) {
+        return checked("forkJoin", w.forkJoin.invoke(new ForkJoinSkynet(0, size.leaves)), size.leaves);
+    }
+
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public long skynetKotlinDefault(Workers w, Skynet size) {
+        kotlinx.coroutines.channels.Channel<Long> top = Kt.rendezvous();
+        SkynetBench.KotlinRoot[] root = new SkynetBench.KotlinRoot[1];
+        int leaves = size.leaves;
+        Kt.runBlocking(w.kotlin, scope -> {
+            Kt.launch(scope, c -> root[0] = new SkynetBench.KotlinRoot(c, top));
+            Kt.launch(scope, c -> new SkynetBench.KotlinNode(c, scope, top, 0, leaves));
+        });
+        return checked("kotlinDefault", root[0].sum, leaves);
+    }
+
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public long skynetVirtualThreads(Skynet size) throws Exception {
+        java.util.concurrent.SynchronousQueue<Long> result = new java.util.concurrent.SynchronousQueue<>();
+        int leaves = size.leaves;
+        Thread.ofVirtual().start(() -> {
+            try {
+                result.put(SkynetBench.vthread(0, leaves));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return checked("virtualThreads", result.take(), leaves);
+    }
+
+    /** Ping and pong as two pool tasklets, placed by {@code pool.spawn}; one pool per trial. */
+    @State(Scope.Thread)
+    public static class PoolPingPong {
+        @Param({"1", "2"})
+        public int carriers;
+        Schedulers pool;
+        final Channel<Integer> there = new Channel<>();
+        final Channel<Integer> back = new Channel<>();
+
+        @Setup(Level.Trial)
+        public void start() {
+            Switching.force(Mechanism.SOFT);
+            pool = Schedulers.start(carriers);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            pool.close();
+            Switching.force(null);
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    public long pingPongPool(PoolPingPong p) throws Exception {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        p.pool.spawn(() -> {
+            for (int i = 0; i < ROUND_TRIPS; i++) {
+                p.back.send(p.there.receive());
+            }
+        });
+        p.pool.spawn(() -> {
+            long s = 0;
+            for (int i = 0; i < ROUND_TRIPS; i++) {
+                p.there.send(MESSAGE);
+                s += p.back.receive();
+            }
+            done.complete(s);
+        });
+        long sum = done.get(5, TimeUnit.MINUTES);
+        if (sum != (long) ROUND_TRIPS * MESSAGE) {
+            throw new IllegalStateException("pool ping-pong summed " + sum);
+        }
+        return sum;
     }
 
     // ---------------------------------------------------------------- ping-pong

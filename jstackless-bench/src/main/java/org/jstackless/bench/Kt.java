@@ -67,6 +67,23 @@ final class Kt {
         }
     }
 
+    /**
+     * {@code runBlocking(context) { launcher(this) }}: as {@link #runBlocking(Consumer)}, with every
+     * coroutine on {@code context}'s dispatcher (e.g. {@code Dispatchers.Default}) instead of the
+     * calling thread.
+     */
+    static void runBlocking(kotlin.coroutines.CoroutineContext context, Consumer<CoroutineScope> launcher) {
+        try {
+            BuildersKt.runBlocking(context, (scope, cont) -> {
+                launcher.accept(scope);
+                return Unit.INSTANCE;
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** {@code scope.launch { body }} where the body is the frame that {@code frame} makes for a completion. */
     static void launch(CoroutineScope scope, Function<Continuation<?>, Frame> frame) {
         launch(scope, CoroutineStart.DEFAULT, frame);

@@ -21,7 +21,7 @@ import org.jstackless.Stackless;
 import org.jstackless.Suspendable;
 import org.jstackless.Tasklet;
 import org.jstackless.TaskletExit;
-import org.jstackless.reference.SwitchingTest;
+import org.jstackless.testing.SwitchingTest;
 
 /**
  * Issue 14: sockets that suspend only the calling tasklet, in every switching mechanism; kill,

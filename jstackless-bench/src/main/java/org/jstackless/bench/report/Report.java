@@ -181,9 +181,33 @@ public final class Report {
         for (var e : byClass.entrySet()) {
             table(b, e.getKey(), e.getValue(), charts, chartPrefix);
         }
+        scaling(b, charts);
         notMeasured(b, byClass.keySet());
         howMade(b);
         return b.toString();
+    }
+
+    /**
+     * The scaling section: issue 15's verdicts from {@code scaling.md} next to the charts (written by
+     * {@code bench/scaling}, a separate run), with a link to the whole page; nothing if there is none.
+     */
+    private static void scaling(StringBuilder b, Path charts) throws IOException {
+        Path page = charts.resolve("scaling.md");
+        if (!Files.isRegularFile(page)) {
+            return;
+        }
+        String text = Files.readString(page);
+        int from = text.indexOf("## Issue 15 targets");
+        b.append("\n## Scaling over carriers (issue 15)\n\n");
+        b.append("From a separate run of `bench/scaling` (its own header says when, where and under what load): the "
+                + "pool's skynet, thread-ring and ping-pong for 1 … N carriers next to ForkJoinPool, Kotlin "
+                + "`Dispatchers.Default` and virtual threads, with a chart: [").append(charts.getFileName())
+                .append("/scaling.md](").append(charts.getFileName()).append("/scaling.md).\n");
+        if (from >= 0) {
+            int to = text.indexOf("\n## ", from + 3);
+            String verdicts = text.substring(from, to < 0 ? text.length() : to).replaceFirst("## Issue 15 targets\\n", "");
+            b.append('\n').append(verdicts.strip()).append('\n');
+        }
     }
 
     private static void header(StringBuilder b, Map<?, ?> jmh) {
@@ -408,7 +432,10 @@ public final class Report {
                 + "browser needed on the CI machine).\n"
                 + "- The raw JSON stays in `jstackless-bench/target/` and is not committed.\n"
                 + "- Where the time goes in the missed targets (JMH's stack and gc profilers, JFR, PrintInlining), and "
-                + "what was changed because of it: [benchmarks/profile.md](benchmarks/profile.md), written by hand.\n");
+                + "what was changed because of it: [benchmarks/profile.md](benchmarks/profile.md), written by hand.\n"
+                + "- Scaling over 1 … N carriers next to ForkJoinPool, Kotlin `Dispatchers.Default` and virtual "
+                + "threads, with issue 15's targets: [benchmarks/scaling.md](benchmarks/scaling.md), made by "
+                + "`bench/scaling [CARRIERS]` (e.g. `bench/scaling 1,2,4,8,16` on a bigger machine).\n");
     }
 
     /** What this run did not measure: the §7 targets whose benchmark was not part of it, and Skynet on threads. */

@@ -41,6 +41,7 @@ public final class SoftStrand extends Strand {
     private final StrandEntry entry;
     /** Two to start: a tasklet parked in send/receive saves two frames, and a million parked tasklets is the case to keep small. */
     private Frame[] frames = new Frame[2];
+    private static final Frame[] NO_FRAMES = new Frame[0];
     private int count;
     private int unwindBase;
     private boolean started;
@@ -196,7 +197,7 @@ public final class SoftStrand extends Strand {
             frames[i].info = null;
         }
         count = 0;
-        frames = new Frame[0];
+        frames = NO_FRAMES; // shared: an ended strand allocates nothing more (16 B per tasklet)
     }
 
     @Override

@@ -61,6 +61,12 @@ public final class Carrier {
     private Object tasklets;
     /** Suspended strands that own a thread (virtual-thread fallback), to unwind when Stackless ends here. */
     private java.util.Set<Strand> threadBacked;
+    /**
+     * Run once by the loop as soon as the strand it resumed has suspended (its frames are off this
+     * thread's stack), then cleared; null almost always. A pool carrier uses it to publish that a
+     * tasklet switching away may now be resumed by another carrier.
+     */
+    private Runnable afterSuspend;
 
     private Carrier(Thread thread) {
         this.thread = thread;
@@ -178,6 +184,14 @@ public final class Carrier {
         next = null;
     }
 
+    /**
+     * Asks the loop to run {@code r} once the running strand has suspended (from the thread stack,
+     * after the next strand the loop resumes suspends). A later call replaces an earlier one.
+     */
+    public void afterSuspend(Runnable r) {
+        this.afterSuspend = r;
+    }
+
     /** Names what runs when the running strand suspends or ends; null means the thread stack. */
     public void setNext(Strand target) {
         this.next = target;
@@ -214,6 +228,11 @@ public final class Carrier {
                 next = null;
                 nested = s.takeParkedNested(); // a hard strand that suspended inside a nested body
                 s.resumeFromLoop();
+                Runnable after = afterSuspend;
+                if (after != null) {
+                    afterSuspend = null;
+                    after.run();
+                }
                 if (nested != null) {
                     // running, not s: a virtual-thread strand may have handed the turn on directly.
                     running.parkNested(nested);

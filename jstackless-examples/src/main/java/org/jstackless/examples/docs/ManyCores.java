@@ -21,7 +21,7 @@ public final class ManyCores {
             Channel<Long> results = new Channel<>();       // shared by both carriers
             for (long i = 0; i < n; i++) {
                 long v = i;
-                pool.spawn(() -> results.send(v));         // placed on the least-loaded carrier
+                pool.spawn(() -> results.send(v));         // spread over the carriers
             }
             pool.spawn(() -> {
                 long sum = 0;
