@@ -85,6 +85,7 @@ final class BlockedCarrierDetector {
         }
         seen.warned = true;
         Thread th = s.carrier.thread();
+        org.jstackless.internal.jfr.JfrHooks.longRunning(cur.id, th, ran); // jstackless.LongRunningTasklet
         StringBuilder b = new StringBuilder();
         b.append("jstackless: ").append(cur).append(" has run for ").append(ran / 1_000_000)
                 .append(" ms on thread \"").append(th.getName()).append("\" without switching; the other ")

@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,9 +34,14 @@ class BlockedCarrierDetectorTest {
         List<String> warnings = Collections.synchronizedList(new ArrayList<>());
         Consumer<String> old = BlockedCarrierDetector.sink;
         BlockedCarrierDetector.sink = warnings::add;
-        try {
+        java.nio.file.Path jfr = java.nio.file.Files.createTempFile("detector", ".jfr");
+        long[] hogId = new long[1];
+        try (Recording rec = new Recording()) {
+            rec.enable("jstackless.LongRunningTasklet");
+            rec.start();
             Stackless.runAsMain(() -> {
                 Tasklet hog = Tasklet.spawn(BlockedCarrierDetectorTest::hogTheCarrier);
+                hogId[0] = hog.id;
                 Tasklet polite = Tasklet.spawn(() -> {
                     long end = System.nanoTime() + 600_000_000L;
                     while (System.nanoTime() - end < 0) {
@@ -50,7 +58,17 @@ class BlockedCarrierDetectorTest {
                         "Stackless.blocking", "Stackless.schedule()");
                 assertThat(warnings.stream().filter(w -> w.contains(polite.toString()))).isEmpty();
             });
+            rec.stop();
+            rec.dump(jfr);
+            // The same stretch is a jstackless.LongRunningTasklet event naming the hog and its carrier.
+            List<RecordedEvent> events = RecordingFile.readAllEvents(jfr).stream()
+                    .filter(e -> e.getEventType().getName().equals("jstackless.LongRunningTasklet")
+                            && e.getLong("taskletId") == hogId[0]).toList();
+            assertThat(events).hasSize(1);
+            assertThat(events.get(0).getString("carrier")).isEqualTo(Thread.currentThread().getName());
+            assertThat(events.get(0).getLong("ranFor")).isGreaterThanOrEqualTo(100_000_000L);
         } finally {
+            java.nio.file.Files.deleteIfExists(jfr);
             BlockedCarrierDetector.sink = old;
         }
     }

@@ -70,8 +70,11 @@ class TaskletDumpTest {
                 assertThat(c0.kind()).isEqualTo("carrier");
                 assertThat(c0.consistent()).as(text).isTrue();
                 assertThat(c1.consistent()).as(text).isTrue();
-                assertThat(ids(c0)).contains(s.poolSoft.id).doesNotContain(s.poolHard.id);
-                assertThat(ids(c1)).contains(s.poolHard.id).doesNotContain(s.poolSoft.id);
+                // Each pool tasklet is listed by exactly one carrier; which one is not fixed, since an
+                // idle carrier may steal a new tasklet from the other's backlog before it first runs.
+                List<Long> onCarriers = new java.util.ArrayList<>(ids(c0));
+                onCarriers.addAll(ids(c1));
+                assertThat(onCarriers).as(text).containsOnlyOnce(s.poolSoft.id, s.poolHard.id);
                 TaskletInfo ps = byId.get(s.poolSoft.id);
                 TaskletInfo ph = byId.get(s.poolHard.id);
                 assertThat(ps.state()).isEqualTo(TaskletState.BLOCKED_RECEIVING);
