@@ -203,7 +203,7 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
         return hasBuffered;
     }
 
-    /** The coroutine whose strand runs the body (for pickling). */
+    /** The coroutine whose strand runs the body (for tests). */
     Coroutine coroutine() {
         return co;
     }

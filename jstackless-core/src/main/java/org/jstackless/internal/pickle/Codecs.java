@@ -26,13 +26,14 @@ import java.util.List;
  *     is the writer's or reader's {@code context()}.</li>
  * </ul>
  *
- * <p>Adding a pickled type: write a class implementing {@link Codec} (in this package for data
- * kinds; in {@code org.jstackless}, package-private, for a concept of the runtime, reading the
- * concept only through a small snapshot record it produces); give it the next free tag in
- * {@link Kinds}; add it to {@link #BUILTIN} before the catch-alls, or to the runtime list the
- * pickler installs ({@code org.jstackless.PickleCodecs}); add a round-trip test and a fuzz case
- * (a malformed entry must be refused), and a line in docs/pickling.md. The format version stays
- * the same: the change only adds a kind.
+ * <p>Adding a pickled type (docs/pickling.md, "Adding a pickled type"): write a class implementing
+ * {@link Codec} (in this package for data kinds; in {@code org.jstackless}, package-private, for a
+ * concept of the runtime, reading the concept only through a small snapshot record it produces,
+ * as {@code CoroutineCodec} reads {@code CoroutineSnapshot}); give it the next free tag in
+ * {@link Kinds}; add it to {@link #BUILTIN} before the catch-alls, or to the runtime list
+ * {@code Pickler} installs; add a round-trip test and a fuzz case (a malformed entry must be
+ * refused), and a line in docs/pickling.md. The format version stays the same: the change only
+ * adds a kind.
  */
 public final class Codecs {
     /** The built-in data kinds, in writing order (the catch-alls last). */
