@@ -80,7 +80,14 @@ public final class Pickler {
     }
 
     static {
-        // The runtime's pickled kinds, ahead of the built-in data kinds (see Codecs).
+        // The runtime's pickled kinds, ahead of the built-in data kinds (see Codecs); the sync
+        // primitives contribute theirs when their package initialises, made to happen first.
+        try {
+            Class.forName(org.jstackless.sync.Semaphore.class.getName(), true,
+                    org.jstackless.sync.Semaphore.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError(e);
+        }
         Codecs.install(List.of(new CoroStrandCodec(), new YielderCodec(), new CoroutineCodec()));
     }
 
@@ -458,7 +465,7 @@ public final class Pickler {
 
     /** Null if code of class {@code name} may be in a pickle of this pickler, else why not. */
     private String codeRefusal(String name) {
-        if (code == null || RUNTIME_FRAMES.containsKey(name)) {
+        if (code == null || RUNTIME_FRAMES.containsKey(name) || isRuntimePackage(name)) {
             return null;
         }
         String pkg = name.lastIndexOf('.') < 0 ? "" : name.substring(0, name.lastIndexOf('.'));
@@ -479,6 +486,14 @@ public final class Pickler {
         Class<?> c = RUNTIME_FRAMES.get(name);
         if (c != null) {
             return c;
+        }
+        if (isRuntimePackage(name)) {
+            try {
+                return Class.forName(name, false, Pickler.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new NotPicklableException("the pickle has code of class " + name + ", which this version of the "
+                        + "library does not have", e);
+            }
         }
         String why = codeRefusal(name);
         if (why != null) {
@@ -508,6 +523,15 @@ public final class Pickler {
     private static final Map<String, Class<?>> RUNTIME_FRAMES = Map.of(Greenlet.class.getName(), Greenlet.class,
             Coroutine.CoroStrand.class.getName(), Coroutine.CoroStrand.class, Coroutine.class.getName(), Coroutine.class,
             Generator.class.getName(), Generator.class);
+
+    /**
+     * Whether {@code name} is a class of the sync primitives (org.jstackless.sync, nested classes
+     * included), whose frames and lambdas are the library's own, like {@link #RUNTIME_FRAMES}.
+     */
+    private static boolean isRuntimePackage(String name) {
+        String pkg = org.jstackless.sync.Semaphore.class.getPackageName();
+        return name.startsWith(pkg + ".") && name.indexOf('.', pkg.length() + 1) < 0;
+    }
 
     /** The methods frames refer to, in order of first use; one entry per method even if two infos exist. */
     private final class MethodTable {

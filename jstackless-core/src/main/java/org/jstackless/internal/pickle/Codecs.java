@@ -15,8 +15,8 @@ import java.util.List;
  *     older pickles still load, and a pickle with the new kind is refused by an older program as
  *     an unknown kind).</li>
  * <li>Writing: the first codec, in registry order, whose {@link Codec#writes} accepts an object's
- *     class writes it (decided once per class and cached). The runtime's codecs come first, then
- *     the specific built-ins, then the catch-alls: lambdas (any hidden class) and plain objects
+ *     class writes it (decided once per class and cached). The runtime's codecs come first (the
+ *     pickler's, then those {@link #contribute contributed} by the sync primitives), then the specific built-ins, then the catch-alls: lambdas (any hidden class) and plain objects
  *     (any other class, which that codec allows or refuses).</li>
  * <li>Reading creates nothing of the program in {@link Codec#parse}; {@link Codec#create} and
  *     {@link Codec#complete} resolve classes only through the allow-list (data) or the pickler's
@@ -43,6 +43,10 @@ public final class Codecs {
             new LambdaCodec(), new PlainCodec());
 
     private static volatile Codecs standard;
+    /** Installed by the pickler: the runtime's codecs (null: not yet). */
+    private static List<Codec> runtime;
+    /** Contributed by packages of the runtime with kinds of their own (org.jstackless.sync). */
+    private static final List<Codec> CONTRIBUTED = new ArrayList<>();
 
     private final Codec[] byTag = new Codec[256];
     private final List<Codec> order;
@@ -74,11 +78,28 @@ public final class Codecs {
      * codecs (greenlets, generators, ...): they come before the built-ins.
      */
     public static synchronized void install(List<Codec> runtime) {
-        if (standard == null) {
-            List<Codec> all = new ArrayList<>(runtime);
-            all.addAll(BUILTIN);
-            standard = new Codecs(all);
+        if (Codecs.runtime == null) {
+            Codecs.runtime = List.copyOf(runtime);
+            build();
         }
+    }
+
+    /**
+     * Called by a package of the runtime with pickled kinds of its own, from its initialisation
+     * (which the pickler triggers before it installs its codecs): they come after the pickler's.
+     */
+    public static synchronized void contribute(List<Codec> codecs) {
+        CONTRIBUTED.addAll(codecs);
+        if (runtime != null) {
+            build();
+        }
+    }
+
+    private static void build() {
+        List<Codec> all = new ArrayList<>(runtime);
+        all.addAll(CONTRIBUTED);
+        all.addAll(BUILTIN);
+        standard = new Codecs(all);
     }
 
     /** The registry every pickler uses: the runtime's codecs, then the built-ins. */

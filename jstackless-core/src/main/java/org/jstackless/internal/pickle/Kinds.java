@@ -33,6 +33,7 @@ final class Kinds {
     static final int YIELDER = 22;
     /** An allowed ordinary class, field by field (see {@link Fields}). */
     static final int PLAIN = 23;
+    // 24..29: org.jstackless.sync's Lock, Semaphore, Event, Condition, wait queue, waiter (SyncCodecs).
 
     /** Primitive array element types, in this order. */
     static final Class<?>[] PRIM_ARRAYS = {boolean.class, byte.class, short.class, char.class, int.class, long.class,

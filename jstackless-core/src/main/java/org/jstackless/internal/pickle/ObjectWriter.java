@@ -157,6 +157,11 @@ public final class ObjectWriter {
         return context;
     }
 
+    /** The tasklet being pickled (the only tasklet a pickle may hold). */
+    public Tasklet self() {
+        return self;
+    }
+
     /** Where the entry being written goes: its tag first, then its body. */
     public Out out() {
         return entries;

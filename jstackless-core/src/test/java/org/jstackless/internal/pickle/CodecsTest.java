@@ -37,8 +37,8 @@ class CodecsTest {
                 tags.add(tag);
             }
         }
-        // Format version 3: kinds 1..23, nothing else (a new kind takes 24).
-        assertThat(tags).hasSize(23).allMatch(t -> t >= 1 && t <= 23);
+        // Format version 3: the core's kinds 1..23, the sync primitives' 24..29 (a new kind takes 30).
+        assertThat(tags).hasSize(29).allMatch(t -> t >= 1 && t <= 29);
     }
 
     @Test
@@ -61,6 +61,8 @@ class CodecsTest {
         assertThat(c.forClass(Greenlet.class).tag()).isEqualTo(Payload.COROUTINE);
         assertThat(c.forClass(MyGreenlet.class).tag()).as("refused by the greenlet codec, saying why")
                 .isEqualTo(Payload.COROUTINE);
+        assertThat(c.forClass(org.jstackless.sync.Lock.class).tag()).isEqualTo(24);
+        assertThat(c.forClass(org.jstackless.sync.Event.class).tag()).isEqualTo(26);
         assertThat(c.forClass(Pickler.class).tag()).as("anything else: plain (allowed or refused)").isEqualTo(Kinds.PLAIN);
     }
 }
