@@ -56,7 +56,7 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
     private boolean hasBuffered;
     private boolean finished;
     private boolean closing;
-    /** The body, until pickling no longer needs it (see {@link #snapshot}). */
+    /** The body (an unstarted generator pickles with it: {@link #snapshot}). */
     private final GeneratorBody<T> body;
     /** The yielder the body is given: an explicit type, so pickling knows it stands for this generator. */
     private final BodyYielder<T> yielder = new BodyYielder<>(this);

@@ -320,7 +320,11 @@ final class SyncCodecs {
         }
     }
 
-    /** A waiting tasklet's record: its channel (the pickler puts the tasklet back on the copy), picked, delivered. */
+    /**
+     * A waiting tasklet's record: its channel (the pickler puts the tasklet back on the copy), and
+     * whether it was woken (picked, token delivered). A waiter whose token is still on its way is
+     * refused: the waker is not pickled, so the token would never come.
+     */
     static final class WaiterCodec extends Base {
         WaiterCodec() {
             super(WAITER, WaitQueue.Waiter.class);
@@ -330,17 +334,25 @@ final class SyncCodecs {
         public void write(Object o, ObjectWriter w, Object ctx) {
             WaitQueue.Waiter x = (WaitQueue.Waiter) o;
             int ch = w.ref(x.channel, ctx);
-            boolean picked = x.picked; // a pickled waiter is blocked: no waker changes it meanwhile
+            boolean picked = x.picked;
+            boolean delivered = x.delivered;
+            if (picked && !delivered) {
+                // A waker (on another thread) is between choosing it and sending: the token is not pickled.
+                throw new NotPicklableException("cannot pickle a waiter of a sync primitive (reached from " + ctx
+                        + "): a permit, lock or signal is on its way to it from another thread; pickle the tasklet "
+                        + "again once it has arrived");
+            }
             w.out().u8(WAITER);
             w.out().uvar(ch);
-            w.out().u8((picked ? 1 : 0) | (x.delivered ? 2 : 0));
+            w.out().u8(picked ? 3 : 0);
         }
 
         @Override
         public void parse(In in, ObjectReader r, int id) {
             int ch = r.readId(in, "channel id");
             int flags = in.u8();
-            if (flags > 3) {
+            if (flags != 0 && flags != 3) {
+                // Waiting (0), or woken with its token taken (3): a token on its way is never pickled.
                 throw malformed("waiter flags " + flags);
             }
             r.entry(id, flags, 0, null, new int[] {ch});

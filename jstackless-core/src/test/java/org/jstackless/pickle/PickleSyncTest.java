@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jstackless.NotPicklableException;
 import org.jstackless.Pickler;
 import org.jstackless.Stackless;
 import org.jstackless.Suspendable;
@@ -142,5 +143,47 @@ class PickleSyncTest {
             assertThat(cond.lock().isLocked()).isFalse();
         });
         assertThat(OUT).containsExactly("woke holding true");
+    }
+
+    @Test
+    void mutatedPicklesOfALockWaiterEndInTheDocumentedExceptionOrLoad() throws Exception {
+        Pickler pickler = PickleTestSupport.builder().acceptReplays().build();
+        long seed = System.nanoTime();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        List<String> failures = new ArrayList<>();
+        int[] loaded = {0};
+        Stackless.runAsMain(() -> {
+            Lock lock = new Lock();
+            lock.acquire();
+            Event event = new Event();
+            Tasklet t = Tasklet.spawn(() -> locker(lock));
+            Stackless.schedule();
+            byte[] good = pickler.dumps(t, Map.of("lock", lock, "event", event));
+            t.kill();
+            lock.release();
+            int header = org.jstackless.internal.pickle.Envelope.HEADER;
+            for (int i = 0; i < 3000; i++) {
+                byte[] b = good.clone();
+                for (int k = 1 + rnd.nextInt(3); k > 0; k--) {
+                    b[header + rnd.nextInt(b.length - header - 32)] = (byte) rnd.nextInt(256);
+                }
+                b = PickleFuzzTest.reseal(b);
+                Tasklet u;
+                try {
+                    u = pickler.loads(b);
+                    loaded[0]++;
+                } catch (NotPicklableException e) {
+                    continue; // documented
+                } catch (Throwable e) {
+                    failures.add("#" + i + ": " + e);
+                    continue;
+                }
+                if (u.isAlive()) {
+                    u.kill(); // leaves whatever queue it waits in
+                }
+            }
+        });
+        assertThat(failures).as("seed %d", seed).isEmpty();
+        assertThat(loaded[0]).as("some mutations only change values").isGreaterThan(0);
     }
 }
