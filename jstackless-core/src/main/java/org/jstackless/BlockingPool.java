@@ -17,6 +17,9 @@ final class BlockingPool {
 
     static volatile Executor executor = DEFAULT_EXECUTOR;
     static volatile Semaphore permits = new Semaphore(DEFAULT_MAX_CONCURRENT);
+    /** Calls submitted and waiting for a permit, and calls running: metrics. */
+    static final java.util.concurrent.atomic.AtomicInteger QUEUED = new java.util.concurrent.atomic.AtomicInteger();
+    static final java.util.concurrent.atomic.AtomicInteger ACTIVE = new java.util.concurrent.atomic.AtomicInteger();
 
     private BlockingPool() {
     }
@@ -32,12 +35,21 @@ final class BlockingPool {
     /** Runs {@code call} on the pool and hands its outcome back to {@code w}'s scheduler. */
     static void submit(Scheduler s, Wait w, Callable<?> call) {
         Semaphore sem = permits;
+        long submitted = org.jstackless.internal.jfr.JfrFlags.blockingCall ? System.nanoTime() : 0;
+        QUEUED.incrementAndGet();
         executor.execute(() -> {
             Object outcome;
             boolean acquired = false;
+            Object event = null;
             try {
                 sem.acquire();
                 acquired = true;
+                QUEUED.decrementAndGet();
+                ACTIVE.incrementAndGet();
+                w.started = true;
+                if (submitted != 0) {
+                    event = org.jstackless.internal.jfr.JfrHooks.blockingBegin(submitted);
+                }
                 if (w.interruptible) {
                     w.worker = Thread.currentThread();
                 }
@@ -47,8 +59,14 @@ final class BlockingPool {
             } finally {
                 w.worker = null;
                 if (acquired) {
+                    ACTIVE.decrementAndGet();
                     sem.release();
+                } else {
+                    QUEUED.decrementAndGet();
                 }
+            }
+            if (event != null) {
+                org.jstackless.internal.jfr.JfrHooks.blockingEnd(event, w.tasklet.id, call, outcome instanceof Bomb);
             }
             Thread.interrupted(); // an interrupt from kill() must not leak into the next pooled call
             s.deliver(w, outcome);

@@ -40,7 +40,7 @@ import org.jstackless.internal.switching.Switching;
  *
  * <p>What pickles: the tasklet's woven frames (each: method, call site, receiver, live values),
  * its tempval, and everything they reach that is a String, a boxed primitive, an allowed enum or
- * record, an array, an ArrayList, HashMap or LinkedHashMap, a {@link Channel} (its settings; if
+ * record, an array, an ArrayList, HashMap or LinkedHashMap, a {@link Channel} (its settings and buffered values; if
  * the tasklet is blocked on it, it comes back blocked on the copy), the tasklet itself, a
  * serializable lambda whose capturing class is allowed, or a {@link Greenlet} (suspended soft ones
  * with their own frames, parent and mailbox; unstarted ones with their run function; dead ones; they
@@ -88,7 +88,7 @@ public final class Pickler {
         } catch (ClassNotFoundException e) {
             throw new ExceptionInInitializerError(e);
         }
-        Codecs.install(List.of(new CoroStrandCodec(), new YielderCodec(), new CoroutineCodec()));
+        Codecs.install(List.of(new CoroStrandCodec(), new YielderCodec(), new CoroutineCodec(), new ChannelCodec()));
     }
 
     private static final Map<Tasklet, Lineage> LINEAGES = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
@@ -349,6 +349,7 @@ public final class Pickler {
     public byte[] dumps(Tasklet t, Map<String, ?> roots) {
         Objects.requireNonNull(t, "dumps needs a tasklet");
         Objects.requireNonNull(roots, "dumps needs a map of roots (Map.of() for none)");
+        Object jfr = org.jstackless.internal.jfr.JfrHooks.pickleBegin();
         Scheduler s = t.sched;
         if (t.isMain) {
             throw new NotPicklableException(t + " is a main tasklet: its frames are the thread's own stack");
@@ -380,6 +381,10 @@ public final class Pickler {
             state = Payload.UNSTARTED;
             bodyObj = ss.body();
         } else {
+            if (t.select != null) {
+                throw new NotPicklableException(t + " is blocked in a select; only tasklets suspended in schedule, "
+                        + "a plain channel operation, run or switchTo pickle (pickle it before or after the select)");
+            }
             if (ss.resumption() != Scheduler.CLAIM) {
                 throw new NotPicklableException(t + " is suspended inside Stackless.run() (it is a watchdog); "
                         + "only tasklets suspended in schedule, a channel operation, run or switchTo pickle");
@@ -416,9 +421,9 @@ public final class Pickler {
         // Like Stackless, the channel a blocked tasklet waits on is pickled only when the frames or
         // the tempval reach it; otherwise the tasklet comes back paused (spec 8.5).
         ow.drain();
-        int chId = t.where == Scheduler.CHANNEL ? ow.idIfReached(t.channel) : 0;
+        int chId = t.where == Scheduler.CHANNEL ? ow.idIfReached(t.blockedOn()) : 0;
         rootsOut.uvar(chId);
-        rootsOut.svar(chId == 0 ? 0 : t.blocked);
+        rootsOut.svar(chId == 0 ? 0 : t.blockedDirection());
         rootsOut.uvar(names.size());
         for (int i = 0; i < rootIds.length; i++) {
             rootsOut.str(names.get(i));
@@ -451,7 +456,9 @@ public final class Pickler {
                     + "maxBytes " + maxBytes);
         }
         Lineage lin = lineage(t);
-        return Envelope.seal(key, program, lin.hi(), lin.lo(), lin.sequence().incrementAndGet(), payload);
+        byte[] sealed = Envelope.seal(key, program, lin.hi(), lin.lo(), lin.sequence().incrementAndGet(), payload);
+        org.jstackless.internal.jfr.JfrHooks.pickled(jfr, "dump", t.id, sealed.length, frames.length);
+        return sealed;
     }
 
     private static Lineage lineage(Tasklet t) {
@@ -658,6 +665,7 @@ public final class Pickler {
      */
     public Loaded loadsWithRoots(byte[] pickle) {
         Objects.requireNonNull(pickle, "loads needs bytes");
+        Object jfr = org.jstackless.internal.jfr.JfrHooks.pickleBegin();
         if (pickle.length > maxBytes) {
             throw new NotPicklableException("pickle of " + pickle.length + " bytes, larger than maxBytes " + maxBytes);
         }
@@ -713,11 +721,15 @@ public final class Pickler {
         } catch (RuntimeException e) {
             throw wrap(e, "cannot check the frames");
         }
+        Loaded loaded;
         try {
-            return restore(p, owners, facts, env, identity);
+            loaded = restore(p, owners, facts, env, identity);
         } catch (RuntimeException e) {
             throw wrap(e, "cannot restore the tasklet");
         }
+        Tasklet t = loaded.tasklet();
+        org.jstackless.internal.jfr.JfrHooks.pickled(jfr, "load", t.id, pickle.length, t.recursionDepth());
+        return loaded;
     }
 
     private static NotPicklableException wrap(RuntimeException e, String what) {

@@ -35,6 +35,7 @@ final class Registry {
     static void add(Scheduler s) {
         LIVE.put(s.carrier.thread(), s);
         PARTNERS.remove(s.carrier.thread());
+        org.jstackless.internal.observe.Bridge.schedulerStarted();
     }
 
     /** Declares {@code t} a partner: it counts as a live, running thread until it enters Stackless or terminates. */
@@ -71,6 +72,17 @@ final class Registry {
             return null;
         }
         return s;
+    }
+
+    /** The live schedulers (open, their thread alive), for dumps and metrics. */
+    static java.util.List<Scheduler> all() {
+        java.util.List<Scheduler> l = new java.util.ArrayList<>();
+        for (Scheduler s : LIVE.values()) {
+            if (!s.closed && s.carrier.thread().isAlive()) {
+                l.add(s);
+            }
+        }
+        return l;
     }
 
     /** True when some other live thread has a scheduler, i.e. could make one of ours runnable. */

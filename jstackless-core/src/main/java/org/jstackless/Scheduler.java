@@ -21,9 +21,9 @@ import org.jstackless.internal.switching.StrandEntry;
  * <ul>
  * <li>{@code current} is the running tasklet; while it runs it is in the ring and {@code head == current}.
  * <li>{@code runCount} is the number of tasklets in the ring (the running one included).
- * <li>a tasklet is in at most one list: the ring ({@code where == RING}), one channel's queue
- *     ({@code where == CHANNEL}, {@code blocked != 0}), or none ({@code where == NOWHERE}: paused,
- *     bound or dead).
+ * <li>a tasklet is in the ring ({@code where == RING}), or waits in channel queues through
+ *     {@link Waiter} records ({@code where == CHANNEL}: one record of a plain operation, or one per
+ *     case of a {@link Select}), or in none ({@code where == NOWHERE}: paused, bound or dead).
  * <li>a tasklet waiting for something outside the scheduler (a blocking call, a timer, a future)
  *     has {@code where == WAITING} and a {@link Wait}; {@code waiting} counts them. Another thread
  *     hands it back through the {@link Inbox}, which only the owner thread drains.
@@ -112,6 +112,11 @@ final class Scheduler {
     final Inbox inbox = new Inbox();
     /** Sleeping tasklets; null while there are none, so a switch pays nothing for timers. */
     private Timers timers;
+    /** The {@link Wait}s of the tasklets counted in {@code waiting}, for dumps (owner only; null until the first). */
+    java.util.HashSet<Wait> waits;
+    /** Switches made and tasklets handed to other carriers: metrics (owner-written, read racily). */
+    long switches;
+    long steals;
     /** True while this thread waits for other threads (guarded by the {@link Registry} lock). */
     boolean waitingRemote;
     /** Set by run(threadBlock): with nothing runnable, wait for other threads instead of returning. */
@@ -248,9 +253,8 @@ final class Scheduler {
         if (t.where == WAITING) {
             throw new IllegalStateException("You cannot run a tasklet that waits for a blocking call, a timer or a future");
         }
-        Channel<?> ch = t.channel;
-        if (t.where == CHANNEL && ch != null) {
-            ch.unblock(t); // re-checked under the channel's lock: another thread may have taken it
+        if (t.where == CHANNEL) {
+            Channel.unblock(t); // re-checked under the channel's lock: another thread may have taken it
         }
         if (t.where == TRANSIT && t.sched == this) {
             t.where = NOWHERE; // taken by another thread's rendezvous a moment ago: claim it now
@@ -312,6 +316,7 @@ final class Scheduler {
             next = preemptAtSwitch(prev, next);
         }
         callScheduleCallback(prev, next);
+        switches++;
         head = next;
         current = next;
         // Where prev resumes is whatever runs now: its own strand, the thread stack, or the strand
@@ -370,6 +375,9 @@ final class Scheduler {
         if (t.where == RING) {
             unlink(t);
         }
+        if (org.jstackless.internal.jfr.JfrFlags.taskletEnd) {
+            org.jstackless.internal.jfr.JfrHooks.taskletEnd(t.id, error != null && !(error instanceof TaskletExit));
+        }
         t.die();
         current = null; // nothing runs while this thread may wait for the next tasklet
         Tasklet next;
@@ -394,8 +402,10 @@ final class Scheduler {
             }
             if (next == null) {
                 next = watchdog();
-                if (next == main && main.blocked != 0) {
-                    next.tempval = new Bomb(new DeadlockException(main.blocked < 0
+                if (next == main && main.where == CHANNEL) {
+                    next.tempval = new Bomb(new DeadlockException(main.select != null
+                            ? "the main tasklet is selecting without a partner available."
+                            : main.blockedDirection() < 0
                             ? "the main tasklet is receiving without a sender available."
                             : "the main tasklet is sending without a receiver available."));
                 }
@@ -576,6 +586,7 @@ final class Scheduler {
         me.where = WAITING;
         me.wait = w;
         waiting++;
+        (waits != null ? waits : (waits = new java.util.HashSet<>())).add(w);
         return scheduleTask(me, head, CLAIM);
     }
 
@@ -607,6 +618,7 @@ final class Scheduler {
             }
         }
         Wait w = new Wait(current, Long.MIN_VALUE, 0, false);
+        w.future = true;
         checkTrap();
         f.whenComplete((v, e) -> deliver(w, e == null ? v : new Bomb(unwrap(e))));
         return park(w);
@@ -614,6 +626,28 @@ final class Scheduler {
 
     private static Throwable unwrap(Throwable e) {
         return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    /** A select's timeout: a timer that does not park the tasklet (it waits in channel queues). */
+    Wait addSelectTimer(Tasklet t, long nanos) {
+        if (timers == null) {
+            timers = new Timers();
+        }
+        waiting++;
+        Wait w = timers.add(t, nanos);
+        w.result = t.select; // marks it a select's timer
+        return w;
+    }
+
+    /** Cancels a select's timer that has not fired. */
+    void cancelSelectTimer(Wait w) {
+        Timers q = timers;
+        if (q != null && q.remove(w)) {
+            waiting--;
+            if (q.isEmpty()) {
+                timers = null;
+            }
+        }
     }
 
     /** Any thread: hands a waiting tasklet its outcome. */
@@ -651,6 +685,8 @@ final class Scheduler {
                         }
                         wake(t);
                     }
+                } else if (o instanceof Probe.Snapshot snap) {
+                    snap.take(this);
                 } else if (o instanceof Steal st) {
                     handOff(st.thief(), keep1, keep2);
                 } else if (o instanceof Tasklet t) {
@@ -668,7 +704,12 @@ final class Scheduler {
             long now = System.nanoTime();
             Wait w;
             while ((w = q.nextExpired(now)) != null) {
-                wake(w.tasklet);
+                if (w.result instanceof Select<?> sel) {
+                    waiting--;
+                    sel.expired(this, w); // a select's timeout: it fires unless a case did
+                } else {
+                    wake(w.tasklet);
+                }
             }
             if (q.isEmpty()) {
                 timers = null;
@@ -695,6 +736,7 @@ final class Scheduler {
             return;
         }
         unlink(victim);
+        steals++;
         victim.sched = thief;
         victim.where = TRANSIT;
         thief.deliverRunnable(victim);
@@ -789,6 +831,7 @@ final class Scheduler {
 
     /** A waiting tasklet becomes runnable (its result, or a bomb, is in its tempval). */
     private void wake(Tasklet t) {
+        waits.remove(t.wait);
         t.wait = null;
         t.where = NOWHERE;
         waiting--;

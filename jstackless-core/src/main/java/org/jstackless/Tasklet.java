@@ -41,13 +41,17 @@ public final class Tasklet {
     /** Main is alive while its thread runs Stackless; other tasklets while they have a strand. */
     private boolean mainAlive;
     Object tempval;
-    /** Links in the run queue (circular) or in a channel's queue (null-terminated). */
+    /** Links in the run queue (circular); null outside it. */
     Tasklet next;
     Tasklet prev;
     byte where;
-    /** +1 blocked sending, -1 blocked receiving, 0 not blocked. */
-    int blocked;
-    Channel<?> channel;
+    /**
+     * The record of its plain channel waits: allocated by its first one and reused (in a queue
+     * while {@code where == CHANNEL} and {@code select == null}).
+     */
+    Waiter waiter;
+    /** The select it is blocked in (its cases are the records), else null; owner-written. */
+    Select<?> select;
     /** What the tasklet waits for outside the scheduler, while {@code where == WAITING}. */
     Wait wait;
     private boolean atomic;
@@ -152,6 +156,9 @@ public final class Tasklet {
         strand = Switching.factoryFor(body, Scheduler.softSwitch).create(body, Scheduler.ENTRY);
         resumeAt = strand;
         tempval = null;
+        if (org.jstackless.internal.observe.SetupHook.on) {
+            org.jstackless.internal.observe.SetupHook.setup(this, id, strand.isSoft());
+        }
         if (s == null) {
             return request(Request.Kind.INSERT, null);
         }
@@ -187,7 +194,7 @@ public final class Tasklet {
         if (s == null) {
             // Another thread's tasklet: the caller sees it paused from now on; its owner takes it
             // out of its queue at its next switch (spec §9: what Stackless does under the GIL).
-            if (blocked != 0) {
+            if (where == Scheduler.CHANNEL) {
                 throw new IllegalStateException("You cannot remove a blocked tasklet.");
             }
             if (where == Scheduler.WAITING) {
@@ -203,7 +210,7 @@ public final class Tasklet {
             return this;
         }
         s.drainIfAsked(this);
-        if (blocked != 0) {
+        if (where == Scheduler.CHANNEL) {
             throw new IllegalStateException("You cannot remove a blocked tasklet.");
         }
         if (this == s.current) {
@@ -260,7 +267,7 @@ public final class Tasklet {
     }
 
     private void checkRunnable(Scheduler s) {
-        if (blocked != 0) {
+        if (where == Scheduler.CHANNEL) {
             throw new IllegalStateException("You cannot run a blocked tasklet");
         }
         if (where == Scheduler.WAITING) {
@@ -343,9 +350,8 @@ public final class Tasklet {
             tempval = bomb;
             return;
         }
-        Channel<?> ch = channel;
-        if (where == Scheduler.CHANNEL && ch != null) {
-            ch.unblock(this); // re-checked under the channel's lock: another thread may have taken it
+        if (where == Scheduler.CHANNEL) {
+            Channel.unblock(this); // re-checked under the channel's lock: another thread may have taken it
         }
         tempval = bomb;
         s.scheduleTask(me, this, Scheduler.CLAIM);
@@ -371,9 +377,9 @@ public final class Tasklet {
         return isAlive() && (req == REQ_REMOVED || req != REQ_INSERTED && where == Scheduler.NOWHERE);
     }
 
-    /** Blocked in a channel operation. */
+    /** Blocked in a channel operation or a {@link Select}. */
     public boolean isBlocked() {
-        return blocked != 0 && !sched.ended();
+        return where == Scheduler.CHANNEL && !sched.ended();
     }
 
     /** In the run queue or blocked on a channel (counting a pending request as {@link #isPaused} does). */
@@ -439,14 +445,37 @@ public final class Tasklet {
         tempval = v;
     }
 
-    /** The next tasklet in the run queue (circular) or in its channel's queue (null at the end). */
+    /**
+     * The next tasklet in the run queue (circular) or in its channel's queue (null at the end; in a
+     * select, the queue of its first case).
+     */
     public Tasklet next() {
-        return sched.ended() ? null : next;
+        if (sched.ended()) {
+            return null;
+        }
+        Waiter w = where == Scheduler.CHANNEL ? queuedWaiter() : null;
+        return w == null ? next : w.next == null ? null : w.next.tasklet;
     }
 
     /** The previous tasklet in the run queue (circular) or in its channel's queue (null at the start). */
     public Tasklet prev() {
-        return sched.ended() ? null : prev;
+        if (sched.ended()) {
+            return null;
+        }
+        Waiter w = where == Scheduler.CHANNEL ? queuedWaiter() : null;
+        return w == null ? prev : w.prev == null ? null : w.prev.tasklet;
+    }
+
+    /** While blocked: the record of its plain wait, or of its select's first queued case; else null. */
+    Waiter queuedWaiter() {
+        Select<?> sel = select;
+        return sel != null ? sel.firstQueued() : waiter != null && waiter.channel != null ? waiter : null;
+    }
+
+    /** While blocked: +1 sending, -1 receiving (a select: its first queued case); else 0. */
+    int blockedDirection() {
+        Waiter w = where == Scheduler.CHANNEL ? queuedWaiter() : null;
+        return w == null ? 0 : w.dir;
     }
 
     /**
@@ -481,9 +510,10 @@ public final class Tasklet {
         return d >= 0 ? d : 1;
     }
 
-    /** The channel this tasklet is blocked on, or null. */
+    /** The channel this tasklet is blocked on (in a select, its first case's), or null. */
     public Channel<?> blockedOn() {
-        return channel;
+        Waiter w = where == Scheduler.CHANNEL ? queuedWaiter() : null;
+        return w == null ? null : w.channel;
     }
 
     /** Whether a channel operation that would block raises instead (spec §3.10). */
@@ -556,7 +586,11 @@ public final class Tasklet {
                     + "JDK continuation's compiled frames may keep the old thread. Bind it before it starts, "
                     + "or make it soft (weave its code)");
         }
-        Channel<?> ch = channel;
+        if (where == Scheduler.CHANNEL && select != null) {
+            throw new IllegalStateException("can't (re)bind a tasklet blocked in a select: its cases wait on "
+                    + "several channels; bind it before or after the select");
+        }
+        Channel<?> ch = where == Scheduler.CHANNEL && waiter != null ? waiter.channel : null;
         if (ch != null) {
             ch.lock();
             try {
@@ -596,7 +630,7 @@ public final class Tasklet {
     /** Hands an operation to the owner thread (spec §9); checks what can be checked from here. */
     private Tasklet request(Request.Kind kind, Bomb bomb) {
         if (kind != Request.Kind.THROW) {
-            if (blocked != 0) {
+            if (where == Scheduler.CHANNEL) {
                 throw new IllegalStateException("You cannot run a blocked tasklet");
             }
             if (!isAlive()) {

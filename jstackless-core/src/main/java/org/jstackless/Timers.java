@@ -25,6 +25,11 @@ final class Timers {
         heap.remove(w);
     }
 
+    /** Removes {@code w}; false if it was not there (it fired). */
+    boolean remove(Wait w) {
+        return heap.remove(w);
+    }
+
     /** The earliest wait whose deadline has passed (removed), or null. */
     Wait nextExpired(long now) {
         Wait w = heap.peek();

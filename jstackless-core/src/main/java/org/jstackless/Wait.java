@@ -14,6 +14,10 @@ final class Wait implements Comparable<Wait> {
     /** The pool thread running an interruptible blocking call, interrupted by kill(). */
     volatile Thread worker;
     final boolean interruptible;
+    /** An await of a future (else a blocking call, when not a timer): for dumps. */
+    boolean future;
+    /** Set by the worker once the blocking call runs (it may first queue for a permit): for dumps. */
+    volatile boolean started;
 
     Wait(Tasklet tasklet, long deadline, long seq, boolean interruptible) {
         this.tasklet = tasklet;

@@ -38,7 +38,7 @@ import java.util.List;
 public final class Codecs {
     /** The built-in data kinds, in writing order (the catch-alls last). */
     static final List<Codec> BUILTIN = List.of(new StringCodec(), BoxCodec.BOOL, BoxCodec.BYTE, BoxCodec.SHORT,
-            BoxCodec.CHAR, BoxCodec.INT, BoxCodec.LONG, BoxCodec.FLOAT, BoxCodec.DOUBLE, new EnumCodec(), new ChannelCodec(), new SelfCodec(), new RecordCodec(),
+            BoxCodec.CHAR, BoxCodec.INT, BoxCodec.LONG, BoxCodec.FLOAT, BoxCodec.DOUBLE, new EnumCodec(), new SelfCodec(), new RecordCodec(),
             new PrimArrayCodec(), new ObjArrayCodec(), new ListCodec(), MapCodec.HASH, MapCodec.LINKED,
             new LambdaCodec(), new PlainCodec());
 

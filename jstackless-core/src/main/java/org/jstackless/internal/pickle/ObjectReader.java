@@ -172,6 +172,16 @@ public final class ObjectReader {
         return r;
     }
 
+    /** A count of object ids, then the ids, read from {@code in}, each checked to be in the table. */
+    public int[] readIds(In in) {
+        return ids(in);
+    }
+
+    /** The most objects this reader accepts (also bounds what a codec's entry may make, e.g. a buffer). */
+    public int maxObjects() {
+        return maxObjects;
+    }
+
     /** A frame count read from {@code in}, charged to the pickle's frame limit. */
     public int frameCount(In in) {
         int nf = in.count("frame count", maxFrames - framesRead, 5);

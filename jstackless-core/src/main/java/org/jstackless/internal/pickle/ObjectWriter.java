@@ -16,7 +16,7 @@ import org.jstackless.Tasklet;
  * whatever the depth of the graph. Shared references and cycles are preserved.
  *
  * <p>Only these shapes pickle: String and boxed primitives, enums, records, arrays, ArrayList,
- * HashMap, LinkedHashMap, {@link org.jstackless.Channel} (its settings; its queue is handled by the pickler),
+ * HashMap, LinkedHashMap, {@link org.jstackless.Channel} (its settings and buffered values; its queue is handled by the pickler),
  * the pickled tasklet itself, serializable lambdas (through their {@link java.lang.invoke.SerializedLambda}),
  * allowed ordinary classes field by field ({@link Fields}), and the runtime's concepts (greenlets,
  * generators with their frames). Each kind is written by its {@link Codec}, found in the

@@ -32,6 +32,9 @@ public final class Payload {
     public static final int COROUTINE = Kinds.COROUTINE;
     /** Object kind of a coroutine's strand body entry. */
     public static final int CORO_STRAND = Kinds.CORO_STRAND;
+    /** Kind of a channel entry, and its flag for a buffer (capacity, then the buffered values' ids). */
+    public static final int CHANNEL = Kinds.CHANNEL;
+    public static final int CHANNEL_BUFFERED = 4;
     /** Object kind of the yielder of a generator entry. */
     public static final int YIELDER = Kinds.YIELDER;
     /** Coroutine entry concepts: what object the coroutine implements. */

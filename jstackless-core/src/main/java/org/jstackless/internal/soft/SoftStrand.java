@@ -319,6 +319,7 @@ public final class SoftStrand extends Strand {
             if (SoftRuntime.isWovenClass(c) || (c.isHidden() && n.contains("$$Lambda"))) {
                 continue;
             }
+            org.jstackless.internal.jfr.JfrHooks.switchRefused(-1, String.valueOf(f.toStackTraceElement()), false);
             throw new IllegalStateException("a soft tasklet cannot switch here: the frame "
                     + f.toStackTraceElement() + " between the tasklet's body and the switch was not woven, "
                     + "so its state would be lost. Fix: weave it (jstackless-maven-plugin / -javaagent), "

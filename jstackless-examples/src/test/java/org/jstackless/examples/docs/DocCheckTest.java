@@ -64,9 +64,9 @@ class DocCheckTest {
         String script = DocPages.read(root().resolve("jstackless"));
         String compare = DocPages.read(root().resolve("bench/compare"));
         Set<String> subcommands = new LinkedHashSet<>();
-        Matcher c = Pattern.compile("(?m)^  ([a-z]+)\\)").matcher(script);
+        Matcher c = Pattern.compile("(?m)^  ([a-z|]+)\\)").matcher(script); // a case may name several: `example|durable)`
         while (c.find()) {
-            subcommands.add(c.group(1));
+            subcommands.addAll(List.of(c.group(1).split("\\|")));
         }
         Set<String> profiles = new LinkedHashSet<>();
         Matcher p = Pattern.compile("(?m)^  ([a-z|]+)\\)").matcher(compare);

@@ -1,0 +1,16 @@
+package org.jstackless.durable;
+
+import java.io.Serializable;
+import org.jstackless.Suspendable;
+
+/**
+ * The body of a durable tasklet: it is pickled with the tasklet, so it is a serializable lambda
+ * (or an allowed record) and its captured values are picklable.
+ *
+ * @param <T> the result, kept by the store when the body returns
+ */
+@FunctionalInterface
+public interface DurableBody<T> extends Serializable {
+    /** Runs the durable work; suspends through {@link Durable} and {@link DurableChannel}. */
+    T run() throws Suspendable, Exception;
+}

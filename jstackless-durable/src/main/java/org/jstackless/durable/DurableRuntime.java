@@ -1,0 +1,324 @@
+package org.jstackless.durable;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jstackless.Pickler;
+import org.jstackless.durable.internal.Engine;
+import org.jstackless.durable.internal.Request;
+import org.jstackless.durable.internal.Resume;
+
+/**
+ * Runs durable tasklets over a {@link DurableStore}: opening it resumes every unfinished durable
+ * tasklet from its last checkpoint. The tasklets run on the runtime's own thread (one Stackless
+ * scheduler); the methods here may be called from any thread.
+ *
+ * <pre>
+ *   try (DurableRuntime rt = DurableRuntime.open(Path.of("state"), MyJobs.class)) {
+ *       rt.start("order-42", () -> MyJobs.fulfil(42));   // no-op if order-42 exists
+ *       rt.awaitDone("order-42", Duration.ofMinutes(1));
+ *   }
+ * </pre>
+ *
+ * <p>Durable tasklets must be soft: their code woven (jstackless-maven-plugin or the agent), and
+ * every class of their frames and of the values they hold across a suspension allowed
+ * ({@link Builder#allow}), as for {@link Pickler}.
+ */
+public final class DurableRuntime implements AutoCloseable {
+    private static final Class<?>[] OWN = {Durable.class, DurableChannel.class, Resume.class, Request.Checkpoint.class,
+        Request.StepDone.class, Request.Sleep.class, Request.Send.class, Request.Receive.class, Request.Finish.class, Request.Start.class,
+        Resume.Cancel.class};
+    private static final String KEY_FILE = "signing.key";
+
+    private final DurableStore store;
+    private final boolean ownsStore;
+    private final Engine engine;
+    private final byte[] key;
+    private boolean closed;
+
+    /** Configures a {@link DurableRuntime}. */
+    public static final class Builder {
+        private final Path dir;
+        private final List<Class<?>> allowed = new ArrayList<>();
+        private byte[] key;
+        private InstantSource clock = InstantSource.system();
+        private DurableStore store;
+        private boolean fsync = true;
+        private long compactAt = 64L << 20;
+        private boolean operationsOnly;
+
+        private Builder(Path dir) {
+            this.dir = dir;
+        }
+
+        /** Classes that may be in a checkpoint: those of the tasklets' frames, records, enums (as {@link Pickler.Builder#allow}). */
+        public Builder allow(Class<?>... classes) {
+            allowed.addAll(List.of(classes));
+            return this;
+        }
+
+        /**
+         * The key checkpoints are signed with (HMAC-SHA256, at least 16 bytes). Default, with a
+         * directory: a random key kept in the directory's {@code signing.key} (created on first open),
+         * which detects damage but not an attacker who can read the directory.
+         */
+        public Builder signingKey(byte[] key) {
+            this.key = key.clone();
+            return this;
+        }
+
+        /** The clock of durable timers (default the system clock; tests move a fake one). */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /** Another store than the directory's {@link FileStore}; it stays the caller's to close. */
+        public Builder store(DurableStore store) {
+            this.store = Objects.requireNonNull(store);
+            return this;
+        }
+
+        /** For the directory's {@link FileStore}: fsync each commit (default true). */
+        public Builder fsync(boolean on) {
+            fsync = on;
+            return this;
+        }
+
+        /** For the directory's {@link FileStore}: segment size that triggers compaction (default 64 MiB). */
+        public Builder compactAt(long bytes) {
+            compactAt = bytes;
+            return this;
+        }
+
+        /**
+         * Opens the store for operations only: {@link #list}, {@link #describe}, {@link #kill},
+         * {@link #purge}; nothing is resumed or started (the classes of the tasklets are not needed).
+         */
+        public Builder operationsOnly() {
+            operationsOnly = true;
+            return this;
+        }
+
+        /** Opens the store and resumes its unfinished durable tasklets. */
+        public DurableRuntime open() throws IOException {
+            if (store == null && dir == null) {
+                throw new IllegalStateException("a DurableRuntime needs a directory or a store");
+            }
+            boolean owns = store == null;
+            // The directory's lock is taken first, so that two processes never both create a key.
+            DurableStore s = owns ? FileStore.builder(dir).fsync(fsync).compactAt(compactAt).open() : store;
+            try {
+                byte[] k = key;
+                if (k == null) {
+                    if (dir == null) {
+                        throw new IllegalStateException("a DurableRuntime over a custom store needs signingKey(key)");
+                    }
+                    k = keyOf(dir);
+                }
+                List<Class<?>> all = new ArrayList<>(List.of(OWN));
+                all.addAll(allowed);
+                Pickler p = Pickler.builder().allow(all.toArray(Class<?>[]::new)).signingKey(k).build();
+                Engine engine = new Engine(s, p, clock, k);
+                if (operationsOnly) {
+                    engine.passive();
+                }
+                return new DurableRuntime(s, owns, engine, k);
+            } catch (IOException | RuntimeException e) {
+                if (owns) {
+                    s.close();
+                }
+                throw e;
+            }
+        }
+    }
+
+    private static byte[] keyOf(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path f = dir.resolve(KEY_FILE);
+        if (!Files.exists(f)) {
+            byte[] k = new byte[32];
+            new SecureRandom().nextBytes(k);
+            Path tmp = dir.resolve(KEY_FILE + ".tmp");
+            Files.deleteIfExists(tmp);
+            try {
+                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(tmp);
+            }
+            Files.write(tmp, k, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+            Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            try (java.nio.channels.FileChannel d = java.nio.channels.FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true); // the key must be as durable as the first checkpoint signed with it
+            }
+        }
+        byte[] k = Files.readAllBytes(f);
+        if (k.length < 16) {
+            throw new IOException(f + " holds " + k.length + " bytes, not a signing key: restore it from a backup "
+                    + "(without it the checkpoints cannot be read)");
+        }
+        return k;
+    }
+
+    /** A builder for the runtime whose store is the directory {@code dir}. */
+    public static Builder builder(Path dir) {
+        return new Builder(Objects.requireNonNull(dir, "dir"));
+    }
+
+    /** A builder for a runtime over another store ({@link Builder#signingKey} required). */
+    public static Builder builder(DurableStore store) {
+        return new Builder(null).store(store);
+    }
+
+    /** Opens the runtime on the directory {@code dir} (created if missing), allowing {@code classes}. */
+    public static DurableRuntime open(Path dir, Class<?>... classes) throws IOException {
+        return builder(dir).allow(classes).open();
+    }
+
+    private DurableRuntime(DurableStore store, boolean ownsStore, Engine engine, byte[] key) throws IOException {
+        this.key = key;
+        this.store = store;
+        this.ownsStore = ownsStore;
+        this.engine = engine;
+        engine.start();
+    }
+
+    /**
+     * Starts durable tasklet {@code id} running {@code body}, unless a tasklet with that id exists
+     * (running, finished or failed, until purged): then nothing happens. Returns once the start is
+     * committed: true if this call started it.
+     */
+    public boolean start(String id, DurableBody<?> body) {
+        Objects.requireNonNull(body, "body");
+        return get(engine.startTasklets(java.util.Map.of(id, Durable.body(body)))) == 1;
+    }
+
+    /**
+     * Starts, in one commit, each durable tasklet of {@code bodies} (id to body) whose id does not
+     * exist; returns how many it started. If one body does not pickle, none is started.
+     */
+    public int startAll(java.util.Map<String, ? extends DurableBody<?>> bodies) {
+        java.util.Map<String, org.jstackless.TaskletBody> tb = new java.util.LinkedHashMap<>();
+        bodies.forEach((id, b) -> tb.put(Objects.requireNonNull(id, "id"), Durable.body(Objects.requireNonNull(b, "body"))));
+        return get(engine.startTasklets(tb));
+    }
+
+    /** The tasklet {@code id}, if the store holds it. */
+    public Optional<DurableInfo> info(String id) {
+        return Optional.ofNullable(get(engine.info(id)));
+    }
+
+    /** Every durable tasklet, by id. */
+    public List<DurableInfo> list() {
+        return get(engine.list());
+    }
+
+    /** Waits until {@code id} is FINISHED or FAILED (committed). */
+    public DurableInfo awaitDone(String id, Duration timeout) throws TimeoutException, InterruptedException {
+        if (engine.isEngineThread()) {
+            throw new IllegalStateException("a durable tasklet cannot wait for another with awaitDone: receive its "
+                    + "result on a durable channel instead");
+        }
+        try {
+            return engine.whenDone(id).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw unwrap(e);
+        }
+    }
+
+    /** The result of finished {@code id}; for a failed one, an {@link IllegalStateException} with its error. */
+    @SuppressWarnings("unchecked")
+    public <T> T result(String id) {
+        return (T) get(engine.result(id));
+    }
+
+    /** The inspector's view of {@code id}'s last checkpoint: its row, then its frames (class.method(file:line)) and values. */
+    public String describe(String id) {
+        return get(engine.describe(id, key));
+    }
+
+    /**
+     * Cancels {@code id}: committed first (a crash does not undo it), then its suspending call raises
+     * {@link org.jstackless.TaskletExit}, so its {@code finally} blocks run; it then ends FAILED with
+     * detail {@link Durable#CANCELLED}. A finally block cannot checkpoint while the TaskletExit is in
+     * flight (the exception is in its frame and does not pickle: the durable call throws a
+     * NotPicklableException, and the tasklet ends FAILED with that text). A value it had received but
+     * not yet acted on is dropped with it. False if it is done or unknown.
+     */
+    public boolean cancel(String id) {
+        return get(engine.cancel(id));
+    }
+
+    /**
+     * Kills {@code id}: ends it FAILED with detail "killed" at once, running nothing of it (no
+     * {@code finally}); for a tasklet this program cannot load, or a cancel that does not end.
+     * False if it is done or unknown.
+     */
+    public boolean kill(String id) {
+        return get(engine.kill(id));
+    }
+
+    /** Deletes finished or failed {@code id} from the store (its id may then be started again); false if not done. */
+    public boolean purge(String id) {
+        return get(engine.purge(id));
+    }
+
+    /** The store. */
+    public DurableStore store() {
+        return store;
+    }
+
+    /** Stops running durable tasklets (they stay in the store, at their last checkpoint) and closes the directory's store. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            engine.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (ownsStore) {
+                store.close();
+            }
+        }
+    }
+
+    private <T> T get(CompletableFuture<T> f) {
+        if (engine.isEngineThread()) {
+            throw new IllegalStateException("a durable tasklet cannot call DurableRuntime methods: they wait for its "
+                    + "own runtime; use Durable.start(id, body) to start another durable tasklet");
+        }
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw unwrap(e);
+        }
+    }
+
+    private static RuntimeException unwrap(ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof RuntimeException r) {
+            return r;
+        }
+        return new IllegalStateException(c.toString(), c);
+    }
+}
