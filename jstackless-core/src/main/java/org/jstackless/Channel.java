@@ -2,6 +2,8 @@ package org.jstackless;
 
 import java.util.Iterator;
 import java.util.Objects;
+import org.jstackless.internal.soft.Boundary;
+import org.jstackless.internal.soft.SoftContext;
 
 /**
  * A rendezvous channel between tasklets (Stackless's {@code channel}, spec §4), optionally buffered.
@@ -135,6 +137,7 @@ public final class Channel<T> implements Iterable<T> {
             }
 
             @Override
+            @Boundary // only for hard tasklets and main
             public T next() {
                 if (!hasNext()) {
                     throw new java.util.NoSuchElementException("channel closed");
@@ -163,8 +166,9 @@ public final class Channel<T> implements Iterable<T> {
         Waiter w;
         try {
             w = complete(s, source, value, dir);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException e) { // switch_trap or an unwoven frame: refused before anything changed
             unlock();
+            source.tempval = null;
             throw e;
         }
         if (w != null) {
@@ -178,6 +182,7 @@ public final class Channel<T> implements Iterable<T> {
             source.tempval = null;
             throw refuse(refusal);
         }
+        refuseUnwind(source);
         s.unlink(source);
         source.select = null; // a select it was woken from but never finished (frames dropped) is over
         Waiter me = source.waiter;
@@ -207,6 +212,17 @@ public final class Channel<T> implements Iterable<T> {
             return new ChannelClosedException("Send/receive operation on a closed channel");
         }
         return new IllegalStateException(refusal);
+    }
+
+    /** A soft tasklet that cannot unwind from here is refused before the queue changes (the lock is held). */
+    private void refuseUnwind(Tasklet source) {
+        try {
+            SoftContext.checkUnwind();
+        } catch (IllegalStateException e) {
+            unlock();
+            source.tempval = null;
+            throw e;
+        }
     }
 
     /**
@@ -273,6 +289,9 @@ public final class Channel<T> implements Iterable<T> {
             }
             if (here && willSwitch && s.switchTrap != 0 && (!(w instanceof SelectWaiter sw) || sw.select.isWaiting())) {
                 throw new IllegalStateException("switch_trap");
+            }
+            if (here && willSwitch) {
+                SoftContext.checkUnwind(); // a soft tasklet that cannot unwind from here: refused, nothing changed
             }
             if (w instanceof SelectWaiter sw && !sw.select.fire(sw)) {
                 dequeue(w); // stale: its select already fired elsewhere

@@ -1,6 +1,7 @@
 package org.jstackless;
 
 import java.util.Objects;
+import org.jstackless.internal.soft.SoftContext;
 import org.jstackless.internal.switching.Carrier;
 import org.jstackless.internal.switching.Strand;
 import org.jstackless.internal.switching.StrandEntry;
@@ -233,6 +234,7 @@ public final class Coroutine {
             return open(value);
         }
         c.checkSwitchAllowed(); // inside a generator's body: refuse before changing anything
+        SoftContext.checkUnwind(); // a soft frame that cannot unwind: likewise
         if (state == BOUND) {
             start();
         }
@@ -290,6 +292,7 @@ public final class Coroutine {
     Object yieldNested(Object value) {
         Group g = group;
         Carrier c = g.use();
+        SoftContext.checkUnwind(); // before anything changes
         g.main().mailbox = value;
         return c.yieldNested(frame, g.resume);
     }

@@ -256,7 +256,11 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
         }
     }
 
-    private void yieldValue(T value) {
+    /**
+     * The yielder's code. Declared suspendable although it only makes plain calls: woven, its entry
+     * carries the body's chain token to the soft-switch check in {@code Coroutine.yieldNested}.
+     */
+    private void yieldValue(T value) throws Suspendable {
         group.use();
         if (group.current != co || closing) {
             throw new IllegalStateException(closing ? "generator ignored close(): it yielded while closing"

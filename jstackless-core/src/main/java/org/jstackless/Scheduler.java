@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import org.jstackless.internal.soft.Preemption;
+import org.jstackless.internal.soft.SoftContext;
 import org.jstackless.internal.switching.Carrier;
 import org.jstackless.internal.switching.Resumption;
 import org.jstackless.internal.switching.StrandEntry;
@@ -275,10 +276,12 @@ final class Scheduler {
         return v;
     }
 
+    /** Refuses a switch before anything changes: switch_trap, or a soft frame that cannot unwind. */
     void checkTrap() {
         if (switchTrap != 0) {
             throw new IllegalStateException("switch_trap");
         }
+        SoftContext.checkUnwind();
     }
 
     /**
@@ -571,6 +574,7 @@ final class Scheduler {
         if (switchTrap != 0 && !(me.next == me && watchdog() == me)) {
             throw new IllegalStateException("switch_trap");
         }
+        SoftContext.checkUnwind();
         me.tempval = retval;
         unlink(me);
         return scheduleTask(me, head, CLAIM);
@@ -924,12 +928,14 @@ final class Scheduler {
             return;
         }
         inScheduleCallback = true;
+        int chain = SoftContext.chain(); // the switch that follows checks it
         try {
             cb.onSchedule(prev, next);
         } catch (Throwable e) {
             uncaught(e);
         } finally {
             inScheduleCallback = false;
+            SoftContext.restoreChain(chain);
         }
     }
 
@@ -939,12 +945,14 @@ final class Scheduler {
             return;
         }
         inChannelCallback = true;
+        int chain = SoftContext.chain(); // the channel operation checks it after the callback
         try {
             cb.onChannel(ch, t, sending, willBlock);
         } catch (Throwable e) {
             uncaught(e);
         } finally {
             inChannelCallback = false;
+            SoftContext.restoreChain(chain);
         }
     }
 

@@ -254,6 +254,8 @@ public final class Select<R> {
                     refusal = cases.get(k).channel.refusal(s, me);
                 }
                 if (refusal == null) {
+                    // A soft tasklet that cannot unwind from here is refused before it joins any queue.
+                    org.jstackless.internal.soft.SoftContext.checkUnwind();
                     block(s, me, n);
                 }
             }

@@ -2,6 +2,7 @@ package org.jstackless;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.jstackless.internal.soft.Boundary;
 
 /**
  * The scheduler of the calling thread: Stackless's module functions. Each thread that uses
@@ -58,6 +59,7 @@ public final class Stackless {
      * scheduler: tasklets still queued are dropped. Throws what the body throws. The way for a plain
      * thread, a test or a server request to enter Stackless with nothing left over afterwards.
      */
+    @Boundary
     public static void runAsMain(TaskletBody body) throws Exception {
         Scheduler s = Scheduler.enterFresh();
         try {

@@ -8,7 +8,7 @@ import org.jstackless.weaver.Weaver;
 import org.jstackless.weaver.WeaverOptions;
 
 /**
- * Weaves each class that mentions {@code org/jstackless/Suspendable} as it loads. Classes that do
+ * Weaves each class that mentions {@code org/jstackless/} as it loads. Classes that do
  * not (nearly all of them) are recognised by a byte search of the class file and left alone, so
  * the agent costs almost nothing at start-up.
  *
@@ -17,7 +17,11 @@ import org.jstackless.weaver.WeaverOptions;
  * rather than the whole program failing to start.
  */
 final class WeavingTransformer implements ClassFileTransformer {
-    private static final byte[] MARKER = "org/jstackless/Suspendable".getBytes(StandardCharsets.ISO_8859_1);
+    /**
+     * Classes that mention jstackless at all: a class may call a suspendable method without naming
+     * {@code Suspendable} (inside {@code catch (Throwable)}, or through a generic {@code throws E}).
+     */
+    private static final byte[] MARKER = "org/jstackless/".getBytes(StandardCharsets.ISO_8859_1);
 
     private final boolean verbose;
 
@@ -28,13 +32,17 @@ final class WeavingTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined,
                             ProtectionDomain domain, byte[] classFile) {
-        if (className == null || isAgentCode(domain) || !mentionsSuspendable(classFile)) {
+        if (className == null || isAgentCode(domain) || isCore(className) || !mentionsSuspendable(classFile)) {
             return null;
         }
         try {
             Weaver w = new Weaver(WeaverOptions.defaults()
                     .classLoader(loader != null ? loader : ClassLoader.getPlatformClassLoader()));
-            byte[] out = w.weaveClass(classFile);
+            org.jstackless.weaver.WeaveReport report = new org.jstackless.weaver.WeaveReport();
+            byte[] out = w.weaveClass(classFile, report);
+            for (String warning : report.warnings()) {
+                System.err.println("jstackless-agent: WARNING " + warning);
+            }
             if (out == classFile) {
                 return null;
             }
@@ -49,6 +57,12 @@ final class WeavingTransformer implements ClassFileTransformer {
             System.err.println("jstackless-agent: " + className.replace('/', '.') + " left unwoven: internal error " + e);
             return null;
         }
+    }
+
+    /** jstackless-core's own classes: woven when the core was built, nothing left to do. */
+    private static boolean isCore(String className) {
+        return className.startsWith("org/jstackless/internal/")
+                || className.startsWith("org/jstackless/") && className.indexOf('/', "org/jstackless/".length()) < 0;
     }
 
     /** The agent's own classes (its jar, with the shaded weaver) are never woven. */

@@ -59,6 +59,7 @@ public final class DurableRuntime implements AutoCloseable {
         private boolean fsync = true;
         private long compactAt = 64L << 20;
         private boolean operationsOnly;
+        private List<String> code;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -77,6 +78,16 @@ public final class DurableRuntime implements AutoCloseable {
          */
         public Builder signingKey(byte[] key) {
             this.key = key.clone();
+            return this;
+        }
+
+        /**
+         * Limits the code a checkpoint may hold to these packages or classes (as
+         * {@link Pickler.Builder#restrictCode}); the durable runtime's own classes are always
+         * accepted. Without it, any woven method of the program may be in a checkpoint.
+         */
+        public Builder restrictCode(String... packagesOrClasses) {
+            code = new ArrayList<>(List.of(packagesOrClasses));
             return this;
         }
 
@@ -131,7 +142,15 @@ public final class DurableRuntime implements AutoCloseable {
                 }
                 List<Class<?>> all = new ArrayList<>(List.of(OWN));
                 all.addAll(allowed);
-                Pickler p = Pickler.builder().allow(all.toArray(Class<?>[]::new)).signingKey(k).build();
+                Pickler.Builder pb = Pickler.builder().allow(all.toArray(Class<?>[]::new)).signingKey(k);
+                if (code != null) {
+                    List<String> c = new ArrayList<>(code);
+                    for (Class<?> own : OWN) {
+                        c.add(own.getName());
+                    }
+                    pb.restrictCode(c.toArray(String[]::new));
+                }
+                Pickler p = pb.build();
                 Engine engine = new Engine(s, p, clock, k);
                 if (operationsOnly) {
                     engine.passive();

@@ -335,8 +335,9 @@ class DurableRuntimeTest {
             rt.start("old", () -> parked(key));
             waitFor(rt, "old", DurableState.RECEIVING);
         }
-        // A program whose frames differ (here: DurableRuntimeTest is no longer allowed) cannot resume it.
-        try (DurableRuntime rt = DurableRuntime.builder(dir).allow(FencingTest.class).open()) {
+        // A program that may not run its frames (here: its code is restricted to FencingTest) cannot resume it.
+        try (DurableRuntime rt = DurableRuntime.builder(dir).allow(FencingTest.class)
+                .restrictCode(FencingTest.class.getName()).open()) {
             DurableInfo i = rt.info("old").orElseThrow();
             assertThat(i.state()).isEqualTo(DurableState.RECEIVING);
             assertThat(i.detail()).startsWith("cannot resume in this program:").contains("DurableRuntimeTest");

@@ -54,6 +54,9 @@ abstract class AbstractWeaveMojo extends AbstractMojo {
             for (String m : r.messages()) {
                 getLog().info("jstackless: " + m);
             }
+            for (String w : r.warnings()) {
+                getLog().warn("jstackless: " + w);
+            }
             getLog().info("jstackless: " + dir.getFileName() + ": " + r);
         } catch (WeaveException e) {
             throw new MojoFailureException("jstackless weaving failed: " + e.getMessage(), e);

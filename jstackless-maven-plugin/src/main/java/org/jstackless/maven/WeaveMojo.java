@@ -10,8 +10,13 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.project.MavenProject;
 
-/** Weaves the main classes ({@code target/classes}) after they are compiled. */
-@Mojo(name = "weave", defaultPhase = LifecyclePhase.PROCESS_CLASSES,
+/**
+ * Weaves the main classes ({@code target/classes}) right after they are compiled: bound to the
+ * {@code compile} phase, after the compiler (the packaging's own binding runs first in a phase), so
+ * {@code mvn compile} already leaves woven classes and no unwoven {@code throws Suspendable} class
+ * reaches a run started from the IDE or {@code exec:java} after a plain compile.
+ */
+@Mojo(name = "weave", defaultPhase = LifecyclePhase.COMPILE,
         requiresDependencyResolution = ResolutionScope.COMPILE, threadSafe = true)
 public class WeaveMojo extends AbstractWeaveMojo {
     @Parameter(defaultValue = "${project}", readonly = true, required = true)

@@ -11,7 +11,7 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.project.MavenProject;
 
 /** Weaves the test classes ({@code target/test-classes}) after they are compiled. */
-@Mojo(name = "weave-tests", defaultPhase = LifecyclePhase.PROCESS_TEST_CLASSES,
+@Mojo(name = "weave-tests", defaultPhase = LifecyclePhase.TEST_COMPILE,
         requiresDependencyResolution = ResolutionScope.TEST, threadSafe = true)
 public class WeaveTestsMojo extends AbstractWeaveMojo {
     @Parameter(defaultValue = "${project}", readonly = true, required = true)

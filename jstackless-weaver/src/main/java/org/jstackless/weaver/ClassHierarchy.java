@@ -22,21 +22,36 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
- * Type facts read from class files, never from loaded classes: super class, interfaces, and which
- * methods declare {@code throws org.jstackless.Suspendable}.
+ * Type facts read from class files, never from loaded classes: super class, interfaces, which
+ * methods declare that they may suspend, and which methods call such methods.
  *
  * <p>Algorithm: a class file is looked up, in order, among the classes being woven (registered
  * with {@link #addLocal}), the class-path entries (directories and jars), the optional class
- * loader's resources, and the JDK's system resources; it is parsed once with
- * {@code SKIP_CODE} and cached. A method is suspendable when the first declaration found by JVM
- * method resolution (the class, its superclasses, then its superinterfaces breadth first)
- * declares {@code Suspendable}.
+ * loader's resources, and the JDK's system resources; it is parsed once and cached. A method
+ * <em>declares</em> that it may suspend when its {@code throws} clause names
+ * {@code org.jstackless.Suspendable}, or names {@code Throwable} and it can be overridden (javac lets
+ * a {@code throws Throwable} method, and a generic {@code <E extends Throwable> ... throws E}
+ * method, whose erasure is that, call suspendable code, so an override may; JDK classes excepted). A method is <em>suspendable</em> when the
+ * declaration found by JVM method resolution (the class, its superclasses, then its
+ * superinterfaces breadth first) declares it, or — implicitly — calls a suspendable method, with
+ * or without a {@code catch} around the call (only in classes being woven or classes that mention
+ * {@code org/jstackless/}, whose code is read; never constructors, static initialisers or methods
+ * marked {@code @Boundary}). The implicit part is a least fixpoint over the call graph, computed on
+ * demand by a depth-first search that caches every positive answer and every negative answer that
+ * did not rely on a method still being searched.
  */
 final class ClassHierarchy implements AutoCloseable {
     static final String SUSPENDABLE = "org/jstackless/Suspendable";
+    static final String BOUNDARY = "Lorg/jstackless/internal/soft/Boundary;";
+    private static final byte[] OWN_MARKER = "org/jstackless/".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
-    /** One method's facts. */
-    record Method(String name, String desc, int access, boolean suspendable) {
+    /**
+     * One method's facts: {@code suspendable} is whether its {@code throws} clause declares it (see
+     * the class comment); {@code calls} the methods its code invokes ({@code owner.name desc},
+     * owner first), or null when its code was not read.
+     */
+    record Method(String name, String desc, int access, boolean suspendable, boolean explicit, boolean boundary,
+            List<String[]> calls) {
     }
 
     /** One class's facts. */
@@ -92,10 +107,33 @@ final class ClassHierarchy implements AutoCloseable {
         if (b == null) {
             return MISSING;
         }
-        return parse(b);
+        return parse(b, local.containsKey(name) || mentions(b, OWN_MARKER));
+    }
+
+    static boolean mentions(byte[] b, byte[] marker) {
+        byte first = marker[0];
+        int last = b.length - marker.length;
+        outer:
+        for (int i = 0; i <= last; i++) {
+            if (b[i] != first) {
+                continue;
+            }
+            for (int j = 1; j < marker.length; j++) {
+                if (b[i + j] != marker[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     static Info parse(byte[] b) {
+        return parse(b, true);
+    }
+
+    /** Parses a class file; the code of its methods is read when {@code code} is true. */
+    static Info parse(byte[] b, boolean code) {
         ClassReader r = new ClassReader(b);
         Map<String, Method> methods = new HashMap<>();
         String[] holder = new String[2];
@@ -116,16 +154,41 @@ final class ClassHierarchy implements AutoCloseable {
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                     String[] exceptions) {
-                boolean s = false;
+                boolean explicit = false;
+                boolean thr = false;
                 if (exceptions != null) {
                     for (String e : exceptions) {
-                        s |= SUSPENDABLE.equals(e);
+                        explicit |= SUSPENDABLE.equals(e);
+                        thr |= "java/lang/Throwable".equals(e);
                     }
                 }
-                methods.put(name + descriptor, new Method(name, descriptor, access, s));
-                return null;
+                // throws Throwable (or a type variable erased to it): whatever overrides it may switch;
+                // a static, private or final one is suspendable only if it calls a suspendable method.
+                boolean s = explicit || thr && !isJdk(holder[0])
+                        && (access & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL)) == 0;
+                boolean ex = explicit;
+                List<String[]> calls = code && (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0
+                        ? new ArrayList<>() : null;
+                String key = name + descriptor;
+                methods.put(key, new Method(name, descriptor, access, s, ex, false, calls));
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public org.objectweb.asm.AnnotationVisitor visitAnnotation(String desc, boolean visible) {
+                        if (BOUNDARY.equals(desc)) {
+                            methods.put(key, new Method(name, descriptor, access, s, ex, true, calls));
+                        }
+                        return null;
+                    }
+
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
+                        if (calls != null && !n.equals("<init>")) {
+                            calls.add(new String[] {owner, n, d});
+                        }
+                    }
+                };
             }
-        }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        }, (code ? 0 : ClassReader.SKIP_CODE) | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
         return new Info(holder[0], holder[1], List.copyOf(itfs), (acc[0] & Opcodes.ACC_INTERFACE) != 0,
                 methods);
     }
@@ -177,7 +240,53 @@ final class ClassHierarchy implements AutoCloseable {
      */
     boolean isSuspendable(String owner, String name, String desc) {
         Method m = resolve(owner, name, desc);
-        return m != null && m.suspendable();
+        return m != null && isSuspendable(m);
+    }
+
+    /** True if {@code owner.name desc} resolves to a method that declares {@code throws Suspendable}. */
+    boolean isExplicitlySuspendable(String owner, String name, String desc) {
+        Method m = resolve(owner, name, desc);
+        return m != null && m.explicit();
+    }
+
+    private final Map<Method, Boolean> implicit = new java.util.IdentityHashMap<>();
+    private final Set<Method> searching = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private boolean reliedOnSearching;
+
+    /** Whether {@code m} is suspendable, declared or implicitly (see the class comment). */
+    boolean isSuspendable(Method m) {
+        if (m.suspendable()) {
+            return true;
+        }
+        if (m.boundary() || m.calls() == null || m.name().startsWith("<")) {
+            return false;
+        }
+        Boolean known = implicit.get(m);
+        if (known != null) {
+            return known;
+        }
+        if (!searching.add(m)) {
+            reliedOnSearching = true;
+            return false;
+        }
+        boolean outer = reliedOnSearching;
+        reliedOnSearching = false;
+        boolean r = false;
+        try {
+            for (String[] c : m.calls()) {
+                if (isSuspendable(c[0], c[1], c[2])) {
+                    r = true;
+                    break;
+                }
+            }
+        } finally {
+            searching.remove(m);
+        }
+        if (r || !reliedOnSearching) {
+            implicit.put(m, r);
+        }
+        reliedOnSearching |= outer;
+        return r;
     }
 
     /** The declaration {@code owner.name desc} resolves to, or null. */

@@ -49,8 +49,10 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  *     after it. Saved: live, typed locals (not {@code this}, which the re-entry passes back) and
  *     the whole operand stack below the call's arguments. {@code null}-typed values are not
  *     stored, they are re-created.</li>
- * <li>Code: a prologue {@code ctx = SoftContext.current(); fr = ctx.enter(H); if (fr != null) goto
- *     RESTORE}. At call site {@code i}: {@code ctx.expect = hash(callee)} before the invoke; after
+ * <li>Code: a prologue {@code ctx = SoftContext.current(); d = ctx.enter(H); if (d != 0 && (fr =
+ *     ctx.restoring()) != null) { d = 0; goto RESTORE }} ({@code d}, the chain value, is 0 while every
+ *     frame down to the strand's entry can unwind: see {@code SoftContext}). At call site {@code i}:
+ *     {@code ctx.expect = hash(callee) ^ d} before the invoke, {@code ctx.expect = d} after it; after
  *     it {@code goto CHECK_i; RESUME_i: ctx.resumeValue(), unboxed/cast; CHECK_i: if
  *     (ctx.unwinding) goto UNWIND_i}. {@code RESUME_i} sits in the call's exception ranges, so an
  *     exception delivered on resume is caught by the method's own handlers. Out of line, after
@@ -66,7 +68,7 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  * <li>Tick points (preemption, unless turned off or the method is {@code synchronized}): at the
  *     method's entry (after the prologue), before every backward {@code goto}, on the taken edge
  *     of every backward conditional jump (the jump is inverted around the tick), and before every
- *     switch with a backward target: {@code if (ctx.timed && --ctx.ticks < 0) { Preemption.expired(); goto
+ *     switch with a backward target: {@code if (ctx.timed && --ctx.ticks < 0) { Preemption.expired(d); goto
  *     CHECK_t; RESUME_t: ctx.resumeValue(), discarded; CHECK_t: if (ctx.unwinding) goto UNWIND_t }}.
  *     A tick point is a site like a call site with no result: its live locals and operand stack are
  *     saved by {@code UNWIND_t} and restored by {@code RESTORE}, and {@code RESUME_t} lies in the
@@ -137,8 +139,16 @@ final class MethodWeaver {
         this.ticks = ticks && (mn.access & Opcodes.ACC_SYNCHRONIZED) == 0;
     }
 
+    /** The hash of a method's name and descriptor used by the chain token: always odd (see SoftContext). */
     static int hash(String name, String desc) {
-        return (name + desc).hashCode();
+        return (name + desc).hashCode() | 1;
+    }
+
+    private final StringBuilder callLines = new StringBuilder();
+
+    /** The source lines of the woven method's suspendable call sites, comma-separated (after {@link #weave}). */
+    String callLines() {
+        return callLines.toString();
     }
 
     /** Weaves the method in place; {@code sites} are its suspendable invoke instructions. */
@@ -225,8 +235,14 @@ final class MethodWeaver {
         }
         int ctx = maxLocal;
         int fr = maxLocal + 1;
-        nextLocal = maxLocal + 2;
+        int d = maxLocal + 2;
+        nextLocal = maxLocal + 3;
         maxLocal = nextLocal;
+        for (Site s : ss) {
+            if (s.kind == SiteKind.CALL) {
+                callLines.append(callLines.length() == 0 ? "" : ",").append(s.line);
+            }
+        }
 
         StringBuilder lines = new StringBuilder();
         for (Site s : ss) {
@@ -247,17 +263,20 @@ final class MethodWeaver {
         }
         mn.visibleAnnotations.add(wm);
 
-        // Prologue.
+        // Prologue: d = ctx.enter(H); if (d != 0 && (fr = ctx.restoring()) != null) { d = 0; goto RESTORE }
         LabelNode restore = new LabelNode();
+        LabelNode notZero = new LabelNode();
+        LabelNode body = new LabelNode();
         InsnList pro = new InsnList();
         pro.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CTX, "current", "()L" + CTX + ";", false));
         pro.add(new VarInsnNode(Opcodes.ASTORE, ctx));
         pro.add(new VarInsnNode(Opcodes.ALOAD, ctx));
         pro.add(new LdcInsnNode(entryHash));
-        pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "enter", "(I)L" + FRAME + ";", false));
+        pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "enter", "(I)I", false));
         pro.add(new InsnNode(Opcodes.DUP));
-        pro.add(new VarInsnNode(Opcodes.ASTORE, fr));
-        pro.add(new JumpInsnNode(Opcodes.IFNONNULL, restore));
+        pro.add(new VarInsnNode(Opcodes.ISTORE, d));
+        pro.add(new JumpInsnNode(Opcodes.IFNE, notZero));
+        pro.add(body);
         for (Site s : ss) {
             if (s.kind == SiteKind.ENTRY) {
                 // The entry tick, after the prologue; the first line entry is moved to cover it.
@@ -267,7 +286,7 @@ final class MethodWeaver {
                 if (first != null) {
                     first.start = entry;
                 }
-                pro.add(tickCode(s, ctx));
+                pro.add(tickCode(s, ctx, d));
             }
         }
         insns.insert(pro);
@@ -275,14 +294,14 @@ final class MethodWeaver {
         // Tick points at back-edges.
         for (Site s : ss) {
             switch (s.kind) {
-                case GOTO, SWITCH -> insns.insertBefore(s.insn, tickCode(s, ctx));
+                case GOTO, SWITCH -> insns.insertBefore(s.insn, tickCode(s, ctx, d));
                 case COND -> {
                     // if<cond> L  ->  if<!cond> SKIP; tick; goto L; SKIP:
                     JumpInsnNode j = (JumpInsnNode) s.insn;
                     LabelNode skip = new LabelNode();
                     InsnList l = new InsnList();
                     l.add(new JumpInsnNode(invert(j.getOpcode()), skip));
-                    l.add(tickCode(s, ctx));
+                    l.add(tickCode(s, ctx, d));
                     l.add(new JumpInsnNode(Opcodes.GOTO, j.label));
                     l.add(skip);
                     insns.insertBefore(j, l);
@@ -302,10 +321,18 @@ final class MethodWeaver {
             InsnList before = new InsnList();
             before.add(new VarInsnNode(Opcodes.ALOAD, ctx));
             before.add(new LdcInsnNode(hash(x.name, x.desc)));
+            before.add(new VarInsnNode(Opcodes.ILOAD, d));
+            before.add(new InsnNode(Opcodes.IXOR));
             before.add(new FieldInsnNode(Opcodes.PUTFIELD, CTX, "expect", "I"));
             insns.insertBefore(x, before);
             LabelNode check = new LabelNode();
             InsnList after = new InsnList();
+            // Back in this frame: the token is this frame's d again, even if the callee was not woven
+            // (it would have left hash(callee), which a later plain call to a woven method of that
+            // name and descriptor would take for an intact chain).
+            after.add(new VarInsnNode(Opcodes.ALOAD, ctx));
+            after.add(new VarInsnNode(Opcodes.ILOAD, d));
+            after.add(new FieldInsnNode(Opcodes.PUTFIELD, CTX, "expect", "I"));
             after.add(new JumpInsnNode(Opcodes.GOTO, check));
             after.add(s.resume);
             after.add(new VarInsnNode(Opcodes.ALOAD, ctx));
@@ -378,6 +405,16 @@ final class MethodWeaver {
             returnDefault(tail, ret);
             nextLocal = base;
         }
+
+        // Out of line: a non-zero d is a broken chain (run on) or a re-entry (restore).
+        tail.add(notZero);
+        tail.add(new VarInsnNode(Opcodes.ALOAD, ctx));
+        tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "restoring", "()L" + FRAME + ";", false));
+        tail.add(new InsnNode(Opcodes.DUP));
+        tail.add(new VarInsnNode(Opcodes.ASTORE, fr));
+        tail.add(new JumpInsnNode(Opcodes.IFNULL, body));
+        tail.add(new InsnNode(Opcodes.ICONST_0));
+        tail.add(new VarInsnNode(Opcodes.ISTORE, d));
 
         // Restore dispatcher.
         tail.add(restore);
@@ -462,7 +499,7 @@ final class MethodWeaver {
         InsnList pro = new InsnList();
         pro.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CTX, "current", "()L" + CTX + ";", false));
         pro.add(new LdcInsnNode(entryHash));
-        pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "enter", "(I)L" + FRAME + ";", false));
+        pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "enter", "(I)I", false));
         pro.add(new InsnNode(Opcodes.POP));
         mn.instructions.insert(pro);
     }
@@ -562,12 +599,12 @@ final class MethodWeaver {
     }
 
     /**
-     * A tick point: {@code if (ctx.timed && --ctx.ticks < 0) { Preemption.expired(); if
+     * A tick point: {@code if (ctx.timed && --ctx.ticks < 0) { Preemption.expired(d); if
      * (ctx.unwinding) goto UNWIND; }}, with the resume point (which discards
      * {@code ctx.resumeValue()}) inside it. {@code timed} is tested first so that untimed loops
      * write no memory: the JIT then hoists the test and keeps unrolling and vectorising them.
      */
-    private static InsnList tickCode(Site s, int ctx) {
+    private static InsnList tickCode(Site s, int ctx, int d) {
         InsnList l = new InsnList();
         LabelNode cont = new LabelNode();
         LabelNode check = new LabelNode();
@@ -584,7 +621,8 @@ final class MethodWeaver {
         l.add(new InsnNode(Opcodes.LCONST_0));
         l.add(new InsnNode(Opcodes.LCMP));
         l.add(new JumpInsnNode(Opcodes.IFGE, cont));
-        l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, PREEMPTION, "expired", "()V", false));
+        l.add(new VarInsnNode(Opcodes.ILOAD, d));
+        l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, PREEMPTION, "expired", "(I)V", false));
         l.add(new JumpInsnNode(Opcodes.GOTO, check));
         l.add(s.resume);
         l.add(new VarInsnNode(Opcodes.ALOAD, ctx));

@@ -9,8 +9,10 @@ public final class WeaveReport {
     private int classesWoven;
     private int methodsWoven;
     private final List<String> messages = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
 
-    WeaveReport() {
+    /** An empty report. */
+    public WeaveReport() {
     }
 
     /** Number of classes that were transformed (stamped). */
@@ -28,6 +30,18 @@ public final class WeaveReport {
         return Collections.unmodifiableList(messages);
     }
 
+    /**
+     * Warnings, in order: each names class, method and line of code that could not be woven (so a
+     * soft tasklet cannot switch there) and the fix.
+     */
+    public List<String> warnings() {
+        return Collections.unmodifiableList(warnings);
+    }
+
+    void warning(String w) {
+        warnings.add(w);
+    }
+
     void addClass(int methods) {
         classesWoven++;
         methodsWoven += methods;
@@ -41,11 +55,13 @@ public final class WeaveReport {
         classesWoven += other.classesWoven;
         methodsWoven += other.methodsWoven;
         messages.addAll(other.messages);
+        warnings.addAll(other.warnings);
     }
 
     @Override
     public String toString() {
         return "woven " + classesWoven + " classes, " + methodsWoven + " methods"
-                + (messages.isEmpty() ? "" : ", " + messages.size() + " messages");
+                + (messages.isEmpty() ? "" : ", " + messages.size() + " messages")
+                + (warnings.isEmpty() ? "" : ", " + warnings.size() + " warnings");
     }
 }

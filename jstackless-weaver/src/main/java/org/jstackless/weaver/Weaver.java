@@ -44,17 +44,21 @@ import org.objectweb.asm.tree.InsnNode;
  * <p>Algorithm of {@link #weaveClass}:
  * <ol>
  * <li>A class stamped {@code @org.jstackless.internal.soft.Woven} is returned unchanged.</li>
- * <li>Suspendable methods: those declaring {@code throws org.jstackless.Suspendable}; the
- *     implementation methods of lambdas and method references of this class whose functional
- *     interface method declares it (read from the {@code invokedynamic}'s interface via the class
- *     path); and bridges that call a suspendable method. Suspendable call sites: invocations whose
- *     resolved declaration declares {@code Suspendable} (resolved from class files).</li>
- * <li>Build-time checks (each failure names class, method and line): a non-suspendable method
- *     with a suspendable call site (unless the call is inside a handler for {@code Suspendable} or
- *     {@code Throwable}, or the method declares {@code throws Throwable}: such a boundary, e.g. a trampoline or {@code runAsMain}, is reported in
- *     the {@link WeaveReport} and left unwoven); a suspendable constructor or static initialiser; a suspendable
- *     call inside a {@code synchronized} method or block; an override whose suspendability differs
- *     from a method it overrides (except a boundary, which is reported).</li>
+ * <li>Suspendable methods ({@link ClassHierarchy}): those declaring {@code throws
+ *     org.jstackless.Suspendable}; overridable ones declaring {@code throws Throwable} (also the
+ *     erasure of a generic {@code throws E}); and, implicitly, any method that calls a suspendable
+ *     method, inside {@code catch (Throwable)} or not, unless marked {@code @Boundary}. Lambda
+ *     implementation methods of this class whose functional interface method is suspendable are
+ *     woven too, entered under that method's hash; a method reference to a suspendable method is
+ *     registered as an accepted pair of hashes by the class's static initializer. Suspendable call
+ *     sites: invocations whose resolved declaration is suspendable (resolved from class files).</li>
+ * <li>Build-time checks (each failure names class, method and line; all failures are collected): a
+ *     suspendable constructor or static initialiser; a suspendable call inside a {@code synchronized}
+ *     method or block of a method declaring {@code throws Suspendable}; an override declaring
+ *     {@code throws Suspendable} of a method that is not suspendable; a call to a method declaring
+ *     {@code Suspendable} from one that neither declares nor catches it. Warnings (reported, the
+ *     class is still woven): a constructor or static initialiser, or a {@code synchronized} region
+ *     of an implicitly suspendable method, that calls a suspendable method (not woven there).</li>
  * <li>Each suspendable method is woven (its suspendable call sites, and unless
  *     {@link WeaverOptions#ticks} is off its tick points for preemption), the class stamped, its version raised to at least 55 (Java
  *     11: dynamic constants), and written with frames recomputed against the class-file
@@ -95,7 +99,8 @@ public final class Weaver {
         return weaveClass(classFile, r);
     }
 
-    private byte[] weaveClass(byte[] classFile, WeaveReport report) throws WeaveException {
+    /** Like {@link #weaveClass(byte[])}, adding what it reports (warnings) to {@code report}. */
+    public byte[] weaveClass(byte[] classFile, WeaveReport report) throws WeaveException {
         ClassHierarchy h;
         try {
             h = hierarchy();
@@ -110,17 +115,32 @@ public final class Weaver {
         h.addLocal(cn.name, classFile);
         boolean force = options.forceAll();
 
-        // Lambda implementation methods whose functional interface method is suspendable.
+        // Lambdas: javac's implementation methods (lambda$...) of this class are entered through a
+        // proxy under the functional interface method's hash; a method reference's target keeps its
+        // own hash, so the pair is registered as accepted (SoftContext.alias) by the static initializer.
         Map<String, Integer> lambdaHash = new HashMap<>();
+        java.util.Set<String> lambdaSuspendable = new java.util.HashSet<>();
+        java.util.Set<Integer> aliases = new java.util.TreeSet<>();
         for (MethodNode m : cn.methods) {
             for (AbstractInsnNode x : m.instructions) {
                 if (x instanceof InvokeDynamicInsnNode indy && indy.bsm.getOwner().equals(LMF)
                         && indy.bsmArgs.length >= 3 && indy.bsmArgs[1] instanceof Handle impl
-                        && impl.getOwner().equals(cn.name) && indy.bsmArgs[0] instanceof Type sam) {
+                        && indy.bsmArgs[0] instanceof Type sam) {
                     String itf = Type.getReturnType(indy.desc).getInternalName();
-                    ClassHierarchy.Method decl = h.resolve(itf, indy.name, sam.getDescriptor());
-                    if (decl != null && decl.suspendable()) {
-                        lambdaHash.put(impl.getName() + impl.getDesc(), MethodWeaver.hash(indy.name, sam.getDescriptor()));
+                    int samHash = MethodWeaver.hash(indy.name, sam.getDescriptor());
+                    boolean samSuspendable = h.isSuspendable(itf, indy.name, sam.getDescriptor());
+                    MethodNode target = impl.getOwner().equals(cn.name) ? find(cn, impl.getName(), impl.getDesc()) : null;
+                    if (target != null && isJavacLambda(target)) {
+                        lambdaHash.put(impl.getName() + impl.getDesc(), samHash);
+                        if (samSuspendable) {
+                            lambdaSuspendable.add(impl.getName() + impl.getDesc());
+                        }
+                    } else if (!impl.getName().startsWith("<") && (samSuspendable || force
+                            || h.isSuspendable(impl.getOwner(), impl.getName(), impl.getDesc()))) {
+                        int key = samHash ^ MethodWeaver.hash(impl.getName(), impl.getDesc());
+                        if (key != 0) {
+                            aliases.add(key);
+                        }
                     }
                 }
             }
@@ -133,8 +153,12 @@ public final class Weaver {
         for (MethodNode m : cn.methods) {
             boolean ctor = m.name.equals("<init>") || m.name.equals("<clinit>");
             boolean declares = m.exceptions != null && m.exceptions.contains(ClassHierarchy.SUSPENDABLE);
-            Integer lh = lambdaHash.get(m.name + m.desc);
+            boolean throwsThrowable = m.exceptions != null && m.exceptions.contains("java/lang/Throwable");
+            String key = m.name + m.desc;
+            Integer lh = lambdaHash.get(key);
+            boolean lambdaSusp = lambdaSuspendable.contains(key);
             boolean hasCode = (m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0;
+            boolean boundary = hasAnnotation(m, ClassHierarchy.BOUNDARY);
             List<MethodInsnNode> sites = new ArrayList<>();
             int[] depth = hasCode ? monitorDepths(m) : new int[0];
             int i = 0;
@@ -148,10 +172,17 @@ public final class Weaver {
                             if (depth[i] == 0) {
                                 sites.add(mi);
                             }
-                        } else if (inMonitor && (declares || lh != null)) {
-                            errors.add(msg(cn, m, x, "calls suspendable " + name(mi)
-                                    + " inside synchronized: a soft switch cannot keep a monitor; use a lock that "
-                                    + "is released explicitly, or do not switch while holding it"));
+                        } else if (inMonitor && !ctor && !boundary) {
+                            String what = msg(cn, m, x, "calls suspendable " + name(mi)
+                                    + " inside synchronized: a soft switch cannot keep a monitor; use a lock that is "
+                                    + "released explicitly (a tasklet-aware lock of org.jstackless.sync), or do not "
+                                    + "switch while holding it");
+                            if (declares || lambdaSusp) {
+                                errors.add(what);
+                            } else {
+                                report.warning(what + " (this call is left unwoven: a soft tasklet that switches "
+                                        + "inside it gets an IllegalStateException at the switch)");
+                            }
                         } else {
                             sites.add(mi);
                         }
@@ -159,7 +190,6 @@ public final class Weaver {
                 }
                 i++;
             }
-            boolean bridge = (m.access & Opcodes.ACC_BRIDGE) != 0 && !sites.isEmpty();
             if (force) {
                 if (!ctor && hasCode) {
                     toWeave.put(m, sites);
@@ -167,48 +197,54 @@ public final class Weaver {
                 }
                 continue;
             }
-            if (ctor && declares) {
-                errors.add(msg(cn, m, null, (m.name.equals("<init>") ? "a constructor" : "a static initializer")
-                        + " cannot be suspendable (remove 'throws Suspendable')"));
+            if (ctor) {
+                if (declares) {
+                    errors.add(msg(cn, m, null, (m.name.equals("<init>") ? "a constructor" : "a static initializer")
+                            + " cannot be suspendable (remove 'throws Suspendable')"));
+                } else if (!sites.isEmpty()) {
+                    report.warning(msg(cn, m, sites.get(0), (m.name.equals("<init>") ? "a constructor" : "a static "
+                            + "initializer") + " calls suspendable " + name(sites.get(0)) + " and cannot be woven: a "
+                            + "soft tasklet that switches inside it gets an IllegalStateException at the switch. Fix: "
+                            + "make the call from a method (e.g. a static factory that declares 'throws Suspendable'), "
+                            + "or run that tasklet hard"));
+                }
                 continue;
             }
-            boolean boundary = false;
-            boolean throwsThrowable = m.exceptions != null && m.exceptions.contains("java/lang/Throwable");
-            if (!declares && lh == null && !bridge) {
+            if (boundary) {
+                continue; // a true boundary of the library: starts a strand, runs only hard
+            }
+            if (!declares && !throwsThrowable && lh == null) {
+                // Bytecode javac would not produce: a call to a method declaring Suspendable, neither
+                // declared nor inside a handler that covers it.
                 for (MethodInsnNode site : sites) {
-                    if (throwsThrowable || caughtAsSuspendable(m, site)) {
-                        boundary = true;
-                        // A boundary (an entry point such as a trampoline or runAsMain): javac let it
-                        // call because it catches Suspendable. Not woven; a soft switch through it
-                        // is refused at run time.
-                        report.message(msg(cn, m, site, "boundary: calls suspendable " + name(site)
-                                + " inside catch (Suspendable/Throwable) or under 'throws Throwable'; it is not woven"));
-                        continue;
+                    if (h.isExplicitlySuspendable(site.owner, site.name, site.desc) && !caughtAsSuspendable(m, site)
+                            && (m.access & Opcodes.ACC_BRIDGE) == 0 && (m.access & Opcodes.ACC_SYNTHETIC) == 0) {
+                        errors.add(msg(cn, m, site, "calls suspendable " + name(site) + " but does not declare "
+                                + "'throws Suspendable'"));
+                        break;
                     }
-                    errors.add(msg(cn, m, site, "calls suspendable " + name(site) + " but does not declare "
-                            + "'throws Suspendable'" + (ctor ? " (constructors and static initializers cannot switch)" : "")));
-                    break;
                 }
-            } else if (hasCode) {
+            }
+            if (hasCode && !declares && !throwsThrowable && lh == null && !sites.isEmpty()) {
+                report.message(msg(cn, m, sites.get(0), "woven without 'throws Suspendable': it calls suspendable "
+                        + name(sites.get(0)) + ", so calls to it are suspendable call sites too"));
+            }
+            ClassHierarchy.Method me = self.method(m.name, m.desc);
+            if (hasCode && (declares || lambdaSusp || !sites.isEmpty() || me != null && me.suspendable())) {
                 toWeave.put(m, sites);
                 hashes.put(m, lh != null ? lh : MethodWeaver.hash(m.name, m.desc));
             }
-            // Overrides must agree on suspendability.
-            if (!ctor && (m.access & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC
+            // An override may switch only where the method it overrides may (a call through the
+            // overridden method is not a suspendable call site). Declaring fewer exceptions is fine.
+            if (declares && (m.access & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC
                     | Opcodes.ACC_BRIDGE)) == 0) {
                 for (ClassHierarchy.Method o : h.overridden(self, m.name, m.desc)) {
-                    if (o.suspendable() != declares) {
+                    if (!h.isSuspendable(o)) {
                         String owner = ownerOf(h, self, o);
-                        if (boundary) {
-                            report.message(msg(cn, m, null, "boundary overrides suspendable "
-                                    + owner.replace('/', '.') + "." + o.name() + " without declaring it: it runs "
-                                    + "only hard (a soft switch through it is refused at run time)"));
-                            continue;
-                        }
-                        errors.add(msg(cn, m, null, (declares ? "declares 'throws Suspendable' but overrides "
-                                : "does not declare 'throws Suspendable' but overrides suspendable ")
-                                + owner.replace('/', '.') + "." + o.name() + (declares ? ", which does not" : "")
-                                + ": an override must switch exactly when the method it overrides may"));
+                        errors.add(msg(cn, m, null, "declares 'throws Suspendable' but overrides "
+                                + owner.replace('/', '.') + "." + o.name() + ", which does not: a call through "
+                                + owner.replace('/', '.') + "." + o.name() + " cannot switch. Fix: declare it "
+                                + "there too, or do not declare it here"));
                     }
                 }
             }
@@ -216,21 +252,37 @@ public final class Weaver {
         if (!errors.isEmpty()) {
             throw new WeaveException(String.join("\n", errors));
         }
-        if (toWeave.isEmpty()) {
+        if (toWeave.isEmpty() && aliases.isEmpty()) {
             return classFile;
         }
         List<MethodNode> reentered = new ArrayList<>();
+        List<String> wovenMethods = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         for (Map.Entry<MethodNode, List<MethodInsnNode>> e : toWeave.entrySet()) {
-            new MethodWeaver(cn, e.getKey(), h, hashes.get(e.getKey()), options.ticks(), reentered)
-                    .weave(e.getValue());
+            MethodWeaver mw = new MethodWeaver(cn, e.getKey(), h, hashes.get(e.getKey()), options.ticks(), reentered);
+            try {
+                mw.weave(e.getValue());
+            } catch (WeaveException ex) {
+                failures.add(ex.getMessage()); // every method's problem at once
+                continue;
+            }
+            wovenMethods.add(e.getKey().name + e.getKey().desc + ":" + mw.callLines());
+        }
+        if (!failures.isEmpty()) {
+            throw new WeaveException(String.join("\n", failures));
         }
         if (!reentered.isEmpty()) {
             cn.methods.add(dispatcher(cn, reentered));
         }
+        if (!aliases.isEmpty()) {
+            registerAliases(cn, aliases);
+        }
         if (cn.visibleAnnotations == null) {
             cn.visibleAnnotations = new ArrayList<>();
         }
-        cn.visibleAnnotations.add(new AnnotationNode(STAMP));
+        AnnotationNode stamp = new AnnotationNode(STAMP);
+        stamp.values = new ArrayList<>(List.of("methods", wovenMethods));
+        cn.visibleAnnotations.add(stamp);
         if ((cn.version & 0xFFFF) < Opcodes.V11) {
             cn.version = Opcodes.V11;
         }
@@ -253,6 +305,54 @@ public final class Weaver {
         } catch (RuntimeException e) {
             throw new WeaveException(cn.name.replace('/', '.') + ": cannot write the woven class: " + e, e);
         }
+    }
+
+    private static MethodNode find(ClassNode cn, String name, String desc) {
+        for (MethodNode m : cn.methods) {
+            if (m.name.equals(name) && m.desc.equals(desc)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** javac's implementation method of a lambda expression: called only through its proxy. */
+    private static boolean isJavacLambda(MethodNode m) {
+        return (m.access & Opcodes.ACC_SYNTHETIC) != 0 && m.name.startsWith("lambda$");
+    }
+
+    private static boolean hasAnnotation(MethodNode m, String desc) {
+        for (List<AnnotationNode> l : java.util.Arrays.asList(m.visibleAnnotations, m.invisibleAnnotations)) {
+            if (l != null) {
+                for (AnnotationNode a : l) {
+                    if (a.desc.equals(desc)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Prepends {@code SoftContext.alias(key)} for each method reference's pair of hashes to the
+     * class's static initializer (made if there is none), so the pairs are known before any of the
+     * class's lambdas can run.
+     */
+    private static void registerAliases(ClassNode cn, java.util.Set<Integer> keys) {
+        MethodNode clinit = find(cn, "<clinit>", "()V");
+        if (clinit == null) {
+            clinit = new MethodNode(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
+            clinit.instructions.add(new InsnNode(Opcodes.RETURN));
+            cn.methods.add(clinit);
+        }
+        InsnList l = new InsnList();
+        for (int k : keys) {
+            l.add(new org.objectweb.asm.tree.LdcInsnNode(k));
+            l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, MethodWeaver.CTX, "alias", "(I)V", false));
+        }
+        clinit.instructions.insert(l);
+        clinit.maxStack = Math.max(clinit.maxStack, 1);
     }
 
     private static String ownerOf(ClassHierarchy h, ClassHierarchy.Info self, ClassHierarchy.Method o) {

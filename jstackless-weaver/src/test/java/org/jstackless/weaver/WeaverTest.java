@@ -241,38 +241,45 @@ class WeaverTest {
     }
 
     @Test
-    void rejectsOverridesThatDisagree() throws Exception {
-        assertRejected("""
+    void anOverrideThatDeclaresFewerExceptionsIsLegal() throws Exception {
+        // It never switches, so a call through the suspendable method it overrides is still right.
+        Path classes = Javac.compile(tmp, Map.of("t.B", """
                 package t;
                 import org.jstackless.Suspendable;
                 public class B {
                     void a() throws Suspendable {}
-                    void b() {}
                     static class C extends B {
                         @Override void a() {}
-                        @Override void b() {}
-                    }
-                    static class D extends B {
-                        @Override void a() throws Suspendable {}
-                    }
-                }
-                """, "t.B$C.a (line 7)", "overrides suspendable t.B.a");
-        assertRejected("""
-                package t;
-                import org.jstackless.Suspendable;
-                public class B {
-                    public String toString() { return "b"; }
-                    static class C extends B {
-                        public String toString() throws RuntimeException { return "c"; }
-                    }
-                    interface I { void x(); }
-                    static class D implements I {
-                        public void x() throws IllegalStateException {}
                     }
                     static abstract class E { abstract void y() throws Suspendable; }
                     static class F extends E { void y() {} }
                 }
-                """, "t.B$F.y", "overrides suspendable t.B$E.y");
+                """));
+        assertThat(weaver().weaveDirectory(classes).warnings()).isEmpty();
+    }
+
+    @Test
+    void rejectsASuspendableOverrideOfAPlainMethod() throws Exception {
+        // javac forbids it; separate compilation does not: compile C against a suspendable B.b,
+        // then weave it against a plain one. A call through B.b is not a suspendable call site.
+        Path classes = Javac.compile(tmp.resolve("user"), Map.of("t.B", """
+                package t;
+                public class B { public void b() throws org.jstackless.Suspendable {} }
+                """, "t.C", """
+                package t;
+                public class C extends B {
+                    @Override public void b() throws org.jstackless.Suspendable {}
+                }
+                """));
+        Files.delete(classes.resolve("t/B.class"));
+        Path lib = Javac.compile(tmp.resolve("lib"), Map.of("t.B", """
+                package t;
+                public class B { public void b() {} }
+                """));
+        Weaver w = new Weaver(WeaverOptions.defaults().classPath(List.of(lib)));
+        assertThatThrownBy(() -> w.weaveDirectory(classes))
+                .isInstanceOf(WeaveException.class)
+                .hasMessageContainingAll("t.C.b", "declares 'throws Suspendable' but overrides t.B.b, which does not");
     }
 
     @Test
@@ -300,5 +307,105 @@ class WeaverTest {
         assertThatThrownBy(() -> w.weaveDirectory(classes))
                 .isInstanceOf(WeaveException.class)
                 .hasMessageContainingAll("t.U.m (line 5)", "calls suspendable t.L.p", "does not declare");
+    }
+
+    /** The names of the woven methods of each class ({@code @Woven(methods)} entries, name and descriptor). */
+    private static List<String> wovenMethods(byte[] b) {
+        List<String> l = new ArrayList<>();
+        ClassModel cm = ClassFile.of().parse(b);
+        cm.findAttribute(java.lang.classfile.Attributes.runtimeVisibleAnnotations()).ifPresent(a -> {
+            for (var an : a.annotations()) {
+                if (an.classSymbol().descriptorString().equals("Lorg/jstackless/internal/soft/Woven;")) {
+                    for (var e : an.elements()) {
+                        if (e.name().equalsString("methods")
+                                && e.value() instanceof java.lang.classfile.AnnotationValue.OfArray arr) {
+                            for (var v : arr.values()) {
+                                String x = ((java.lang.classfile.AnnotationValue.OfString) v).stringValue();
+                                l.add(x.substring(0, x.indexOf('(')));
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return l;
+    }
+
+    @Test
+    void catchThrowableGenericThrowsEAndTheirCallersAreWoven() throws Exception {
+        Path classes = Javac.compile(tmp, Map.of("t.G", """
+                package t;
+                import org.jstackless.Suspendable;
+                public class G {
+                    static Object prim() throws Suspendable { return null; }
+                    static String safe() {
+                        try { return "p" + prim(); } catch (Throwable t) { return "error"; }
+                    }
+                    static String plainCaller() { return safe().toUpperCase(); }
+                    interface Action<T, E extends Throwable> { T act() throws E; }
+                    static <T, E extends Throwable> T timed(Action<T, E> a) throws E { return a.act(); }
+                    static Object viaTimed() throws Suspendable { return timed(() -> prim()); }
+                    static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T { throw (T) t; }
+                    static int untouched(int x) { return x + 1; }
+                }
+                """));
+        WeaveReport r = weaver().weaveDirectory(classes);
+        byte[] g = Files.readAllBytes(classes.resolve("t/G.class"));
+        assertThat(verify(g)).isEmpty();
+        assertThat(wovenMethods(g)).contains("safe", "plainCaller", "timed", "viaTimed", "prim")
+                .doesNotContain("untouched", "sneaky");
+        assertThat(r.messages()).anyMatch(m -> m.contains("t.G.safe") && m.contains("woven without 'throws Suspendable'"));
+        assertThat(r.warnings()).isEmpty();
+    }
+
+    @Test
+    void codeThatCannotBeWovenIsAWarningNamingClassMethodLineAndFix() throws Exception {
+        Path classes = Javac.compile(tmp, Map.of("t.W", """
+                package t;
+                import org.jstackless.Suspendable;
+                public class W {
+                    static Object prim() throws Suspendable { return null; }
+                    final Object v;
+                    W() {
+                        Object x;
+                        try { x = prim(); } catch (Throwable t) { x = null; }
+                        v = x;
+                    }
+                    static Object locked(Object lock) {
+                        synchronized (lock) {
+                            try { return prim(); } catch (Suspendable s) { return null; }
+                        }
+                    }
+                }
+                """));
+        WeaveReport r = weaver().weaveDirectory(classes);
+        assertThat(r.warnings()).hasSize(2);
+        assertThat(r.warnings().get(0)).contains("t.W.<init> (line 8)", "constructor", "cannot be woven",
+                "IllegalStateException", "Fix:");
+        assertThat(r.warnings().get(1)).contains("t.W.locked (line 13)", "synchronized", "org.jstackless.sync");
+        assertThat(verify(Files.readAllBytes(classes.resolve("t/W.class")))).isEmpty();
+    }
+
+    @Test
+    void everyErrorOfADirectoryIsReportedAtOnce() throws Exception {
+        Path classes = Javac.compile(tmp, Map.of("t.E1", """
+                package t;
+                import org.jstackless.Suspendable;
+                public class E1 {
+                    static void p() throws Suspendable {}
+                    synchronized void m() throws Suspendable { p(); }
+                }
+                """, "t.E2", """
+                package t;
+                import org.jstackless.Suspendable;
+                public class E2 {
+                    static void p() throws Suspendable {}
+                    E2() throws Suspendable { p(); }
+                    void n() throws Suspendable { synchronized (this) { p(); } }
+                }
+                """));
+        assertThatThrownBy(() -> weaver().weaveDirectory(classes))
+                .isInstanceOf(WeaveException.class)
+                .hasMessageContainingAll("t.E1.m (line 5)", "t.E2.<init>", "t.E2.n (line 6)");
     }
 }

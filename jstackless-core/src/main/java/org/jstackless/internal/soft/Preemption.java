@@ -1,5 +1,8 @@
 package org.jstackless.internal.soft;
 
+import org.jstackless.internal.switching.Carrier;
+import org.jstackless.internal.switching.Strand;
+
 /**
  * Implements tick counting for preemption (spec §6.1, DESIGN §2.6): the per-thread tick budget
  * woven code decrements, and the slow path it calls when the budget runs out.
@@ -9,7 +12,7 @@ package org.jstackless.internal.soft;
  * operand stack, the weaver emits a <em>tick point</em>:
  * <pre>
  *   if (ctx.timed &amp;&amp; --ctx.ticks &lt; 0) {  // ctx: the SoftContext the method fetched at entry
- *       Preemption.expired();
+ *       Preemption.expired(d);                // d: the method's chain value (see SoftContext)
  *       if (ctx.unwinding) { save live locals and stack into a Frame; return; }
  *   }
  *   RESUME: (re-entry after a switch here) ctx.resumeValue(), discarded; may throw a bomb
@@ -24,6 +27,13 @@ package org.jstackless.internal.soft;
  * a vectorisable loop six times slower). Code that the JIT compiled while a timed run had
  * expiries keeps the handler call on its rare path and loses those loop optimisations even once
  * untimed again, until it is recompiled.
+ *
+ * <p>A tick point whose frame cannot unwind (its chain value is not 0: a frame below it was not
+ * woven, or was entered through a plain call, e.g. a comparator called by {@code Arrays.sort}) does
+ * not call the handler while a soft strand runs: the preemption is <em>deferred</em>, the budget is
+ * left exhausted, and the next tick point asks again, until one whose every frame can unwind. A
+ * tasklet that never reaches one runs on to its next switch or its end. Likewise while a soft strand
+ * runs nested (a generator's body on its consumer's stack), where no switch away is possible.
  *
  * <p>Contract with the scheduler. {@link #setBudget} sets the calling thread's remaining ticks
  * (typically at every switch to a tasklet during {@code run(timeoutTicks)}, and back to
@@ -78,17 +88,48 @@ public final class Preemption {
     }
 
     /**
-     * The slow path of a tick point, called by woven code when the calling thread's budget is
-     * exhausted: resets the budget to {@link Long#MAX_VALUE}, then calls the handler, if any. Not
-     * called while the running soft strand is already unwinding (a switch is under way).
+     * The slow path of a tick point of woven code from before chain values: as {@link #expired(int)}
+     * with an intact chain.
      */
     public static void expired() {
+        expired(0);
+    }
+
+    /**
+     * The slow path of a tick point, called by woven code when the calling thread's budget is
+     * exhausted, with the tick point's chain value ({@code 0}: every frame down to the strand's entry
+     * can unwind). When a soft strand runs and cannot be switched away from here, the preemption is
+     * deferred: the budget stays exhausted so that the next tick point asks again. Otherwise resets
+     * the budget to {@link Long#MAX_VALUE}, then calls the handler, if any. Not called while the
+     * running soft strand is already unwinding (a switch is under way).
+     */
+    public static void expired(int chain) {
         SoftContext c = SoftContext.current();
+        if (c.strand != null && chain != 0 || nestedSoft()) {
+            c.ticks = 0;
+            c.timed = true;
+            return;
+        }
         c.ticks = Long.MAX_VALUE;
         c.timed = false;
         TickHandler h = handler;
         if (h != null && !c.unwinding) {
+            int token = c.expect;
+            c.expect = chain; // 0: what SoftStrand.suspend expects of a switch from an intact chain
             h.expired();
+            if (!c.unwinding) {
+                c.expect = token; // the handler ran code; the frame's own chain value stands
+            }
         }
+    }
+
+    /** True when a nested strand runs on this thread's carrier in a way no switch can leave. */
+    private static boolean nestedSoft() {
+        Carrier k = Carrier.peek();
+        if (k == null) {
+            return false;
+        }
+        Strand n = k.nested();
+        return n != null && k.switchRefusedInside(n);
     }
 }

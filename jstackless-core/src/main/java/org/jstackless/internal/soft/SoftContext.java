@@ -9,18 +9,18 @@ import org.jstackless.internal.switching.Resumption;
  *
  * <p>What woven code does (see the weaver's {@code MethodWeaver} for the bytecode):
  * <ol>
- * <li>Entry: {@code ctx = SoftContext.current(); f = ctx.enter(H)} where {@code H} is the hash of the
- *     method's name and descriptor. A non-null {@code f} means the strand's trampoline is
+ * <li>Entry: {@code ctx = SoftContext.current(); d = ctx.enter(H)} where {@code H} is the hash of the
+ *     method's name and descriptor (for a lambda, of its functional interface method). If
+ *     {@code d != 0}, {@code fr = ctx.restoring()}: non-null means the strand's trampoline is
  *     re-entering this method (lazy rewind): restore the live locals and operand stack from
- *     {@code f}, {@code f.release()}, and jump to the saved call site's resume point.</li>
- * <li>Before each call to a suspendable method: {@code ctx.expect = hash(callee name+descriptor)}.
- *     A woven callee whose own hash differs marks the context suspect (an unwoven frame may sit in
- *     between), which makes the next suspension verify the stack before anything unwinds.</li>
+ *     {@code fr}, {@code fr.release()}, set {@code d = 0} and jump to the saved site's resume point.</li>
+ * <li>Before each call to a suspendable method: {@code ctx.expect = hash(callee) ^ d}; when it
+ *     returns: {@code ctx.expect = d}.</li>
  * <li>After each such call: {@code if (ctx.unwinding)} save the live locals and the operand stack
  *     below the call's arguments into {@code ctx.push(info, this, site, nRefs, nPrims)} and return
  *     a default value. Nothing is thrown; catch and finally blocks do not run.</li>
  * <li>At every method entry and loop back-edge (a tick point, see {@link Preemption}):
- *     {@code if (ctx.timed && --ctx.ticks < 0) { Preemption.expired(); if (ctx.unwinding) save and
+ *     {@code if (ctx.timed && --ctx.ticks < 0) { Preemption.expired(d); if (ctx.unwinding) save and
  *     return; }}
  *     A tick point is a suspension point with no call result: its resume point discards
  *     {@link #resumeValue()}.</li>
@@ -28,6 +28,25 @@ import org.jstackless.internal.switching.Resumption;
  *     from {@link #resumeValue()}, which may throw: the exception is then raised at the call site,
  *     inside the method's own try blocks.</li>
  * </ol>
+ *
+ * <p>The chain token ({@link #expect}, {@code d}). Invariant: a woven frame's {@code d} is 0 exactly
+ * when every frame between the strand's entry and it is a woven method entered from a woven call
+ * site (or from the trampoline). Hashes of name and descriptor are odd. The trampoline starts the
+ * chain with {@code expect = hash(run()V)}; a woven call site hands on {@code hash(callee) ^ d}; a
+ * woven entry takes {@code d = 0} if {@code expect == H}, else {@code d = BROKEN} (2, even), and
+ * leaves {@code expect = d}. So after any woven entry {@code expect} is even and matches no method:
+ * a woven method called through a plain (not suspendable) call, or by a frame that is not woven
+ * (which writes nothing), gets {@code d = BROKEN}; and a broken chain stays broken, because each of
+ * its sites hands on {@code hash(callee) ^ 2}, which matches no callee. When a woven call returns,
+ * the caller puts its own {@code d} back, so a callee that was not woven cannot leave
+ * {@code hash(callee)} behind for a later plain call. Re-entered frames have {@code d = 0}: only intact chains are ever unwound. So the
+ * check before a switch is one comparison: the switching primitive's own woven entry left
+ * {@code expect == 0} (see {@link #checkUnwind}); a tick point passes its {@code d} to
+ * {@link Preemption#expired(int)}. One blind spot, in a class that was never woven: an unwoven
+ * implementation of a suspendable method that calls a woven method of the same name and descriptor
+ * (a delegating wrapper, a {@code super} call). A method reference (whose target is entered
+ * through a lambda proxy under the functional interface's hash) is registered by its class as an
+ * accepted pair ({@link #alias}).
  */
 public final class SoftContext {
     private static final ThreadLocal<SoftContext> CURRENT = ThreadLocal.withInitial(SoftContext::new);
@@ -48,13 +67,19 @@ public final class SoftContext {
     /** Id of the thread this context belongs to. */
     private final long owner;
 
+    /** The chain value of a frame that cannot unwind: even, so never a method's (odd) hash. */
+    static final int BROKEN = 2;
+
     static final int RESUME_K = 0;
     static final int RESUME_VALUE = 1;
     static final int RESUME_THROW = 2;
 
     /** True while the running soft strand's frames are unwinding to the heap. */
     public boolean unwinding;
-    /** Hash of the suspendable method the last woven call site invoked. */
+    /**
+     * The chain token (see the class comment): before a woven call, the callee's hash xor the
+     * caller's {@code d}; after a woven entry, that entry's {@code d} (0 while the chain is intact).
+     */
     public int expect;
     /**
      * Remaining tick budget of this thread (see {@link Preemption}): woven code decrements it at
@@ -71,8 +96,6 @@ public final class SoftContext {
     public boolean timed;
     /** True when the trampoline is re-entering a saved frame: the next woven entry consumes it. */
     boolean rewinding;
-    /** True when some woven entry since the last resume saw an unexpected caller. */
-    boolean suspect;
     /** The soft strand running on this thread, or null. */
     SoftStrand strand;
 
@@ -101,18 +124,86 @@ public final class SoftContext {
     }
 
     /**
-     * Woven method entry. Returns the frame to restore when the trampoline is re-entering this
-     * method, else null (after noting whether the caller was the expected woven call site).
+     * Woven method entry: returns the method's chain value {@code d} (0: the chain from the strand's
+     * entry to this frame is intact) and leaves it in {@link #expect}; while the trampoline is
+     * re-entering a frame, returns a non-zero value without changing anything (the method then calls
+     * {@link #restoring()}).
      */
-    public Frame enter(int hash) {
+    public int enter(int hash) {
         if (rewinding) {
-            rewinding = false;
-            return strand.pop();
+            return 1;
         }
-        if (expect != hash) {
-            suspect = true;
+        int d = expect ^ hash;
+        if (d != 0) {
+            d = Aliases.accepts(d) ? 0 : BROKEN;
         }
-        return null;
+        expect = d;
+        return d;
+    }
+
+    /**
+     * Called by a woven entry whose {@link #enter} returned non-zero: the saved frame to restore
+     * when the trampoline is re-entering this method, else null (a broken chain: run on).
+     */
+    public Frame restoring() {
+        if (!rewinding) {
+            return null;
+        }
+        rewinding = false;
+        expect = 0;
+        return strand.pop();
+    }
+
+    /**
+     * Registers a method reference's pair of hashes ({@code hash(interface method) ^ hash(target)}):
+     * the target, entered through a lambda proxy under the interface method's hash, keeps an intact
+     * chain. Called from the static initializer of a woven class that makes such a reference.
+     */
+    public static void alias(int key) {
+        Aliases.add(key);
+    }
+
+    /**
+     * Refuses, before anything changes, a switch that would have to unwind the running soft strand
+     * through a frame that cannot unwind: called by every switching primitive (channel operations,
+     * schedule, run, switchTo, kill, throwInto, coroutine and greenlet switches, yield) at the point
+     * where it knows it will switch. Reads the chain value the primitive's own woven entry left in
+     * {@link #expect}; a no-op on threads where no soft strand runs.
+     */
+    public static void checkUnwind() {
+        SoftContext c = current();
+        if (c.strand != null && c.expect != 0) {
+            throw Refusal.explicitSwitch();
+        }
+    }
+
+    /**
+     * For a hard strand run nested on this thread (a hard generator body inside a soft tasklet): no
+     * soft strand runs while it does. Returns what {@link #exitHard} restores.
+     */
+    public static SoftStrand enterHard() {
+        SoftContext c = current();
+        SoftStrand s = c.strand;
+        c.strand = null;
+        return s;
+    }
+
+    /** Ends {@link #enterHard}. */
+    public static void exitHard(SoftStrand outer) {
+        current().strand = outer;
+    }
+
+    /**
+     * The chain value left by the last woven entry, for code that runs other code (callbacks) between
+     * a primitive's entry and its {@link #checkUnwind}: save it, run, {@link #restoreChain}.
+     */
+    public static int chain() {
+        return current().expect;
+    }
+
+    /** Restores what {@link #chain()} returned. */
+    public static void restoreChain(int value) {
+        current().expect = value;
     }
 
     /**

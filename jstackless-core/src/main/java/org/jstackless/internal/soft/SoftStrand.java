@@ -1,7 +1,6 @@
 package org.jstackless.internal.soft;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import org.jstackless.TaskletBody;
 import org.jstackless.internal.switching.Resumption;
@@ -27,18 +26,16 @@ import org.jstackless.internal.switching.StrandEntry;
  *     {@code e}), the next frame is re-entered with {@code v} as its call's result (or {@code e}
  *     raised at its call site). A frame that did not run since the last suspension is never
  *     unwound or rewound again, so a switch costs the same at any stack depth.</li>
- * <li>Unwoven frames: woven call sites announce the hash of the method they call in
- *     {@link SoftContext#expect}; a woven entry with another hash marks the context suspect. Only
- *     then does {@link #suspend} walk the frames pushed since this resume (a StackWalker walk down
- *     to the trampoline) and fail, before anything unwinds, when one of them is not woven.</li>
+ * <li>Frames that cannot unwind: the switching primitives refuse, before they change anything,
+ *     a switch whose chain token says that a frame between this strand's entry and the switch is
+ *     not a woven method entered from a woven call site ({@link SoftContext#checkUnwind}); a tick
+ *     point in such a place defers the preemption ({@link Preemption#expired(int)}). So
+ *     {@link #suspend} is only reached when every frame can unwind.</li>
  * </ul>
  */
 public final class SoftStrand extends Strand {
-    private static final StackWalker WALKER = StackWalker.getInstance(
-            EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_HIDDEN_FRAMES));
-
     /** The weaver's hash of {@code run()V}: the body is entered as a woven call site would. */
-    private static final int RUN_HASH = ("run" + "()V").hashCode();
+    private static final int RUN_HASH = hash("run", "()V");
 
     private final TaskletBody body;
     private final StrandEntry entry;
@@ -65,7 +62,6 @@ public final class SoftStrand extends Strand {
         SoftContext c = SoftContext.current();
         SoftStrand prev = c.strand;
         c.strand = this;
-        c.suspect = false;
         c.unwinding = false;
         try {
             if (!started) {
@@ -82,6 +78,7 @@ public final class SoftStrand extends Strand {
         }
     }
 
+    @Boundary
     private void start(SoftContext c) {
         started = true;
         try {
@@ -116,6 +113,9 @@ public final class SoftStrand extends Strand {
                 v = d != null ? d.reenter(mi.dispatcherIndex, f.self) : mi.reentry.invokeExact(f.self);
             } catch (Throwable t) {
                 c.rewinding = false;
+                if (count > 0) {
+                    completeTrace(t);
+                }
                 c.resumeKind = SoftContext.RESUME_THROW;
                 c.resumeThrown = t;
                 continue;
@@ -128,6 +128,48 @@ public final class SoftStrand extends Strand {
             c.resumeValue = v;
         }
         finish(c.resumeKind == SoftContext.RESUME_THROW ? c.resumeThrown : null);
+    }
+
+    /**
+     * Completes the stack trace of {@code t}, thrown out of a re-entered frame into the saved frames
+     * below it, so that it reads as on a hard tasklet: the elements from the re-entry dispatcher down
+     * to the trampoline are replaced by the saved frames' call sites, innermost first. A trace
+     * completed before (the same exception passing on through the next frame) already has the
+     * outermost saved frame right above the trampoline and is left alone. Runs only when an
+     * exception crosses a re-entered frame.
+     */
+    private void completeTrace(Throwable t) {
+        StackTraceElement[] st = t.getStackTrace();
+        int rewind = -1;
+        for (int i = 0; i < st.length; i++) {
+            if (st[i].getMethodName().equals("rewind") && st[i].getClassName().equals(SoftStrand.class.getName())) {
+                rewind = i;
+                break;
+            }
+        }
+        if (rewind <= 0) {
+            return; // no trace, or not thrown through this trampoline
+        }
+        int cut = rewind;
+        while (cut > 0 && (st[cut - 1].getMethodName().equals("jsl$reenter")
+                || st[cut - 1].getClassName().startsWith("java.lang.invoke.")
+                || st[cut - 1].getClassName().startsWith(Reentry.class.getName()))) {
+            cut--;
+        }
+        StackTraceElement outermost = frames[0].stackTraceElement();
+        StackTraceElement last = st[cut - 1 < 0 ? 0 : cut - 1];
+        if (cut > 0 && last.getClassName().equals(outermost.getClassName())
+                && last.getMethodName().equals(outermost.getMethodName()) && last.getLineNumber() == outermost.getLineNumber()
+                && cut == rewind) {
+            return; // completed already
+        }
+        StackTraceElement[] r = new StackTraceElement[cut + count + st.length - rewind];
+        System.arraycopy(st, 0, r, 0, cut);
+        for (int i = 0; i < count; i++) {
+            r[cut + i] = frames[count - 1 - i].stackTraceElement();
+        }
+        System.arraycopy(st, rewind, r, cut + count, st.length - rewind);
+        t.setStackTrace(r);
     }
 
     /** The frames saved by this unwinding were pushed innermost first: put the innermost on top. */
@@ -163,8 +205,10 @@ public final class SoftStrand extends Strand {
         if (c.strand != this) {
             throw new IllegalStateException("a soft strand can only suspend itself while it runs");
         }
-        if (c.suspect) {
-            verifyStack();
+        if (c.expect != 0) {
+            // A primitive that did not call SoftContext.checkUnwind() first: still never unwind
+            // through a frame that cannot be saved.
+            throw Refusal.explicitSwitch();
         }
         this.k = k;
         unwindBase = count;
@@ -272,59 +316,9 @@ public final class SoftStrand extends Strand {
         return l;
     }
 
-    /**
-     * Walks the frames between the suspending primitive and this strand's trampoline and fails if
-     * one of them was not woven. Called only when the cheap call-site handshake saw a mismatch.
-     */
-    /** Classes of jstackless-core itself: same code source as this class. */
-    private static final ClassValue<Boolean> IS_CORE = new ClassValue<>() {
-        @Override
-        protected Boolean computeValue(Class<?> c) {
-            var mine = SoftStrand.class.getProtectionDomain().getCodeSource();
-            var theirs = c.getProtectionDomain().getCodeSource();
-            return c.getPackageName().equals("org.jstackless") && mine != null && theirs != null
-                    && mine.getLocation().equals(theirs.getLocation());
-        }
-    };
-
-    private void verifyStack() {
-        List<StackWalker.StackFrame> fs = WALKER.walk(s -> {
-            List<StackWalker.StackFrame> l = new ArrayList<>();
-            for (var it = s.iterator(); it.hasNext();) {
-                StackWalker.StackFrame f = it.next();
-                if (f.getDeclaringClass() == SoftStrand.class
-                        && (f.getMethodName().equals("start") || f.getMethodName().equals("rewind"))) {
-                    break;
-                }
-                l.add(f);
-            }
-            return l;
-        });
-        // From the trampoline up: the re-entry handle's java.lang.invoke frames (or the Reentry lambda
-        // proxy and the woven class's jsl$reenter), then woven frames or lambda proxies, until the
-        // first frame of the switching machinery.
-        int i = fs.size() - 1;
-        while (i >= 0 && fs.get(i).getClassName().startsWith("java.lang.invoke.")) {
-            i--;
-        }
-        for (; i >= 0; i--) {
-            StackWalker.StackFrame f = fs.get(i);
-            Class<?> c = f.getDeclaringClass();
-            String n = c.getName();
-            if (n.startsWith("org.jstackless.internal.") || IS_CORE.get(c)) {
-                // The switching primitive itself (Channel, Scheduler, ...): its frames only return
-                // after the switch, so they may stay unwoven. Nothing above it belongs to the tasklet.
-                return;
-            }
-            if (SoftRuntime.isWovenClass(c) || (c.isHidden() && n.contains("$$Lambda"))) {
-                continue;
-            }
-            org.jstackless.internal.jfr.JfrHooks.switchRefused(-1, String.valueOf(f.toStackTraceElement()), false);
-            throw new IllegalStateException("a soft tasklet cannot switch here: the frame "
-                    + f.toStackTraceElement() + " between the tasklet's body and the switch was not woven, "
-                    + "so its state would be lost. Fix: weave it (jstackless-maven-plugin / -javaagent), "
-                    + "or run this tasklet hard (Stackless.enableSoftSwitch(false)).");
-        }
+    /** The weaver's hash of a method's name and descriptor: always odd (see SoftContext). */
+    static int hash(String name, String desc) {
+        return (name + desc).hashCode() | 1;
     }
 
     @SuppressWarnings("unchecked")

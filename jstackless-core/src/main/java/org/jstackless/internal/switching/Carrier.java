@@ -1,5 +1,8 @@
 package org.jstackless.internal.switching;
 
+import org.jstackless.internal.soft.SoftContext;
+import org.jstackless.internal.soft.SoftStrand;
+
 /**
  * The per-thread switching engine: a trampoline on the thread's own stack.
  *
@@ -242,9 +245,14 @@ public final class Carrier {
         if (soft) {
             nestedSoft++;
         }
+        // A hard strand nested in a soft one: the soft strand's chain checks do not apply to its code.
+        SoftStrand outerSoft = soft ? null : SoftContext.enterHard();
         try {
             s.resume();
         } finally {
+            if (!soft) {
+                SoftContext.exitHard(outerSoft);
+            }
             nested = outerNested;
             if (soft) {
                 nestedSoft--;

@@ -1,6 +1,7 @@
 package org.jstackless.internal.switching;
 
 import org.jstackless.TaskletBody;
+import org.jstackless.internal.soft.Boundary;
 
 /** The entry protocol shared by the hard mechanisms. */
 final class Strands {
@@ -8,6 +9,7 @@ final class Strands {
     }
 
     /** begin, body, end: the whole life of a hard strand, run on the strand itself. */
+    @Boundary
     static void runEntry(TaskletBody body, StrandEntry entry) {
         Throwable error = null;
         try {

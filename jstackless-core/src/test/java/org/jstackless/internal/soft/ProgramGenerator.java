@@ -10,7 +10,12 @@ import java.util.Random;
  * construction with suspending arguments, virtual/interface/default/super/static calls, mutual
  * recursion (bounded by a fuel counter), lambdas and method references, early returns, thrown and
  * caught exceptions, and suspension points ({@code pause()}, {@code pauseBomb()}) at random places,
- * including inside expressions. Every program is deterministic and independent of whether it runs
+ * including inside expressions. Issue 11's shapes too: suspendable calls inside {@code catch
+ * (Throwable)} of a plain method, a generic {@code throws E} helper, a plain helper taking a
+ * suspendable lambda, and JDK higher-order methods ({@code Arrays.sort} with a comparator, a
+ * stream, {@code List.forEach}) calling woven lambdas: these only count ticks (preemption there is
+ * deferred), except {@code eachPause}, whose switch inside {@code forEach} a soft run refuses: it
+ * turns the documented refusal into a {@code Refused} error that ends the program. Every program is deterministic and independent of whether it runs
  * plain or suspends.
  */
 final class ProgramGenerator {
@@ -24,6 +29,7 @@ final class ProgramGenerator {
     private final List<List<String>> ints = new ArrayList<>();
     private int depth;
     private boolean noFn;
+    private String capName;
 
     ProgramGenerator(long seed) {
         this.r = new Random(seed);
@@ -47,6 +53,27 @@ final class ProgramGenerator {
                     private long h2(long x) throws Suspendable { return (Integer) pause() + x; } }
                   static long pz() throws Suspendable { return (Integer) pause(); }
                   static long mr(long v) throws Suspendable { pause(); return v + 11; }
+                  static final class Refused extends Error { Refused(String m) { super(m); } }
+                  static long spinS(long v) throws Suspendable { long s = v; for (int i = 0; i < 3; i++) s = s * 31 + i; return s; }
+                  static long safe(long v) { try { return v + (Integer) pause(); } catch (Throwable t) { return -1; } }
+                  interface Act<T, E extends Throwable> { T act() throws E; }
+                  static <T, E extends Throwable> T timed(Act<T, E> a) throws E { T v = a.act(); return v; }
+                  interface Step { long run(long x) throws Suspendable; }
+                  static long plainHelper(long x, Step s) {
+                    try { return s.run(x) + 1; } catch (Suspendable e) { throw new AssertionError(e); } }
+                  static long sortSum(long x) { Long[] a = {x & 7, 3L, x % 5, 1L};
+                    java.util.Arrays.sort(a, (p, q) -> { try { spinS(p); } catch (Suspendable e) { throw new AssertionError(e); }
+                      return Long.compare(p, q); });
+                    return a[0] * 1000 + a[3]; }
+                  static long streamSum(long x) { return java.util.stream.LongStream.range(0, 4).map(v -> {
+                    try { return spinS(v + x); } catch (Suspendable e) { throw new AssertionError(e); } }).sum(); }
+                  static long eachPause(long x) { long[] acc = {x};
+                    try { java.util.List.of(1L, 2L).forEach(v -> {
+                        try { acc[0] += v + (Integer) pause(); } catch (Suspendable e) { throw new AssertionError(e); } });
+                    } catch (IllegalStateException e) {
+                      if (String.valueOf(e.getMessage()).contains("cannot switch here")) throw new Refused(e.getMessage());
+                      throw e; }
+                    return acc[0]; }
                 """);
         for (int i = 0; i < methods; i++) {
             method(i);
@@ -76,6 +103,7 @@ final class ProgramGenerator {
         ints.getLast().add("i0");
         ints.getLast().add("b");
         String cap = "k" + fresh++;
+        capName = cap;
         noFn = true;
         out.append("    final long ").append(cap).append(" = ").append(expr(1)).append(";\n");
         noFn = false;
@@ -115,8 +143,8 @@ final class ProgramGenerator {
     }
 
     private String expr(int d) {
-        int k = r.nextInt(d <= 0 ? 5 : 20);
-        if (noFn && (k == 13 || k == 14)) {
+        int k = r.nextInt(d <= 0 ? 5 : 26);
+        if (noFn && (k == 13 || k == 14 || k == 20)) {
             k = 4;
         }
         return switch (k) {
@@ -140,6 +168,12 @@ final class ProgramGenerator {
             case 16 -> "arr[(int) (" + expr(d - 1) + " & 3)]";
             case 17 -> "(long) (d0 * " + expr(d - 1) + " + f0)";
             case 18 -> "(long) (Integer) pause()";
+            case 19 -> "safe(" + expr(d - 1) + ")";
+            case 20 -> "(long) timed(() -> pz() + " + capName + ")";
+            case 21 -> "plainHelper(" + expr(d - 1) + ", v -> v * 2 + pz())";
+            case 22 -> "sortSum(" + expr(d - 1) + ")";
+            case 23 -> "streamSum(" + expr(d - 1) + ")";
+            case 24 -> r.nextInt(6) == 0 ? "eachPause(" + expr(d - 1) + ")" : "sortSum(" + expr(d - 1) + ")";
             default -> "(" + expr(d - 1) + " - " + anyLong() + ")";
         };
     }

@@ -50,11 +50,52 @@ class SoftRuntimeTest {
         List<TestSched.Outcome> out = TestSched.run(List.of(b));
         assertThat(out.get(0).error).isInstanceOf(IllegalStateException.class);
         assertThat(out.get(0).error.getMessage())
-                .contains("t.U.middle", "weave it (jstackless-maven-plugin / -javaagent)",
-                        "run this tasklet hard (Stackless.enableSoftSwitch(false))");
+                .contains("t.U.middle(", "is not woven", "weave it (the jstackless-maven-plugin",
+                        "run this tasklet hard (Stackless.enableSoftSwitch(false)");
         // Woven, it works; plain, W.f runs as the original.
         assertThat(SoftBasicsTest.runSoft(WeavingLoader.weave(plain), "W", "f", 1)).containsExactly("returned am" + "after-finally");
         assertThat(SoftBasicsTest.plain(w, "W", "f", 0)).isEqualTo("returned amafter-finally");
+    }
+
+    @Test
+    void aPlainCallAfterAnUnwovenCalleeOfTheSameNameIsNotTakenForAnIntactChain() throws Exception {
+        // W.f calls I.m (suspendable) on U, which is not woven and leaves no token; then it calls
+        // J.m (plain, same name and descriptor) on a woven implementation that switches. W.f is not
+        // stopped at a suspendable call site there, so the switch must be refused at the call.
+        Map<String, byte[]> plain = WeavingLoader.compile(Map.of(
+                "t.W", HEADER + """
+                        public class W {
+                            public interface I { Object m() throws Suspendable; }
+                            public interface J { Object m(); }
+                            public static class V implements J {
+                                public Object m() {
+                                    try { return pause(); } catch (Throwable t) { return "caught " + t.getMessage(); }
+                                }
+                            }
+                            public static String f(I i, J j) throws Suspendable {
+                                i.m();
+                                Object r = j.m();
+                                return "after " + r;
+                            }
+                            public static org.jstackless.TaskletBody body(Object[] slot) {
+                                return () -> slot[0] = f(new U(), new V());
+                            }
+                        }
+                        """,
+                "t.U", HEADER + """
+                        public class U implements W.I {
+                            public Object m() { return null; }
+                        }
+                        """));
+        Map<String, byte[]> w = new HashMap<>(WeavingLoader.weave(plain));
+        w.put("t.U", plain.get("t.U")); // U is left unwoven
+        ClassLoader l = WeavingLoader.load(w);
+        Object[] slot = new Object[1];
+        TaskletBody b = (TaskletBody) l.loadClass("t.W").getMethod("body", Object[].class).invoke(null, (Object) slot);
+        List<TestSched.Outcome> out = TestSched.run(List.of(b));
+        assertThat(out.get(0).error).isNull();
+        assertThat((String) slot[0]).startsWith("after caught a soft tasklet cannot switch here")
+                .contains("t.W.f(", "through a plain call");
     }
 
     static final String DEEP = HEADER + """

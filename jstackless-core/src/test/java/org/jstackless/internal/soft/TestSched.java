@@ -77,6 +77,7 @@ public final class TestSched {
         if (me == null || s == null) {
             return k.resumed();
         }
+        SoftContext.checkUnwind(); // a switching primitive refuses before it changes anything
         s.switches++;
         s.queue.addLast(me);
         return c.switchTo(s.queue.pollFirst(), k);

@@ -64,7 +64,7 @@ class DocCheckTest {
         String script = DocPages.read(root().resolve("jstackless"));
         String compare = DocPages.read(root().resolve("bench/compare"));
         Set<String> subcommands = new LinkedHashSet<>();
-        Matcher c = Pattern.compile("(?m)^  ([a-z|]+)\\)").matcher(script); // a case may name several: `example|durable)`
+        Matcher c = Pattern.compile("(?m)^  ([a-z|]+)\\)").matcher(script);
         while (c.find()) {
             subcommands.addAll(List.of(c.group(1).split("\\|")));
         }
