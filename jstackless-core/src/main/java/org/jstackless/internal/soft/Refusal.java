@@ -60,13 +60,18 @@ final class Refusal {
 
     /** The error raised at an explicit switch whose chain check failed. */
     static IllegalStateException explicitSwitch() {
-        String culprit = culprit();
-        org.jstackless.internal.jfr.JfrHooks.switchRefused(-1, culprit, false);
-        return new IllegalStateException("a soft tasklet cannot switch here: " + culprit + FIXES);
+        Culprit culprit = culprit();
+        // The event's field is the frame alone (a stack trace element), the exception says why too.
+        org.jstackless.internal.jfr.JfrHooks.switchRefused(-1, culprit.frame(), false);
+        return new IllegalStateException("a soft tasklet cannot switch here: " + culprit.words() + FIXES);
+    }
+
+    /** The frame that breaks the chain, as {@code Class.method(File.java:line)} (empty: none found), and why in words. */
+    record Culprit(String frame, String words) {
     }
 
     /** What breaks the chain, in words, naming the frame as {@code Class.method(File.java:line)}. */
-    static String culprit() {
+    static Culprit culprit() {
         List<StackWalker.StackFrame> fs = WALKER.walk(s -> {
             List<StackWalker.StackFrame> l = new ArrayList<>();
             for (var it = s.iterator(); it.hasNext();) {
@@ -91,21 +96,23 @@ final class Refusal {
                 if (isOwn(c)) {
                     break; // the switching primitive's own machinery: nothing of the tasklet above
                 }
-                return "the frame " + f.toStackTraceElement() + " between the tasklet's body and this switch "
-                        + "is not woven, so it could not be saved and would go on with a made-up value.";
+                return new Culprit(f.toStackTraceElement().toString(), "the frame " + f.toStackTraceElement()
+                        + " between the tasklet's body and this switch is not woven, so it could not be saved and "
+                        + "would go on with a made-up value.");
             }
             if (below != null && !contains(WOVEN.get(below.getDeclaringClass())
                     .get(below.getMethodName() + below.getDescriptor()), below.getLineNumber())) {
-                return "the frame " + below.toStackTraceElement() + " calls " + c.getName() + "."
-                        + f.getMethodName() + " through a plain call (the method it names does not declare "
-                        + "'throws Suspendable', e.g. an interface of the JDK), so it would not unwind and would "
-                        + "go on with a made-up value.";
+                return new Culprit(below.toStackTraceElement().toString(), "the frame " + below.toStackTraceElement()
+                        + " calls " + c.getName() + "." + f.getMethodName() + " through a plain call (the method it "
+                        + "names does not declare 'throws Suspendable', e.g. an interface of the JDK), so it would not "
+                        + "unwind and would go on with a made-up value.");
             }
             below = f;
         }
-        return "a frame between the tasklet's body and this switch was not entered through a woven call site "
-                + "(the innermost woven frame is " + (below == null ? "none" : below.toStackTraceElement().toString())
-                + "), so it could not be saved.";
+        String innermost = below == null ? "" : below.toStackTraceElement().toString();
+        return new Culprit(innermost, "a frame between the tasklet's body and this switch was not entered through a "
+                + "woven call site (the innermost woven frame is " + (below == null ? "none" : innermost)
+                + "), so it could not be saved.");
     }
 
     private static boolean passThrough(StackWalker.StackFrame f) {
