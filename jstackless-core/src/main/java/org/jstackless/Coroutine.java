@@ -414,6 +414,11 @@ public final class Coroutine {
             return co;
         }
 
+        /** The concept object (greenlet, generator) whose coroutine this strand body runs (for pickling). */
+        Object owner() {
+            return co.owner;
+        }
+
         @Override
         public void begin() {
             // nothing: the start value is claimed by run()
@@ -432,4 +437,59 @@ public final class Coroutine {
             co.ended(error == null ? result : null, error);
         }
     }
+
+    // ---------------------------------------------------------------- pickling
+
+    /**
+     * What pickling needs of this coroutine (see {@link CoroutineSnapshot}); {@code body} and
+     * {@code parent} are what the concept pickles as its code and its parent.
+     */
+    CoroutineSnapshot snapshot(Object body, Object parent) {
+        CoroutineSnapshot.Phase ph;
+        org.jstackless.internal.soft.Frame[] frames = NO_FRAMES;
+        if (isMain) {
+            ph = CoroutineSnapshot.Phase.MAIN;
+        } else if (state == DEAD) {
+            ph = CoroutineSnapshot.Phase.DEAD;
+        } else if (state == BOUND) {
+            ph = CoroutineSnapshot.Phase.BOUND;
+        } else if (state != STARTED) {
+            ph = CoroutineSnapshot.Phase.UNBOUND;
+        } else if (group.current == this) {
+            ph = CoroutineSnapshot.Phase.RUNNING;
+        } else if (!(frame instanceof org.jstackless.internal.soft.SoftStrand ss)) {
+            ph = CoroutineSnapshot.Phase.HARD;
+        } else if (ss.resumption() != group.resume) {
+            ph = CoroutineSnapshot.Phase.ELSEWHERE;
+        } else {
+            ph = CoroutineSnapshot.Phase.SUSPENDED;
+            frames = ss.savedFrames();
+        }
+        return new CoroutineSnapshot(ph, frames, parent, mailbox, body);
+    }
+
+    /** The parent, for a concept's {@link #snapshot} (which maps it to what it pickles as). */
+    Coroutine parentForPickle() {
+        return parent;
+    }
+
+    /**
+     * Unpickling: makes this fresh coroutine's soft strand from saved {@code frames} (outermost
+     * first; the outermost belongs to {@code body}) and returns the action that makes it
+     * suspended in its group's switch with it, with {@code parent} (null: unchanged) and the
+     * {@code mailbox} its switch returns. The action runs once nothing of the load can fail.
+     */
+    Runnable restoring(CoroStrand body, org.jstackless.internal.soft.Frame[] frames, Coroutine parent, Object mailbox) {
+        org.jstackless.internal.soft.SoftStrand st = org.jstackless.internal.soft.SoftStrand.restored(body, body, frames, group.resume);
+        return () -> {
+            state = STARTED;
+            frame = st;
+            if (parent != null) {
+                this.parent = parent;
+            }
+            this.mailbox = mailbox;
+        };
+    }
+
+    private static final org.jstackless.internal.soft.Frame[] NO_FRAMES = new org.jstackless.internal.soft.Frame[0];
 }

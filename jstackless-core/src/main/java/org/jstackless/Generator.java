@@ -56,14 +56,19 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
     private boolean hasBuffered;
     private boolean finished;
     private boolean closing;
+    /** The body (an unstarted generator pickles with it: {@link #snapshot}). */
+    private final GeneratorBody<T> body;
+    /** The yielder the body is given: an explicit type, so pickling knows it stands for this generator. */
+    private final BodyYielder<T> yielder = new BodyYielder<>(this);
 
     private Generator(GeneratorBody<T> body) {
+        this.body = body;
         co = new Coroutine(group);
         co.nestedCode = body;
         co.nestedSoft = Scheduler.softSwitch;
         co.kind = Coroutine.GENERATOR;
         co.owner = this;
-        Yielder<T> y = this::yieldValue;
+        Yielder<T> y = yielder;
         co.bindCode(start -> {
             try {
                 body.run(y);
@@ -198,14 +203,50 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
         return hasBuffered;
     }
 
-    /** The coroutine whose strand runs the body (for pickling). */
+    /** The coroutine whose strand runs the body (for tests). */
     Coroutine coroutine() {
         return co;
     }
 
-    /** A yielder of this generator, equivalent to the one its body was given (for unpickling a suspended body). */
+    /** The yielder this generator's body is given (for unpickling a suspended body: its frames hold it). */
     Yielder<T> yielder() {
-        return this::yieldValue;
+        return yielder;
+    }
+
+    /**
+     * The yielder a generator gives its body: pickles as "the yielder of that generator"
+     * ({@link YielderCodec}), and the loaded body gets the loaded generator's.
+     */
+    static final class BodyYielder<T> implements Yielder<T> {
+        private final Generator<T> generator;
+
+        BodyYielder(Generator<T> generator) {
+            this.generator = generator;
+        }
+
+        Generator<T> generator() {
+            return generator;
+        }
+
+        @Override
+        public void yield(T value) throws Suspendable {
+            generator.yieldValue(value);
+        }
+    }
+
+    /** What pickling needs of this generator's coroutine: its snapshot, with the body as its code. */
+    CoroutineSnapshot snapshot() {
+        return co.snapshot(body, null);
+    }
+
+    /** Unpickling: a fresh generator made suspended in a yield with these frames; see {@link Coroutine#restoring}. */
+    Runnable restoring(Coroutine.CoroStrand strandBody, org.jstackless.internal.soft.Frame[] frames) {
+        return co.restoring(strandBody, frames, null, null);
+    }
+
+    /** Unpickling: the strand body of this generator's restored strand (the receiver of its outermost frame). */
+    Coroutine.CoroStrand newStrandBody() {
+        return new Coroutine.CoroStrand(co);
     }
 
     private void checkNotRunning() {

@@ -258,6 +258,32 @@ public class Greenlet {
         return of(GreenletThreads.group().main());
     }
 
+    /**
+     * What pickling needs of this greenlet: its coroutine's snapshot, with its run function and
+     * its parent greenlet (null when the parent is not a greenlet, which does not pickle).
+     */
+    CoroutineSnapshot snapshot() {
+        Coroutine p = co.parentForPickle();
+        Greenlet parent = p == null || !(p.isMain() || p.owner instanceof Greenlet) ? null : of(p);
+        return co.snapshot(body, parent);
+    }
+
+    /** Unpickling: a fresh greenlet made suspended with these frames; see {@link Coroutine#restoring}. */
+    Runnable restoring(Coroutine.CoroStrand strandBody, org.jstackless.internal.soft.Frame[] frames, Greenlet parent,
+            Object mailbox) {
+        return co.restoring(strandBody, frames, parent.co, mailbox);
+    }
+
+    /** Unpickling: the strand body of this greenlet's restored strand (the receiver of its outermost frame). */
+    Coroutine.CoroStrand newStrandBody() {
+        return new Coroutine.CoroStrand(co);
+    }
+
+    /** Unpickling: makes this fresh greenlet dead, as it was when pickled. */
+    void restoreDead() {
+        co.die();
+    }
+
     static Greenlet of(Coroutine c) {
         Object o = c.owner;
         if (o instanceof Greenlet g) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jstackless.internal.pickle.Codecs;
 import org.jstackless.internal.pickle.Envelope;
 import org.jstackless.internal.pickle.Fingerprints;
 import org.jstackless.internal.pickle.In;
@@ -39,7 +40,7 @@ import org.jstackless.internal.switching.Switching;
  *
  * <p>What pickles: the tasklet's woven frames (each: method, call site, receiver, live values),
  * its tempval, and everything they reach that is a String, a boxed primitive, an allowed enum or
- * record, an array, an ArrayList, HashMap or LinkedHashMap, a {@link Channel} (its settings; if
+ * record, an array, an ArrayList, HashMap or LinkedHashMap, a {@link Channel} (its settings and buffered values; if
  * the tasklet is blocked on it, it comes back blocked on the copy), the tasklet itself, a
  * serializable lambda whose capturing class is allowed, or a {@link Greenlet} (suspended soft ones
  * with their own frames, parent and mailbox; unstarted ones with their run function; dead ones; they
@@ -76,6 +77,18 @@ public final class Pickler {
      * entry goes with the tasklet (Tasklet keeps identity equality).
      */
     private record Lineage(long hi, long lo, AtomicLong sequence) {
+    }
+
+    static {
+        // The runtime's pickled kinds, ahead of the built-in data kinds (see Codecs); the sync
+        // primitives contribute theirs when their package initialises, made to happen first.
+        try {
+            Class.forName(org.jstackless.sync.Semaphore.class.getName(), true,
+                    org.jstackless.sync.Semaphore.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+        Codecs.install(List.of(new CoroStrandCodec(), new YielderCodec(), new CoroutineCodec(), new ChannelCodec()));
     }
 
     private static final Map<Tasklet, Lineage> LINEAGES = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
@@ -393,7 +406,7 @@ public final class Pickler {
         ObjectWriter ow = new ObjectWriter(c -> allowed.get(c.getName()) == c, c -> codeRefusal(c.getName()), t,
                 maxObjects);
         MethodTable mt = new MethodTable();
-        ow.extension((o, w, ctx) -> writeBufferedChannel(o, w, ctx, ow) || writeCoroutine(o, w, ctx, ow, mt));
+        ow.context((CoroutineCodec.FrameWriter) (w, f) -> writeFrame(w, f, ow, mt));
         Out rootsOut = new Out();
         // Roots and frames (written after the object table, which they reference; the method table,
         // written first, is complete only once greenlets' frames were reached too).
@@ -463,7 +476,7 @@ public final class Pickler {
 
     /** Null if code of class {@code name} may be in a pickle of this pickler, else why not. */
     private String codeRefusal(String name) {
-        if (code == null || RUNTIME_FRAMES.containsKey(name)) {
+        if (code == null || RUNTIME_FRAMES.containsKey(name) || isRuntimePackage(name)) {
             return null;
         }
         String pkg = name.lastIndexOf('.') < 0 ? "" : name.substring(0, name.lastIndexOf('.'));
@@ -484,6 +497,14 @@ public final class Pickler {
         Class<?> c = RUNTIME_FRAMES.get(name);
         if (c != null) {
             return c;
+        }
+        if (isRuntimePackage(name)) {
+            try {
+                return Class.forName(name, false, Pickler.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new NotPicklableException("the pickle has code of class " + name + ", which this version of the "
+                        + "library does not have", e);
+            }
         }
         String why = codeRefusal(name);
         if (why != null) {
@@ -514,13 +535,20 @@ public final class Pickler {
             Coroutine.CoroStrand.class.getName(), Coroutine.CoroStrand.class, Coroutine.class.getName(), Coroutine.class,
             Generator.class.getName(), Generator.class);
 
+    /**
+     * Whether {@code name} is a class of the sync primitives (org.jstackless.sync, nested classes
+     * included), whose frames and lambdas are the library's own, like {@link #RUNTIME_FRAMES}.
+     */
+    private static boolean isRuntimePackage(String name) {
+        String pkg = org.jstackless.sync.Semaphore.class.getPackageName();
+        return name.startsWith(pkg + ".") && name.indexOf('.', pkg.length() + 1) < 0;
+    }
+
     /** The methods frames refer to, in order of first use; one entry per method even if two infos exist. */
     private final class MethodTable {
         final List<MethodInfo> methods = new ArrayList<>();
         final Map<MethodInfo, Integer> byInfo = new java.util.IdentityHashMap<>();
         final Map<String, Integer> byName = new HashMap<>();
-        /** Yielders found in generators' frames, and their generators. */
-        final Map<Object, Generator<?>> yielders = new java.util.IdentityHashMap<>();
 
         int index(MethodInfo mi) {
             Integer idx = byInfo.get(mi);
@@ -551,163 +579,6 @@ public final class Pickler {
         }
         Payload.writeFrame(o, method, f.site, self, refs, java.util.Arrays.copyOf(f.prims, f.nPrims()));
     }
-
-    /** A buffered channel: its settings as the writer's, then its capacity and buffered values. */
-    private static boolean writeBufferedChannel(Object o, Out w, Object ctx, ObjectWriter ow) {
-        if (!(o instanceof Channel<?> ch) || ch.capacity() == 0) {
-            return false;
-        }
-        Object[] vs = ch.bufferedValues();
-        int[] ids = new int[vs.length];
-        for (int i = 0; i < vs.length; i++) {
-            ids[i] = ow.ref(vs[i], ctx + " (a value buffered in a channel)");
-        }
-        w.u8(Payload.CHANNEL);
-        w.svar(ch.preference());
-        w.u8((ch.scheduleAll() ? 1 : 0) | (ch.isClosing() ? 2 : 0) | Payload.CHANNEL_BUFFERED);
-        w.uvar(ch.capacity());
-        w.uvar(ids.length);
-        for (int id : ids) {
-            w.uvar(id);
-        }
-        return true;
-    }
-
-    /**
-     * Encodes a greenlet (a {@link Coroutine} whose owner is a plain {@link Greenlet}) or the strand
-     * body of one. A suspended soft greenlet is written with its frames, parent and mailbox; the
-     * main greenlet as a stand-in for the loading thread's; a dead one as dead. Generic in the
-     * coroutine: another concept with soft strands (generators) would add its owner class here.
-     */
-    private static boolean writeCoroutine(Object o, Out w, Object ctx, ObjectWriter ow, MethodTable mt) {
-        if (o instanceof Coroutine.CoroStrand cs) {
-            Coroutine co = cs.coroutine();
-            if (!(co.owner instanceof Greenlet) && !(co.owner instanceof Generator<?>)) {
-                throw new NotPicklableException("cannot pickle the strand of " + co + " (reached from " + ctx
-                        + "): only greenlets' and generators' coroutines pickle");
-            }
-            w.u8(Payload.CORO_STRAND);
-            w.uvar(ow.ref(co.owner, ctx));
-            return true;
-        }
-        if (o instanceof Yielder<?> && mt.yielders.containsKey(o)) {
-            w.u8(Payload.YIELDER);
-            w.uvar(ow.ref(mt.yielders.get(o), ctx));
-            return true;
-        }
-        if (o instanceof Generator<?> gen) {
-            return writeGenerator(gen, w, ctx, ow, mt);
-        }
-        if (o instanceof Coroutine co) {
-            throw new NotPicklableException("cannot pickle " + co + " (reached from " + ctx + "): a plain coroutine "
-                    + "does not pickle; greenlets do");
-        }
-        if (!(o instanceof Greenlet g)) {
-            return false;
-        }
-        Coroutine co = g.co;
-        String what = "cannot pickle greenlet " + g + " (reached from " + ctx + "): ";
-        if (co.isMain) {
-            coroutineEntry(w, Payload.CONCEPT_GREENLET, Payload.CO_MAIN, 0, 0, NO_FRAMES, null, null);
-            return true;
-        }
-        if (g.getClass() != Greenlet.class) {
-            throw new NotPicklableException(what + "only Greenlet itself pickles, not a subclass ("
-                    + g.getClass().getName() + "): pass a GreenletBody instead of overriding run");
-        }
-        if (co.state == Coroutine.DEAD) {
-            coroutineEntry(w, Payload.CONCEPT_GREENLET, Payload.CO_DEAD, 0, 0, NO_FRAMES, null, null);
-            return true;
-        }
-        if (co.state == Coroutine.BOUND) {
-            // Not started: its run function (a serializable lambda) and its parent.
-            GreenletBody body = g.body();
-            Coroutine parent = co.parent;
-            if (body == null) {
-                throw new NotPicklableException(what + "it has no run function");
-            }
-            if (parent == null || !(parent.isMain || parent.owner instanceof Greenlet)) {
-                throw new NotPicklableException(what + "its parent is not a greenlet");
-            }
-            coroutineEntry(w, Payload.CONCEPT_GREENLET, Payload.CO_UNSTARTED,
-                    ow.ref(Greenlet.of(parent), ctx + " (parent of " + g + ")"),
-                    ow.ref(body, ctx + " (run function of " + g + ")"), NO_FRAMES, ow, mt);
-            return true;
-        }
-        if (co.state != Coroutine.STARTED) {
-            throw new NotPicklableException(what + "it is not bound to a run function");
-        }
-        if (co.group.current == co) {
-            throw new NotPicklableException(what + "it is running (the current greenlet of its thread)");
-        }
-        if (!(co.frame instanceof SoftStrand ss)) {
-            throw new NotPicklableException(what + "it is hard (its frames live on a JDK continuation or a thread): "
-                    + "only soft greenlets pickle; weave its code and keep soft switching on");
-        }
-        if (ss.resumption() != co.group.resume) {
-            throw new NotPicklableException(what + "it is suspended in a tasklet operation (schedule, a channel, ...) "
-                    + "made inside it, not in a greenlet switch");
-        }
-        Coroutine parent = co.parent;
-        if (parent == null || !(parent.isMain || parent.owner instanceof Greenlet)) {
-            throw new NotPicklableException(what + "its parent is not a greenlet");
-        }
-        Frame[] frames = ss.savedFrames();
-        coroutineEntry(w, Payload.CONCEPT_GREENLET, Payload.CO_SUSPENDED,
-                ow.ref(Greenlet.of(parent), ctx + " (parent of " + g + ")"),
-                ow.ref(co.mailbox, ctx + " (mailbox of " + g + ")"), frames, ow, mt);
-        return true;
-    }
-
-    /**
-     * A generator: finished; not started (its body, a serializable lambda); or suspended in a
-     * yield on a soft strand, with its frames (the yielder its body holds is written as "the
-     * yielder of this generator"). A buffered value (hasNext() called, next() not yet) is refused.
-     */
-    private static boolean writeGenerator(Generator<?> gen, Out w, Object ctx, ObjectWriter ow, MethodTable mt) {
-        Coroutine co = gen.coroutine();
-        String what = "cannot pickle " + gen + " (reached from " + ctx + "): ";
-        if (gen.isFinished()) {
-            coroutineEntry(w, Payload.CONCEPT_GENERATOR, Payload.CO_DEAD, 0, 0, NO_FRAMES, null, null);
-            return true;
-        }
-        if (gen.hasBuffered()) {
-            throw new NotPicklableException(what + "it holds a value produced by hasNext() and not yet taken by next(); "
-                    + "pickle it before hasNext() or after next()");
-        }
-        if (co.state == Coroutine.BOUND) {
-            coroutineEntry(w, Payload.CONCEPT_GENERATOR, Payload.CO_UNSTARTED, 0,
-                    ow.ref(co.nestedCode, ctx + " (body of " + gen + ")"), NO_FRAMES, ow, mt);
-            return true;
-        }
-        if (co.state != Coroutine.STARTED || co.group.current == co) {
-            throw new NotPicklableException(what + "it is running");
-        }
-        if (!(co.frame instanceof SoftStrand ss)) {
-            throw new NotPicklableException(what + "its body is hard (a JDK continuation): only soft generators "
-                    + "pickle; weave the body and keep soft switching on when creating the generator");
-        }
-        if (ss.resumption() != co.group.resume) {
-            throw new NotPicklableException(what + "its body is suspended in something other than a yield");
-        }
-        Frame[] frames = ss.savedFrames();
-        for (Frame f : frames) {
-            for (int j = 0; j < f.nRefs(); j++) {
-                Object r = f.refs[j];
-                if (r instanceof Yielder<?> && r.getClass().isHidden()
-                        && r.getClass().getName().startsWith(Generator.class.getName() + "$$")) {
-                    mt.yielders.put(r, gen); // the body's yielder: this generator's
-                }
-            }
-        }
-        coroutineEntry(w, Payload.CONCEPT_GENERATOR, Payload.CO_SUSPENDED, 0, 0, frames, ow, mt);
-        return true;
-    }
-
-    /** The body of a restored generator shell: never runs (its strand is the restored one). */
-    private static final GeneratorBody<Object> NEVER_RUNS = y -> {
-        throw new IllegalStateException("a restored generator's placeholder body ran");
-    };
 
     private static StackTraceElement frameName(Frame f) {
         MethodInfo mi = f.info;
@@ -880,107 +751,11 @@ public final class Pickler {
         Scheduler s = Scheduler.current();
         Tasklet t = new Tasklet(null, s);
         ObjectReader or = p.objects;
-        Map<Object, Coroutine.CoroStrand> strands = new java.util.IdentityHashMap<>();
-        or.factory(new ObjectReader.Factory() {
-            @Override
-            public Object coroutine(int concept, int state) {
-                if (concept == Payload.CONCEPT_GENERATOR) {
-                    Generator<Object> gen = Generator.of(NEVER_RUNS);
-                    if (state == Payload.CO_DEAD) {
-                        gen.close(); // never started: finished without running anything
-                    }
-                    return gen;
-                }
-                // A shell in this thread's greenlet group, linked below once every object exists; if
-                // loading fails first, nothing refers to it.
-                return state == Payload.CO_MAIN ? Greenlet.mainGreenlet() : new Greenlet((GreenletBody) null, null);
-            }
-
-            @Override
-            public Object coroStrand(Object owner) {
-                return strands.computeIfAbsent(owner, o -> new Coroutine.CoroStrand(coroutineOf(o)));
-            }
-
-            @Override
-            public Object yielder(Object gen) {
-                return ((Generator<?>) gen).yielder();
-            }
-
-            @Override
-            public void buffered(Object channel, Object[] values) {
-                ((Channel<?>) channel).restoreBuffered(values);
-            }
-
-            @Override
-            @SuppressWarnings("unchecked")
-            public Object unstarted(int concept, Object parent, Object body) {
-                if (concept == Payload.CONCEPT_GENERATOR) {
-                    if (!(body instanceof GeneratorBody<?> b)) {
-                        throw new NotPicklableException("malformed pickle: an unstarted generator with body "
-                                + (body == null ? "null" : body.getClass().getName()));
-                    }
-                    return Generator.of((GeneratorBody<Object>) b);
-                }
-                if (!(parent instanceof Greenlet pg) || !(body instanceof GreenletBody b)) {
-                    throw new NotPicklableException("malformed pickle: an unstarted greenlet with parent "
-                            + (parent == null ? "null" : parent.getClass().getName()) + " and run function "
-                            + (body == null ? "null" : body.getClass().getName()));
-                }
-                return new Greenlet(b, pg);
-            }
-        });
+        or.context(new CoroutineCodec.Load());
         or.materialize(t);
         p.checkCreated();
-        // Greenlets: frames, parent (checked for cycles) and mailbox, before anything is linked.
-        List<Integer> coIds = or.coroutineIds();
-        List<Runnable> links = new ArrayList<>();
-        for (int id : coIds) {
-            if (or.get(id) instanceof Generator<?> gen) {
-                if (or.coroutineState(id) == Payload.CO_SUSPENDED) {
-                    Frame[] gf = frames(or.coroutineFrames(id), p, infos, owners, "generator #" + id + " ");
-                    Coroutine co = gen.coroutine();
-                    Coroutine.CoroStrand cs = strands.computeIfAbsent(gen, x -> new Coroutine.CoroStrand(co));
-                    SoftStrand st = SoftStrand.restored(cs, cs, gf, co.group.resume);
-                    links.add(() -> {
-                        co.state = Coroutine.STARTED;
-                        co.frame = st;
-                    });
-                }
-                continue;
-            }
-            Greenlet g = (Greenlet) or.get(id);
-            switch (or.coroutineState(id)) {
-                case Payload.CO_DEAD -> links.add(g.co::die);
-                case Payload.CO_SUSPENDED -> {
-                    Frame[] gf = frames(or.coroutineFrames(id), p, infos, owners, "greenlet #" + id + " ");
-                    int pid = or.coroutineParent(id);
-                    Object po = or.get(pid);
-                    if (!(po instanceof Greenlet)) {
-                        throw new NotPicklableException("malformed pickle: the parent of greenlet #" + id + " is "
-                                + (po == null ? "null" : "a " + po.getClass().getName()));
-                    }
-                    for (int a = id, steps = 0; or.get(a) instanceof Greenlet && (or.coroutineState(a) == Payload.CO_SUSPENDED
-                            || or.coroutineState(a) == Payload.CO_UNSTARTED); a = or.coroutineParent(a)) {
-                        if (++steps > coIds.size()) {
-                            throw new NotPicklableException("malformed pickle: greenlet #" + id + "'s parent chain is a cycle");
-                        }
-                    }
-                    Coroutine.CoroStrand cs = strands.computeIfAbsent(g, x -> new Coroutine.CoroStrand(g.co));
-                    Coroutine co = g.co;
-                    SoftStrand st = SoftStrand.restored(cs, cs, gf, co.group.resume);
-                    Object mailbox = or.get(or.coroutineMailbox(id));
-                    Coroutine parent = ((Greenlet) po).co;
-                    links.add(() -> {
-                        co.state = Coroutine.STARTED;
-                        co.frame = st;
-                        co.parent = parent;
-                        co.mailbox = mailbox;
-                    });
-                }
-                default -> {
-                }
-            }
-        }
+        // Greenlets and generators: frames, parents (checked for cycles) and mailboxes, before anything is linked.
+        List<Runnable> links = CoroutineCodec.restore(or, (recs, chain) -> frames(recs, p, infos, owners, chain));
         Object body = or.get(p.body);
         if (p.state != Payload.SUSPENDED && !(body instanceof TaskletBody)) {
             throw new NotPicklableException("malformed pickle: the body is a " + (body == null ? "null" : body.getClass().getName()));
@@ -1015,10 +790,6 @@ public final class Pickler {
         }
         LINEAGES.put(t, new Lineage(env.identityHi, env.identityLo, new AtomicLong(env.sequence)));
         return new Loaded(t, java.util.Collections.unmodifiableMap(named));
-    }
-
-    private static Coroutine coroutineOf(Object owner) {
-        return owner instanceof Generator<?> gen ? gen.coroutine() : ((Greenlet) owner).co;
     }
 
     private static Frame[] frames(Payload.FrameRec[] recs, Payload p, MethodInfo[] infos, Class<?>[] owners, String chain) {
@@ -1063,24 +834,5 @@ public final class Pickler {
         }
         cache.put(k, mi);
         return mi;
-    }
-
-    private static final Frame[] NO_FRAMES = new Frame[0];
-
-    /**
-     * One coroutine entry: its concept and state, two object references whose meaning depends on
-     * them (0: none), then its frames.
-     */
-    private static void coroutineEntry(Out w, int concept, int state, int ref1, int ref2, Frame[] frames,
-            ObjectWriter ow, MethodTable mt) {
-        w.u8(Payload.COROUTINE);
-        w.u8(concept);
-        w.u8(state);
-        w.uvar(ref1);
-        w.uvar(ref2);
-        w.uvar(frames.length);
-        for (Frame f : frames) {
-            writeFrame(w, f, ow, mt);
-        }
     }
 }

@@ -115,4 +115,11 @@ public final class Condition {
     private synchronized java.util.List<WaitQueue.Waiter> pickAll() {
         return queue.pickAll();
     }
+
+    // ---------------------------------------------------------------- pickling (SyncCodecs)
+
+    /** Its waiters. */
+    WaitQueue queue() {
+        return queue;
+    }
 }

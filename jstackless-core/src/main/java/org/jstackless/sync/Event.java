@@ -76,4 +76,16 @@ public final class Event {
     /** A waiter killed after set() woke it: the event stays set, so there is nothing to hand on. */
     private static void nothingToHandOn() {
     }
+
+    // ---------------------------------------------------------------- pickling (SyncCodecs)
+
+    /** Its waiters. */
+    WaitQueue queue() {
+        return queue;
+    }
+
+    /** Unpickling: makes this fresh event set. */
+    synchronized void restoreSet() {
+        set = true;
+    }
 }

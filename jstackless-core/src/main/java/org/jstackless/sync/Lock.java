@@ -35,6 +35,7 @@ public final class Lock {
 
     /** An unlocked lock. */
     public Lock() {
+        permit.lock = this;
     }
 
     /** Takes the lock, suspending the calling tasklet while another tasklet holds it. */
@@ -121,5 +122,26 @@ public final class Lock {
     public String toString() {
         Tasklet o = owner;
         return "Lock[" + (o == null ? "unlocked" : "held by " + o) + "]";
+    }
+
+    // ---------------------------------------------------------------- pickling (SyncCodecs)
+
+    /** The semaphore of one permit behind this lock. */
+    Semaphore permit() {
+        return permit;
+    }
+
+    /** How many times the holder acquired it. */
+    int holds() {
+        return holds;
+    }
+
+    /** Unpickling: makes {@code holder} hold this fresh lock {@code holds} times (its permit taken). */
+    void restoreHeld(Tasklet holder, int holds) {
+        if (holder != null) {
+            permit.restorePermits(0);
+        }
+        this.owner = holder;
+        this.holds = holds;
     }
 }

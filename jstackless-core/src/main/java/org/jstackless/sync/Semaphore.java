@@ -29,6 +29,12 @@ public final class Semaphore {
     /** Guarded by this object's monitor, as is the waiters' count in {@link #queue}. */
     private int permits;
     private final WaitQueue queue = new WaitQueue(this);
+    /** The lock this is the permit of (null: a semaphore of its own); pickling keeps the two together. */
+    Lock lock;
+
+    static {
+        SyncCodecs.contribute(); // this package's pickled kinds (the pickler initialises this class first)
+    }
 
     /** A semaphore with {@code permits} permits (zero or more). */
     public Semaphore(int permits) {
@@ -102,5 +108,17 @@ public final class Semaphore {
     @Override
     public synchronized String toString() {
         return "Semaphore[permits=" + permits + ", waiting=" + queue.waiting() + "]";
+    }
+
+    // ---------------------------------------------------------------- pickling (SyncCodecs)
+
+    /** Its waiters. */
+    WaitQueue queue() {
+        return queue;
+    }
+
+    /** Unpickling: sets the permits of this fresh semaphore. */
+    synchronized void restorePermits(int n) {
+        permits = n;
     }
 }

@@ -27,13 +27,19 @@ import org.jstackless.Tasklet;
 final class WaitQueue {
     /** One waiting tasklet. */
     static final class Waiter {
-        final Channel<Boolean> channel = new Channel<>();
+        final Channel<Boolean> channel;
         /** Guarded by the primitive's monitor. */
         boolean picked;
         /** Set by the waker once its send has completed. */
         volatile boolean delivered;
 
         Waiter() {
+            this(new Channel<>());
+        }
+
+        /** A waiter on {@code channel} (unpickling: the copy its tasklet comes back blocked on). */
+        Waiter(Channel<Boolean> channel) {
+            this.channel = channel;
             channel.setPreference(0); // the waker keeps running; the woken waiter becomes runnable
         }
     }
@@ -127,8 +133,26 @@ final class WaitQueue {
     }
 
     /** What a waiter that leaves by an exception does with the token owed to it. */
+    /** Serializable: a waiting tasklet's frame holds one, so it pickles with the tasklet (see SyncCodecs). */
     @FunctionalInterface
-    interface UnusedToken {
+    interface UnusedToken extends java.io.Serializable {
         void run() throws Suspendable;
+    }
+
+    // ---------------------------------------------------------------- pickling (SyncCodecs)
+
+    /** The primitive whose monitor guards this queue. */
+    Object guard() {
+        return guard;
+    }
+
+    /** Under the guard's monitor: the waiters not picked yet, in arrival order (a copy). */
+    List<Waiter> waiters() {
+        return new ArrayList<>(waiters);
+    }
+
+    /** Unpickling: the waiters of this fresh queue. */
+    void restoreWaiters(List<Waiter> ws) {
+        waiters.addAll(ws);
     }
 }

@@ -21,7 +21,7 @@ public final class In {
         this.end = to;
     }
 
-    static NotPicklableException bad(String what) {
+    public static NotPicklableException bad(String what) {
         return new NotPicklableException("malformed pickle: " + what);
     }
 

@@ -94,8 +94,8 @@ public final class Inspector {
         // Per site layout, its number of primitive slots: counted once, however many frames share the site.
         java.util.Map<MethodInfo.SiteLayout, Long> prims = new java.util.IdentityHashMap<>();
         frames(sb, pl, pl.frames, layouts, prims);
-        for (int id : o.coroutineIds()) {
-            Payload.FrameRec[] fs = o.coroutineFrames(id);
+        for (int id : o.framedIds()) {
+            Payload.FrameRec[] fs = o.framesOf(id);
             if (fs.length > 0 && !full(sb)) {
                 sb.append("  ").append(o.describe(id)).append(", innermost first\n");
                 frames(sb, pl, fs, layouts, prims);

@@ -1,6 +1,10 @@
 package org.jstackless.internal.pickle;
 
-/** Tags of the object table entries. */
+/**
+ * The kind bytes of the object table's entries: one per {@link Codec} (the codec's {@link
+ * Codec#tag}), listed here so a new kind takes a free number. Part of the format: never reuse or
+ * renumber one.
+ */
 final class Kinds {
     static final int STRING = 1;
     static final int BOOL = 2;
@@ -21,7 +25,7 @@ final class Kinds {
     static final int CHANNEL = 17;
     static final int SELF = 18;
     static final int LAMBDA = 19;
-    /** A coroutine-based concept object with soft frames of its own (a greenlet): see {@link ObjectWriter.Extension}. */
+    /** A coroutine-based concept object with soft frames of its own (a greenlet): see {@code org.jstackless.CoroutineCodec}. */
     static final int COROUTINE = 20;
     /** The strand body of a pickled coroutine (the receiver of its outermost frame). */
     static final int CORO_STRAND = 21;
@@ -29,11 +33,7 @@ final class Kinds {
     static final int YIELDER = 22;
     /** An allowed ordinary class, field by field (see {@link Fields}). */
     static final int PLAIN = 23;
-    static final int MAX = 23;
-
-    static final String[] NAMES = {"?", "String", "Boolean", "Byte", "Short", "Character", "Integer", "Long",
-        "Float", "Double", "enum", "record", "array", "array", "ArrayList", "HashMap", "LinkedHashMap", "Channel",
-        "Tasklet(self)", "lambda", "coroutine", "coroutine strand", "yielder", "object"};
+    // 24..29: org.jstackless.sync's Lock, Semaphore, Event, Condition, wait queue, waiter (SyncCodecs).
 
     /** Primitive array element types, in this order. */
     static final Class<?>[] PRIM_ARRAYS = {boolean.class, byte.class, short.class, char.class, int.class, long.class,

@@ -98,9 +98,9 @@ public final class Payload {
      */
     public void checkFrames(Class<?>[] owners, Fingerprints.Facts[] facts) {
         checkChain(frames, "", tempval, owners, facts);
-        for (int id : objects.coroutineIds()) {
+        for (int id : objects.framedIds()) {
             // A greenlet's or generator's resume value is its mailbox, claimed when resumed: no tempval check.
-            checkChain(objects.coroutineFrames(id), "coroutine #" + id + " ", -1, owners, facts);
+            checkChain(objects.framesOf(id), "coroutine #" + id + " ", -1, owners, facts);
         }
     }
 

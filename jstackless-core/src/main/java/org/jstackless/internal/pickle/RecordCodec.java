@@ -1,0 +1,157 @@
+package org.jstackless.internal.pickle;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import org.jstackless.NotPicklableException;
+
+/**
+ * An allowed record: its class and its components' ids. Loaded through its canonical constructor
+ * (which may check the values), once every component exists; a cycle of records alone is refused.
+ */
+final class RecordCodec implements Codec {
+    @Override
+    public int tag() {
+        return Kinds.RECORD;
+    }
+
+    @Override
+    public String name() {
+        return "record";
+    }
+
+    @Override
+    public boolean writes(Class<?> c) {
+        return c.isRecord();
+    }
+
+    /** "component C.x of type T, in an object reached from ..." */
+    private record RecordCtx(RecordComponent rc, Object parent) {
+        @Override
+        public String toString() {
+            return "component " + rc.getDeclaringRecord().getName() + "." + rc.getName() + " of type "
+                    + rc.getType().getTypeName() + ", in an object reached from " + parent;
+        }
+    }
+
+    @Override
+    public void write(Object o, ObjectWriter w, Object ctx) {
+        Class<?> c = o.getClass();
+        w.requireAllowed(c, c, ctx);
+        RecordComponent[] rc = c.getRecordComponents();
+        int[] r = new int[rc.length];
+        for (int i = 0; i < rc.length; i++) {
+            Object v;
+            try {
+                Method acc = rc[i].getAccessor();
+                if (!acc.canAccess(o)) {
+                    acc.setAccessible(true);
+                }
+                v = acc.invoke(o);
+            } catch (java.lang.reflect.InaccessibleObjectException e) {
+                throw new NotPicklableException("cannot read component " + rc[i].getName() + " of record " + c.getName()
+                        + " (reached from " + ctx + "): " + Fields.opensHint(c), e);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new NotPicklableException("cannot read component " + rc[i].getName() + " of record " + c.getName()
+                        + " (reached from " + ctx + "): " + e, e);
+            }
+            r[i] = w.ref(v, new RecordCtx(rc[i], ctx));
+        }
+        w.hashKids(o, r);
+        Out out = w.out();
+        out.u8(Kinds.RECORD);
+        out.uvar(w.cls(c));
+        out.uvar(r.length);
+        for (int x : r) {
+            out.uvar(x);
+        }
+    }
+
+    @Override
+    public void parse(In in, ObjectReader r, int id) {
+        int c = in.index("class index", r.classNames.length);
+        r.entry(id, c, 0, null, r.ids(in));
+    }
+
+    @Override
+    public Object create(ObjectReader r, int id) {
+        return null; // once its components exist
+    }
+
+    /** A record class's components, their (boxed) types and canonical constructor, made accessible; cached per class. */
+    private record RecordShape(RecordComponent[] components, Class<?>[] boxed, Constructor<?> create) {
+    }
+
+    private static final ClassValue<Object> RECORDS = new ClassValue<>() {
+        @Override
+        protected Object computeValue(Class<?> c) {
+            try {
+                RecordComponent[] rc = c.getRecordComponents();
+                Class<?>[] types = new Class<?>[rc.length];
+                Class<?>[] boxed = new Class<?>[rc.length];
+                for (int i = 0; i < rc.length; i++) {
+                    types[i] = rc[i].getType();
+                    boxed[i] = types[i].isPrimitive()
+                            ? java.lang.invoke.MethodType.methodType(types[i]).wrap().returnType() : types[i];
+                }
+                Constructor<?> k = c.getDeclaredConstructor(types);
+                k.setAccessible(true);
+                return new RecordShape(rc, boxed, k);
+            } catch (java.lang.reflect.InaccessibleObjectException e) {
+                return "cannot create record " + c.getName() + ": " + Fields.opensHint(c);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return "cannot create record " + c.getName() + ": " + e;
+            }
+        }
+    };
+
+    @Override
+    public Object complete(ObjectReader rd, int id) {
+        Class<?> c = rd.resolve(rd.cls(id), false);
+        if (!c.isRecord()) {
+            throw new NotPicklableException("malformed pickle: " + c.getName() + " is not a record");
+        }
+        if (!(RECORDS.get(c) instanceof RecordShape shape)) {
+            throw new NotPicklableException((String) RECORDS.get(c));
+        }
+        RecordComponent[] rc = shape.components();
+        int[] r = rd.refs(id);
+        if (rc.length != r.length) {
+            throw new NotPicklableException("record " + c.getName() + " has " + rc.length + " components, the pickle "
+                    + r.length + " (the program changed since the pickle was made?)");
+        }
+        Object[] args = new Object[rc.length];
+        for (int i = 0; i < rc.length; i++) {
+            Object v = rd.created(r[i]);
+            if (v == null ? rc[i].getType().isPrimitive() : !shape.boxed()[i].isInstance(v)) {
+                throw new NotPicklableException("record " + c.getName() + " component " + rc[i].getName() + " of type "
+                        + rc[i].getType().getName() + " cannot hold " + (v == null ? "null" : "a " + v.getClass().getName()));
+            }
+            args[i] = v;
+        }
+        try {
+            return shape.create().newInstance(args);
+        } catch (InvocationTargetException e) {
+            throw new NotPicklableException("the constructor of record " + c.getName() + " refused the pickled values: "
+                    + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new NotPicklableException("cannot create record " + c.getName() + ": " + e, e);
+        }
+    }
+
+    @Override
+    public int[] hashChildren(ObjectReader r, int id) {
+        return r.refs(id);
+    }
+
+    @Override
+    public Class<?> classOf(ObjectReader r, int id) {
+        return r.resolve(r.cls(id), false);
+    }
+
+    @Override
+    public String describe(ObjectReader r, int id) {
+        return "record " + r.classNames[r.cls(id)] + " #" + id + " (" + r.refs(id).length + " components)";
+    }
+}
