@@ -64,12 +64,12 @@ class DocCheckTest {
         String script = DocPages.read(root().resolve("jstackless"));
         String compare = DocPages.read(root().resolve("bench/compare"));
         Set<String> subcommands = new LinkedHashSet<>();
-        Matcher c = Pattern.compile("(?m)^  ([a-z|]+)\\)").matcher(script);
+        Matcher c = Pattern.compile("(?m)^  ([a-z|-]+)\\)").matcher(script);
         while (c.find()) {
             subcommands.addAll(List.of(c.group(1).split("\\|")));
         }
         Set<String> profiles = new LinkedHashSet<>();
-        Matcher p = Pattern.compile("(?m)^  ([a-z|]+)\\)").matcher(compare);
+        Matcher p = Pattern.compile("(?m)^  ([a-z|-]+)\\)").matcher(compare);
         while (p.find()) {
             profiles.addAll(List.of(p.group(1).split("\\|")));
         }
