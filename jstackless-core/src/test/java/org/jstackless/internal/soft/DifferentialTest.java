@@ -36,7 +36,8 @@ class DifferentialTest {
      * meets the documented refusal inside {@code eachPause}, and the {@code Refused} error passes
      * through a {@code finally} of {@code m0} that throws the program's own
      * {@code IllegalArgumentException("t1")}, replacing it as Java does. That is the refusal, not a
-     * divergence: the comparison must know the strand was refused even when the outcome hides it.
+     * divergence: the comparison must know the strand was refused even when the outcome hides it,
+     * and compares it with a plain run that refuses at the same place (which throws the same).
      */
     @Test
     void aRefusalReplacedByAFinallyIsStillARefusal() throws Exception {
@@ -124,16 +125,26 @@ class DifferentialTest {
                     switches += TestSched.lastSwitches;
                     for (int arg = 0; arg < STRANDS; arg++) {
                         TestSched.Outcome o = outs.get(arg);
-                        String got = o.error != null ? "threw " + o.error : "returned " + slots.get(arg)[0];
+                        String got = o.error != null ? threw(o.error) : "returned " + slots.get(arg)[0];
                         if (o.error != null && o.error.getClass().getName().endsWith("$Refused")) {
                             assertThat(o.refusal).as("a Refused error is recorded as a refusal").isNotNull();
                         }
                         if (o.refusal != null) {
                             // The documented refusal of a switch inside a JDK callback (eachPause).
-                            // The strand's outcome is the Refused error, or whatever a finally on its
-                            // way out threw instead: the run after a refusal is not comparable.
+                            // The strand's outcome is the Refused error, or whatever a catch or
+                            // finally on its way out made of it: compare with a plain run that
+                            // refuses at the same place.
                             assertThat(o.refusal).contains("cannot switch here", "is not woven");
                             refused[0]++;
+                            TestSched.simulateRefusal = true;
+                            String refusedPlain;
+                            try {
+                                refusedPlain = call(pl, name, arg);
+                            } finally {
+                                TestSched.simulateRefusal = false;
+                            }
+                            assertThat(got).as("woven, soft" + (preempt ? ", preempted" : "") + ", refused, arg " + arg
+                                    + ": " + context).isEqualTo(refusedPlain);
                             continue;
                         }
                         assertThat(got).as("woven, soft" + (preempt ? ", preempted" : "") + ", arg " + arg + ": "
@@ -158,8 +169,13 @@ class DifferentialTest {
         try {
             return "returned " + f.invoke(null, arg);
         } catch (InvocationTargetException e) {
-            return "threw " + e.getCause();
+            return threw(e.getCause());
         }
+    }
+
+    /** An outcome's error; a refusal's message differs between a real and a simulated one. */
+    private static String threw(Throwable e) {
+        return "threw " + (e.getClass().getName().endsWith("$Refused") ? "Refused" : e);
     }
 
     private static final java.util.regex.Pattern TOO_LARGE =

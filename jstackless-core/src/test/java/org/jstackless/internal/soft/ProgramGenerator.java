@@ -17,7 +17,8 @@ import java.util.Random;
  * deferred), except {@code eachPause}, whose switch inside {@code forEach} a soft run refuses: it
  * turns the documented refusal into a {@code Refused} error, which also records the refusal for
  * the strand ({@link TestSched#noteRefusal}): a {@code finally} on the way out may replace the error by the
- * program's own exception. Every program is deterministic and independent of whether it runs
+ * program's own exception. A plain run can simulate that refusal ({@link TestSched#refusing}) to give
+ * the expected result of a refused strand. Every program is deterministic and independent of whether it runs
  * plain or suspends.
  */
 final class ProgramGenerator {
@@ -71,7 +72,8 @@ final class ProgramGenerator {
                     try { return spinS(v + x); } catch (Suspendable e) { throw new AssertionError(e); } }).sum(); }
                   static long eachPause(long x) { long[] acc = {x};
                     try { java.util.List.of(1L, 2L).forEach(v -> {
-                        try { acc[0] += v + (Integer) pause(); } catch (Suspendable e) { throw new AssertionError(e); } });
+                        try { if (refusing()) throw new IllegalStateException("cannot switch here (simulated)");
+                          acc[0] += v + (Integer) pause(); } catch (Suspendable e) { throw new AssertionError(e); } });
                     } catch (IllegalStateException e) {
                       if (String.valueOf(e.getMessage()).contains("cannot switch here")) throw new Refused(e.getMessage());
                       throw e; }

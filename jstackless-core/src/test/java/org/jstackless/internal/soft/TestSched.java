@@ -107,6 +107,17 @@ public final class TestSched {
         }
     }
 
+    /** Set by a differential test around a plain run that simulates the refusal; see {@link #refusing}. */
+    static boolean simulateRefusal;
+
+    /**
+     * Whether a generated program's {@code eachPause} should refuse as a soft strand does (its
+     * switch inside {@code forEach}): true only inside a plain run that simulates the refusal.
+     */
+    public static boolean refusing() {
+        return simulateRefusal;
+    }
+
     /** Runs every body on its own soft strand, round robin, and returns their outcomes. */
     public static List<Outcome> run(List<TaskletBody> bodies) {
         TestSched s = new TestSched();
