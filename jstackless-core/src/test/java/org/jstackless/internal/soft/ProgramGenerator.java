@@ -15,7 +15,10 @@ import java.util.Random;
  * suspendable lambda, and JDK higher-order methods ({@code Arrays.sort} with a comparator, a
  * stream, {@code List.forEach}) calling woven lambdas: these only count ticks (preemption there is
  * deferred), except {@code eachPause}, whose switch inside {@code forEach} a soft run refuses: it
- * turns the documented refusal into a {@code Refused} error that ends the program. Every program is deterministic and independent of whether it runs
+ * turns the documented refusal into a {@code Refused} error, which also records the refusal for
+ * the strand ({@link TestSched#noteRefusal}): a {@code finally} on the way out may replace the error by the
+ * program's own exception. A plain run can simulate that refusal ({@link TestSched#refusing}) to give
+ * the expected result of a refused strand. Every program is deterministic and independent of whether it runs
  * plain or suspends.
  */
 final class ProgramGenerator {
@@ -53,7 +56,7 @@ final class ProgramGenerator {
                     private long h2(long x) throws Suspendable { return (Integer) pause() + x; } }
                   static long pz() throws Suspendable { return (Integer) pause(); }
                   static long mr(long v) throws Suspendable { pause(); return v + 11; }
-                  static final class Refused extends Error { Refused(String m) { super(m); } }
+                  static final class Refused extends Error { Refused(String m) { super(m); noteRefusal(m); } }
                   static long spinS(long v) throws Suspendable { long s = v; for (int i = 0; i < 3; i++) s = s * 31 + i; return s; }
                   static long safe(long v) { try { return v + (Integer) pause(); } catch (Throwable t) { return -1; } }
                   interface Act<T, E extends Throwable> { T act() throws E; }
@@ -69,7 +72,8 @@ final class ProgramGenerator {
                     try { return spinS(v + x); } catch (Suspendable e) { throw new AssertionError(e); } }).sum(); }
                   static long eachPause(long x) { long[] acc = {x};
                     try { java.util.List.of(1L, 2L).forEach(v -> {
-                        try { acc[0] += v + (Integer) pause(); } catch (Suspendable e) { throw new AssertionError(e); } });
+                        try { if (refusing()) throw new IllegalStateException("cannot switch here (simulated)");
+                          acc[0] += v + (Integer) pause(); } catch (Suspendable e) { throw new AssertionError(e); } });
                     } catch (IllegalStateException e) {
                       if (String.valueOf(e.getMessage()).contains("cannot switch here")) throw new Refused(e.getMessage());
                       throw e; }

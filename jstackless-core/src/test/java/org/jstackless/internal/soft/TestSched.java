@@ -26,6 +26,8 @@ public final class TestSched {
 
     private final ArrayDeque<Strand> queue = new ArrayDeque<>();
     private final List<SoftStrand> strands = new ArrayList<>();
+    /** Outcome of the i-th strand. */
+    private final List<Outcome> outcomes = new ArrayList<>();
 
     /** The i-th strand of the running {@link #run}. */
     public static SoftStrand strand(int i) {
@@ -39,6 +41,12 @@ public final class TestSched {
         public Object value;
         public Throwable error;
         public boolean ended;
+        /**
+         * The message of the documented refusal this body met (see {@link #noteRefusal}), or null:
+         * the program may have caught it or replaced it (a {@code finally} that throws), so the
+         * outcome alone does not tell.
+         */
+        public String refusal;
 
         @Override
         public String toString() {
@@ -83,6 +91,33 @@ public final class TestSched {
         return c.switchTo(s.queue.pollFirst(), k);
     }
 
+    /**
+     * Records that the running strand met a refused switch (message {@code m}) in its
+     * {@link Outcome#refusal}; does nothing outside a strand of a running scheduler.
+     */
+    public static void noteRefusal(String m) {
+        Strand me = Carrier.current().running();
+        TestSched s = current;
+        if (me == null || s == null) {
+            return;
+        }
+        int i = s.strands.indexOf(me);
+        if (i >= 0 && s.outcomes.get(i).refusal == null) {
+            s.outcomes.get(i).refusal = m;
+        }
+    }
+
+    /** Set by a differential test around a plain run that simulates the refusal; see {@link #refusing}. */
+    static boolean simulateRefusal;
+
+    /**
+     * Whether a generated program's {@code eachPause} should refuse as a soft strand does (its
+     * switch inside {@code forEach}): true only inside a plain run that simulates the refusal.
+     */
+    public static boolean refusing() {
+        return simulateRefusal;
+    }
+
     /** Runs every body on its own soft strand, round robin, and returns their outcomes. */
     public static List<Outcome> run(List<TaskletBody> bodies) {
         TestSched s = new TestSched();
@@ -102,6 +137,7 @@ public final class TestSched {
         for (TaskletBody b : bodies) {
             Outcome o = new Outcome();
             out.add(o);
+            outcomes.add(o);
             SoftStrand st = new SoftStrand(b, new StrandEntry() {
                 @Override
                 public void begin() {
