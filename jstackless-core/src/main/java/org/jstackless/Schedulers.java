@@ -221,6 +221,7 @@ public final class Schedulers implements AutoCloseable {
         if (got.isEmpty()) {
             return false;
         }
+        thief.steals += got.size(); // metrics; the thief's own field, written on its own thread
         thief.takeStolen(got);
         if (victim.backlog.size() != 0 || thief.backlog.size() != 0) {
             wakeOne(thief); // more to share: another idle carrier may help

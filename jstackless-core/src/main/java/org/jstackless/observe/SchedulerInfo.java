@@ -14,7 +14,8 @@ import java.util.List;
  *     and the dumping thread read the state as it was changing: then hard tasklets' stacks are not
  *     shown and the lists may be off by the switches made meanwhile
  * @param switches switches made by this scheduler since it started
- * @param steals tasklets it handed to idle carriers of its pool
+ * @param steals tasklets moved between it and other carriers of its pool: taken from a peer's backlog or
+ *        adopted in a rendezvous, or handed from its run queue to an idle peer
  * @param tasklets its live tasklets: the running one, the run queue in order, those waiting for a
  *     blocking call, a timer or a future, those blocked on channels, then paused ones it knows
  *     (main and tasklets inside {@code Stackless.run})

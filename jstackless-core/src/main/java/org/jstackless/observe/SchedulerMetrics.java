@@ -58,7 +58,7 @@ public final class SchedulerMetrics {
         return switches;
     }
 
-    /** Tasklets handed to idle carriers of the same pool. */
+    /** Tasklets moved between this carrier and others of its pool (taken from a peer, adopted, or handed to an idle one). */
     public long getSteals() {
         return steals;
     }

@@ -29,7 +29,7 @@ public interface TaskletsMXBean {
     /** Switches made by all live schedulers. */
     long getSwitches();
 
-    /** Tasklets handed from busy to idle pool carriers by the live schedulers. */
+    /** Tasklets moved between pool carriers (stolen, adopted or handed over), summed over the live schedulers. */
     long getSteals();
 
     /** {@code Stackless.blocking} calls waiting for a permit of the blocking pool. */

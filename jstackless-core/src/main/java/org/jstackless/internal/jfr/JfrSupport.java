@@ -37,6 +37,15 @@ public final class JfrSupport {
         }
         installed = true;
         for (Class<? extends jdk.jfr.Event> c : EVENTS) {
+            // Initialize first, outside Flight Recorder's metadata lock: register() takes that lock and
+            // then waits for the class's initialization, while an event class being initialized on
+            // another thread (its first event, e.g. the blocked-carrier detector's) registers itself
+            // and waits for the same lock. Initialized beforehand, register() never waits inside it.
+            try {
+                Class.forName(c.getName(), true, c.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new AssertionError(e);
+            }
             FlightRecorder.register(c);
         }
         FlightRecorder.addPeriodicEvent(SchedulerStatisticsEvent.class, JfrSupport::emitSchedulers);

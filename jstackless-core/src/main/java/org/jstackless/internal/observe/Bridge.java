@@ -84,4 +84,9 @@ public final class Bridge {
             Observers.awaitStarted();
         }
     }
+
+    /** The name of this copy's {@code TaskletsMXBean} (the plain name unless another copy took it), or null. */
+    public static javax.management.ObjectName mbeanName() {
+        return TaskletsBean.registered;
+    }
 }

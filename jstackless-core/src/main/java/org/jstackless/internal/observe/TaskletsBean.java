@@ -11,12 +11,21 @@ import org.jstackless.observe.TaskletsMXBean;
 /** The MXBean behind {@link TaskletsMXBean}: sums the per-scheduler counts the probe reads. */
 final class TaskletsBean implements TaskletsMXBean {
 
+    /** The name this copy's bean is registered under, or null before {@link #register}. */
+    static volatile ObjectName registered;
+
     static void register() throws Exception {
+        ObjectName name = new ObjectName(OBJECT_NAME);
         try {
-            ManagementFactory.getPlatformMBeanServer().registerMBean(new TaskletsBean(), new ObjectName(OBJECT_NAME));
+            ManagementFactory.getPlatformMBeanServer().registerMBean(new TaskletsBean(), name);
         } catch (InstanceAlreadyExistsException e) {
-            // another copy of jstackless-core in this JVM (another class loader) registered first
+            // Another copy of jstackless-core in this JVM (another class loader or module layer) took the
+            // plain name first; this copy's tasklets are then under a name that says which copy it is.
+            name = new ObjectName(OBJECT_NAME + ",copy="
+                    + Integer.toHexString(System.identityHashCode(TaskletsBean.class.getClassLoader())));
+            ManagementFactory.getPlatformMBeanServer().registerMBean(new TaskletsBean(), name);
         }
+        registered = name;
     }
 
     private static List<SchedulerMetrics> all() {
