@@ -1320,7 +1320,13 @@ final class Scheduler {
         boolean deadlock = false;
         while (true) {
             pollEvents();
-            if (head != null || deadlock || !Registry.othersLive(this)) {
+            if (head != null || deadlock) {
+                break;
+            }
+            if (!Registry.othersLive(this)) {
+                // The last other thread may have handed us a tasklet just before it ended (its post
+                // happens before it leaves the registry): take that in before concluding nobody will.
+                pollEvents();
                 break;
             }
             // Counted as waiting only while parked, never while draining: a thread that is taking
