@@ -75,7 +75,6 @@ final class BlockingPool {
                 QUEUED.decrementAndGet();
                 ACTIVE.incrementAndGet();
                 running = true;
-                w.started = true;
                 if (submitted != 0) {
                     event = org.jstackless.internal.jfr.JfrHooks.blockingBegin(submitted);
                 }

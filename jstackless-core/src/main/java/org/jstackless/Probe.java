@@ -178,7 +178,7 @@ final class Probe implements Bridge.Source {
                     detail = "waits for a future";
                 } else {
                     st = TaskletState.BLOCKING;
-                    detail = w.started ? "its call runs on the blocking pool" : "its call waits for a permit of the blocking pool";
+                    detail = w.isStarted() ? "its call runs on the blocking pool" : "its call waits for a permit of the blocking pool";
                 }
                 add(s, seen, list, w.tasklet, st, detail, null, owner);
             }

@@ -19,8 +19,6 @@ final class Wait implements Comparable<Wait> {
     final boolean interruptible;
     /** An await of a future (else a blocking call, when not a timer): for dumps. */
     boolean future;
-    /** Set by the worker once the blocking call runs (it may first queue for a permit): for dumps. */
-    volatile boolean started;
     /** A blocking call on the pool ({@link BlockingPool}): cancellable until it starts. */
     boolean pooled;
     /** The pool thread waiting for a permit for this call, interrupted when the call is cancelled. */
@@ -49,6 +47,11 @@ final class Wait implements Comparable<Wait> {
 
     boolean isCancelled() {
         return state == 2;
+    }
+
+    /** The pooled call runs (it may first have queued for a permit): for dumps. */
+    boolean isStarted() {
+        return state == 1;
     }
 
     /** For a socket wait ({@link IoPoller}): the socket; such a wait ends at once on kill/throwInto. */
