@@ -25,7 +25,6 @@ import org.jstackless.internal.soft.MethodInfo;
 import org.jstackless.internal.soft.SoftRuntime;
 import org.jstackless.internal.soft.SoftStrand;
 import org.jstackless.internal.switching.Strand;
-import org.jstackless.internal.switching.Switching;
 
 /**
  * Pickles a suspended soft tasklet (its frames, and the objects and channels they reach) to bytes,
@@ -776,8 +775,7 @@ public final class Pickler {
         links.forEach(Runnable::run);
         Strand strand = switch (p.state) {
             case Payload.SUSPENDED -> SoftStrand.restored(null, Scheduler.ENTRY, frames, Scheduler.CLAIM);
-            case Payload.UNSTARTED -> Switching.factoryFor(body, Scheduler.softSwitch).create((TaskletBody) body,
-                    Scheduler.ENTRY);
+            case Payload.UNSTARTED -> Mechanisms.factoryFor(body).create(body, Scheduler.ENTRY);
             default -> null;
         };
         t.strand = strand;

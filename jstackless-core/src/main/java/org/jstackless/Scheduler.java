@@ -60,7 +60,6 @@ final class Scheduler {
     static volatile ScheduleCallback scheduleCallback;
     static volatile ChannelCallback channelCallback;
     static volatile ErrorHandler errorHandler;
-    static volatile boolean softSwitch = true;
 
     /** Claims the resumed tasklet's tempval: the result of schedule, send, receive, run(tasklet)... */
     static final Resumption CLAIM = () -> claim(current().current);
@@ -94,6 +93,12 @@ final class Scheduler {
         public void begin() {
             // A bomb put into a tasklet that never ran explodes before its body starts (spec §3.3).
             claim(current().current);
+        }
+
+        @org.jstackless.internal.soft.Boundary
+        @Override
+        public void runBody(Object body) throws Throwable {
+            ((TaskletBody) body).run();
         }
 
         @Override
@@ -315,7 +320,7 @@ final class Scheduler {
     /** Refuses a switch before anything changes: switch_trap, or a soft frame that cannot unwind. */
     void checkTrap() {
         if (switchTrap != 0) {
-            throw new IllegalStateException("switch_trap");
+            throw new SwitchTrapException();
         }
         SoftContext.checkUnwind();
     }
@@ -341,7 +346,7 @@ final class Scheduler {
         }
         if (prev != next) {
             if (switchTrap != 0) {
-                throw new IllegalStateException("switch_trap");
+                throw new SwitchTrapException();
             }
             if (inScheduleCallback) {
                 throw new IllegalStateException("Recursive scheduler call due to callbacks!");
@@ -619,7 +624,7 @@ final class Scheduler {
         pollIfPending();
         Tasklet me = current;
         if (switchTrap != 0 && !(me.next == me && watchdog() == me)) {
-            throw new IllegalStateException("switch_trap");
+            throw new SwitchTrapException();
         }
         SoftContext.checkUnwind();
         me.tempval = retval;

@@ -5,22 +5,24 @@ import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
 import org.jstackless.TaskletBody;
 import org.jstackless.internal.switching.Mechanism;
+import org.jstackless.internal.switching.PluggedMechanism;
 import org.jstackless.internal.switching.Strand;
 import org.jstackless.internal.switching.StrandEntry;
 import org.jstackless.internal.switching.StrandFactory;
 import org.jstackless.internal.switching.Switching;
 
 /**
- * The soft runtime's registration with the switching layer: tells woven bodies apart and makes
- * {@link SoftStrand}s.
+ * The soft mechanism as the switching layer sees it ({@link PluggedMechanism}): tells woven bodies
+ * apart and makes {@link SoftStrand}s. The concepts' layer plugs it in ({@link #install}); the
+ * switching layer does not know it.
  *
- * <p>Algorithm of {@link #isWoven}: the class that holds the body's code is the body's own class,
+ * <p>Algorithm of {@link #canRun}: the class that holds the body's code is the body's own class,
  * unless it is a lambda proxy (a hidden class); then it is the lambda's implementation class, read
  * from its {@link SerializedLambda} ({@link TaskletBody} is serializable), or failing that the
  * proxy's nest host. A class counts as woven when it carries the {@link Woven} stamp; both answers
  * are cached per class in {@link ClassValue}s.
  */
-public final class SoftRuntime implements Switching.SoftSupport, StrandFactory {
+public final class SoftRuntime implements PluggedMechanism, StrandFactory {
     private static final SoftRuntime INSTANCE = new SoftRuntime();
 
     private static final ClassValue<Boolean> WOVEN = new ClassValue<>() {
@@ -41,14 +43,9 @@ public final class SoftRuntime implements Switching.SoftSupport, StrandFactory {
     private SoftRuntime() {
     }
 
-    /** Registers the soft runtime with {@link Switching}; called from its static initializer. */
+    /** Plugs the soft mechanism into {@link Switching} (by the layer above both, once). */
     public static void install() {
-        Switching.installSoft(INSTANCE);
-    }
-
-    /** The singleton. */
-    public static SoftRuntime instance() {
-        return INSTANCE;
+        Switching.plug(INSTANCE);
     }
 
     /** True if {@code c} carries the weaver's stamp. */
@@ -57,7 +54,12 @@ public final class SoftRuntime implements Switching.SoftSupport, StrandFactory {
     }
 
     @Override
-    public boolean isWoven(Object body) {
+    public Mechanism mechanism() {
+        return Mechanism.SOFT;
+    }
+
+    @Override
+    public boolean canRun(Object body) {
         byte[] state = BODY_WOVEN.get(body.getClass());
         if (state[0] == 0) {
             Class<?> impl = codeClass(body);
@@ -72,13 +74,25 @@ public final class SoftRuntime implements Switching.SoftSupport, StrandFactory {
     }
 
     @Override
-    public Strand create(TaskletBody body, StrandEntry entry) {
-        return new SoftStrand(body, entry);
+    public String cannotRun(Object body) {
+        return "soft switching is forced but the body " + body.getClass().getName()
+                + " is not woven: weave it (jstackless-maven-plugin or -javaagent)";
+    }
+
+    /** A soft strand entering {@code body} (a woven {@link TaskletBody}: soft frames start at its {@code run}). */
+    @Override
+    public Strand create(Object body, StrandEntry entry) {
+        return new SoftStrand((TaskletBody) body, entry);
     }
 
     @Override
-    public Mechanism mechanism() {
-        return Mechanism.SOFT;
+    public Object enterForeignNested() {
+        return SoftContext.enterHard();
+    }
+
+    @Override
+    public void exitForeignNested(Object saved) {
+        SoftContext.exitHard((SoftStrand) saved);
     }
 
     private static Class<?> codeClass(Object body) {

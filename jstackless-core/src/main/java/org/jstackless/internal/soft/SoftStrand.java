@@ -1,7 +1,5 @@
 package org.jstackless.internal.soft;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.jstackless.TaskletBody;
 import org.jstackless.internal.switching.Resumption;
 import org.jstackless.internal.switching.Strand;
@@ -306,15 +304,6 @@ public final class SoftStrand extends Strand {
         s.started = true;
         s.k = k;
         return s;
-    }
-
-    /** The saved frames' method infos, innermost first (for tests and pickling). */
-    public List<MethodInfo> savedMethods() {
-        List<MethodInfo> l = new ArrayList<>(count);
-        for (int i = count - 1; i >= 0; i--) {
-            l.add(frames[i].info);
-        }
-        return l;
     }
 
     /** The weaver's hash of a method's name and descriptor: always odd (see SoftContext). */
