@@ -53,26 +53,24 @@ public final class Coroutine {
 
     /**
      * What a concept makes of an error that ended a coroutine's body, for the ancestor that
-     * receives the outcome: a value its pending switch returns (the body ended quietly), or the
-     * error to raise there (thrown by {@link #ended}). A concept built on coroutines gives its own
-     * to {@link #Coroutine(Group, Ending)}.
+     * receives the outcome: a value its pending switch returns (the body ended quietly), or
+     * {@link #raising}{@code (t)} to raise {@code t} there. A concept built on coroutines gives its
+     * own to {@link #Coroutine(Group, Ending)}. It runs as the body's strand ends, where nothing
+     * may switch: it must only decide (an exception it throws is raised at the ancestor).
      */
     @FunctionalInterface
     public interface Ending {
-        /**
-         * Returns the value the receiving ancestor's switch returns when the body ended with
-         * {@code error}, or throws the throwable to raise there (usually {@code error} itself).
-         */
-        Object ended(Throwable error) throws Throwable;
+        /** The outcome for the receiving ancestor of a body that ended with {@code error}. */
+        Object ended(Throwable error);
     }
 
     /** The default (a plain coroutine): {@link TaskletExit} ends it quietly (null), other errors go to the parent. */
-    public static final Ending QUIET_EXIT = error -> {
-        if (error instanceof TaskletExit) {
-            return null;
-        }
-        throw error;
-    };
+    public static final Ending QUIET_EXIT = error -> error instanceof TaskletExit ? null : raising(error);
+
+    /** For an {@link Ending}: the outcome that raises {@code error} at the receiving ancestor's switch. */
+    public static Object raising(Throwable error) {
+        return new CoroBomb(Objects.requireNonNull(error, "raising needs an error"));
+    }
 
     final Group group;
     final boolean isMain;
@@ -489,7 +487,7 @@ public final class Coroutine {
             ph = CoroutineSnapshot.Phase.UNBOUND;
         } else if (group.current == this) {
             ph = CoroutineSnapshot.Phase.RUNNING;
-        } else if (!(frame instanceof org.jstackless.internal.soft.SoftStrand ss)) {
+        } else if (!(frame instanceof org.jstackless.internal.soft.runtime.SoftStrand ss)) {
             ph = CoroutineSnapshot.Phase.HARD;
         } else if (ss.resumption() != group.resume) {
             ph = CoroutineSnapshot.Phase.ELSEWHERE;
@@ -512,7 +510,7 @@ public final class Coroutine {
      * {@code mailbox} its switch returns. The action runs once nothing of the load can fail.
      */
     Runnable restoring(CoroStrand body, org.jstackless.internal.soft.Frame[] frames, Coroutine parent, Object mailbox) {
-        org.jstackless.internal.soft.SoftStrand st = org.jstackless.internal.soft.SoftStrand.restored(body, body, frames, group.resume);
+        org.jstackless.internal.soft.runtime.SoftStrand st = org.jstackless.internal.soft.runtime.SoftStrand.restored(body, body, frames, group.resume);
         return () -> {
             state = STARTED;
             frame = st;

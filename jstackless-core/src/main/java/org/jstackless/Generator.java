@@ -65,9 +65,7 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
      * A body's every error, {@link TaskletExit} included (a consumer tasklet killed while the body
      * was switched away), is raised at the consumer's pending next().
      */
-    private static final Coroutine.Ending ENDING = error -> {
-        throw error;
-    };
+    private static final Coroutine.Ending ENDING = Coroutine::raising;
 
     static {
         // Generators are what runs strands nested: a refused switch there is explained in their terms.

@@ -44,12 +44,8 @@ public class Greenlet {
     }
 
     /** A greenlet's results and its {@link GreenletExit} reach the parent as values; other errors are raised there. */
-    private static final Coroutine.Ending ENDING = error -> {
-        if (error instanceof GreenletExit) {
-            return error;
-        }
-        throw error;
-    };
+    private static final Coroutine.Ending ENDING = error -> error instanceof GreenletExit ? error
+            : Coroutine.raising(error);
 
     /**
      * A greenlet that will call {@code run}, with the given parent ({@code null}: the current

@@ -1,6 +1,6 @@
 package org.jstackless;
 
-import org.jstackless.internal.soft.SoftRuntime;
+import org.jstackless.internal.soft.runtime.SoftRuntime;
 import org.jstackless.internal.switching.StrandFactory;
 import org.jstackless.internal.switching.Switching;
 

@@ -22,8 +22,8 @@ import org.jstackless.internal.pickle.Out;
 import org.jstackless.internal.pickle.Payload;
 import org.jstackless.internal.soft.Frame;
 import org.jstackless.internal.soft.MethodInfo;
-import org.jstackless.internal.soft.SoftRuntime;
-import org.jstackless.internal.soft.SoftStrand;
+import org.jstackless.internal.soft.runtime.SoftRuntime;
+import org.jstackless.internal.soft.runtime.SoftStrand;
 import org.jstackless.internal.switching.Strand;
 
 /**
@@ -824,7 +824,7 @@ public final class Pickler {
         try {
             Pickler.class.getModule().addReads(owner.getModule());
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(owner, MethodHandles.lookup());
-            mi = MethodInfo.bootstrap(lookup, "jslInfo", MethodInfo.class, m.name, m.desc, m.isStatic ? 1 : 0, m.file,
+            mi = MethodInfo.bootstrap(lookup, MethodInfo.CONSTANT_NAME, MethodInfo.class, m.name, m.desc, m.isStatic ? 1 : 0, m.file,
                     lines.toString(), facts.fingerprint(), facts.layouts());
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new NotPicklableException("cannot re-enter " + m.display() + ": " + e

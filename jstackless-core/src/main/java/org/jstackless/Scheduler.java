@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import org.jstackless.internal.soft.Preemption;
 import org.jstackless.internal.soft.SoftContext;
+import org.jstackless.internal.soft.runtime.Ticks;
 import org.jstackless.internal.switching.Carrier;
 import org.jstackless.internal.switching.Resumption;
 import org.jstackless.internal.switching.Strand;
@@ -81,7 +82,7 @@ final class Scheduler {
 
     /** The hooks every strand of a tasklet runs, on the strand itself. */
     /** Woven code that runs out of ticks lands here, on the thread whose budget expired. */
-    private static final Preemption.TickHandler TICKS = () -> {
+    private static final Ticks.Handler TICKS = () -> {
         Carrier c = Carrier.peek();
         if (c != null && c.tasklets() instanceof Scheduler s) {
             s.tickExpired();
@@ -532,8 +533,8 @@ final class Scheduler {
             totalTimeout = o.isTotalTimeout();
             ignoreNesting = o.isIgnoreNesting();
             interrupted = null;
-            if (Preemption.handler() != TICKS) {
-                Preemption.setHandler(TICKS); // (re)installed by every timed run: nothing can lose it
+            if (Ticks.handler() != TICKS) {
+                Ticks.setHandler(TICKS); // (re)installed by every timed run: nothing can lose it
             }
             Preemption.setBudget(slice);
         }

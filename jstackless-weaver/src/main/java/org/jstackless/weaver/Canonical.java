@@ -1,5 +1,6 @@
 package org.jstackless.weaver;
 
+import org.jstackless.weaver.abi.Abi;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,7 +44,7 @@ import org.objectweb.asm.tree.VarInsnNode;
  */
 final class Canonical {
     /** Version of the frame format woven code uses (what a frame's slots mean). */
-    static final int FORMAT = 2;
+    static final int FORMAT = Abi.FRAME_FORMAT;
 
     private Canonical() {
     }
@@ -129,7 +130,7 @@ final class Canonical {
 
     /** The fingerprint: the first 8 bytes of a SHA-256 over the format, the original code and the layouts. */
     static long fingerprint(String original, String layouts) {
-        String s = "jstackless-weaver-frames/" + FORMAT + "\n" + original + "layouts " + layouts + "\n";
+        String s = Abi.FINGERPRINT_PREFIX + FORMAT + "\n" + original + "layouts " + layouts + "\n";
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
             long v = 0;

@@ -1,5 +1,6 @@
 package org.jstackless.weaver;
 
+import org.jstackless.weaver.abi.Abi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,8 +42,8 @@ import org.objectweb.asm.Opcodes;
  * did not rely on a method still being searched.
  */
 final class ClassHierarchy implements AutoCloseable {
-    static final String SUSPENDABLE = "org/jstackless/Suspendable";
-    static final String BOUNDARY = "Lorg/jstackless/internal/soft/Boundary;";
+    static final String SUSPENDABLE = Abi.SUSPENDABLE;
+    static final String BOUNDARY = Abi.BOUNDARY;
     private static final byte[] OWN_MARKER = "org/jstackless/".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
     /**

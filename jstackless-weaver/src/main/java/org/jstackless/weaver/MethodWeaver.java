@@ -1,5 +1,6 @@
 package org.jstackless.weaver;
 
+import org.jstackless.weaver.abi.Abi;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -80,18 +81,13 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  * recomputed by the class writer.
  */
 final class MethodWeaver {
-    static final String CTX = "org/jstackless/internal/soft/SoftContext";
-    static final String FRAME = "org/jstackless/internal/soft/Frame";
-    static final String INFO = "org/jstackless/internal/soft/MethodInfo";
-    static final String PREEMPTION = "org/jstackless/internal/soft/Preemption";
-    static final String WOVEN_METHOD = "Lorg/jstackless/internal/soft/WovenMethod;";
-    static final Handle BSM = new Handle(Opcodes.H_INVOKESTATIC, INFO, "bootstrap",
-            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;Ljava/lang/String;"
-                    + "Ljava/lang/String;ILjava/lang/String;Ljava/lang/String;JLjava/lang/String;)L" + INFO + ";",
+    static final String CTX = Abi.CTX;
+    static final String FRAME = Abi.FRAME;
+    static final String INFO = Abi.INFO;
+    static final String PREEMPTION = Abi.PREEMPTION;
+    static final String WOVEN_METHOD = Abi.WOVEN_METHOD;
+    static final Handle BSM = new Handle(Opcodes.H_INVOKESTATIC, INFO, Abi.INFO_BOOTSTRAP, Abi.INFO_BOOTSTRAP_DESC,
             false);
-
-    /** Separates "jslInfo" from the dispatcher case in the dynamic constant's name. */
-    static final String REENTRY_MARK = "#";
 
     private enum Kind { REF, NULL, INT, FLOAT, LONG, DOUBLE }
 
@@ -141,7 +137,7 @@ final class MethodWeaver {
 
     /** The hash of a method's name and descriptor used by the chain token: always odd (see SoftContext). */
     static int hash(String name, String desc) {
-        return (name + desc).hashCode() | 1;
+        return Abi.hash(name, desc);
     }
 
     private final StringBuilder callLines = new StringBuilder();
@@ -251,13 +247,13 @@ final class MethodWeaver {
         String layouts = layouts(ss);
         long fingerprint = Canonical.fingerprint(original, layouts);
         // The constant's name carries the method's case in the class's re-entry dispatcher.
-        ConstantDynamic info = new ConstantDynamic("jslInfo" + REENTRY_MARK + reentered.size(), "L" + INFO + ";", BSM,
+        ConstantDynamic info = new ConstantDynamic(Abi.INFO_CONSTANT + Abi.REENTRY_MARK + reentered.size(), "L" + INFO + ";", BSM,
                 mn.name, mn.desc, isStatic ? 1 : 0, cn.sourceFile == null ? "" : cn.sourceFile, lines.toString(),
                 fingerprint, layouts);
         reentered.add(mn);
         // The same facts for a pickle being loaded, which must check frames before this code runs.
         AnnotationNode wm = new AnnotationNode(WOVEN_METHOD);
-        wm.values = new ArrayList<>(List.of("fingerprint", fingerprint, "layouts", layouts));
+        wm.values = new ArrayList<>(List.of(Abi.WOVEN_METHOD_FINGERPRINT, fingerprint, Abi.WOVEN_METHOD_LAYOUTS, layouts));
         if (mn.visibleAnnotations == null) {
             mn.visibleAnnotations = new ArrayList<>();
         }
@@ -268,11 +264,11 @@ final class MethodWeaver {
         LabelNode notZero = new LabelNode();
         LabelNode body = new LabelNode();
         InsnList pro = new InsnList();
-        pro.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CTX, "current", "()L" + CTX + ";", false));
+        pro.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CTX, Abi.CTX_CURRENT, Abi.CTX_CURRENT_DESC, false));
         pro.add(new VarInsnNode(Opcodes.ASTORE, ctx));
         pro.add(new VarInsnNode(Opcodes.ALOAD, ctx));
         pro.add(new LdcInsnNode(entryHash));
-        pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "enter", "(I)I", false));
+        pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, Abi.CTX_ENTER, Abi.CTX_ENTER_DESC, false));
         pro.add(new InsnNode(Opcodes.DUP));
         pro.add(new VarInsnNode(Opcodes.ISTORE, d));
         pro.add(new JumpInsnNode(Opcodes.IFNE, notZero));
@@ -323,7 +319,7 @@ final class MethodWeaver {
             before.add(new LdcInsnNode(hash(x.name, x.desc)));
             before.add(new VarInsnNode(Opcodes.ILOAD, d));
             before.add(new InsnNode(Opcodes.IXOR));
-            before.add(new FieldInsnNode(Opcodes.PUTFIELD, CTX, "expect", "I"));
+            before.add(new FieldInsnNode(Opcodes.PUTFIELD, CTX, Abi.CTX_EXPECT, Abi.CTX_EXPECT_DESC));
             insns.insertBefore(x, before);
             LabelNode check = new LabelNode();
             InsnList after = new InsnList();
@@ -332,15 +328,15 @@ final class MethodWeaver {
             // name and descriptor would take for an intact chain).
             after.add(new VarInsnNode(Opcodes.ALOAD, ctx));
             after.add(new VarInsnNode(Opcodes.ILOAD, d));
-            after.add(new FieldInsnNode(Opcodes.PUTFIELD, CTX, "expect", "I"));
+            after.add(new FieldInsnNode(Opcodes.PUTFIELD, CTX, Abi.CTX_EXPECT, Abi.CTX_EXPECT_DESC));
             after.add(new JumpInsnNode(Opcodes.GOTO, check));
             after.add(s.resume);
             after.add(new VarInsnNode(Opcodes.ALOAD, ctx));
-            after.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "resumeValue", "()Ljava/lang/Object;", false));
+            after.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, Abi.CTX_RESUME_VALUE, Abi.CTX_RESUME_VALUE_DESC, false));
             unbox(after, Type.getReturnType(x.desc));
             after.add(check);
             after.add(new VarInsnNode(Opcodes.ALOAD, ctx));
-            after.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, "unwinding", "Z"));
+            after.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, Abi.CTX_UNWINDING, Abi.CTX_UNWINDING_DESC));
             after.add(new JumpInsnNode(Opcodes.IFNE, s.unwind));
             insns.insert(x, after);
         }
@@ -374,8 +370,7 @@ final class MethodWeaver {
             tail.add(iconst(s.index));
             tail.add(iconst(s.nRefs));
             tail.add(iconst(s.nPrims));
-            tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "push",
-                    "(L" + INFO + ";Ljava/lang/Object;III)L" + FRAME + ";", false));
+            tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, Abi.CTX_PUSH, Abi.CTX_PUSH_DESC, false));
             int refsVar = -1;
             int primsVar = -1;
             if (s.nRefs > 0 && s.nPrims > 0) {
@@ -383,12 +378,12 @@ final class MethodWeaver {
             }
             if (s.nRefs > 0) {
                 refsVar = allocN(1);
-                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, "refs", "[Ljava/lang/Object;"));
+                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, Abi.FRAME_REFS, Abi.FRAME_REFS_DESC));
                 tail.add(new VarInsnNode(Opcodes.ASTORE, refsVar));
             }
             if (s.nPrims > 0) {
                 primsVar = allocN(1);
-                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, "prims", "[J"));
+                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, Abi.FRAME_PRIMS, Abi.FRAME_PRIMS_DESC));
                 tail.add(new VarInsnNode(Opcodes.ASTORE, primsVar));
             }
             if (s.nRefs == 0 && s.nPrims == 0) {
@@ -409,7 +404,7 @@ final class MethodWeaver {
         // Out of line: a non-zero d is a broken chain (run on) or a re-entry (restore).
         tail.add(notZero);
         tail.add(new VarInsnNode(Opcodes.ALOAD, ctx));
-        tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "restoring", "()L" + FRAME + ";", false));
+        tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, Abi.CTX_RESTORING, Abi.CTX_RESTORING_DESC, false));
         tail.add(new InsnNode(Opcodes.DUP));
         tail.add(new VarInsnNode(Opcodes.ASTORE, fr));
         tail.add(new JumpInsnNode(Opcodes.IFNULL, body));
@@ -423,7 +418,7 @@ final class MethodWeaver {
             targets[i] = new LabelNode();
         }
         tail.add(new VarInsnNode(Opcodes.ALOAD, fr));
-        tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, "site", "I"));
+        tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, Abi.FRAME_SITE, Abi.FRAME_SITE_DESC));
         tail.add(new TableSwitchInsnNode(0, targets.length - 1, targets[0], targets));
         for (Site s : ss) {
             tail.add(targets[s.index]);
@@ -433,13 +428,13 @@ final class MethodWeaver {
             if (s.nRefs > 0) {
                 refsVar = allocN(1);
                 tail.add(new VarInsnNode(Opcodes.ALOAD, fr));
-                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, "refs", "[Ljava/lang/Object;"));
+                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, Abi.FRAME_REFS, Abi.FRAME_REFS_DESC));
                 tail.add(new VarInsnNode(Opcodes.ASTORE, refsVar));
             }
             if (s.nPrims > 0) {
                 primsVar = allocN(1);
                 tail.add(new VarInsnNode(Opcodes.ALOAD, fr));
-                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, "prims", "[J"));
+                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, Abi.FRAME_PRIMS, Abi.FRAME_PRIMS_DESC));
                 tail.add(new VarInsnNode(Opcodes.ASTORE, primsVar));
             }
             int[] ri = {0};
@@ -452,7 +447,7 @@ final class MethodWeaver {
                 load(tail, sl, refsVar, primsVar, ri, pi);
             }
             tail.add(new VarInsnNode(Opcodes.ALOAD, fr));
-            tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAME, "release", "()V", false));
+            tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAME, Abi.FRAME_RELEASE, Abi.FRAME_RELEASE_DESC, false));
             tail.add(new JumpInsnNode(Opcodes.GOTO, s.resume));
             nextLocal = base;
         }
@@ -468,38 +463,33 @@ final class MethodWeaver {
      * return type (nothing for a tick point). See {@code MethodInfo} for the reader.
      */
     private static String layouts(List<Site> ss) {
-        StringBuilder sb = new StringBuilder();
+        List<String> sites = new ArrayList<>(ss.size());
         for (Site s : ss) {
-            if (s.index > 0) {
-                sb.append(',');
-            }
+            List<String> slots = new ArrayList<>();
             for (List<Slot> part : List.of(s.locals, s.stack)) {
                 for (Slot sl : part) {
                     switch (sl.kind) {
                         case NULL -> {
                         }
-                        case INT -> sb.append('I');
-                        case FLOAT -> sb.append('F');
-                        case LONG -> sb.append('J');
-                        case DOUBLE -> sb.append('D');
-                        case REF -> sb.append(sl.type.getDescriptor());
+                        case INT -> slots.add("I");
+                        case FLOAT -> slots.add("F");
+                        case LONG -> slots.add("J");
+                        case DOUBLE -> slots.add("D");
+                        case REF -> slots.add(sl.type.getDescriptor());
                     }
                 }
             }
-            sb.append(')');
-            if (s.kind == SiteKind.CALL) {
-                sb.append(s.result.getDescriptor());
-            }
+            sites.add(Abi.siteLayout(slots, s.kind == SiteKind.CALL ? s.result.getDescriptor() : null));
         }
-        return sb.toString();
+        return Abi.layouts(sites);
     }
 
     /** The prologue of a method with no suspension point: only the caller handshake. */
     private void weaveLeaf() {
         InsnList pro = new InsnList();
-        pro.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CTX, "current", "()L" + CTX + ";", false));
+        pro.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CTX, Abi.CTX_CURRENT, Abi.CTX_CURRENT_DESC, false));
         pro.add(new LdcInsnNode(entryHash));
-        pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "enter", "(I)I", false));
+        pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, Abi.CTX_ENTER, Abi.CTX_ENTER_DESC, false));
         pro.add(new InsnNode(Opcodes.POP));
         mn.instructions.insert(pro);
     }
@@ -609,28 +599,28 @@ final class MethodWeaver {
         LabelNode cont = new LabelNode();
         LabelNode check = new LabelNode();
         l.add(new VarInsnNode(Opcodes.ALOAD, ctx));
-        l.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, "timed", "Z"));
+        l.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, Abi.CTX_TIMED, Abi.CTX_TIMED_DESC));
         l.add(new JumpInsnNode(Opcodes.IFEQ, cont));
         l.add(new VarInsnNode(Opcodes.ALOAD, ctx));
         l.add(new InsnNode(Opcodes.DUP));
-        l.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, "ticks", "J"));
+        l.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, Abi.CTX_TICKS, Abi.CTX_TICKS_DESC));
         l.add(new InsnNode(Opcodes.LCONST_1));
         l.add(new InsnNode(Opcodes.LSUB));
         l.add(new InsnNode(Opcodes.DUP2_X1));
-        l.add(new FieldInsnNode(Opcodes.PUTFIELD, CTX, "ticks", "J"));
+        l.add(new FieldInsnNode(Opcodes.PUTFIELD, CTX, Abi.CTX_TICKS, Abi.CTX_TICKS_DESC));
         l.add(new InsnNode(Opcodes.LCONST_0));
         l.add(new InsnNode(Opcodes.LCMP));
         l.add(new JumpInsnNode(Opcodes.IFGE, cont));
         l.add(new VarInsnNode(Opcodes.ILOAD, d));
-        l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, PREEMPTION, "expired", "(I)V", false));
+        l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, PREEMPTION, Abi.PREEMPTION_EXPIRED, Abi.PREEMPTION_EXPIRED_DESC, false));
         l.add(new JumpInsnNode(Opcodes.GOTO, check));
         l.add(s.resume);
         l.add(new VarInsnNode(Opcodes.ALOAD, ctx));
-        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "resumeValue", "()Ljava/lang/Object;", false));
+        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, Abi.CTX_RESUME_VALUE, Abi.CTX_RESUME_VALUE_DESC, false));
         l.add(new InsnNode(Opcodes.POP));
         l.add(check);
         l.add(new VarInsnNode(Opcodes.ALOAD, ctx));
-        l.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, "unwinding", "Z"));
+        l.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, Abi.CTX_UNWINDING, Abi.CTX_UNWINDING_DESC));
         l.add(new JumpInsnNode(Opcodes.IFNE, s.unwind));
         l.add(cont);
         return l;

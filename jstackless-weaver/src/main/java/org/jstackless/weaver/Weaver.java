@@ -1,5 +1,6 @@
 package org.jstackless.weaver;
 
+import org.jstackless.weaver.abi.Abi;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,10 +70,10 @@ import org.objectweb.asm.tree.InsnNode;
  * Instances are not thread-safe.
  */
 public final class Weaver {
-    static final String STAMP = "Lorg/jstackless/internal/soft/Woven;";
+    static final String STAMP = Abi.WOVEN;
     /** Name of the re-entry dispatcher added to a woven class (see {@link #dispatcher}). */
-    static final String DISPATCHER = "jsl$reenter";
-    static final String DISPATCHER_DESC = "(ILjava/lang/Object;)Ljava/lang/Object;";
+    static final String DISPATCHER = Abi.DISPATCHER;
+    static final String DISPATCHER_DESC = Abi.DISPATCHER_DESC;
     private static final String LMF = "java/lang/invoke/LambdaMetafactory";
 
     private final WeaverOptions options;
@@ -164,7 +165,7 @@ public final class Weaver {
             int i = 0;
             for (AbstractInsnNode x : m.instructions) {
                 if (x instanceof MethodInsnNode mi && !mi.name.equals("<init>")) {
-                    boolean site = force ? !mi.owner.startsWith("org/jstackless/internal/soft/")
+                    boolean site = force ? !mi.owner.startsWith(Abi.SOFT_PACKAGE)
                             : h.isSuspendable(mi.owner, mi.name, mi.desc);
                     if (site) {
                         boolean inMonitor = depth[i] > 0 || (m.access & Opcodes.ACC_SYNCHRONIZED) != 0;
@@ -266,7 +267,7 @@ public final class Weaver {
                 failures.add(ex.getMessage()); // every method's problem at once
                 continue;
             }
-            wovenMethods.add(e.getKey().name + e.getKey().desc + ":" + mw.callLines());
+            wovenMethods.add(e.getKey().name + e.getKey().desc + Abi.WOVEN_LINES_MARK + mw.callLines());
         }
         if (!failures.isEmpty()) {
             throw new WeaveException(String.join("\n", failures));
@@ -281,7 +282,7 @@ public final class Weaver {
             cn.visibleAnnotations = new ArrayList<>();
         }
         AnnotationNode stamp = new AnnotationNode(STAMP);
-        stamp.values = new ArrayList<>(List.of("methods", wovenMethods));
+        stamp.values = new ArrayList<>(List.of(Abi.WOVEN_METHODS, wovenMethods));
         cn.visibleAnnotations.add(stamp);
         if ((cn.version & 0xFFFF) < Opcodes.V11) {
             cn.version = Opcodes.V11;
@@ -349,7 +350,7 @@ public final class Weaver {
         InsnList l = new InsnList();
         for (int k : keys) {
             l.add(new org.objectweb.asm.tree.LdcInsnNode(k));
-            l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, MethodWeaver.CTX, "alias", "(I)V", false));
+            l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, MethodWeaver.CTX, Abi.CTX_ALIAS, Abi.CTX_ALIAS_DESC, false));
         }
         clinit.instructions.insert(l);
         clinit.maxStack = Math.max(clinit.maxStack, 1);

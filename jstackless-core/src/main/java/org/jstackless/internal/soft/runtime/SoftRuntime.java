@@ -1,9 +1,12 @@
-package org.jstackless.internal.soft;
+package org.jstackless.internal.soft.runtime;
 
 import java.io.Serializable;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
 import org.jstackless.TaskletBody;
+import org.jstackless.internal.soft.FrameStore;
+import org.jstackless.internal.soft.SoftContext;
+import org.jstackless.internal.soft.Woven;
 import org.jstackless.internal.switching.Mechanism;
 import org.jstackless.internal.switching.PluggedMechanism;
 import org.jstackless.internal.switching.Strand;
@@ -85,14 +88,21 @@ public final class SoftRuntime implements PluggedMechanism, StrandFactory {
         return new SoftStrand((TaskletBody) body, entry);
     }
 
+    /**
+     * A hard strand run nested on this thread (a hard generator body inside a soft tasklet): no soft
+     * strand runs while it does, so the chain checks do not apply to its code.
+     */
     @Override
     public Object enterForeignNested() {
-        return SoftContext.enterHard();
+        SoftContext c = SoftContext.current();
+        FrameStore s = c.strand;
+        c.strand = null;
+        return s;
     }
 
     @Override
     public void exitForeignNested(Object saved) {
-        SoftContext.exitHard((SoftStrand) saved);
+        SoftContext.current().strand = (FrameStore) saved;
     }
 
     private static Class<?> codeClass(Object body) {
