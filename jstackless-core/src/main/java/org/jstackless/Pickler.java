@@ -20,6 +20,7 @@ import org.jstackless.internal.pickle.ObjectReader;
 import org.jstackless.internal.pickle.ObjectWriter;
 import org.jstackless.internal.pickle.Out;
 import org.jstackless.internal.pickle.Payload;
+import org.jstackless.internal.pickle.PickleErrors;
 import org.jstackless.internal.soft.Frame;
 import org.jstackless.internal.soft.MethodInfo;
 import org.jstackless.internal.soft.runtime.SoftRuntime;
@@ -87,7 +88,24 @@ public final class Pickler {
         } catch (ClassNotFoundException e) {
             throw new ExceptionInInitializerError(e);
         }
-        Codecs.install(List.of(new CoroStrandCodec(), new YielderCodec(), new CoroutineCodec(), new ChannelCodec()));
+        PickleErrors.install(new PickleErrors.Factory() {
+            @Override
+            public RuntimeException notPicklable(String message, Throwable cause) {
+                return cause == null ? new NotPicklableException(message) : new NotPicklableException(message, cause);
+            }
+
+            @Override
+            public RuntimeException versionMismatch(String message) {
+                return new PickleVersionException(message, List.of());
+            }
+
+            @Override
+            public boolean isNotPicklable(Throwable t) {
+                return t instanceof NotPicklableException;
+            }
+        });
+        Codecs.install(List.of(new TaskletSelfCodec(), new CoroStrandCodec(), new YielderCodec(), new CoroutineCodec(),
+                new ChannelCodec()), List.of(Channel.class));
     }
 
     private static final Map<Tasklet, Lineage> LINEAGES = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
