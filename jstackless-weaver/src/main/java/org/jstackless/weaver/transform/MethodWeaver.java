@@ -1,6 +1,12 @@
-package org.jstackless.weaver;
+package org.jstackless.weaver.transform;
 
+import org.jstackless.weaver.WeaveException;
 import org.jstackless.weaver.abi.Abi;
+import org.jstackless.weaver.analysis.Canonical;
+import org.jstackless.weaver.analysis.ClassHierarchy;
+import org.jstackless.weaver.analysis.Liveness;
+import org.jstackless.weaver.analysis.Monitors;
+import org.jstackless.weaver.analysis.TypeVerifier;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -65,7 +71,7 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  *     {@code MethodInfo.bootstrap}: re-entry handle, names, source file, each site's line, the
  *     method's pickle fingerprint and each site's slot layout (also in a {@code @WovenMethod}
  *     annotation, for loading pickles: see {@link Canonical}); its name {@code jslInfo#k} gives the
- *     method's case {@code k} in the class's re-entry dispatcher ({@code Weaver.dispatcher}).</li>
+ *     method's case {@code k} in the class's re-entry dispatcher ({@code ClassTransform.dispatcher}).</li>
  * <li>Tick points (preemption, unless turned off or the method is {@code synchronized}): at the
  *     method's entry (after the prologue), before every backward {@code goto}, on the taken edge
  *     of every backward conditional jump (the jump is inverted around the tick), and before every
@@ -120,7 +126,7 @@ final class MethodWeaver {
     private final ClassHierarchy h;
     private final int entryHash;
     private final boolean ticks;
-    /** The class's methods re-entered through its dispatcher so far (see {@link Weaver#dispatcher}). */
+    /** The class's methods re-entered through its dispatcher so far (see {@link ClassTransform#dispatcher}). */
     private final List<MethodNode> reentered;
     private int nextLocal;
     private int maxLocal;
@@ -142,12 +148,24 @@ final class MethodWeaver {
 
     private final StringBuilder callLines = new StringBuilder();
 
+    /** A failure naming class, method and line. */
+    private static WeaveException failure(String className, String method, int line, String what) {
+        return new WeaveException(className.replace('/', '.') + "." + method
+                + (line > 0 ? " (line " + line + ")" : "") + ": " + what);
+    }
+
     /** The source lines of the woven method's suspendable call sites, comma-separated (after {@link #weave}). */
     String callLines() {
         return callLines.toString();
     }
 
-    /** Weaves the method in place; {@code sites} are its suspendable invoke instructions. */
+    /**
+     * Weaves the method in place; {@code sites} are its suspendable invoke instructions. The steps,
+     * in this order (each allocates its locals after the previous one's): fingerprint the original
+     * code, analyse types and liveness, collect the suspension points, record the method's facts,
+     * then insert the prologue, the tick points, the call-site code, and the out-of-line unwind and
+     * restore blocks.
+     */
     void weave(List<MethodInsnNode> sites) throws WeaveException {
         maxLocal = mn.maxLocals;
         nextLocal = maxLocal;
@@ -158,28 +176,68 @@ final class MethodWeaver {
         String original = Canonical.render(mn); // before any change: the same whoever weaves
         moveNews(sites);
         boolean isStatic = (mn.access & Opcodes.ACC_STATIC) != 0;
+        boolean thisReassigned = !isStatic && reassignsThis();
+        Frame<BasicValue>[] frames = analyseTypes();
+        Liveness live = new Liveness(mn);
+        List<Site> ss = collectCallSites(sites, frames, live, isStatic, thisReassigned);
+        if (ticks) {
+            addTicks(ss, frames, live, isStatic, thisReassigned);
+        }
+        if (ss.isEmpty()) {
+            weaveLeaf();
+            return;
+        }
+        numberSites(ss);
+        int ctx = maxLocal;
+        int fr = maxLocal + 1;
+        int d = maxLocal + 2;
+        nextLocal = maxLocal + 3;
+        maxLocal = nextLocal;
+        ConstantDynamic info = recordFacts(ss, original, isStatic);
+        LabelNode restore = new LabelNode();
+        LabelNode notZero = new LabelNode();
+        LabelNode body = new LabelNode();
+        insertPrologue(ss, ctx, d, notZero, body);
+        insertBackEdgeTicks(ss, ctx, d);
+        instrumentCallSites(ss, ctx, d);
+        InsnList tail = new InsnList();
+        tail.add(new LabelNode());
+        addUnwindBlocks(tail, ss, ctx, info, isStatic);
+        addRestoreBlocks(tail, ss, ctx, fr, d, notZero, body, restore);
+        mn.instructions.add(tail);
+        mn.maxLocals = maxLocal;
+    }
+
+    /** True when the method stores into local 0 (so {@code this} must be saved like any live local). */
+    private boolean reassignsThis() {
         boolean thisReassigned = false;
-        if (!isStatic) {
-            for (AbstractInsnNode x : mn.instructions) {
-                if (x instanceof VarInsnNode v && v.var == 0 && v.getOpcode() >= Opcodes.ISTORE
-                        && v.getOpcode() <= Opcodes.ASTORE) {
-                    thisReassigned = true;
-                }
+        for (AbstractInsnNode x : mn.instructions) {
+            if (x instanceof VarInsnNode v && v.var == 0 && v.getOpcode() >= Opcodes.ISTORE
+                    && v.getOpcode() <= Opcodes.ASTORE) {
+                thisReassigned = true;
             }
         }
-        Frame<BasicValue>[] frames;
+        return thisReassigned;
+    }
+
+    /** The frames of the type analysis (the types the restore code casts saved values to). */
+    private Frame<BasicValue>[] analyseTypes() throws WeaveException {
         try {
             Type sup = cn.superName == null ? null : Type.getObjectType(cn.superName);
             List<Type> itfs = new ArrayList<>();
             for (String i : cn.interfaces) {
                 itfs.add(Type.getObjectType(i));
             }
-            frames = new TypeVerifier(h, Type.getObjectType(cn.name), sup, itfs,
+            return new TypeVerifier(h, Type.getObjectType(cn.name), sup, itfs,
                     (cn.access & Opcodes.ACC_INTERFACE) != 0).analyze(cn.name, mn);
         } catch (AnalyzerException e) {
-            throw WeaveException.at(cn.name, mn.name, lineOf(e.node), "cannot analyse the method: " + e.getMessage());
+            throw failure(cn.name, mn.name, lineOf(e.node), "cannot analyse the method: " + e.getMessage());
         }
-        Liveness live = new Liveness(mn);
+    }
+
+    /** A site per reachable suspendable call, with the locals live after it and the stack below its arguments. */
+    private List<Site> collectCallSites(List<MethodInsnNode> sites, Frame<BasicValue>[] frames, Liveness live,
+            boolean isStatic, boolean thisReassigned) throws WeaveException {
         InsnList insns = mn.instructions;
         List<Site> ss = new ArrayList<>();
         for (MethodInsnNode x : sites) {
@@ -218,35 +276,34 @@ final class MethodWeaver {
             }
             ss.add(s);
         }
-        if (ticks) {
-            addTicks(ss, frames, live, isStatic, thisReassigned);
-        }
-        if (ss.isEmpty()) {
-            weaveLeaf();
-            return;
-        }
+        return ss;
+    }
+
+    /** Numbers the suspension points in code order. */
+    private static void numberSites(List<Site> ss) {
         ss.sort(java.util.Comparator.comparingInt((Site s) -> s.pos));
         for (int i = 0; i < ss.size(); i++) {
             ss.get(i).index = i;
         }
-        int ctx = maxLocal;
-        int fr = maxLocal + 1;
-        int d = maxLocal + 2;
-        nextLocal = maxLocal + 3;
-        maxLocal = nextLocal;
+    }
+
+    /**
+     * Records what the runtime and the pickler need to know of the method: the call lines, the
+     * {@code MethodInfo} dynamic constant (returned; its name carries the method's case in the
+     * class's re-entry dispatcher) and the {@code @WovenMethod} annotation.
+     */
+    private ConstantDynamic recordFacts(List<Site> ss, String original, boolean isStatic) {
         for (Site s : ss) {
             if (s.kind == SiteKind.CALL) {
                 callLines.append(callLines.length() == 0 ? "" : ",").append(s.line);
             }
         }
-
         StringBuilder lines = new StringBuilder();
         for (Site s : ss) {
             lines.append(lines.length() == 0 ? "" : ",").append(s.line);
         }
         String layouts = layouts(ss);
         long fingerprint = Canonical.fingerprint(original, layouts);
-        // The constant's name carries the method's case in the class's re-entry dispatcher.
         ConstantDynamic info = new ConstantDynamic(Abi.INFO_CONSTANT + Abi.REENTRY_MARK + reentered.size(), "L" + INFO + ";", BSM,
                 mn.name, mn.desc, isStatic ? 1 : 0, cn.sourceFile == null ? "" : cn.sourceFile, lines.toString(),
                 fingerprint, layouts);
@@ -258,11 +315,14 @@ final class MethodWeaver {
             mn.visibleAnnotations = new ArrayList<>();
         }
         mn.visibleAnnotations.add(wm);
+        return info;
+    }
 
-        // Prologue: d = ctx.enter(H); if (d != 0 && (fr = ctx.restoring()) != null) { d = 0; goto RESTORE }
-        LabelNode restore = new LabelNode();
-        LabelNode notZero = new LabelNode();
-        LabelNode body = new LabelNode();
+    /**
+     * The prologue: {@code d = ctx.enter(H); if (d != 0) goto NOT_ZERO} (out of line: a broken chain
+     * runs on, a re-entry restores), then the entry tick if there is one.
+     */
+    private void insertPrologue(List<Site> ss, int ctx, int d, LabelNode notZero, LabelNode body) {
         InsnList pro = new InsnList();
         pro.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CTX, Abi.CTX_CURRENT, Abi.CTX_CURRENT_DESC, false));
         pro.add(new VarInsnNode(Opcodes.ASTORE, ctx));
@@ -285,9 +345,12 @@ final class MethodWeaver {
                 pro.add(tickCode(s, ctx, d));
             }
         }
-        insns.insert(pro);
+        mn.instructions.insert(pro);
+    }
 
-        // Tick points at back-edges.
+    /** Tick points at back-edges: before a backward goto or switch, on the taken edge of a backward conditional. */
+    private void insertBackEdgeTicks(List<Site> ss, int ctx, int d) {
+        InsnList insns = mn.instructions;
         for (Site s : ss) {
             switch (s.kind) {
                 case GOTO, SWITCH -> insns.insertBefore(s.insn, tickCode(s, ctx, d));
@@ -307,8 +370,15 @@ final class MethodWeaver {
                 }
             }
         }
+    }
 
-        // Call sites.
+    /**
+     * Around every suspendable call: hand on the chain token before it, put this frame's back after
+     * it, and the resume point (the call's result from {@code ctx.resumeValue()}) and the unwinding
+     * check.
+     */
+    private void instrumentCallSites(List<Site> ss, int ctx, int d) {
+        InsnList insns = mn.instructions;
         for (Site s : ss) {
             if (s.kind != SiteKind.CALL) {
                 continue;
@@ -340,10 +410,13 @@ final class MethodWeaver {
             after.add(new JumpInsnNode(Opcodes.IFNE, s.unwind));
             insns.insert(x, after);
         }
+    }
 
-        // Out-of-line blocks, after all original code.
-        InsnList tail = new InsnList();
-        tail.add(new LabelNode());
+    /**
+     * Out of line, after all original code: per site, the unwind block that saves the live values
+     * into {@code ctx.push(info, this, site, nRefs, nPrims)} and returns a default value.
+     */
+    private void addUnwindBlocks(InsnList tail, List<Site> ss, int ctx, ConstantDynamic info, boolean isStatic) {
         Type ret = Type.getReturnType(mn.desc);
         for (Site s : ss) {
             tail.add(s.unwind);
@@ -400,8 +473,14 @@ final class MethodWeaver {
             returnDefault(tail, ret);
             nextLocal = base;
         }
+    }
 
-        // Out of line: a non-zero d is a broken chain (run on) or a re-entry (restore).
+    /**
+     * Out of line: a non-zero {@code d} is a broken chain (back to the body) or a re-entry, which
+     * switches on the saved site, reloads its values, releases the frame and jumps to its resume point.
+     */
+    private void addRestoreBlocks(InsnList tail, List<Site> ss, int ctx, int fr, int d, LabelNode notZero,
+            LabelNode body, LabelNode restore) {
         tail.add(notZero);
         tail.add(new VarInsnNode(Opcodes.ALOAD, ctx));
         tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, Abi.CTX_RESTORING, Abi.CTX_RESTORING_DESC, false));
@@ -451,8 +530,6 @@ final class MethodWeaver {
             tail.add(new JumpInsnNode(Opcodes.GOTO, s.resume));
             nextLocal = base;
         }
-        insns.add(tail);
-        mn.maxLocals = maxLocal;
     }
 
     /**
@@ -504,7 +581,7 @@ final class MethodWeaver {
     private void addTicks(List<Site> ss, Frame<BasicValue>[] frames, Liveness live, boolean isStatic,
             boolean thisReassigned) {
         InsnList insns = mn.instructions;
-        int[] depth = Weaver.monitorDepths(mn);
+        int[] depth = Monitors.monitorDepths(mn);
         addTick(ss, SiteKind.ENTRY, null, 0, frames[0], live.liveIn(0), 0, 0, isStatic, thisReassigned);
         for (int i = 0; i < insns.size(); i++) {
             AbstractInsnNode x = insns.get(i);
@@ -662,7 +739,7 @@ final class MethodWeaver {
         Type t = v.getType();
         if (t == null || v == BasicValue.UNINITIALIZED_VALUE) {
             if (onStack) {
-                throw WeaveException.at(cn.name, mn.name, lineOf(at), "an unusable value is on the operand stack at a suspendable call");
+                throw failure(cn.name, mn.name, lineOf(at), "an unusable value is on the operand stack at a suspendable call");
             }
             return null;
         }
@@ -684,7 +761,7 @@ final class MethodWeaver {
             case Type.OBJECT:
                 return t.getInternalName().equals("null") ? new Slot(local, Kind.NULL, t) : new Slot(local, Kind.REF, t);
             default:
-                throw WeaveException.at(cn.name, mn.name, lineOf(at),
+                throw failure(cn.name, mn.name, lineOf(at),
                         "unsupported value (" + t + ") live across a suspendable call (JSR/RET subroutines are not supported)");
         }
     }
@@ -882,7 +959,7 @@ final class MethodWeaver {
         try {
             frames = new Analyzer<>(new SourceInterpreter()).analyze(cn.name, mn);
         } catch (AnalyzerException e) {
-            throw WeaveException.at(cn.name, mn.name, lineOf(e.node), "cannot analyse the method: " + e.getMessage());
+            throw failure(cn.name, mn.name, lineOf(e.node), "cannot analyse the method: " + e.getMessage());
         }
         InsnList insns = mn.instructions;
         record Pair(TypeInsnNode nw, AbstractInsnNode dup, MethodInsnNode init) {
