@@ -88,22 +88,7 @@ public final class Pickler {
         } catch (ClassNotFoundException e) {
             throw new ExceptionInInitializerError(e);
         }
-        PickleErrors.install(new PickleErrors.Factory() {
-            @Override
-            public RuntimeException notPicklable(String message, Throwable cause) {
-                return cause == null ? new NotPicklableException(message) : new NotPicklableException(message, cause);
-            }
-
-            @Override
-            public RuntimeException versionMismatch(String message) {
-                return new PickleVersionException(message, List.of());
-            }
-
-            @Override
-            public boolean isNotPicklable(Throwable t) {
-                return t instanceof NotPicklableException;
-            }
-        });
+        PickleErrors.install(new PickleExceptions()); // the pickle layer raises the public exceptions through it
         Codecs.install(List.of(new TaskletSelfCodec(), new CoroStrandCodec(), new YielderCodec(), new CoroutineCodec(),
                 new ChannelCodec()), List.of(Channel.class));
     }
