@@ -151,6 +151,16 @@ class LayeringTest {
     }
 
     @Test
+    void internalClassesUseNoOtherApiPackageExceptObservationImplementingItsOwn() {
+        assertThat(refs(p -> p.startsWith(ROOT + "internal"),
+                p -> p.equals(API + "/sync") || p.equals(API + "/net") || p.equals(API + "/observe")))
+                .as("internal classes must not use org.jstackless.sync/net; only internal.observe and internal.jfr "
+                        + "use org.jstackless.observe (they implement its dump, metrics and MXBean)")
+                .allSatisfy(r -> assertThat(r).matches("org/jstackless/internal/(observe|jfr)/\\S+ -> "
+                        + "org/jstackless/observe/\\S+"));
+    }
+
+    @Test
     void theSwitchingLayerKnowsNoSoftRuntime() {
         assertThat(refs(p -> p.equals(SWITCHING), p -> p.startsWith(SOFT_RUNTIME)))
                 .as("internal.switching must not use the soft runtime: it is plugged in from above").isEmpty();
