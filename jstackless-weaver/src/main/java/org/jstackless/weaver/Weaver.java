@@ -5,6 +5,7 @@ import org.jstackless.weaver.analysis.ClassHierarchy;
 import org.jstackless.weaver.analysis.Lambdas;
 import org.jstackless.weaver.rules.Rules;
 import org.jstackless.weaver.transform.ClassTransform;
+import org.jstackless.weaver.transform.TransformException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -130,7 +131,12 @@ public final class Weaver {
         if (plan.toWeave().isEmpty() && lambdas.aliases().isEmpty()) {
             return classFile;
         }
-        int methods = ClassTransform.apply(cn, h, plan, lambdas.aliases(), options.ticks());
+        int methods;
+        try {
+            methods = ClassTransform.apply(cn, h, plan, lambdas.aliases(), options.ticks());
+        } catch (TransformException e) {
+            throw new WeaveException(e.getMessage());
+        }
         byte[] out = write(cn, h);
         report.addClass(methods);
         return out;

@@ -24,7 +24,6 @@ import org.objectweb.asm.tree.TableSwitchInsnNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
-import org.jstackless.weaver.WeaveException;
 import org.jstackless.weaver.abi.Abi;
 import org.jstackless.weaver.analysis.ClassHierarchy;
 import org.jstackless.weaver.analysis.Lambdas;
@@ -44,7 +43,7 @@ public final class ClassTransform {
      * Returns the number of methods woven.
      */
     public static int apply(ClassNode cn, ClassHierarchy h, Rules.Plan plan, Set<Integer> aliases, boolean ticks)
-            throws WeaveException {
+            throws TransformException {
         List<MethodNode> reentered = new ArrayList<>();
         List<String> wovenMethods = new ArrayList<>();
         List<String> failures = new ArrayList<>();
@@ -52,14 +51,14 @@ public final class ClassTransform {
             MethodWeaver mw = new MethodWeaver(cn, e.getKey(), h, plan.hashes().get(e.getKey()), ticks, reentered);
             try {
                 mw.weave(e.getValue());
-            } catch (WeaveException ex) {
+            } catch (TransformException ex) {
                 failures.add(ex.getMessage()); // every method's problem at once
                 continue;
             }
             wovenMethods.add(e.getKey().name + e.getKey().desc + Abi.WOVEN_LINES_MARK + mw.callLines());
         }
         if (!failures.isEmpty()) {
-            throw new WeaveException(String.join("\n", failures));
+            throw new TransformException(String.join("\n", failures));
         }
         if (!reentered.isEmpty()) {
             cn.methods.add(dispatcher(cn, reentered));

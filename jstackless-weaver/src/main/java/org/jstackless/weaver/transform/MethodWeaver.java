@@ -1,6 +1,5 @@
 package org.jstackless.weaver.transform;
 
-import org.jstackless.weaver.WeaveException;
 import org.jstackless.weaver.abi.Abi;
 import org.jstackless.weaver.analysis.Canonical;
 import org.jstackless.weaver.analysis.ClassHierarchy;
@@ -149,8 +148,8 @@ final class MethodWeaver {
     private final StringBuilder callLines = new StringBuilder();
 
     /** A failure naming class, method and line. */
-    private static WeaveException failure(String className, String method, int line, String what) {
-        return new WeaveException(className.replace('/', '.') + "." + method
+    private static TransformException failure(String className, String method, int line, String what) {
+        return new TransformException(className.replace('/', '.') + "." + method
                 + (line > 0 ? " (line " + line + ")" : "") + ": " + what);
     }
 
@@ -166,7 +165,7 @@ final class MethodWeaver {
      * then insert the prologue, the tick points, the call-site code, and the out-of-line unwind and
      * restore blocks.
      */
-    void weave(List<MethodInsnNode> sites) throws WeaveException {
+    void weave(List<MethodInsnNode> sites) throws TransformException {
         maxLocal = mn.maxLocals;
         nextLocal = maxLocal;
         if (sites.isEmpty() && !ticks) {
@@ -221,7 +220,7 @@ final class MethodWeaver {
     }
 
     /** The frames of the type analysis (the types the restore code casts saved values to). */
-    private Frame<BasicValue>[] analyseTypes() throws WeaveException {
+    private Frame<BasicValue>[] analyseTypes() throws TransformException {
         try {
             Type sup = cn.superName == null ? null : Type.getObjectType(cn.superName);
             List<Type> itfs = new ArrayList<>();
@@ -237,7 +236,7 @@ final class MethodWeaver {
 
     /** A site per reachable suspendable call, with the locals live after it and the stack below its arguments. */
     private List<Site> collectCallSites(List<MethodInsnNode> sites, Frame<BasicValue>[] frames, Liveness live,
-            boolean isStatic, boolean thisReassigned) throws WeaveException {
+            boolean isStatic, boolean thisReassigned) throws TransformException {
         InsnList insns = mn.instructions;
         List<Site> ss = new ArrayList<>();
         for (MethodInsnNode x : sites) {
@@ -653,7 +652,7 @@ final class MethodWeaver {
                 }
                 s.stack.add(slot(-1, v, x, true));
             }
-        } catch (WeaveException e) {
+        } catch (TransformException e) {
             return; // a value that cannot be saved: no tick point here
         }
         for (Slot sl : s.locals) {
@@ -735,7 +734,7 @@ final class MethodWeaver {
         return 0;
     }
 
-    private Slot slot(int local, BasicValue v, AbstractInsnNode at, boolean onStack) throws WeaveException {
+    private Slot slot(int local, BasicValue v, AbstractInsnNode at, boolean onStack) throws TransformException {
         Type t = v.getType();
         if (t == null || v == BasicValue.UNINITIALIZED_VALUE) {
             if (onStack) {
@@ -944,7 +943,7 @@ final class MethodWeaver {
      * Moves {@code NEW}/{@code DUP} pairs whose constructor arguments contain a suspendable call
      * after those arguments (see the class comment).
      */
-    private void moveNews(List<MethodInsnNode> sites) throws WeaveException {
+    private void moveNews(List<MethodInsnNode> sites) throws TransformException {
         boolean any = false;
         for (AbstractInsnNode x : mn.instructions) {
             if (x.getOpcode() == Opcodes.NEW) {
