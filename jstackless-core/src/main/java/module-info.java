@@ -12,7 +12,10 @@ module org.jstackless.core {
     exports org.jstackless.observe;
     // Suspendable sockets (TaskletSocket, TaskletServerSocket).
     exports org.jstackless.net;
-    // Woven code (in any module) calls the soft runtime's entry points; nothing else is in this package.
+    // The weaver-runtime ABI: the types woven code (in any module) touches, and nothing else:
+    // SoftContext, Frame, FrameStore, MethodInfo, Preemption, Reentry (its dispatcher, implemented in
+    // the woven class's own lookup), Woven, WovenMethod, Boundary. The soft runtime that implements it
+    // (org.jstackless.internal.soft.runtime) is not exported.
     exports org.jstackless.internal.soft;
     // Flight Recorder instruments and reads the event classes.
     exports org.jstackless.internal.jfr to jdk.jfr;

@@ -211,7 +211,7 @@ public final class Channel<T> implements Iterable<T> {
         if (refusal.equals("closed")) {
             return new ChannelClosedException("Send/receive operation on a closed channel");
         }
-        return new IllegalStateException(refusal);
+        return refusal.equals("switch_trap") ? new SwitchTrapException() : new IllegalStateException(refusal);
     }
 
     /** A soft tasklet that cannot unwind from here is refused before the queue changes (the lock is held). */
@@ -292,7 +292,7 @@ public final class Channel<T> implements Iterable<T> {
             boolean adopt = !here && !(w instanceof SelectWaiter) && s.canAdopt(target);
             here |= adopt;
             if (here && willSwitch && s.switchTrap != 0 && (!(w instanceof SelectWaiter sw) || sw.select.isWaiting())) {
-                throw new IllegalStateException("switch_trap");
+                throw new SwitchTrapException();
             }
             if (here && willSwitch) {
                 SoftContext.checkUnwind(); // a soft tasklet that cannot unwind from here: refused, nothing changed

@@ -5,7 +5,6 @@ import org.jstackless.internal.soft.SoftContext;
 import org.jstackless.internal.switching.Carrier;
 import org.jstackless.internal.switching.Strand;
 import org.jstackless.internal.switching.StrandEntry;
-import org.jstackless.internal.switching.Switching;
 
 /**
  * A coroutine of a {@link Group}: PyPy's {@code coroutine} (bind / switch / kill / throw /
@@ -25,10 +24,12 @@ import org.jstackless.internal.switching.Switching;
  * and (6) hands the carrier to the target's slot. The suspended caller's result is computed by the
  * group's constant {@link org.jstackless.internal.switching.Resumption}, which claims the mailbox
  * of whatever coroutine is current when the caller is resumed; so no code runs "after" the switch
- * and the same operation serves hard and (later) soft strands. When a body ends, its strand's end
+ * and the same operation serves hard and soft strands. When a body ends, its strand's end
  * hook delivers the outcome to the first live ancestor in the parent chain (the coroutine that was
  * current in the group when this one was bound), skipping dead ones, and names that ancestor's
- * slot as the carrier's next strand.
+ * slot as the carrier's next strand. What an error that ended the body becomes for that ancestor
+ * is the concept's choice, its {@link Ending} (greenlets, generators and a user's own concept each
+ * give theirs; the default ends quietly on {@link TaskletExit}).
  *
  * <p>Nested coroutines (package-private, for {@link Generator}): instead of being switched to, the
  * coroutine's strand is run on the caller's stack by {@code resumeNested} and suspends back to it
@@ -50,15 +51,26 @@ public final class Coroutine {
     static final byte STARTED = 2;
     static final byte DEAD = 3;
 
-    /** Plain coroutine: {@link TaskletExit} ends it quietly, other errors go to the parent. */
-    static final byte PLAIN = 0;
-    /** Greenlet: results and {@link GreenletExit} are delivered to the parent as values. */
-    static final byte GREENLET = 1;
     /**
-     * Generator body: every error, {@link TaskletExit} included (a consumer tasklet killed while
-     * its generator's body was switched away), is raised at the consumer's pending next().
+     * What a concept makes of an error that ended a coroutine's body, for the ancestor that
+     * receives the outcome: a value its pending switch returns (the body ended quietly), or
+     * {@link #raising}{@code (t)} to raise {@code t} there. A concept built on coroutines gives its
+     * own to {@link #Coroutine(Group, Ending)}. It runs as the body's strand ends, where nothing
+     * may switch: it must only decide (an exception it throws is raised at the ancestor).
      */
-    static final byte GENERATOR = 2;
+    @FunctionalInterface
+    public interface Ending {
+        /** The outcome for the receiving ancestor of a body that ended with {@code error}. */
+        Object ended(Throwable error);
+    }
+
+    /** The default (a plain coroutine): {@link TaskletExit} ends it quietly (null), other errors go to the parent. */
+    public static final Ending QUIET_EXIT = error -> error instanceof TaskletExit ? null : raising(error);
+
+    /** For an {@link Ending}: the outcome that raises {@code error} at the receiving ancestor's switch. */
+    public static Object raising(Throwable error) {
+        return new CoroBomb(Objects.requireNonNull(error, "raising needs an error"));
+    }
 
     final Group group;
     final boolean isMain;
@@ -70,7 +82,8 @@ public final class Coroutine {
     Object nestedCode;
     /** For a nested coroutine: whether its strand may be soft (the soft-switch setting at creation). */
     boolean nestedSoft;
-    byte kind = PLAIN;
+    /** What an error that ended the body becomes for the parent (the concept's choice). */
+    final Ending ending;
     byte state;
     /** What the strand runs; null unless bound. */
     CoroCode code;
@@ -83,14 +96,24 @@ public final class Coroutine {
     /** The concept object this coroutine implements (a Greenlet, a Generator, an actor), or null. */
     Object owner;
 
-    /** A new unbound coroutine of group {@code g}. */
+    /** A new unbound coroutine of group {@code g}, ending as {@link #QUIET_EXIT} says. */
     public Coroutine(Group g) {
-        this(Objects.requireNonNull(g, "a coroutine needs a group"), false);
+        this(g, QUIET_EXIT);
     }
 
-    Coroutine(Group g, boolean isMain) {
+    /**
+     * A new unbound coroutine of group {@code g} whose body's end is delivered to its parent as
+     * {@code ending} says (how a concept built on coroutines gives them its own error rules).
+     */
+    public Coroutine(Group g, Ending ending) {
+        this(Objects.requireNonNull(g, "a coroutine needs a group"), false,
+                Objects.requireNonNull(ending, "a coroutine needs an ending (Coroutine.QUIET_EXIT by default)"));
+    }
+
+    Coroutine(Group g, boolean isMain, Ending ending) {
         this.group = g;
         this.isMain = isMain;
+        this.ending = ending;
         this.state = isMain ? STARTED : UNBOUND;
     }
 
@@ -247,8 +270,8 @@ public final class Coroutine {
     /** Makes the strand of a bound coroutine; its first resume runs the body with the mailbox as start value. */
     private void start() {
         CoroStrand s = new CoroStrand(this);
-        frame = nestedCode != null ? Switching.nestedFactoryFor(nestedCode, nestedSoft).create(s, s)
-                : Switching.factoryFor(s, Scheduler.softSwitch).create(s, s);
+        frame = nestedCode != null ? Mechanisms.nestedFactoryFor(nestedCode, nestedSoft).create(s, s)
+                : Mechanisms.factoryFor(s).create(s, s);
         state = STARTED;
     }
 
@@ -370,12 +393,12 @@ public final class Coroutine {
         Object packed;
         if (error == null) {
             packed = result;
-        } else if (kind == GREENLET && error instanceof GreenletExit) {
-            packed = error;
-        } else if (kind == PLAIN && error instanceof TaskletExit) {
-            packed = null;
         } else {
-            packed = new CoroBomb(error);
+            try {
+                packed = ending.ended(error);
+            } catch (Throwable raised) {
+                packed = new CoroBomb(raised);
+            }
         }
         die();
         Group g = group;
@@ -432,6 +455,13 @@ public final class Coroutine {
             result = co.code.run(v);
         }
 
+        /** The strand runs this object itself (its body and entry are one). */
+        @org.jstackless.internal.soft.Boundary
+        @Override
+        public void runBody(Object body) throws Throwable {
+            ((TaskletBody) body).run();
+        }
+
         @Override
         public void end(Throwable error) {
             co.ended(error == null ? result : null, error);
@@ -457,7 +487,7 @@ public final class Coroutine {
             ph = CoroutineSnapshot.Phase.UNBOUND;
         } else if (group.current == this) {
             ph = CoroutineSnapshot.Phase.RUNNING;
-        } else if (!(frame instanceof org.jstackless.internal.soft.SoftStrand ss)) {
+        } else if (!(frame instanceof org.jstackless.internal.soft.runtime.SoftStrand ss)) {
             ph = CoroutineSnapshot.Phase.HARD;
         } else if (ss.resumption() != group.resume) {
             ph = CoroutineSnapshot.Phase.ELSEWHERE;
@@ -480,7 +510,7 @@ public final class Coroutine {
      * {@code mailbox} its switch returns. The action runs once nothing of the load can fail.
      */
     Runnable restoring(CoroStrand body, org.jstackless.internal.soft.Frame[] frames, Coroutine parent, Object mailbox) {
-        org.jstackless.internal.soft.SoftStrand st = org.jstackless.internal.soft.SoftStrand.restored(body, body, frames, group.resume);
+        org.jstackless.internal.soft.runtime.SoftStrand st = org.jstackless.internal.soft.runtime.SoftStrand.restored(body, body, frames, group.resume);
         return () -> {
             state = STARTED;
             frame = st;

@@ -61,12 +61,22 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
     /** The yielder the body is given: an explicit type, so pickling knows it stands for this generator. */
     private final BodyYielder<T> yielder = new BodyYielder<>(this);
 
+    /**
+     * A body's every error, {@link TaskletExit} included (a consumer tasklet killed while the body
+     * was switched away), is raised at the consumer's pending next().
+     */
+    private static final Coroutine.Ending ENDING = Coroutine::raising;
+
+    static {
+        // Generators are what runs strands nested: a refused switch there is explained in their terms.
+        Carrier.describeNestedRefusal(Generator::refuseSwitchInBody);
+    }
+
     private Generator(GeneratorBody<T> body) {
         this.body = body;
-        co = new Coroutine(group);
+        co = new Coroutine(group, ENDING);
         co.nestedCode = body;
-        co.nestedSoft = Scheduler.softSwitch;
-        co.kind = Coroutine.GENERATOR;
+        co.nestedSoft = Mechanisms.softEnabled();
         co.owner = this;
         Yielder<T> y = yielder;
         co.bindCode(start -> {
@@ -188,14 +198,26 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
         Stackless.switchTrap(1);
         try {
             return co.resumeNested(value);
-        } catch (IllegalStateException e) {
-            if ("switch_trap".equals(e.getMessage())) {
-                throw c.refuseNestedSwitch(c.running(), e);
-            }
-            throw e;
+        } catch (SwitchTrapException e) {
+            Strand me = c.running();
+            throw refuseSwitchInBody(me == null || me.isSoft(), e);
         } finally {
             Stackless.switchTrap(-1);
         }
+    }
+
+    /**
+     * The error for a switch away from inside a generator's body that cannot suspend its consumer;
+     * {@code consumerSoft}: the flow running the consumer is soft (else the body is); {@code cause}
+     * is the low-level refusal it replaces, or null.
+     */
+    private static IllegalStateException refuseSwitchInBody(boolean consumerSoft, Throwable cause) {
+        String who = consumerSoft ? "its consumer runs soft" : "the generator body runs soft";
+        return new IllegalStateException("cannot switch away from inside a generator's body: the body runs on its "
+                + "consumer's stack, inside next()/hasNext()/close(), a plain call, so the switch would have to "
+                + "suspend the consumer through it, and " + who + ". Fix: switch outside the body (yield what "
+                + "the consumer should do and let the consumer block or switch), or run the consumer and the "
+                + "generator hard (create both with Stackless.enableSoftSwitch(false)).", cause);
     }
 
     /** True while a value produced by hasNext() waits for next() (such a generator does not pickle). */
@@ -265,6 +287,10 @@ public final class Generator<T> implements Iterator<T>, AutoCloseable {
         if (group.current != co || closing) {
             throw new IllegalStateException(closing ? "generator ignored close(): it yielded while closing"
                     : "yield called outside its generator's body");
+        }
+        if (Carrier.current().nested() != co.strand()) {
+            throw new IllegalStateException("yield of a generator called from inside another generator's body that it "
+                    + "is running: only the innermost running generator may yield");
         }
         co.yieldNested(value); // nothing may follow: a soft body gets its result when re-entered
     }

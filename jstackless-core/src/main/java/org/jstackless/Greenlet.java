@@ -43,14 +43,17 @@ public class Greenlet {
         this(run, null);
     }
 
+    /** A greenlet's results and its {@link GreenletExit} reach the parent as values; other errors are raised there. */
+    private static final Coroutine.Ending ENDING = error -> error instanceof GreenletExit ? error
+            : Coroutine.raising(error);
+
     /**
      * A greenlet that will call {@code run}, with the given parent ({@code null}: the current
      * greenlet). The parent must belong to the calling thread.
      */
     public Greenlet(GreenletBody run, Greenlet parent) {
         Group g = GreenletThreads.group();
-        this.co = new Coroutine(g);
-        this.co.kind = Coroutine.GREENLET;
+        this.co = new Coroutine(g, ENDING);
         this.co.owner = this;
         this.body = run;
         bindCode();

@@ -78,7 +78,7 @@ public final class Group {
                     + Thread.currentThread().getName() + " (a group is confined to the thread that first used it)");
         }
         carrier = c;
-        main = new Coroutine(this, true);
+        main = new Coroutine(this, true, Coroutine.QUIET_EXIT);
         current = main;
         return c;
     }

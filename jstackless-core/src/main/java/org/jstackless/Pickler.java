@@ -20,12 +20,12 @@ import org.jstackless.internal.pickle.ObjectReader;
 import org.jstackless.internal.pickle.ObjectWriter;
 import org.jstackless.internal.pickle.Out;
 import org.jstackless.internal.pickle.Payload;
+import org.jstackless.internal.pickle.PickleErrors;
 import org.jstackless.internal.soft.Frame;
 import org.jstackless.internal.soft.MethodInfo;
-import org.jstackless.internal.soft.SoftRuntime;
-import org.jstackless.internal.soft.SoftStrand;
+import org.jstackless.internal.soft.runtime.SoftRuntime;
+import org.jstackless.internal.soft.runtime.SoftStrand;
 import org.jstackless.internal.switching.Strand;
-import org.jstackless.internal.switching.Switching;
 
 /**
  * Pickles a suspended soft tasklet (its frames, and the objects and channels they reach) to bytes,
@@ -88,7 +88,9 @@ public final class Pickler {
         } catch (ClassNotFoundException e) {
             throw new ExceptionInInitializerError(e);
         }
-        Codecs.install(List.of(new CoroStrandCodec(), new YielderCodec(), new CoroutineCodec(), new ChannelCodec()));
+        PickleErrors.install(new PickleExceptions()); // the pickle layer raises the public exceptions through it
+        Codecs.install(List.of(new TaskletSelfCodec(), new CoroStrandCodec(), new YielderCodec(), new CoroutineCodec(),
+                new ChannelCodec()), List.of(Channel.class));
     }
 
     private static final Map<Tasklet, Lineage> LINEAGES = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
@@ -776,8 +778,7 @@ public final class Pickler {
         links.forEach(Runnable::run);
         Strand strand = switch (p.state) {
             case Payload.SUSPENDED -> SoftStrand.restored(null, Scheduler.ENTRY, frames, Scheduler.CLAIM);
-            case Payload.UNSTARTED -> Switching.factoryFor(body, Scheduler.softSwitch).create((TaskletBody) body,
-                    Scheduler.ENTRY);
+            case Payload.UNSTARTED -> Mechanisms.factoryFor(body).create(body, Scheduler.ENTRY);
             default -> null;
         };
         t.strand = strand;
@@ -826,7 +827,7 @@ public final class Pickler {
         try {
             Pickler.class.getModule().addReads(owner.getModule());
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(owner, MethodHandles.lookup());
-            mi = MethodInfo.bootstrap(lookup, "jslInfo", MethodInfo.class, m.name, m.desc, m.isStatic ? 1 : 0, m.file,
+            mi = MethodInfo.bootstrap(lookup, MethodInfo.CONSTANT_NAME, MethodInfo.class, m.name, m.desc, m.isStatic ? 1 : 0, m.file,
                     lines.toString(), facts.fingerprint(), facts.layouts());
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new NotPicklableException("cannot re-enter " + m.display() + ": " + e

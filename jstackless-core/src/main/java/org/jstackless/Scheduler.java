@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import org.jstackless.internal.soft.Preemption;
 import org.jstackless.internal.soft.SoftContext;
+import org.jstackless.internal.soft.runtime.Ticks;
 import org.jstackless.internal.switching.Carrier;
 import org.jstackless.internal.switching.Resumption;
 import org.jstackless.internal.switching.Strand;
@@ -60,7 +61,6 @@ final class Scheduler {
     static volatile ScheduleCallback scheduleCallback;
     static volatile ChannelCallback channelCallback;
     static volatile ErrorHandler errorHandler;
-    static volatile boolean softSwitch = true;
 
     /** Claims the resumed tasklet's tempval: the result of schedule, send, receive, run(tasklet)... */
     static final Resumption CLAIM = () -> claim(current().current);
@@ -82,7 +82,7 @@ final class Scheduler {
 
     /** The hooks every strand of a tasklet runs, on the strand itself. */
     /** Woven code that runs out of ticks lands here, on the thread whose budget expired. */
-    private static final Preemption.TickHandler TICKS = () -> {
+    private static final Ticks.Handler TICKS = () -> {
         Carrier c = Carrier.peek();
         if (c != null && c.tasklets() instanceof Scheduler s) {
             s.tickExpired();
@@ -94,6 +94,12 @@ final class Scheduler {
         public void begin() {
             // A bomb put into a tasklet that never ran explodes before its body starts (spec §3.3).
             claim(current().current);
+        }
+
+        @org.jstackless.internal.soft.Boundary
+        @Override
+        public void runBody(Object body) throws Throwable {
+            ((TaskletBody) body).run();
         }
 
         @Override
@@ -315,7 +321,7 @@ final class Scheduler {
     /** Refuses a switch before anything changes: switch_trap, or a soft frame that cannot unwind. */
     void checkTrap() {
         if (switchTrap != 0) {
-            throw new IllegalStateException("switch_trap");
+            throw new SwitchTrapException();
         }
         SoftContext.checkUnwind();
     }
@@ -341,7 +347,7 @@ final class Scheduler {
         }
         if (prev != next) {
             if (switchTrap != 0) {
-                throw new IllegalStateException("switch_trap");
+                throw new SwitchTrapException();
             }
             if (inScheduleCallback) {
                 throw new IllegalStateException("Recursive scheduler call due to callbacks!");
@@ -527,8 +533,8 @@ final class Scheduler {
             totalTimeout = o.isTotalTimeout();
             ignoreNesting = o.isIgnoreNesting();
             interrupted = null;
-            if (Preemption.handler() != TICKS) {
-                Preemption.setHandler(TICKS); // (re)installed by every timed run: nothing can lose it
+            if (Ticks.handler() != TICKS) {
+                Ticks.setHandler(TICKS); // (re)installed by every timed run: nothing can lose it
             }
             Preemption.setBudget(slice);
         }
@@ -619,7 +625,7 @@ final class Scheduler {
         pollIfPending();
         Tasklet me = current;
         if (switchTrap != 0 && !(me.next == me && watchdog() == me)) {
-            throw new IllegalStateException("switch_trap");
+            throw new SwitchTrapException();
         }
         SoftContext.checkUnwind();
         me.tempval = retval;

@@ -149,9 +149,7 @@ public final class Stackless {
 
     /** Turns soft switching on or off for tasklets created from now on; returns the previous value. */
     public static boolean enableSoftSwitch(boolean on) {
-        boolean old = Scheduler.softSwitch;
-        Scheduler.softSwitch = on;
-        return old;
+        return Mechanisms.enableSoft(on);
     }
 
     /**

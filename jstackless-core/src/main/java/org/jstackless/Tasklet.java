@@ -2,7 +2,6 @@ package org.jstackless;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.jstackless.internal.switching.Strand;
-import org.jstackless.internal.switching.Switching;
 
 /**
  * A microthread: a body that runs on its thread's cooperative scheduler and switches only at
@@ -155,7 +154,7 @@ public final class Tasklet {
         if (!(tempval instanceof TaskletBody body)) {
             throw new IllegalStateException("the tasklet was not bound to a function");
         }
-        strand = Switching.factoryFor(body, Scheduler.softSwitch).create(body, Scheduler.ENTRY);
+        strand = Mechanisms.factoryFor(body).create(body, Scheduler.ENTRY);
         resumeAt = strand;
         tempval = null;
         if (org.jstackless.internal.observe.SetupHook.on) {

@@ -356,6 +356,41 @@ class CoroutineGroupTest {
 
     @ParameterizedTest
     @MethodSource("mechanisms")
+    void aConceptsEndingDecidesWhatAnErrorThatEndedABodyBecomesForItsParent(Mechanism m) throws Exception {
+        onMain(m, () -> {
+            Group g = new Group("actors");
+            List<String> crashes = new ArrayList<>();
+            // A user's concept ("let it crash"): its own failures end a body quietly, others still reach the parent.
+            Coroutine.Ending letItCrash = e -> {
+                if (e instanceof IllegalStateException) {
+                    crashes.add(e.getMessage());
+                    return null;
+                }
+                return Coroutine.raising(e);
+            };
+            Coroutine crashing = new Coroutine(g, letItCrash).bind(() -> {
+                throw new IllegalStateException("boom");
+            });
+            crashing.switchTo(); // ended quietly: nothing raised here
+            assertThat(crashes).containsExactly("boom");
+            assertThat(crashing.isAlive()).isFalse();
+            Coroutine failing = new Coroutine(g, letItCrash).bind(() -> {
+                throw new ArithmeticException("not ours");
+            });
+            assertThatThrownBy(failing::switchTo).isInstanceOf(ArithmeticException.class).hasMessage("not ours");
+            // The default ending raises the same error at the parent.
+            Coroutine plain = new Coroutine(g).bind(() -> {
+                throw new IllegalStateException("boom");
+            });
+            assertThatThrownBy(plain::switchTo).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+            assertThat(crashes).containsExactly("boom");
+            assertThatThrownBy(() -> new Coroutine(g, null)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("ending");
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("mechanisms")
     void misuseIsRefusedWithAMessage(Mechanism m) throws Exception {
         onMain(m, () -> {
             Group g = new Group("g");

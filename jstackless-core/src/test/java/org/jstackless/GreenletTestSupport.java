@@ -17,6 +17,7 @@ final class GreenletTestSupport {
 
     /** The hard mechanisms this JVM can run: every test runs once on each. */
     static List<Mechanism> mechanisms() {
+        org.jstackless.internal.soft.runtime.SoftRuntime.install(); // the concepts plug it in on first use; this may run before any did
         return Switching.available();
     }
 

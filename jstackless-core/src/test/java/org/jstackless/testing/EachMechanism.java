@@ -24,6 +24,7 @@ public final class EachMechanism implements TestTemplateInvocationContextProvide
 
     @Override
     public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(ExtensionContext context) {
+        org.jstackless.internal.soft.runtime.SoftRuntime.install(); // the concepts plug it in on first use; this may run before any did
         List<Mechanism> mechanisms = Switching.available();
         return mechanisms.stream().map(EachMechanism::invocation);
     }

@@ -16,9 +16,4 @@ public class WeaveException extends Exception {
     public WeaveException(String message, Throwable cause) {
         super(message, cause);
     }
-
-    static WeaveException at(String className, String method, int line, String what) {
-        return new WeaveException(className.replace('/', '.') + "." + method
-                + (line > 0 ? " (line " + line + ")" : "") + ": " + what);
-    }
 }

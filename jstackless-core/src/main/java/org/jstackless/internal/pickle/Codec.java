@@ -25,7 +25,7 @@ public interface Codec {
 
     /**
      * Writes {@code o}'s entry: {@link #tag} first, to {@link ObjectWriter#out()}; refers to other
-     * objects by {@link ObjectWriter#ref} ids. Throws {@link org.jstackless.NotPicklableException}
+     * objects by {@link ObjectWriter#ref} ids. Throws {@code NotPicklableException} ({@link PickleErrors})
      * naming {@code ctx} (where {@code o} was found) when {@code o} cannot be pickled.
      */
     void write(Object o, ObjectWriter w, Object ctx);

@@ -21,7 +21,7 @@ import java.util.List;
  * <li>Reading creates nothing of the program in {@link Codec#parse}; {@link Codec#create} and
  *     {@link Codec#complete} resolve classes only through the allow-list (data) or the pickler's
  *     code resolver (lambdas), and check what they build (types, states), so a forged pickle is
- *     refused with a {@link org.jstackless.NotPicklableException}.</li>
+ *     refused with a {@code NotPicklableException} ({@link PickleErrors}).</li>
  * <li>Codecs hold no state: what one dump or load shares (the method table, the strands made)
  *     is the writer's or reader's {@code context()}.</li>
  * </ul>
@@ -38,7 +38,7 @@ import java.util.List;
 public final class Codecs {
     /** The built-in data kinds, in writing order (the catch-alls last). */
     static final List<Codec> BUILTIN = List.of(new StringCodec(), BoxCodec.BOOL, BoxCodec.BYTE, BoxCodec.SHORT,
-            BoxCodec.CHAR, BoxCodec.INT, BoxCodec.LONG, BoxCodec.FLOAT, BoxCodec.DOUBLE, new EnumCodec(), new SelfCodec(), new RecordCodec(),
+            BoxCodec.CHAR, BoxCodec.INT, BoxCodec.LONG, BoxCodec.FLOAT, BoxCodec.DOUBLE, new EnumCodec(), new RecordCodec(),
             new PrimArrayCodec(), new ObjArrayCodec(), new ListCodec(), MapCodec.HASH, MapCodec.LINKED,
             new LambdaCodec(), new PlainCodec());
 
@@ -75,10 +75,12 @@ public final class Codecs {
 
     /**
      * Called once by the runtime ({@code org.jstackless.Pickler}'s initialisation) with its
-     * codecs (greenlets, generators, ...): they come before the built-ins.
+     * codecs (the tasklet itself, greenlets, generators, channels, ...), which come before the
+     * built-ins, and its classes that are always allowed like the built-in ones (channels).
      */
-    public static synchronized void install(List<Codec> runtime) {
+    public static synchronized void install(List<Codec> runtime, List<Class<?>> alwaysAllowed) {
         if (Codecs.runtime == null) {
+            alwaysAllowed.forEach(ObjectReader::addBuiltin);
             Codecs.runtime = List.copyOf(runtime);
             build();
         }
@@ -106,13 +108,8 @@ public final class Codecs {
     public static Codecs standard() {
         Codecs s = standard;
         if (s == null) {
-            // The runtime installs its codecs when Pickler initialises (a decoder used on its own, e.g. by a test).
-            try {
-                Class.forName(org.jstackless.Pickler.class.getName(), true, Codecs.class.getClassLoader());
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException(e);
-            }
-            s = standard;
+            throw new IllegalStateException("no codecs yet: the runtime installs them when org.jstackless.Pickler "
+                    + "initialises (a decoder used on its own must initialise it first)");
         }
         return s;
     }

@@ -37,14 +37,14 @@ final class EnumCodec implements Codec {
     public Object create(ObjectReader r, int id) {
         Class<?> c = r.resolve(r.cls(id), false);
         if (!c.isEnum()) {
-            throw new org.jstackless.NotPicklableException("malformed pickle: " + c.getName() + " is not an enum");
+            throw PickleErrors.notPicklable("malformed pickle: " + c.getName() + " is not an enum");
         }
         for (Object e : c.getEnumConstants()) {
             if (((Enum<?>) e).name().equals(r.payload(id))) {
                 return e;
             }
         }
-        throw new org.jstackless.NotPicklableException("enum " + c.getName() + " has no constant " + r.payload(id)
+        throw PickleErrors.notPicklable("enum " + c.getName() + " has no constant " + r.payload(id)
                 + " (the program changed since the pickle was made?)");
     }
 

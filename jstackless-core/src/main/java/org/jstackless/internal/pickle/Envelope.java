@@ -6,8 +6,6 @@ import java.security.MessageDigest;
 import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.jstackless.NotPicklableException;
-import org.jstackless.PickleVersionException;
 
 /**
  * The pickle's envelope: a fixed header, the payload, and an HMAC-SHA256 over both.
@@ -95,23 +93,23 @@ public final class Envelope {
     /** Reads the header without checking the signature (for the inspector). */
     public static Envelope header(byte[] p) {
         if (p.length < HEADER + MAC) {
-            throw new NotPicklableException("truncated pickle: " + p.length + " bytes, less than the "
+            throw PickleErrors.notPicklable("truncated pickle: " + p.length + " bytes, less than the "
                     + (HEADER + MAC) + " of an empty envelope");
         }
         for (int i = 0; i < MAGIC.length; i++) {
             if (p[i] != MAGIC[i]) {
-                throw new NotPicklableException("not a jstackless pickle (bad magic)");
+                throw PickleErrors.notPicklable("not a jstackless pickle (bad magic)");
             }
         }
         In in = new In(p, 4, HEADER);
         int v = (in.u8() << 8) | in.u8();
         Envelope e = new Envelope(v, in.fixed64(), in.fixed64(), in.fixed64(), in.fixed64(), in.fixed32());
         if (v != FORMAT_VERSION) {
-            throw new PickleVersionException("pickle format version " + v + ", but this jstackless reads version "
-                    + FORMAT_VERSION, List.of());
+            throw PickleErrors.versionMismatch("pickle format version " + v + ", but this jstackless reads version "
+                    + FORMAT_VERSION);
         }
         if (e.payloadLength < 0 || (long) HEADER + e.payloadLength + MAC != p.length) {
-            throw new NotPicklableException("truncated or extended pickle: the header announces "
+            throw PickleErrors.notPicklable("truncated or extended pickle: the header announces "
                     + Integer.toUnsignedString(e.payloadLength) + " payload bytes, the pickle has "
                     + (p.length - HEADER - MAC));
         }
@@ -124,13 +122,13 @@ public final class Envelope {
         byte[] mac = mac(key, p, p.length - MAC);
         byte[] got = java.util.Arrays.copyOfRange(p, p.length - MAC, p.length);
         if (!MessageDigest.isEqual(mac, got)) {
-            throw new NotPicklableException("pickle signature mismatch: the pickle was tampered with, or signed "
+            throw PickleErrors.notPicklable("pickle signature mismatch: the pickle was tampered with, or signed "
                     + "with another key");
         }
         if (e.programFingerprint != program) {
-            throw new PickleVersionException(String.format("pickle made by another program: fingerprint %016x, "
+            throw PickleErrors.versionMismatch(String.format("pickle made by another program: fingerprint %016x, "
                     + "this program's is %016x (format, Java release or Pickler programId differ)",
-                    e.programFingerprint, program), List.of());
+                    e.programFingerprint, program));
         }
         return e;
     }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import org.jstackless.NotPicklableException;
 
 /**
  * How an allowed ordinary class (not a record, enum, array or built-in) pickles: field by field,
@@ -38,7 +37,7 @@ public final class Fields {
             try {
                 return shape(c);
             } catch (RuntimeException | LinkageError e) {
-                return e instanceof NotPicklableException n ? n.getMessage() : String.valueOf(e);
+                return PickleErrors.isNotPicklable(e) ? e.getMessage() : String.valueOf(e);
             }
         }
     };
@@ -52,7 +51,7 @@ public final class Fields {
         if (v instanceof Shape s) {
             return s;
         }
-        throw new NotPicklableException((String) v);
+        throw PickleErrors.notPicklable((String) v);
     }
 
     private static final ClassValue<Boolean> IDENTITY_HASH = new ClassValue<>() {
@@ -86,15 +85,15 @@ public final class Fields {
 
     private static Shape shape(Class<?> c) {
         if (c.isInterface() || c.isArray() || c.isPrimitive() || Modifier.isAbstract(c.getModifiers())) {
-            throw new NotPicklableException(c.getName() + " is not a concrete class");
+            throw PickleErrors.notPicklable(c.getName() + " is not a concrete class");
         }
         if (c.isHidden() || c.isRecord() || c.isEnum()) {
-            throw new NotPicklableException(c.getName() + " is a hidden class, record or enum");
+            throw PickleErrors.notPicklable(c.getName() + " is a hidden class, record or enum");
         }
         List<Class<?>> chain = new ArrayList<>();
         for (Class<?> k = c; k != Object.class; k = k.getSuperclass()) {
             if (isJdk(k)) {
-                throw new NotPicklableException("class " + c.getName() + (k == c ? " is" : " extends " + k.getName()
+                throw PickleErrors.notPicklable("class " + c.getName() + (k == c ? " is" : " extends " + k.getName()
                         + ",") + " a JDK class whose fields are its own implementation: of the JDK's classes only "
                         + "String, boxed primitives, ArrayList, HashMap and LinkedHashMap pickle");
             }
@@ -112,7 +111,7 @@ public final class Fields {
                 try {
                     f.setAccessible(true);
                 } catch (InaccessibleObjectException | SecurityException e) {
-                    throw new NotPicklableException("cannot access field " + k.getName() + "." + f.getName() + ": "
+                    throw PickleErrors.notPicklable("cannot access field " + k.getName() + "." + f.getName() + ": "
                             + opensHint(k), e);
                 }
                 fields.add(f);
@@ -123,10 +122,10 @@ public final class Fields {
             create = sun.reflect.ReflectionFactory.getReflectionFactory().newConstructorForSerialization(c,
                     Object.class.getDeclaredConstructor());
         } catch (NoSuchMethodException | RuntimeException e) {
-            throw new NotPicklableException("cannot create instances of " + c.getName() + " without a constructor: " + e, e);
+            throw PickleErrors.notPicklable("cannot create instances of " + c.getName() + " without a constructor: " + e, e);
         }
         if (create == null) {
-            throw new NotPicklableException("cannot create instances of " + c.getName() + " without a constructor");
+            throw PickleErrors.notPicklable("cannot create instances of " + c.getName() + " without a constructor");
         }
         String[] names = new String[fields.size()];
         for (int i = 0; i < names.length; i++) {

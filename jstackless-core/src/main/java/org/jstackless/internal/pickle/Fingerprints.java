@@ -7,7 +7,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.Map;
-import org.jstackless.NotPicklableException;
 import org.jstackless.internal.soft.MethodInfo;
 import org.jstackless.internal.soft.WovenMethod;
 
@@ -70,7 +69,7 @@ public final class Fingerprints {
         String why = v instanceof String s ? s : m.get("") instanceof String s ? s
                 : "no such woven method with suspension points (it is gone, or its class was woven by an older "
                         + "weaver: weave it again)";
-        throw new NotPicklableException(owner.getName() + "." + name + desc + ": " + why);
+        throw PickleErrors.notPicklable(owner.getName() + "." + name + desc + ": " + why);
     }
 
     static long hash(String s) {

@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import org.jstackless.NotPicklableException;
 
 /**
  * Reads what {@link Out} wrote, bounds-checked: every length is checked against the bytes left
@@ -21,8 +20,8 @@ public final class In {
         this.end = to;
     }
 
-    public static NotPicklableException bad(String what) {
-        return new NotPicklableException("malformed pickle: " + what);
+    public static RuntimeException bad(String what) {
+        return PickleErrors.notPicklable("malformed pickle: " + what);
     }
 
     public int remaining() {

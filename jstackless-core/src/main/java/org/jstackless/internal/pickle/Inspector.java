@@ -2,7 +2,6 @@ package org.jstackless.internal.pickle;
 
 import java.security.MessageDigest;
 import java.util.HashMap;
-import org.jstackless.NotPicklableException;
 import org.jstackless.internal.soft.MethodInfo;
 
 /**
@@ -44,7 +43,10 @@ public final class Inspector {
         try {
             // A Pickler's default limits: memory and time stay proportional to what a loadable pickle can hold.
             pl = Payload.parse(Envelope.payload(p), new HashMap<>(), MAX_OBJECTS, MAX_FRAMES);
-        } catch (NotPicklableException x) {
+        } catch (RuntimeException x) {
+            if (!PickleErrors.isNotPicklable(x)) {
+                throw x;
+            }
             return sb.append("  payload cannot be decoded: ").append(x.getMessage()).append('\n').toString();
         }
         ObjectReader o = pl.objects;

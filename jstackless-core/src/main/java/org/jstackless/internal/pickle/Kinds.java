@@ -39,11 +39,14 @@ final class Kinds {
     static final Class<?>[] PRIM_ARRAYS = {boolean.class, byte.class, short.class, char.class, int.class, long.class,
         float.class, double.class};
 
-    /** Built-in classes: always allowed (as array components and record components). */
+    /**
+     * Built-in classes: always allowed (as array components and record components); the runtime
+     * adds its own (channels) when it installs its codecs ({@link Codecs#install}).
+     */
     static final Class<?>[] BUILTIN = {Object.class, String.class, Boolean.class, Byte.class, Short.class,
         Character.class, Integer.class, Long.class, Float.class, Double.class, Number.class, CharSequence.class,
         java.util.List.class, java.util.Map.class, java.util.ArrayList.class, java.util.HashMap.class,
-        java.util.LinkedHashMap.class, org.jstackless.Channel.class};
+        java.util.LinkedHashMap.class};
 
     private Kinds() {
     }

@@ -4,7 +4,6 @@ import java.io.Serializable;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import org.jstackless.NotPicklableException;
 
 /**
  * A serializable lambda or method reference, through its {@link SerializedLambda}: its capturing
@@ -116,13 +115,13 @@ final class LambdaCodec implements Codec {
             m.setAccessible(true);
             return m.invoke(null, sl);
         } catch (InvocationTargetException e) {
-            throw new NotPicklableException("cannot recreate lambda " + s[4] + s[5] + " of " + capturing.getName() + ": "
+            throw PickleErrors.notPicklable("cannot recreate lambda " + s[4] + s[5] + " of " + capturing.getName() + ": "
                     + e.getCause(), e.getCause());
         } catch (NoSuchMethodException e) {
-            throw new NotPicklableException("cannot recreate lambda " + s[4] + " of " + capturing.getName()
+            throw PickleErrors.notPicklable("cannot recreate lambda " + s[4] + " of " + capturing.getName()
                     + ": the class has no serializable lambdas", e);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new NotPicklableException("cannot recreate lambda " + s[4] + " of " + capturing.getName() + ": " + e, e);
+            throw PickleErrors.notPicklable("cannot recreate lambda " + s[4] + " of " + capturing.getName() + ": " + e, e);
         }
     }
 

@@ -1,7 +1,6 @@
 package org.jstackless.internal.pickle;
 
 import java.lang.reflect.Array;
-import org.jstackless.NotPicklableException;
 
 /** An array of references: its component class (built-in or allowed) and its elements' ids. A container. */
 final class ObjArrayCodec implements Codec {
@@ -65,7 +64,7 @@ final class ObjArrayCodec implements Codec {
             try {
                 a[i] = rd.created(r[i]);
             } catch (ArrayStoreException e) {
-                throw new NotPicklableException("malformed pickle: a " + rd.created(r[i]).getClass().getName()
+                throw PickleErrors.notPicklable("malformed pickle: a " + rd.created(r[i]).getClass().getName()
                         + " in an array of " + a.getClass().getComponentType().getName());
             }
         }

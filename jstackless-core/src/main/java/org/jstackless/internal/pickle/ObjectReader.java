@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jstackless.NotPicklableException;
-import org.jstackless.Tasklet;
 
 /**
  * Reads the table {@link ObjectWriter} wrote, in two steps. {@link #parse} only decodes bytes into
@@ -23,7 +21,7 @@ import org.jstackless.Tasklet;
  * that must exist before {@link Codec#complete} runs; null or empty for a leaf).
  */
 public final class ObjectReader {
-    private static final Map<String, Class<?>> BUILTIN = new HashMap<>();
+    private static final Map<String, Class<?>> BUILTIN = new java.util.concurrent.ConcurrentHashMap<>();
 
     static {
         for (Class<?> c : Kinds.BUILTIN) {
@@ -35,6 +33,11 @@ public final class ObjectReader {
         }
     }
 
+    /** Adds a class of the runtime that is always allowed (by {@link Codecs#install}). */
+    static void addBuiltin(Class<?> c) {
+        BUILTIN.put(c.getName(), c);
+    }
+
     static boolean isBuiltin(Class<?> c) {
         return BUILTIN.get(c.getName()) == c;
     }
@@ -43,7 +46,7 @@ public final class ObjectReader {
     private final Map<String, Class<?>> allowed;
     /** Resolves a lambda's capturing class (code: by name, under the signature, within the code restriction). */
     java.util.function.Function<String, Class<?>> code = name -> {
-        throw new NotPicklableException("the pickle has a lambda of " + name + ", which this reader cannot resolve");
+        throw PickleErrors.notPicklable("the pickle has a lambda of " + name + ", which this reader cannot resolve");
     };
     final int maxObjects;
     String[] classNames;
@@ -57,7 +60,7 @@ public final class ObjectReader {
     private int[][] refs;
     private Object[] objects;
     /** The tasklet the pickle is of, while materializing. */
-    Tasklet self;
+    Object self;
     /** The id of the entry that stands for the tasklet itself (0: none yet); at most one. */
     int selfId;
     /** What the runtime's codecs share during one load (the strands made); see {@link #context()}. */
@@ -204,9 +207,18 @@ public final class ObjectReader {
         return context;
     }
 
-    /** The tasklet the pickle is of, while {@link #materialize} runs. */
-    Tasklet self() {
+    /** The tasklet the pickle is of (the runtime's object standing for itself), while {@link #materialize} runs. */
+    public Object self() {
         return self;
+    }
+
+    /** Records that entry {@code id} stands for the pickled tasklet; false if one already does (at most one). */
+    public boolean noteSelf(int id) {
+        if (selfId != 0) {
+            return false;
+        }
+        selfId = id;
+        return true;
     }
 
     private Codec codec(int id) {
@@ -220,7 +232,7 @@ public final class ObjectReader {
             c = BUILTIN.get(name);
         }
         if (c == null) {
-            throw new NotPicklableException("the pickle refers to class " + name + ", which is not allowed here "
+            throw PickleErrors.notPicklable("the pickle refers to class " + name + ", which is not allowed here "
                     + "(Pickler.builder().allow(...))");
         }
         return c;
@@ -247,7 +259,7 @@ public final class ObjectReader {
                 for (int i = 0; i < r.length; i += 2) {
                     String why = kc.problem(r[i]);
                     if (why != null) {
-                        throw new NotPicklableException("map #" + id + " has a key (object #" + r[i] + ", "
+                        throw PickleErrors.notPicklable("map #" + id + " has a key (object #" + r[i] + ", "
                                 + describe(r[i]) + ") that cannot be hashed: " + why);
                     }
                 }
@@ -256,7 +268,7 @@ public final class ObjectReader {
     }
 
     /** Creates every object; {@code self} stands for the pickled tasklet. */
-    public void materialize(Tasklet self) {
+    public void materialize(Object self) {
         this.self = self;
         checkKeys();
         objects = new Object[n + 1];
@@ -311,7 +323,7 @@ public final class ObjectReader {
                     }
                 }
                 if (pick < 0) {
-                    throw new NotPicklableException("malformed pickle: a cycle of records or lambdas");
+                    throw PickleErrors.notPicklable("malformed pickle: a cycle of records or lambdas");
                 }
                 ready.add(pick);
             }

@@ -7,8 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.jstackless.NotPicklableException;
-import org.jstackless.Tasklet;
 
 /**
  * Writes an object graph as a flat table: objects get ids (1.., 0 is null) in breadth-first order
@@ -32,7 +30,7 @@ public final class ObjectWriter {
     final Predicate<Class<?>> allowed;
     /** Null if code of this class may be in a pickle, else why not. */
     final java.util.function.Function<Class<?>, String> code;
-    final Tasklet self;
+    final Object self;
     private final int maxObjects;
     private final IdentityHashMap<Object, Integer> ids = new IdentityHashMap<>();
     private final ArrayList<Object> queue = new ArrayList<>();
@@ -49,13 +47,13 @@ public final class ObjectWriter {
 
     private final Out entries = new Out();
 
-    public ObjectWriter(Predicate<Class<?>> allowed, java.util.function.Function<Class<?>, String> code, Tasklet self,
+    public ObjectWriter(Predicate<Class<?>> allowed, java.util.function.Function<Class<?>, String> code, Object self,
             int maxObjects) {
         this(Codecs.standard(), allowed, code, self, maxObjects);
     }
 
     ObjectWriter(Codecs codecs, Predicate<Class<?>> allowed, java.util.function.Function<Class<?>, String> code,
-            Tasklet self, int maxObjects) {
+            Object self, int maxObjects) {
         this.codecs = codecs;
         this.allowed = allowed;
         this.code = code;
@@ -73,7 +71,7 @@ public final class ObjectWriter {
             return id;
         }
         if (queue.size() >= maxObjects) {
-            throw new NotPicklableException("more than " + maxObjects + " objects are reachable from the tasklet "
+            throw PickleErrors.notPicklable("more than " + maxObjects + " objects are reachable from the tasklet "
                     + "(limit set by Pickler.Builder.maxObjects)");
         }
         queue.add(o);
@@ -158,7 +156,7 @@ public final class ObjectWriter {
     }
 
     /** The tasklet being pickled (the only tasklet a pickle may hold). */
-    public Tasklet self() {
+    public Object self() {
         return self;
     }
 
@@ -198,8 +196,8 @@ public final class ObjectWriter {
         }
     }
 
-    NotPicklableException refuse(Class<?> c, Object ctx, String why) {
-        return new NotPicklableException("cannot pickle an object of class " + c.getName() + " (reached from " + ctx
+    public RuntimeException refuse(Class<?> c, Object ctx, String why) {
+        return PickleErrors.notPicklable("cannot pickle an object of class " + c.getName() + " (reached from " + ctx
                 + "): " + why);
     }
 

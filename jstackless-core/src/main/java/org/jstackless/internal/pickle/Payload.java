@@ -4,7 +4,6 @@ import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.jstackless.NotPicklableException;
 import org.jstackless.internal.soft.MethodInfo;
 
 /**
@@ -32,6 +31,8 @@ public final class Payload {
     public static final int COROUTINE = Kinds.COROUTINE;
     /** Object kind of a coroutine's strand body entry. */
     public static final int CORO_STRAND = Kinds.CORO_STRAND;
+    /** Object kind of the pickled tasklet itself (one byte: no payload). */
+    public static final int SELF = Kinds.SELF;
     /** Kind of a channel entry, and its flag for a buffer (capacity, then the buffered values' ids). */
     public static final int CHANNEL = Kinds.CHANNEL;
     public static final int CHANNEL_BUFFERED = 4;
@@ -94,7 +95,7 @@ public final class Payload {
      * range, each reference slot's class against the type the restore code casts it to, that
      * every frame but the innermost is suspended in a call whose result type accepts what the next
      * frame's method returns, and the tempval against the innermost call's result type. Throws
-     * {@link NotPicklableException} naming the frame ({@code class.method(File:line)}) and the slot.
+     * {@code NotPicklableException} ({@link PickleErrors}) naming the frame ({@code class.method(File:line)}) and the slot.
      */
     public void checkFrames(Class<?>[] owners, Fingerprints.Facts[] facts) {
         checkChain(frames, "", tempval, owners, facts);
@@ -179,7 +180,7 @@ public final class Payload {
         for (Deferred d : deferred) {
             Object v = objects.get(d.id);
             if (v != null && !d.want.isInstance(v)) {
-                throw new NotPicklableException(d.where + d.slot + " holds a " + v.getClass().getName()
+                throw PickleErrors.notPicklable(d.where + d.slot + " holds a " + v.getClass().getName()
                         + ", but the woven code expects a " + d.want.getName());
             }
         }
@@ -194,8 +195,8 @@ public final class Payload {
                 + ": ";
     }
 
-    private NotPicklableException bad(int frame, String what) {
-        return new NotPicklableException(where(frame) + what);
+    private RuntimeException bad(int frame, String what) {
+        return PickleErrors.notPicklable(where(frame) + what);
     }
 
     private void checkRef(int frame, String slot, String desc, int id, ClassLoader loader) {

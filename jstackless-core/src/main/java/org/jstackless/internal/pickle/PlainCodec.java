@@ -1,6 +1,5 @@
 package org.jstackless.internal.pickle;
 
-import org.jstackless.NotPicklableException;
 
 /**
  * An object of an allowed ordinary class, field by field in {@link Fields} order (the class table
@@ -42,7 +41,10 @@ final class PlainCodec implements Codec {
         Fields.Shape shape;
         try {
             shape = Fields.of(c);
-        } catch (NotPicklableException e) {
+        } catch (RuntimeException e) {
+            if (!PickleErrors.isNotPicklable(e)) {
+                throw e;
+            }
             throw w.refuse(c, ctx, e.getMessage());
         }
         java.lang.reflect.Field[] fs = shape.fields();
@@ -90,14 +92,14 @@ final class PlainCodec implements Codec {
         Fields.Shape shape = Fields.of(c);
         String[] want = r.classFields[r.cls(id)];
         if (!java.util.Arrays.equals(want, shape.names())) {
-            throw new NotPicklableException("class " + c.getName() + " changed since the pickle was made: the pickle has "
+            throw PickleErrors.notPicklable("class " + c.getName() + " changed since the pickle was made: the pickle has "
                     + "its fields " + java.util.Arrays.toString(want) + ", this program "
                     + java.util.Arrays.toString(shape.names()));
         }
         try {
             return shape.create().newInstance();
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new NotPicklableException("cannot create an object of class " + c.getName() + ": " + e, e);
+            throw PickleErrors.notPicklable("cannot create an object of class " + c.getName() + ": " + e, e);
         }
     }
 
@@ -117,14 +119,14 @@ final class PlainCodec implements Codec {
             Class<?> t = f.getType();
             Class<?> boxed = t.isPrimitive() ? java.lang.invoke.MethodType.methodType(t).wrap().returnType() : t;
             if (v == null ? t.isPrimitive() : !boxed.isInstance(v)) {
-                throw new NotPicklableException("field " + f.getDeclaringClass().getName() + "." + f.getName() + " of type "
+                throw PickleErrors.notPicklable("field " + f.getDeclaringClass().getName() + "." + f.getName() + " of type "
                         + t.getTypeName() + " cannot hold " + (v == null ? "null" : "a " + v.getClass().getName())
                         + " (object #" + id + ")");
             }
             try {
                 f.set(o, v);
             } catch (IllegalAccessException | RuntimeException e) {
-                throw new NotPicklableException("cannot set field " + f.getDeclaringClass().getName() + "." + f.getName()
+                throw PickleErrors.notPicklable("cannot set field " + f.getDeclaringClass().getName() + "." + f.getName()
                         + ": " + e, e);
             }
         }

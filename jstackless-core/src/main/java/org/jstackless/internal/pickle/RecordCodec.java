@@ -4,7 +4,6 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
-import org.jstackless.NotPicklableException;
 
 /**
  * An allowed record: its class and its components' ids. Loaded through its canonical constructor
@@ -50,10 +49,10 @@ final class RecordCodec implements Codec {
                 }
                 v = acc.invoke(o);
             } catch (java.lang.reflect.InaccessibleObjectException e) {
-                throw new NotPicklableException("cannot read component " + rc[i].getName() + " of record " + c.getName()
+                throw PickleErrors.notPicklable("cannot read component " + rc[i].getName() + " of record " + c.getName()
                         + " (reached from " + ctx + "): " + Fields.opensHint(c), e);
             } catch (ReflectiveOperationException | RuntimeException e) {
-                throw new NotPicklableException("cannot read component " + rc[i].getName() + " of record " + c.getName()
+                throw PickleErrors.notPicklable("cannot read component " + rc[i].getName() + " of record " + c.getName()
                         + " (reached from " + ctx + "): " + e, e);
             }
             r[i] = w.ref(v, new RecordCtx(rc[i], ctx));
@@ -110,22 +109,22 @@ final class RecordCodec implements Codec {
     public Object complete(ObjectReader rd, int id) {
         Class<?> c = rd.resolve(rd.cls(id), false);
         if (!c.isRecord()) {
-            throw new NotPicklableException("malformed pickle: " + c.getName() + " is not a record");
+            throw PickleErrors.notPicklable("malformed pickle: " + c.getName() + " is not a record");
         }
         if (!(RECORDS.get(c) instanceof RecordShape shape)) {
-            throw new NotPicklableException((String) RECORDS.get(c));
+            throw PickleErrors.notPicklable((String) RECORDS.get(c));
         }
         RecordComponent[] rc = shape.components();
         int[] r = rd.refs(id);
         if (rc.length != r.length) {
-            throw new NotPicklableException("record " + c.getName() + " has " + rc.length + " components, the pickle "
+            throw PickleErrors.notPicklable("record " + c.getName() + " has " + rc.length + " components, the pickle "
                     + r.length + " (the program changed since the pickle was made?)");
         }
         Object[] args = new Object[rc.length];
         for (int i = 0; i < rc.length; i++) {
             Object v = rd.created(r[i]);
             if (v == null ? rc[i].getType().isPrimitive() : !shape.boxed()[i].isInstance(v)) {
-                throw new NotPicklableException("record " + c.getName() + " component " + rc[i].getName() + " of type "
+                throw PickleErrors.notPicklable("record " + c.getName() + " component " + rc[i].getName() + " of type "
                         + rc[i].getType().getName() + " cannot hold " + (v == null ? "null" : "a " + v.getClass().getName()));
             }
             args[i] = v;
@@ -133,10 +132,10 @@ final class RecordCodec implements Codec {
         try {
             return shape.create().newInstance(args);
         } catch (InvocationTargetException e) {
-            throw new NotPicklableException("the constructor of record " + c.getName() + " refused the pickled values: "
+            throw PickleErrors.notPicklable("the constructor of record " + c.getName() + " refused the pickled values: "
                     + e.getCause(), e.getCause());
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new NotPicklableException("cannot create record " + c.getName() + ": " + e, e);
+            throw PickleErrors.notPicklable("cannot create record " + c.getName() + ": " + e, e);
         }
     }
 

@@ -26,10 +26,12 @@ public final class Frame {
     int nRefs;
     int nPrims;
 
-    Frame() {
+    /** An empty frame, for a frame store's pool. */
+    public Frame() {
     }
 
-    void set(MethodInfo info, Object self, int site, int nRefs, int nPrims) {
+    /** Reuses this pooled frame for a new activation (by the soft runtime's frame store). */
+    public void set(MethodInfo info, Object self, int site, int nRefs, int nPrims) {
         this.info = info;
         this.self = self;
         this.site = site;
@@ -77,7 +79,7 @@ public final class Frame {
     }
 
     /** The source position of the call this frame is suspended at. */
-    StackTraceElement stackTraceElement() {
+    public StackTraceElement stackTraceElement() {
         return info.stackTraceElement(site);
     }
 }

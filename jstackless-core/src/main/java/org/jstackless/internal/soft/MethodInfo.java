@@ -20,6 +20,15 @@ import java.util.List;
  * case {@code i}), which the JIT can inline; the handle remains for frames built without one.
  */
 public final class MethodInfo {
+    /** The name of a woven method's constant, before {@link #REENTRY_MARK} and its dispatcher case. */
+    public static final String CONSTANT_NAME = "jslInfo";
+    /** Separates {@link #CONSTANT_NAME} from the method's case in its class's dispatcher. */
+    public static final char REENTRY_MARK = '#';
+    /** Separates sites in a layouts string (and call-site lines in a lines string). */
+    public static final char SITE_SEPARATOR = ',';
+    /** Ends a site's slot descriptors in a layouts string; a call site's return descriptor follows. */
+    public static final char SLOTS_END = ')';
+
     private final String className;
     private final String methodName;
     private final String descriptor;
@@ -96,7 +105,7 @@ public final class MethodInfo {
         mh = mh.asType(MethodType.methodType(Object.class, Object.class));
         MethodInfo mi = new MethodInfo(owner.getName(), methodName, descriptor, file.isEmpty() ? null : file,
                 parseLines(lines), isStatic != 0, fingerprint, layouts, mh);
-        int mark = constantName.indexOf('#');
+        int mark = constantName.indexOf(REENTRY_MARK);
         if (mark >= 0) {
             mi.dispatcherIndex = Integer.parseInt(constantName, mark + 1, constantName.length(), 10);
             mi.dispatcher = Reentry.of(lookup);
@@ -117,17 +126,17 @@ public final class MethodInfo {
         }
         while (true) {
             List<String> slots = new ArrayList<>();
-            while (i < n && s.charAt(i) != ')') {
+            while (i < n && s.charAt(i) != SLOTS_END) {
                 int e = descriptorEnd(s, i);
                 slots.add(s.substring(i, e));
                 i = e;
             }
             if (i >= n) {
-                throw new IllegalArgumentException("no ')' in slot layout " + s);
+                throw new IllegalArgumentException("no '" + SLOTS_END + "' in slot layout " + s);
             }
             i++;
             String result = null;
-            if (i < n && s.charAt(i) != ',') {
+            if (i < n && s.charAt(i) != SITE_SEPARATOR) {
                 int e = descriptorEnd(s, i);
                 result = s.substring(i, e);
                 i = e;
@@ -136,7 +145,7 @@ public final class MethodInfo {
             if (i == n) {
                 return out.toArray(new SiteLayout[0]);
             }
-            if (s.charAt(i) != ',') {
+            if (s.charAt(i) != SITE_SEPARATOR) {
                 throw new IllegalArgumentException("bad slot layout " + s + " at " + i);
             }
             i++;
@@ -169,7 +178,7 @@ public final class MethodInfo {
         if (s.isEmpty()) {
             return new int[0];
         }
-        String[] parts = s.split(",");
+        String[] parts = s.split(String.valueOf(SITE_SEPARATOR));
         int[] r = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
             r[i] = Integer.parseInt(parts[i]);
@@ -239,9 +248,28 @@ public final class MethodInfo {
         return p;
     }
 
-    StackTraceElement stackTraceElement(int site) {
+    /** The source position of suspension point {@code site}. */
+    public StackTraceElement stackTraceElement(int site) {
         int line = site >= 0 && site < lines.length && lines[site] > 0 ? lines[site] : -1;
         return new StackTraceElement(className, methodName, file, line);
+    }
+
+    /**
+     * The class's re-entry dispatcher, or null for code woven without one (then {@link #reentry()}):
+     * lazy rewind re-enters case {@link #dispatcherIndex()} of it.
+     */
+    public Reentry dispatcher() {
+        return dispatcher;
+    }
+
+    /** This method's case in {@link #dispatcher()}. */
+    public int dispatcherIndex() {
+        return dispatcherIndex;
+    }
+
+    /** The re-entry handle, {@code (Object self)Object}: the method with default arguments (see the class comment). */
+    public MethodHandle reentry() {
+        return reentry;
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.jstackless.internal.soft;
 
-import org.jstackless.internal.switching.Carrier;
-import org.jstackless.internal.switching.Strand;
 
 /**
  * Implements tick counting for preemption (spec §6.1, DESIGN §2.6): the per-thread tick budget
@@ -40,25 +38,12 @@ import org.jstackless.internal.switching.Strand;
  * {@link Long#MAX_VALUE} when the timed run ends). When woven code finds the budget exhausted it
  * calls {@link #expired()} on that thread — on a soft strand, a hard tasklet or the thread's main
  * code alike — which first sets the budget to {@link Long#MAX_VALUE} (so woven code run by the
- * handler cannot re-enter it) and then calls the global {@link TickHandler}. The handler either
+ * handler cannot re-enter it) and then calls the global tick handler (installed in the soft runtime, {@code runtime.Ticks}). The handler either
  * sets a new budget and returns (execution continues at the tick point), or switches away through
  * the scheduler's normal switching: on a soft strand the switch only requests the unwinding
  * ({@code SoftStrand.suspend}) and returns, and the handler must then return promptly.
  */
 public final class Preemption {
-    /** What runs when a thread's tick budget is exhausted. */
-    @FunctionalInterface
-    public interface TickHandler {
-        /**
-         * Called on the thread whose budget ran out, at a tick point of woven code, with the
-         * budget already reset to {@link Long#MAX_VALUE}. May set a new budget, and may switch to
-         * another tasklet (see the class comment).
-         */
-        void expired();
-    }
-
-    private static volatile TickHandler handler;
-
     private Preemption() {
     }
 
@@ -77,16 +62,6 @@ public final class Preemption {
         return SoftContext.current().ticks;
     }
 
-    /** Installs the global handler of expired budgets (null: an expiry only resets the budget). */
-    public static void setHandler(TickHandler h) {
-        handler = h;
-    }
-
-    /** The installed handler, or null. */
-    public static TickHandler handler() {
-        return handler;
-    }
-
     /**
      * The slow path of a tick point of woven code from before chain values: as {@link #expired(int)}
      * with an intact chain.
@@ -98,38 +73,15 @@ public final class Preemption {
     /**
      * The slow path of a tick point, called by woven code when the calling thread's budget is
      * exhausted, with the tick point's chain value ({@code 0}: every frame down to the strand's entry
-     * can unwind). When a soft strand runs and cannot be switched away from here, the preemption is
-     * deferred: the budget stays exhausted so that the next tick point asks again. Otherwise resets
-     * the budget to {@link Long#MAX_VALUE}, then calls the handler, if any. Not called while the
-     * running soft strand is already unwinding (a switch is under way).
+     * can unwind); the soft runtime decides ({@link SoftContext.Hooks#tickExpired}): it defers
+     * the preemption or resets the budget and calls the handler.
      */
     public static void expired(int chain) {
-        SoftContext c = SoftContext.current();
-        if (c.strand != null && chain != 0 || nestedSoft()) {
-            c.ticks = 0;
-            c.timed = true;
-            return;
+        SoftContext.Hooks h = SoftContext.hooks();
+        if (h != null) {
+            h.tickExpired(chain);
+        } else { // no soft runtime yet, so no soft strand and no handler: only reset the budget
+            setBudget(Long.MAX_VALUE);
         }
-        c.ticks = Long.MAX_VALUE;
-        c.timed = false;
-        TickHandler h = handler;
-        if (h != null && !c.unwinding) {
-            int token = c.expect;
-            c.expect = chain; // 0: what SoftStrand.suspend expects of a switch from an intact chain
-            h.expired();
-            if (!c.unwinding) {
-                c.expect = token; // the handler ran code; the frame's own chain value stands
-            }
-        }
-    }
-
-    /** True when a nested strand runs on this thread's carrier in a way no switch can leave. */
-    private static boolean nestedSoft() {
-        Carrier k = Carrier.peek();
-        if (k == null) {
-            return false;
-        }
-        Strand n = k.nested();
-        return n != null && k.switchRefusedInside(n);
     }
 }

@@ -19,6 +19,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * through a chain of lambda forms it cannot inline.
  */
 public interface Reentry {
+    /** The dispatcher's name in a woven class. */
+    String DISPATCHER = "jsl$reenter";
+    /** The dispatcher's descriptor: {@code static Object jsl$reenter(int index, Object self)}. */
+    String DISPATCHER_DESC = "(ILjava/lang/Object;)Ljava/lang/Object;";
+
     /** Re-enters method {@code index} of the class on {@code self}; returns its result, boxed. */
     Object reenter(int index, Object self);
 
@@ -31,7 +36,7 @@ public interface Reentry {
             return r;
         }
         MethodType mt = MethodType.methodType(Object.class, int.class, Object.class);
-        MethodHandle impl = lookup.findStatic(owner, "jsl$reenter", mt);
+        MethodHandle impl = lookup.findStatic(owner, DISPATCHER, mt);
         try {
             CallSite cs = LambdaMetafactory.metafactory(lookup, "reenter", MethodType.methodType(Reentry.class), mt,
                     impl, mt);

@@ -1,7 +1,5 @@
 package org.jstackless.internal.soft;
 
-import org.jstackless.internal.switching.Resumption;
-
 /**
  * The per-thread state woven code talks to: the runtime contract between the weaver and the soft
  * runtime. One instance per thread, never null, so woven code needs no null checks; when no soft
@@ -70,9 +68,12 @@ public final class SoftContext {
     /** The chain value of a frame that cannot unwind: even, so never a method's (odd) hash. */
     static final int BROKEN = 2;
 
-    static final int RESUME_K = 0;
-    static final int RESUME_VALUE = 1;
-    static final int RESUME_THROW = 2;
+    /** {@link #resumeKind}: the re-entered frame's call returns the suspending primitive's resumption. */
+    public static final int RESUME_K = 0;
+    /** {@link #resumeKind}: it returns {@link #resumeValue} (what the frame above returned). */
+    public static final int RESUME_VALUE = 1;
+    /** {@link #resumeKind}: it raises {@link #resumeThrown} (what the frame above threw). */
+    public static final int RESUME_THROW = 2;
 
     /** True while the running soft strand's frames are unwinding to the heap. */
     public boolean unwinding;
@@ -94,17 +95,56 @@ public final class SoftContext {
      * {@link Preemption#setBudget}.
      */
     public boolean timed;
-    /** True when the trampoline is re-entering a saved frame: the next woven entry consumes it. */
-    boolean rewinding;
-    /** The soft strand running on this thread, or null. */
-    SoftStrand strand;
+    // The soft runtime's side of the contract (org.jstackless.internal.soft.runtime, its strand's
+    // trampoline): woven code never touches these. Public because the runtime is another package.
 
-    int resumeKind;
-    Object resumeValue;
-    Throwable resumeThrown;
+    /** True when the trampoline is re-entering a saved frame: the next woven entry consumes it. */
+    public boolean rewinding;
+    /** The soft strand running on this thread, or null. */
+    public FrameStore strand;
+    /** What the re-entered frame's call returns: one of {@link #RESUME_K}, {@link #RESUME_VALUE}, {@link #RESUME_THROW}. */
+    public int resumeKind;
+    /** The value for {@link #RESUME_VALUE}. */
+    public Object resumeValue;
+    /** The throwable for {@link #RESUME_THROW}. */
+    public Throwable resumeThrown;
+
+    /**
+     * What the soft runtime ({@code org.jstackless.internal.soft.runtime}, which implements this
+     * contract and is not exported) supplies to it, on cold paths only. Installed by the runtime
+     * before any of its strands runs or its tick handler is set; until then no soft strand exists,
+     * so nothing here needs it ({@link Preemption#expired(int)} then only resets the budget).
+     */
+    public interface Hooks {
+        /** The refusal of a switch whose chain token says a frame cannot unwind (see {@link #checkUnwind}). */
+        IllegalStateException refuseSwitch();
+
+        /** A tick point's slow path ({@link Preemption#expired(int)}). */
+        void tickExpired(int chain);
+    }
+
+    private static volatile Hooks hooks;
+
+    /** Installs the soft runtime's hooks (by the runtime, once). */
+    public static void install(Hooks h) {
+        hooks = h;
+    }
+
+    /** The installed hooks, or null. */
+    static Hooks hooks() {
+        return hooks;
+    }
 
     private SoftContext() {
         owner = Thread.currentThread().threadId();
+    }
+
+    /**
+     * The hash of a method that a woven entry ({@link #enter}) and a woven call site ({@link #expect})
+     * compare: of its name and descriptor, always odd (the weaver computes the same).
+     */
+    public static int hash(String name, String desc) {
+        return (name + desc).hashCode() | 1;
     }
 
     /** This thread's context. */
@@ -173,24 +213,8 @@ public final class SoftContext {
     public static void checkUnwind() {
         SoftContext c = current();
         if (c.strand != null && c.expect != 0) {
-            throw Refusal.explicitSwitch();
+            throw hooks.refuseSwitch(); // a soft strand runs: the runtime is installed
         }
-    }
-
-    /**
-     * For a hard strand run nested on this thread (a hard generator body inside a soft tasklet): no
-     * soft strand runs while it does. Returns what {@link #exitHard} restores.
-     */
-    public static SoftStrand enterHard() {
-        SoftContext c = current();
-        SoftStrand s = c.strand;
-        c.strand = null;
-        return s;
-    }
-
-    /** Ends {@link #enterHard}. */
-    public static void exitHard(SoftStrand outer) {
-        current().strand = outer;
     }
 
     /**
@@ -216,17 +240,13 @@ public final class SoftContext {
 
     /**
      * The result of the call a re-entered frame was suspended in: the suspending primitive's
-     * {@link Resumption} for the top frame, else what the frame above returned; or throws what it
+     * resumption for the top frame, else what the frame above returned; or throws what it
      * threw.
      */
     public Object resumeValue() {
         switch (resumeKind) {
-            case RESUME_K: {
-                SoftStrand s = strand;
-                Resumption k = s.k;
-                s.k = null;
-                return k == null ? null : k.resumed();
-            }
+            case RESUME_K:
+                return strand.resumed();
             case RESUME_VALUE: {
                 Object v = resumeValue;
                 resumeValue = null;
@@ -235,8 +255,13 @@ public final class SoftContext {
             default: {
                 Throwable t = resumeThrown;
                 resumeThrown = null;
-                throw SoftStrand.sneaky(t);
+                throw SoftContext.<RuntimeException>sneaky(t);
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T sneaky(Throwable t) throws T {
+        throw (T) t;
     }
 }

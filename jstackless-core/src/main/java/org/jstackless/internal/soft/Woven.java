@@ -13,6 +13,9 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 public @interface Woven {
+    /** Separates a {@link #methods} entry's name and descriptor from its call-site lines. */
+    String LINES_MARK = ":";
+
     /** Version of the weaving contract the class was woven for. */
     int value() default 1;
 

@@ -1,8 +1,5 @@
 package org.jstackless.internal.switching;
 
-import org.jstackless.internal.soft.SoftContext;
-import org.jstackless.internal.soft.SoftStrand;
-
 /**
  * The per-thread switching engine: a trampoline on the thread's own stack.
  *
@@ -106,12 +103,6 @@ public final class Carrier {
     /** Makes {@code c} the carrier seen by the calling thread (a virtual-thread strand's own thread). */
     static void adopt(Carrier c) {
         CURRENT.set(c);
-        forgetCached();
-    }
-
-    /** Forgets this thread's carrier (after {@code runAsMain}). */
-    public static void clear() {
-        CURRENT.remove();
         forgetCached();
     }
 
@@ -265,12 +256,13 @@ public final class Carrier {
             nestedSoft++;
         }
         // A hard strand nested in a soft one: the soft strand's chain checks do not apply to its code.
-        SoftStrand outerSoft = soft ? null : SoftContext.enterHard();
+        PluggedMechanism p = soft ? null : Switching.plugged();
+        Object saved = p == null ? null : p.enterForeignNested();
         try {
             s.resume();
         } finally {
-            if (!soft) {
-                SoftContext.exitHard(outerSoft);
+            if (p != null) {
+                p.exitForeignNested(saved);
             }
             nested = outerNested;
             if (soft) {
@@ -300,33 +292,37 @@ public final class Carrier {
     public void checkSwitchAllowed() {
         Strand me = running;
         if (nested != null && me != null && (me.isSoft() || nestedSoft > 0)) {
-            throw refuseNestedSwitch(me, null);
+            throw nestedRefusal.refuse(me.isSoft(), null);
         }
     }
 
     /**
      * Suspends {@code s}, which must be the innermost nested strand and the caller, back into its
-     * {@link #runNested}; returns as {@link Strand#suspend} describes.
+     * {@link #runNested}; returns as {@link Strand#suspend} describes. The concept checks who may
+     * yield and says why not; this is only the guard.
      */
     public Object yieldNested(Strand s, Resumption k) {
         if (nested != s) {
-            throw new IllegalStateException(nested == null ? "yield called outside its generator's body"
-                    : "yield of a generator called from inside another generator's body that it is running: "
-                    + "only the innermost running generator may yield");
+            throw new IllegalStateException("a strand that is not the innermost one running nested asked to yield");
         }
         return s.suspend(k);
     }
 
     /**
-     * The error for a switch away from inside a generator's body that cannot suspend its consumer;
-     * {@code cause} is the low-level refusal it replaces, or null.
+     * Builds the error for a switch refused inside a nested run ({@link #switchRefusedInside}): the
+     * concept that runs strands nested (generators) says what happened in its terms and how to fix it.
      */
-    public IllegalStateException refuseNestedSwitch(Strand me, Throwable cause) {
-        String who = me == null || me.isSoft() ? "its consumer runs soft" : "the generator body runs soft";
-        return new IllegalStateException("cannot switch away from inside a generator's body: the body runs on its "
-                + "consumer's stack, inside next()/hasNext()/close(), a plain call, so the switch would have to "
-                + "suspend the consumer through it, and " + who + ". Fix: switch outside the body (yield what "
-                + "the consumer should do and let the consumer block or switch), or run the consumer and the "
-                + "generator hard (create both with Stackless.enableSoftSwitch(false)).", cause);
+    @FunctionalInterface
+    public interface NestedRefusal {
+        /** The error; {@code outerSoft}: the flow carrying the nested run is soft; {@code cause}: what it replaces, or null. */
+        IllegalStateException refuse(boolean outerSoft, Throwable cause);
+    }
+
+    private static volatile NestedRefusal nestedRefusal = (outerSoft, cause) -> new IllegalStateException(
+            "cannot switch away from inside a strand run nested on its caller's stack", cause);
+
+    /** Sets how a refused switch inside a nested run is reported (by the concept that runs strands nested). */
+    public static void describeNestedRefusal(NestedRefusal r) {
+        nestedRefusal = r;
     }
 }

@@ -2,7 +2,6 @@ package org.jstackless.internal.switching;
 
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
-import org.jstackless.TaskletBody;
 
 /**
  * Hard switching on the JDK's own one-shot delimited continuations, the mechanism under virtual
@@ -22,7 +21,7 @@ final class ContinuationStrand extends HardStrand {
     private final ContinuationScope scope;
     private boolean started;
 
-    ContinuationStrand(TaskletBody body, StrandEntry entry, ContinuationScope scope) {
+    ContinuationStrand(Object body, StrandEntry entry, ContinuationScope scope) {
         this.scope = scope;
         this.cont = new Cont(scope, () -> Strands.runEntry(body, entry));
     }
@@ -127,13 +126,8 @@ final class ContinuationStrand extends HardStrand {
         }
 
         @Override
-        public Strand create(TaskletBody body, StrandEntry entry) {
+        public Strand create(Object body, StrandEntry entry) {
             return new ContinuationStrand(body, entry, nested ? NESTED : SCOPE);
-        }
-
-        @Override
-        public Mechanism mechanism() {
-            return Mechanism.CONTINUATION;
         }
     }
 }

@@ -6,11 +6,9 @@ public enum Mechanism {
     CONTINUATION,
     /** Hard fallback: one parked virtual thread per strand, handed the turn explicitly. */
     VIRTUAL_THREAD,
-    /** Soft: woven methods unwind their frames to the heap by returning, and rewind lazily. */
-    SOFT;
-
-    /** True for the mechanisms that keep a native stack. */
-    public boolean isHard() {
-        return this != SOFT;
-    }
+    /**
+     * Soft: woven methods unwind their frames to the heap by returning, and rewind lazily. Not made
+     * here: plugged in by the layer above ({@link Switching#plug}).
+     */
+    SOFT
 }

@@ -4,10 +4,15 @@ package org.jstackless.internal.switching;
  * What a strand does around its body. The concept built on the strand (a tasklet, a coroutine)
  * implements it; every mechanism calls it the same way, on the strand itself:
  * {@code begin()}, then the body unless {@code begin()} threw, then {@code end(error)} exactly once.
+ * The concept knows what its bodies are, so it runs them ({@link #runBody}); this layer only
+ * carries them as objects.
  */
 public interface StrandEntry {
     /** Runs first; throwing here ends the strand with that error before its body runs. */
     void begin() throws Throwable;
+
+    /** Runs {@code body} (the object the strand was created with), after {@link #begin}. */
+    void runBody(Object body) throws Throwable;
 
     /**
      * Runs last, with the body's uncaught throwable or null. It must pick the carrier's next target

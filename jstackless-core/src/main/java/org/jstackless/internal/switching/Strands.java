@@ -1,6 +1,5 @@
 package org.jstackless.internal.switching;
 
-import org.jstackless.TaskletBody;
 import org.jstackless.internal.soft.Boundary;
 
 /** The entry protocol shared by the hard mechanisms. */
@@ -9,12 +8,12 @@ final class Strands {
     }
 
     /** begin, body, end: the whole life of a hard strand, run on the strand itself. */
-    @Boundary
-    static void runEntry(TaskletBody body, StrandEntry entry) {
+    @Boundary // the body's code can never unwind through here (the weaver leaves it unwoven)
+    static void runEntry(Object body, StrandEntry entry) {
         Throwable error = null;
         try {
             entry.begin();
-            body.run();
+            entry.runBody(body);
         } catch (Throwable t) {
             error = t;
         }

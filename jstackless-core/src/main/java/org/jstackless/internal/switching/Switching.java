@@ -7,8 +7,9 @@ import java.util.Objects;
  *
  * <p>Hard strands use {@code jdk.internal.vm.Continuation} when {@code java.base} exports that
  * package to this module (checked once, at first use), else the virtual-thread hand-off, with one
- * warning line. Soft strands are made by the soft runtime when it is present and the body is
- * woven. Tests may force a mechanism with {@link #force}.
+ * warning line. A mechanism that can run only some bodies (soft switching: woven ones) is plugged in
+ * by the layer above ({@link #plug}); this layer does not know it. Tests may force a mechanism with
+ * {@link #force}.
  */
 public final class Switching {
     private static final StrandFactory CONTINUATION_FACTORY;
@@ -16,14 +17,13 @@ public final class Switching {
     private static final StrandFactory VIRTUAL_THREAD_FACTORY = new VirtualThreadStrand.Factory();
     private static volatile boolean warned;
     private static volatile Mechanism forced;
-    private static volatile SoftSupport soft;
+    private static volatile PluggedMechanism plugged;
 
     static {
         Module base = Object.class.getModule();
         Module me = Switching.class.getModule();
         CONTINUATION_FACTORY = base.isExported("jdk.internal.vm", me) ? newContinuationFactory(false) : null;
         NESTED_CONTINUATION_FACTORY = CONTINUATION_FACTORY == null ? null : newContinuationFactory(true);
-        org.jstackless.internal.soft.SoftRuntime.install();
     }
 
     private Switching() {
@@ -37,18 +37,17 @@ public final class Switching {
         }
     }
 
-    /** The hooks the soft runtime registers when it is on the class path. */
-    public interface SoftSupport {
-        /** True if {@code body}'s code was woven, so that it can run as a soft strand. */
-        boolean isWoven(Object body);
-
-        /** Makes a soft strand. */
-        StrandFactory factory();
+    /**
+     * Plugs in {@code m}, chosen for the bodies it can run when its kind is allowed (called once, by
+     * the layer that assembles the mechanisms; a second call replaces the first).
+     */
+    public static void plug(PluggedMechanism m) {
+        plugged = m;
     }
 
-    /** Installs the soft runtime (called by it once). */
-    public static void installSoft(SoftSupport s) {
-        soft = s;
+    /** The plugged mechanism, or null. */
+    static PluggedMechanism plugged() {
+        return plugged;
     }
 
     /** True when {@code jdk.internal.vm.Continuation} can be used. */
@@ -77,17 +76,18 @@ public final class Switching {
             l.add(Mechanism.CONTINUATION);
         }
         l.add(Mechanism.VIRTUAL_THREAD);
-        if (soft != null) {
-            l.add(Mechanism.SOFT);
+        PluggedMechanism p = plugged;
+        if (p != null) {
+            l.add(p.mechanism());
         }
         return l;
     }
 
     /**
-     * The factory for a new strand running {@code body}: soft when allowed and the body is woven,
-     * otherwise the best hard mechanism.
+     * The factory for a new strand running {@code body}: the plugged mechanism when allowed and it
+     * can run the body, otherwise the best hard mechanism.
      */
-    public static StrandFactory factoryFor(Object body, boolean softAllowed) {
+    public static StrandFactory factoryFor(Object body, boolean pluggedAllowed) {
         Objects.requireNonNull(body);
         Mechanism m = forced;
         if (m == Mechanism.VIRTUAL_THREAD) {
@@ -96,29 +96,31 @@ public final class Switching {
         if (m == Mechanism.CONTINUATION) {
             return CONTINUATION_FACTORY;
         }
-        SoftSupport s = soft;
-        if (m == Mechanism.SOFT && softAllowed) {
-            // Forced soft (tests): running hard instead would make a soft test pass vacuously.
-            if (s == null || !s.isWoven(body)) {
-                throw new IllegalStateException("soft switching is forced but the body " + body.getClass().getName()
-                        + " is not woven: weave it (jstackless-maven-plugin or -javaagent)");
+        PluggedMechanism p = plugged;
+        if (m != null && pluggedAllowed) {
+            // Forced to the plugged one (tests): running hard instead would make its test pass vacuously.
+            if (p == null || p.mechanism() != m) {
+                throw new IllegalStateException(m + " switching is forced but that mechanism is not plugged in");
             }
-            return s.factory();
+            if (!p.canRun(body)) {
+                throw new IllegalStateException(p.cannotRun(body));
+            }
+            return p.factory();
         }
-        if (s != null && softAllowed && s.isWoven(body)) {
-            return s.factory();
+        if (p != null && pluggedAllowed && p.canRun(body)) {
+            return p.factory();
         }
         return hard();
     }
 
     /**
      * The factory for a strand that will only run nested ({@link Carrier#runNested}: a generator
-     * body): soft when allowed and {@code code} (the user's code the strand runs) is woven, else a
-     * hard continuation of its own scope, else a virtual thread. Forcing works as in
-     * {@link #factoryFor}.
+     * body): the plugged mechanism when allowed and it can run {@code code} (the user's code the
+     * strand runs), else a hard continuation of its own scope, else a virtual thread. Forcing works
+     * as in {@link #factoryFor}.
      */
-    public static StrandFactory nestedFactoryFor(Object code, boolean softAllowed) {
-        StrandFactory f = factoryFor(code, softAllowed);
+    public static StrandFactory nestedFactoryFor(Object code, boolean pluggedAllowed) {
+        StrandFactory f = factoryFor(code, pluggedAllowed);
         return f == CONTINUATION_FACTORY ? NESTED_CONTINUATION_FACTORY : f;
     }
 

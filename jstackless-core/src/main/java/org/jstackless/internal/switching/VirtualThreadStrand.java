@@ -1,7 +1,6 @@
 package org.jstackless.internal.switching;
 
 import java.util.concurrent.locks.LockSupport;
-import org.jstackless.TaskletBody;
 
 /**
  * Hard-switching fallback for JVMs that do not export {@code jdk.internal.vm}: each strand is a
@@ -35,7 +34,7 @@ final class VirtualThreadStrand extends HardStrand {
         }
     }
 
-    private final TaskletBody body;
+    private final Object body;
     private final StrandEntry entry;
     /** The carrier that resumed it last: a strand may move between threads (bindThread). */
     private Carrier carrier;
@@ -53,7 +52,7 @@ final class VirtualThreadStrand extends HardStrand {
     private volatile boolean done;
     private volatile boolean discarded;
 
-    VirtualThreadStrand(TaskletBody body, StrandEntry entry) {
+    VirtualThreadStrand(Object body, StrandEntry entry) {
         this.body = body;
         this.entry = entry;
     }
@@ -175,13 +174,8 @@ final class VirtualThreadStrand extends HardStrand {
 
     static final class Factory implements StrandFactory {
         @Override
-        public Strand create(TaskletBody body, StrandEntry entry) {
+        public Strand create(Object body, StrandEntry entry) {
             return new VirtualThreadStrand(body, entry);
-        }
-
-        @Override
-        public Mechanism mechanism() {
-            return Mechanism.VIRTUAL_THREAD;
         }
     }
 }

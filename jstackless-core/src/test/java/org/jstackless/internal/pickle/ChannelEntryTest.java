@@ -14,6 +14,11 @@ import org.junit.jupiter.api.Test;
  * channel's capacity and values come back; a malformed entry is refused before anything is made.
  */
 class ChannelEntryTest {
+    static {
+        // The pickle layer is set up by the runtime (its codecs, its errors) when Pickler initialises.
+        org.jstackless.Pickler.builder();
+    }
+
     /** An object table: no classes, the entries {@code entries} writes, {@code n} of them. */
     static ObjectReader read(int n, Consumer<Out> entries) {
         Out o = new Out();

@@ -15,6 +15,11 @@ import org.junit.jupiter.api.Test;
 
 /** The registry of pickled kinds: one codec per tag, and which codec writes which class. */
 class CodecsTest {
+    static {
+        // The pickle layer is set up by the runtime (its codecs, its errors) when Pickler initialises.
+        org.jstackless.Pickler.builder();
+    }
+
     enum E { A, B { } }
 
     record R(int x) {

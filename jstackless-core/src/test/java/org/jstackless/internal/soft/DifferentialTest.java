@@ -1,5 +1,6 @@
 package org.jstackless.internal.soft;
 
+import org.jstackless.internal.soft.runtime.Ticks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.InvocationTargetException;
@@ -105,11 +106,11 @@ class DifferentialTest {
                         slots.add(slot);
                         bodies.add((TaskletBody) body.invoke(null, arg, slot));
                     }
-                    Preemption.TickHandler saved = Preemption.handler();
+                    Ticks.Handler saved = Ticks.handler();
                     List<TestSched.Outcome> outs;
                     if (preempt) {
                         java.util.Random pr = new java.util.Random(base ^ name.hashCode());
-                        Preemption.setHandler(() -> {
+                        Ticks.setHandler(() -> {
                             Preemption.setBudget(pr.nextInt(30));
                             if (pr.nextInt(3) == 0 && TestSched.preempt(false)) {
                                 preemptions[0]++;
@@ -120,7 +121,7 @@ class DifferentialTest {
                     try {
                         outs = TestSched.run(bodies);
                     } finally {
-                        Preemption.setHandler(saved);
+                        Ticks.setHandler(saved);
                         Preemption.setBudget(Long.MAX_VALUE);
                     }
                     switches += TestSched.lastSwitches;

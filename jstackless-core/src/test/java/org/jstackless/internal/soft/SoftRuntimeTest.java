@@ -1,5 +1,6 @@
 package org.jstackless.internal.soft;
 
+import org.jstackless.internal.soft.runtime.SoftStrand;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;

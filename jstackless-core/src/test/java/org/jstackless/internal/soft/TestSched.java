@@ -1,5 +1,7 @@
 package org.jstackless.internal.soft;
 
+import org.jstackless.internal.soft.runtime.SoftStrand;
+import org.jstackless.internal.soft.runtime.Ticks;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +67,7 @@ public final class TestSched {
     }
 
     /**
-     * For a test's {@link Preemption.TickHandler}: switches the running strand away as
+     * For a test's {@link Ticks.Handler}: switches the running strand away as
      * {@link #pause()} would (its tick point resumes with {@link #PAUSED}, or with the bomb if
      * {@code bomb}); returns false, doing nothing, outside a strand of a running scheduler.
      */
@@ -141,6 +143,11 @@ public final class TestSched {
             SoftStrand st = new SoftStrand(b, new StrandEntry() {
                 @Override
                 public void begin() {
+                }
+
+                @Override
+                public void runBody(Object body) throws Throwable {
+                    ((TaskletBody) body).run(); // not called: a soft strand enters its body itself
                 }
 
                 @Override

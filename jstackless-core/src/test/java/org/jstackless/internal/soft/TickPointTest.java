@@ -1,5 +1,6 @@
 package org.jstackless.internal.soft;
 
+import org.jstackless.internal.soft.runtime.Ticks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Method;
@@ -18,16 +19,16 @@ import org.jstackless.testing.WeavingLoader;
  * interrupts a soft strand mid-loop, which later resumes at the same iteration.
  */
 class TickPointTest {
-    private Preemption.TickHandler saved;
+    private Ticks.Handler saved;
 
     @BeforeEach
     void save() {
-        saved = Preemption.handler();
+        saved = Ticks.handler();
     }
 
     @AfterEach
     void restore() {
-        Preemption.setHandler(saved);
+        Ticks.setHandler(saved);
         Preemption.setBudget(Long.MAX_VALUE);
     }
 
@@ -131,7 +132,7 @@ class TickPointTest {
         TaskletBody watcher = (TaskletBody) c.getMethod("watcher", long[].class, List.class, int.class)
                 .invoke(null, seen, watched, n);
         // The tiny handler: a new slice, and the spinner (strand 0) is switched away.
-        Preemption.setHandler(() -> {
+        Ticks.setHandler(() -> {
             Preemption.setBudget(slice);
             if (TestSched.strand(0) == org.jstackless.internal.switching.Carrier.current().running()) {
                 atExpiry.add(seen[0]);
@@ -140,7 +141,7 @@ class TickPointTest {
         });
         Preemption.setBudget(slice);
         List<TestSched.Outcome> out = TestSched.run(List.of(spinner, watcher));
-        Preemption.setHandler(saved);
+        Ticks.setHandler(saved);
         assertThat(out.get(0).error).isNull();
         assertThat(out.get(1).error).isNull();
         assertThat(slot[0]).isEqualTo(expectedSpin(n));
@@ -162,7 +163,7 @@ class TickPointTest {
                 .invoke(null, 1_000_000, seen, slot);
         TaskletBody other = () -> { };
         boolean[] bombed = {false};
-        Preemption.setHandler(() -> {
+        Ticks.setHandler(() -> {
             Preemption.setBudget(50);
             if (!bombed[0] && TestSched.strand(0) == org.jstackless.internal.switching.Carrier.current().running()) {
                 bombed[0] = true;
@@ -171,7 +172,7 @@ class TickPointTest {
         });
         Preemption.setBudget(50);
         List<TestSched.Outcome> out = TestSched.run(List.of(trapper, other));
-        Preemption.setHandler(saved);
+        Ticks.setHandler(saved);
         assertThat(out.get(0).error).isNull();
         assertThat(bombed[0]).isTrue();
         assertThat((String) slot[0]).startsWith("caught bomb at ").endsWith(" true");
@@ -211,7 +212,7 @@ class TickPointTest {
     void aHandlerThatOnlyRenewsTheBudgetLetsCodeRunOnEvenOutsideAStrand() throws Exception {
         Class<?> c = spinClass();
         int[] expiries = {0};
-        Preemption.setHandler(() -> {
+        Ticks.setHandler(() -> {
             assertThat(Preemption.budget()).isEqualTo(Long.MAX_VALUE);
             expiries[0]++;
             Preemption.setBudget(9);

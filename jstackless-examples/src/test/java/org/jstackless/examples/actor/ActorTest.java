@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The actor concept on its own coroutine group, side by side with tasklets, greenlets and generators. */
 class ActorTest {
     static List<Mechanism> mechanisms() {
+        org.jstackless.internal.soft.runtime.SoftRuntime.install(); // the concepts plug it in on first use; this may run before any did
         return Switching.available();
     }
 

@@ -27,6 +27,7 @@ class SyncTourTest {
     @Test
     void sameOutputOnEveryMechanism() throws Exception {
         List<String> first = null;
+        org.jstackless.internal.soft.runtime.SoftRuntime.install(); // the concepts plug it in on first use; this may run before any did
         for (Mechanism m : Switching.available()) {
             Switching.force(m);
             List<String> out = new ArrayList<>();

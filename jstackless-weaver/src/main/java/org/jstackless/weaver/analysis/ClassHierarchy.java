@@ -1,5 +1,6 @@
-package org.jstackless.weaver;
+package org.jstackless.weaver.analysis;
 
+import org.jstackless.weaver.abi.Abi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,9 +41,9 @@ import org.objectweb.asm.Opcodes;
  * demand by a depth-first search that caches every positive answer and every negative answer that
  * did not rely on a method still being searched.
  */
-final class ClassHierarchy implements AutoCloseable {
-    static final String SUSPENDABLE = "org/jstackless/Suspendable";
-    static final String BOUNDARY = "Lorg/jstackless/internal/soft/Boundary;";
+public final class ClassHierarchy implements AutoCloseable {
+    public static final String SUSPENDABLE = Abi.SUSPENDABLE;
+    public static final String BOUNDARY = Abi.BOUNDARY;
     private static final byte[] OWN_MARKER = "org/jstackless/".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
     /**
@@ -50,14 +51,14 @@ final class ClassHierarchy implements AutoCloseable {
      * the class comment); {@code calls} the methods its code invokes ({@code owner.name desc},
      * owner first), or null when its code was not read.
      */
-    record Method(String name, String desc, int access, boolean suspendable, boolean explicit, boolean boundary,
+    public record Method(String name, String desc, int access, boolean suspendable, boolean explicit, boolean boundary,
             List<String[]> calls) {
     }
 
     /** One class's facts. */
-    record Info(String name, String superName, List<String> interfaces, boolean isInterface,
+    public record Info(String name, String superName, List<String> interfaces, boolean isInterface,
             Map<String, Method> methods) {
-        Method method(String name, String desc) {
+        public Method method(String name, String desc) {
             return methods.get(name + desc);
         }
     }
@@ -70,7 +71,7 @@ final class ClassHierarchy implements AutoCloseable {
     private final ClassLoader loader;
     private final Map<String, Info> cache = new ConcurrentHashMap<>();
 
-    ClassHierarchy(List<Path> classPath, ClassLoader loader) throws IOException {
+    public ClassHierarchy(List<Path> classPath, ClassLoader loader) throws IOException {
         for (Path p : classPath) {
             if (Files.isDirectory(p)) {
                 dirs.add(p);
@@ -82,13 +83,13 @@ final class ClassHierarchy implements AutoCloseable {
     }
 
     /** Makes a class being woven resolvable (before the class path). */
-    void addLocal(String internalName, byte[] bytes) {
+    public void addLocal(String internalName, byte[] bytes) {
         local.put(internalName, bytes);
         cache.remove(internalName);
     }
 
     /** The class's facts, or null when its class file cannot be found. */
-    Info get(String internalName) {
+    public Info get(String internalName) {
         Info i = cache.get(internalName);
         if (i == null) {
             i = load(internalName);
@@ -110,7 +111,7 @@ final class ClassHierarchy implements AutoCloseable {
         return parse(b, local.containsKey(name) || mentions(b, OWN_MARKER));
     }
 
-    static boolean mentions(byte[] b, byte[] marker) {
+    public static boolean mentions(byte[] b, byte[] marker) {
         byte first = marker[0];
         int last = b.length - marker.length;
         outer:
@@ -128,12 +129,12 @@ final class ClassHierarchy implements AutoCloseable {
         return false;
     }
 
-    static Info parse(byte[] b) {
+    public static Info parse(byte[] b) {
         return parse(b, true);
     }
 
     /** Parses a class file; the code of its methods is read when {@code code} is true. */
-    static Info parse(byte[] b, boolean code) {
+    public static Info parse(byte[] b, boolean code) {
         ClassReader r = new ClassReader(b);
         Map<String, Method> methods = new HashMap<>();
         String[] holder = new String[2];
@@ -229,7 +230,7 @@ final class ClassHierarchy implements AutoCloseable {
     }
 
     /** True for classes of the JDK, which never declare Suspendable. */
-    static boolean isJdk(String owner) {
+    public static boolean isJdk(String owner) {
         return owner.startsWith("java/") || owner.startsWith("javax/") || owner.startsWith("jdk/")
                 || owner.startsWith("sun/") || owner.startsWith("com/sun/");
     }
@@ -238,13 +239,13 @@ final class ClassHierarchy implements AutoCloseable {
      * Resolves {@code owner.name desc} as the JVM does and tells whether its declaration is
      * suspendable; false when it cannot be resolved. Arrays and JDK classes are never suspendable.
      */
-    boolean isSuspendable(String owner, String name, String desc) {
+    public boolean isSuspendable(String owner, String name, String desc) {
         Method m = resolve(owner, name, desc);
         return m != null && isSuspendable(m);
     }
 
     /** True if {@code owner.name desc} resolves to a method that declares {@code throws Suspendable}. */
-    boolean isExplicitlySuspendable(String owner, String name, String desc) {
+    public boolean isExplicitlySuspendable(String owner, String name, String desc) {
         Method m = resolve(owner, name, desc);
         return m != null && m.explicit();
     }
@@ -254,7 +255,7 @@ final class ClassHierarchy implements AutoCloseable {
     private boolean reliedOnSearching;
 
     /** Whether {@code m} is suspendable, declared or implicitly (see the class comment). */
-    boolean isSuspendable(Method m) {
+    public boolean isSuspendable(Method m) {
         if (m.suspendable()) {
             return true;
         }
@@ -290,7 +291,7 @@ final class ClassHierarchy implements AutoCloseable {
     }
 
     /** The declaration {@code owner.name desc} resolves to, or null. */
-    Method resolve(String owner, String name, String desc) {
+    public Method resolve(String owner, String name, String desc) {
         if (owner.startsWith("[") || isJdk(owner)) {
             return null;
         }
@@ -337,7 +338,7 @@ final class ClassHierarchy implements AutoCloseable {
      * The methods {@code cls.name desc} overrides: the nearest non-private, non-static declaration
      * in each superclass chain and every superinterface (package access ignored).
      */
-    List<Method> overridden(Info cls, String name, String desc) {
+    public List<Method> overridden(Info cls, String name, String desc) {
         List<Method> r = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         Deque<String> q = new ArrayDeque<>();
@@ -369,7 +370,7 @@ final class ClassHierarchy implements AutoCloseable {
     }
 
     /** True if {@code sub} is {@code sup} or a subtype of it; unknown classes are not. */
-    boolean isSubclassOf(String sub, String sup) {
+    public boolean isSubclassOf(String sub, String sup) {
         if (sub.equals(sup) || sup.equals("java/lang/Object")) {
             return true;
         }
@@ -397,7 +398,7 @@ final class ClassHierarchy implements AutoCloseable {
     }
 
     /** The nearest common superclass, as {@code ClassWriter.getCommonSuperClass} needs it. */
-    String commonSuperClass(String a, String b) {
+    public String commonSuperClass(String a, String b) {
         if (isSubclassOf(b, a)) {
             Info ia = get(a);
             return ia != null && ia.isInterface() ? "java/lang/Object" : a;

@@ -1,4 +1,4 @@
-package org.jstackless.internal.soft;
+package org.jstackless.internal.soft.runtime;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -6,6 +6,9 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jstackless.internal.soft.Reentry;
+import org.jstackless.internal.soft.SoftContext;
+import org.jstackless.internal.soft.Woven;
 
 /**
  * Builds the error of a switch that a soft tasklet cannot make, naming the frame that breaks the
@@ -20,7 +23,7 @@ import java.util.Map;
  * is not woven, or the first woven frame that made a plain call, is named. The walk ends at the
  * first unwoven frame of jstackless itself: the switching primitive's machinery.
  */
-final class Refusal {
+public final class Refusal {
     private static final StackWalker WALKER = StackWalker.getInstance(
             EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_HIDDEN_FRAMES));
 
@@ -34,12 +37,12 @@ final class Refusal {
             }
             Map<String, int[]> m = new HashMap<>();
             for (String e : w.methods()) {
-                int colon = e.lastIndexOf(':');
+                int colon = e.lastIndexOf(Woven.LINES_MARK);
                 if (colon < 0) {
                     continue;
                 }
                 String lines = e.substring(colon + 1);
-                String[] parts = lines.isEmpty() ? new String[0] : lines.split(",");
+                String[] parts = lines.isEmpty() ? new String[0] : lines.split(String.valueOf(org.jstackless.internal.soft.MethodInfo.SITE_SEPARATOR));
                 int[] l = new int[parts.length];
                 for (int i = 0; i < l.length; i++) {
                     l[i] = Integer.parseInt(parts[i]);
@@ -59,7 +62,7 @@ final class Refusal {
     }
 
     /** The error raised at an explicit switch whose chain check failed. */
-    static IllegalStateException explicitSwitch() {
+    public static IllegalStateException explicitSwitch() {
         Culprit c = culprit();
         org.jstackless.internal.jfr.JfrHooks.switchRefused(-1, c.frame(), false);
         return new IllegalStateException("a soft tasklet cannot switch here: " + c.text() + FIXES);
@@ -117,7 +120,7 @@ final class Refusal {
     private static boolean passThrough(StackWalker.StackFrame f) {
         Class<?> c = f.getDeclaringClass();
         return c.isHidden() || c.getName().startsWith("java.lang.invoke.") || c == Reentry.class
-                || f.getMethodName().equals("jsl$reenter");
+                || f.getMethodName().equals(Reentry.DISPATCHER);
     }
 
     private static boolean contains(int[] lines, int line) {

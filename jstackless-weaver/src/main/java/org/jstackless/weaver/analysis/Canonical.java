@@ -1,5 +1,6 @@
-package org.jstackless.weaver;
+package org.jstackless.weaver.analysis;
 
+import org.jstackless.weaver.abi.Abi;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -41,15 +42,15 @@ import org.objectweb.asm.tree.VarInsnNode;
  * numbers, local variable names and stack maps are left out: moving a method in its file does not
  * invalidate pickles.
  */
-final class Canonical {
+public final class Canonical {
     /** Version of the frame format woven code uses (what a frame's slots mean). */
-    static final int FORMAT = 2;
+    public static final int FORMAT = Abi.FRAME_FORMAT;
 
     private Canonical() {
     }
 
     /** The canonical text of {@code mn}'s code; call it before the method is transformed. */
-    static String render(MethodNode mn) {
+    public static String render(MethodNode mn) {
         StringBuilder sb = new StringBuilder();
         sb.append(mn.access & 0xFFFF).append(' ').append(mn.name).append(mn.desc).append('\n');
         Map<LabelNode, Integer> labels = new IdentityHashMap<>();
@@ -128,8 +129,8 @@ final class Canonical {
     }
 
     /** The fingerprint: the first 8 bytes of a SHA-256 over the format, the original code and the layouts. */
-    static long fingerprint(String original, String layouts) {
-        String s = "jstackless-weaver-frames/" + FORMAT + "\n" + original + "layouts " + layouts + "\n";
+    public static long fingerprint(String original, String layouts) {
+        String s = Abi.FINGERPRINT_PREFIX + FORMAT + "\n" + original + "layouts " + layouts + "\n";
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
             long v = 0;

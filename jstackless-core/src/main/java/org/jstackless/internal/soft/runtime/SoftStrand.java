@@ -1,8 +1,13 @@
-package org.jstackless.internal.soft;
+package org.jstackless.internal.soft.runtime;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.jstackless.TaskletBody;
+import org.jstackless.internal.soft.Boundary;
+import org.jstackless.internal.soft.Frame;
+import org.jstackless.internal.soft.FrameStore;
+import org.jstackless.internal.soft.MethodInfo;
+import org.jstackless.internal.soft.Preemption;
+import org.jstackless.internal.soft.Reentry;
+import org.jstackless.internal.soft.SoftContext;
 import org.jstackless.internal.switching.Resumption;
 import org.jstackless.internal.switching.Strand;
 import org.jstackless.internal.switching.StrandEntry;
@@ -33,9 +38,13 @@ import org.jstackless.internal.switching.StrandEntry;
  *     {@link #suspend} is only reached when every frame can unwind.</li>
  * </ul>
  */
-public final class SoftStrand extends Strand {
+public final class SoftStrand extends Strand implements FrameStore {
     /** The weaver's hash of {@code run()V}: the body is entered as a woven call site would. */
-    private static final int RUN_HASH = hash("run", "()V");
+    private static final int RUN_HASH = SoftContext.hash("run", "()V");
+
+    static {
+        RuntimeHooks.install(); // before any soft strand runs
+    }
 
     private final TaskletBody body;
     private final StrandEntry entry;
@@ -61,7 +70,7 @@ public final class SoftStrand extends Strand {
             throw new IllegalStateException(done ? "strand has ended" : "strand was discarded");
         }
         SoftContext c = SoftContext.current();
-        SoftStrand prev = c.strand;
+        FrameStore prev = c.strand;
         c.strand = this;
         c.unwinding = false;
         try {
@@ -110,8 +119,8 @@ public final class SoftStrand extends Strand {
             Object v;
             try {
                 MethodInfo mi = f.info;
-                Reentry d = mi.dispatcher;
-                v = d != null ? d.reenter(mi.dispatcherIndex, f.self) : mi.reentry.invokeExact(f.self);
+                Reentry d = mi.dispatcher();
+                v = d != null ? d.reenter(mi.dispatcherIndex(), f.self) : mi.reentry().invokeExact(f.self);
             } catch (Throwable t) {
                 c.rewinding = false;
                 if (count > 0) {
@@ -152,7 +161,7 @@ public final class SoftStrand extends Strand {
             return; // no trace, or not thrown through this trampoline
         }
         int cut = rewind;
-        while (cut > 0 && (st[cut - 1].getMethodName().equals("jsl$reenter")
+        while (cut > 0 && (st[cut - 1].getMethodName().equals(Reentry.DISPATCHER)
                 || st[cut - 1].getClassName().startsWith("java.lang.invoke.")
                 || st[cut - 1].getClassName().startsWith(Reentry.class.getName()))) {
             cut--;
@@ -217,7 +226,8 @@ public final class SoftStrand extends Strand {
         return null;
     }
 
-    Frame push(MethodInfo info, Object self, int site, int nRefs, int nPrims) {
+    @Override
+    public Frame push(MethodInfo info, Object self, int site, int nRefs, int nPrims) {
         if (count == frames.length) {
             frames = java.util.Arrays.copyOf(frames, Math.max(4, count * 2));
         }
@@ -231,8 +241,16 @@ public final class SoftStrand extends Strand {
         return f;
     }
 
-    Frame pop() {
+    @Override
+    public Frame pop() {
         return frames[--count];
+    }
+
+    @Override
+    public Object resumed() {
+        Resumption r = k;
+        k = null;
+        return r == null ? null : r.resumed();
     }
 
     @Override
@@ -306,24 +324,5 @@ public final class SoftStrand extends Strand {
         s.started = true;
         s.k = k;
         return s;
-    }
-
-    /** The saved frames' method infos, innermost first (for tests and pickling). */
-    public List<MethodInfo> savedMethods() {
-        List<MethodInfo> l = new ArrayList<>(count);
-        for (int i = count - 1; i >= 0; i--) {
-            l.add(frames[i].info);
-        }
-        return l;
-    }
-
-    /** The weaver's hash of a method's name and descriptor: always odd (see SoftContext). */
-    static int hash(String name, String desc) {
-        return (name + desc).hashCode() | 1;
-    }
-
-    @SuppressWarnings("unchecked")
-    static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
-        throw (T) t;
     }
 }

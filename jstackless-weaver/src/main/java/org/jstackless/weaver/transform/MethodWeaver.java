@@ -1,5 +1,11 @@
-package org.jstackless.weaver;
+package org.jstackless.weaver.transform;
 
+import org.jstackless.weaver.abi.Abi;
+import org.jstackless.weaver.analysis.Canonical;
+import org.jstackless.weaver.analysis.ClassHierarchy;
+import org.jstackless.weaver.analysis.Liveness;
+import org.jstackless.weaver.analysis.Monitors;
+import org.jstackless.weaver.analysis.TypeVerifier;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -64,7 +70,7 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  *     {@code MethodInfo.bootstrap}: re-entry handle, names, source file, each site's line, the
  *     method's pickle fingerprint and each site's slot layout (also in a {@code @WovenMethod}
  *     annotation, for loading pickles: see {@link Canonical}); its name {@code jslInfo#k} gives the
- *     method's case {@code k} in the class's re-entry dispatcher ({@code Weaver.dispatcher}).</li>
+ *     method's case {@code k} in the class's re-entry dispatcher ({@code ClassTransform.dispatcher}).</li>
  * <li>Tick points (preemption, unless turned off or the method is {@code synchronized}): at the
  *     method's entry (after the prologue), before every backward {@code goto}, on the taken edge
  *     of every backward conditional jump (the jump is inverted around the tick), and before every
@@ -80,18 +86,13 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  * recomputed by the class writer.
  */
 final class MethodWeaver {
-    static final String CTX = "org/jstackless/internal/soft/SoftContext";
-    static final String FRAME = "org/jstackless/internal/soft/Frame";
-    static final String INFO = "org/jstackless/internal/soft/MethodInfo";
-    static final String PREEMPTION = "org/jstackless/internal/soft/Preemption";
-    static final String WOVEN_METHOD = "Lorg/jstackless/internal/soft/WovenMethod;";
-    static final Handle BSM = new Handle(Opcodes.H_INVOKESTATIC, INFO, "bootstrap",
-            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;Ljava/lang/String;"
-                    + "Ljava/lang/String;ILjava/lang/String;Ljava/lang/String;JLjava/lang/String;)L" + INFO + ";",
+    static final String CTX = Abi.CTX;
+    static final String FRAME = Abi.FRAME;
+    static final String INFO = Abi.INFO;
+    static final String PREEMPTION = Abi.PREEMPTION;
+    static final String WOVEN_METHOD = Abi.WOVEN_METHOD;
+    static final Handle BSM = new Handle(Opcodes.H_INVOKESTATIC, INFO, Abi.INFO_BOOTSTRAP, Abi.INFO_BOOTSTRAP_DESC,
             false);
-
-    /** Separates "jslInfo" from the dispatcher case in the dynamic constant's name. */
-    static final String REENTRY_MARK = "#";
 
     private enum Kind { REF, NULL, INT, FLOAT, LONG, DOUBLE }
 
@@ -124,7 +125,7 @@ final class MethodWeaver {
     private final ClassHierarchy h;
     private final int entryHash;
     private final boolean ticks;
-    /** The class's methods re-entered through its dispatcher so far (see {@link Weaver#dispatcher}). */
+    /** The class's methods re-entered through its dispatcher so far (see {@link ClassTransform#dispatcher}). */
     private final List<MethodNode> reentered;
     private int nextLocal;
     private int maxLocal;
@@ -141,18 +142,30 @@ final class MethodWeaver {
 
     /** The hash of a method's name and descriptor used by the chain token: always odd (see SoftContext). */
     static int hash(String name, String desc) {
-        return (name + desc).hashCode() | 1;
+        return Abi.hash(name, desc);
     }
 
     private final StringBuilder callLines = new StringBuilder();
+
+    /** A failure naming class, method and line. */
+    private static TransformException failure(String className, String method, int line, String what) {
+        return new TransformException(className.replace('/', '.') + "." + method
+                + (line > 0 ? " (line " + line + ")" : "") + ": " + what);
+    }
 
     /** The source lines of the woven method's suspendable call sites, comma-separated (after {@link #weave}). */
     String callLines() {
         return callLines.toString();
     }
 
-    /** Weaves the method in place; {@code sites} are its suspendable invoke instructions. */
-    void weave(List<MethodInsnNode> sites) throws WeaveException {
+    /**
+     * Weaves the method in place; {@code sites} are its suspendable invoke instructions. The steps,
+     * in this order (each allocates its locals after the previous one's): fingerprint the original
+     * code, analyse types and liveness, collect the suspension points, record the method's facts,
+     * then insert the prologue, the tick points, the call-site code, and the out-of-line unwind and
+     * restore blocks.
+     */
+    void weave(List<MethodInsnNode> sites) throws TransformException {
         maxLocal = mn.maxLocals;
         nextLocal = maxLocal;
         if (sites.isEmpty() && !ticks) {
@@ -162,28 +175,68 @@ final class MethodWeaver {
         String original = Canonical.render(mn); // before any change: the same whoever weaves
         moveNews(sites);
         boolean isStatic = (mn.access & Opcodes.ACC_STATIC) != 0;
+        boolean thisReassigned = !isStatic && reassignsThis();
+        Frame<BasicValue>[] frames = analyseTypes();
+        Liveness live = new Liveness(mn);
+        List<Site> ss = collectCallSites(sites, frames, live, isStatic, thisReassigned);
+        if (ticks) {
+            addTicks(ss, frames, live, isStatic, thisReassigned);
+        }
+        if (ss.isEmpty()) {
+            weaveLeaf();
+            return;
+        }
+        numberSites(ss);
+        int ctx = maxLocal;
+        int fr = maxLocal + 1;
+        int d = maxLocal + 2;
+        nextLocal = maxLocal + 3;
+        maxLocal = nextLocal;
+        ConstantDynamic info = recordFacts(ss, original, isStatic);
+        LabelNode restore = new LabelNode();
+        LabelNode notZero = new LabelNode();
+        LabelNode body = new LabelNode();
+        insertPrologue(ss, ctx, d, notZero, body);
+        insertBackEdgeTicks(ss, ctx, d);
+        instrumentCallSites(ss, ctx, d);
+        InsnList tail = new InsnList();
+        tail.add(new LabelNode());
+        addUnwindBlocks(tail, ss, ctx, info, isStatic);
+        addRestoreBlocks(tail, ss, ctx, fr, d, notZero, body, restore);
+        mn.instructions.add(tail);
+        mn.maxLocals = maxLocal;
+    }
+
+    /** True when the method stores into local 0 (so {@code this} must be saved like any live local). */
+    private boolean reassignsThis() {
         boolean thisReassigned = false;
-        if (!isStatic) {
-            for (AbstractInsnNode x : mn.instructions) {
-                if (x instanceof VarInsnNode v && v.var == 0 && v.getOpcode() >= Opcodes.ISTORE
-                        && v.getOpcode() <= Opcodes.ASTORE) {
-                    thisReassigned = true;
-                }
+        for (AbstractInsnNode x : mn.instructions) {
+            if (x instanceof VarInsnNode v && v.var == 0 && v.getOpcode() >= Opcodes.ISTORE
+                    && v.getOpcode() <= Opcodes.ASTORE) {
+                thisReassigned = true;
             }
         }
-        Frame<BasicValue>[] frames;
+        return thisReassigned;
+    }
+
+    /** The frames of the type analysis (the types the restore code casts saved values to). */
+    private Frame<BasicValue>[] analyseTypes() throws TransformException {
         try {
             Type sup = cn.superName == null ? null : Type.getObjectType(cn.superName);
             List<Type> itfs = new ArrayList<>();
             for (String i : cn.interfaces) {
                 itfs.add(Type.getObjectType(i));
             }
-            frames = new TypeVerifier(h, Type.getObjectType(cn.name), sup, itfs,
+            return new TypeVerifier(h, Type.getObjectType(cn.name), sup, itfs,
                     (cn.access & Opcodes.ACC_INTERFACE) != 0).analyze(cn.name, mn);
         } catch (AnalyzerException e) {
-            throw WeaveException.at(cn.name, mn.name, lineOf(e.node), "cannot analyse the method: " + e.getMessage());
+            throw failure(cn.name, mn.name, lineOf(e.node), "cannot analyse the method: " + e.getMessage());
         }
-        Liveness live = new Liveness(mn);
+    }
+
+    /** A site per reachable suspendable call, with the locals live after it and the stack below its arguments. */
+    private List<Site> collectCallSites(List<MethodInsnNode> sites, Frame<BasicValue>[] frames, Liveness live,
+            boolean isStatic, boolean thisReassigned) throws TransformException {
         InsnList insns = mn.instructions;
         List<Site> ss = new ArrayList<>();
         for (MethodInsnNode x : sites) {
@@ -222,57 +275,59 @@ final class MethodWeaver {
             }
             ss.add(s);
         }
-        if (ticks) {
-            addTicks(ss, frames, live, isStatic, thisReassigned);
-        }
-        if (ss.isEmpty()) {
-            weaveLeaf();
-            return;
-        }
+        return ss;
+    }
+
+    /** Numbers the suspension points in code order. */
+    private static void numberSites(List<Site> ss) {
         ss.sort(java.util.Comparator.comparingInt((Site s) -> s.pos));
         for (int i = 0; i < ss.size(); i++) {
             ss.get(i).index = i;
         }
-        int ctx = maxLocal;
-        int fr = maxLocal + 1;
-        int d = maxLocal + 2;
-        nextLocal = maxLocal + 3;
-        maxLocal = nextLocal;
+    }
+
+    /**
+     * Records what the runtime and the pickler need to know of the method: the call lines, the
+     * {@code MethodInfo} dynamic constant (returned; its name carries the method's case in the
+     * class's re-entry dispatcher) and the {@code @WovenMethod} annotation.
+     */
+    private ConstantDynamic recordFacts(List<Site> ss, String original, boolean isStatic) {
         for (Site s : ss) {
             if (s.kind == SiteKind.CALL) {
                 callLines.append(callLines.length() == 0 ? "" : ",").append(s.line);
             }
         }
-
         StringBuilder lines = new StringBuilder();
         for (Site s : ss) {
             lines.append(lines.length() == 0 ? "" : ",").append(s.line);
         }
         String layouts = layouts(ss);
         long fingerprint = Canonical.fingerprint(original, layouts);
-        // The constant's name carries the method's case in the class's re-entry dispatcher.
-        ConstantDynamic info = new ConstantDynamic("jslInfo" + REENTRY_MARK + reentered.size(), "L" + INFO + ";", BSM,
+        ConstantDynamic info = new ConstantDynamic(Abi.INFO_CONSTANT + Abi.REENTRY_MARK + reentered.size(), "L" + INFO + ";", BSM,
                 mn.name, mn.desc, isStatic ? 1 : 0, cn.sourceFile == null ? "" : cn.sourceFile, lines.toString(),
                 fingerprint, layouts);
         reentered.add(mn);
         // The same facts for a pickle being loaded, which must check frames before this code runs.
         AnnotationNode wm = new AnnotationNode(WOVEN_METHOD);
-        wm.values = new ArrayList<>(List.of("fingerprint", fingerprint, "layouts", layouts));
+        wm.values = new ArrayList<>(List.of(Abi.WOVEN_METHOD_FINGERPRINT, fingerprint, Abi.WOVEN_METHOD_LAYOUTS, layouts));
         if (mn.visibleAnnotations == null) {
             mn.visibleAnnotations = new ArrayList<>();
         }
         mn.visibleAnnotations.add(wm);
+        return info;
+    }
 
-        // Prologue: d = ctx.enter(H); if (d != 0 && (fr = ctx.restoring()) != null) { d = 0; goto RESTORE }
-        LabelNode restore = new LabelNode();
-        LabelNode notZero = new LabelNode();
-        LabelNode body = new LabelNode();
+    /**
+     * The prologue: {@code d = ctx.enter(H); if (d != 0) goto NOT_ZERO} (out of line: a broken chain
+     * runs on, a re-entry restores), then the entry tick if there is one.
+     */
+    private void insertPrologue(List<Site> ss, int ctx, int d, LabelNode notZero, LabelNode body) {
         InsnList pro = new InsnList();
-        pro.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CTX, "current", "()L" + CTX + ";", false));
+        pro.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CTX, Abi.CTX_CURRENT, Abi.CTX_CURRENT_DESC, false));
         pro.add(new VarInsnNode(Opcodes.ASTORE, ctx));
         pro.add(new VarInsnNode(Opcodes.ALOAD, ctx));
         pro.add(new LdcInsnNode(entryHash));
-        pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "enter", "(I)I", false));
+        pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, Abi.CTX_ENTER, Abi.CTX_ENTER_DESC, false));
         pro.add(new InsnNode(Opcodes.DUP));
         pro.add(new VarInsnNode(Opcodes.ISTORE, d));
         pro.add(new JumpInsnNode(Opcodes.IFNE, notZero));
@@ -289,9 +344,12 @@ final class MethodWeaver {
                 pro.add(tickCode(s, ctx, d));
             }
         }
-        insns.insert(pro);
+        mn.instructions.insert(pro);
+    }
 
-        // Tick points at back-edges.
+    /** Tick points at back-edges: before a backward goto or switch, on the taken edge of a backward conditional. */
+    private void insertBackEdgeTicks(List<Site> ss, int ctx, int d) {
+        InsnList insns = mn.instructions;
         for (Site s : ss) {
             switch (s.kind) {
                 case GOTO, SWITCH -> insns.insertBefore(s.insn, tickCode(s, ctx, d));
@@ -311,8 +369,15 @@ final class MethodWeaver {
                 }
             }
         }
+    }
 
-        // Call sites.
+    /**
+     * Around every suspendable call: hand on the chain token before it, put this frame's back after
+     * it, and the resume point (the call's result from {@code ctx.resumeValue()}) and the unwinding
+     * check.
+     */
+    private void instrumentCallSites(List<Site> ss, int ctx, int d) {
+        InsnList insns = mn.instructions;
         for (Site s : ss) {
             if (s.kind != SiteKind.CALL) {
                 continue;
@@ -323,7 +388,7 @@ final class MethodWeaver {
             before.add(new LdcInsnNode(hash(x.name, x.desc)));
             before.add(new VarInsnNode(Opcodes.ILOAD, d));
             before.add(new InsnNode(Opcodes.IXOR));
-            before.add(new FieldInsnNode(Opcodes.PUTFIELD, CTX, "expect", "I"));
+            before.add(new FieldInsnNode(Opcodes.PUTFIELD, CTX, Abi.CTX_EXPECT, Abi.CTX_EXPECT_DESC));
             insns.insertBefore(x, before);
             LabelNode check = new LabelNode();
             InsnList after = new InsnList();
@@ -332,22 +397,25 @@ final class MethodWeaver {
             // name and descriptor would take for an intact chain).
             after.add(new VarInsnNode(Opcodes.ALOAD, ctx));
             after.add(new VarInsnNode(Opcodes.ILOAD, d));
-            after.add(new FieldInsnNode(Opcodes.PUTFIELD, CTX, "expect", "I"));
+            after.add(new FieldInsnNode(Opcodes.PUTFIELD, CTX, Abi.CTX_EXPECT, Abi.CTX_EXPECT_DESC));
             after.add(new JumpInsnNode(Opcodes.GOTO, check));
             after.add(s.resume);
             after.add(new VarInsnNode(Opcodes.ALOAD, ctx));
-            after.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "resumeValue", "()Ljava/lang/Object;", false));
+            after.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, Abi.CTX_RESUME_VALUE, Abi.CTX_RESUME_VALUE_DESC, false));
             unbox(after, Type.getReturnType(x.desc));
             after.add(check);
             after.add(new VarInsnNode(Opcodes.ALOAD, ctx));
-            after.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, "unwinding", "Z"));
+            after.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, Abi.CTX_UNWINDING, Abi.CTX_UNWINDING_DESC));
             after.add(new JumpInsnNode(Opcodes.IFNE, s.unwind));
             insns.insert(x, after);
         }
+    }
 
-        // Out-of-line blocks, after all original code.
-        InsnList tail = new InsnList();
-        tail.add(new LabelNode());
+    /**
+     * Out of line, after all original code: per site, the unwind block that saves the live values
+     * into {@code ctx.push(info, this, site, nRefs, nPrims)} and returns a default value.
+     */
+    private void addUnwindBlocks(InsnList tail, List<Site> ss, int ctx, ConstantDynamic info, boolean isStatic) {
         Type ret = Type.getReturnType(mn.desc);
         for (Site s : ss) {
             tail.add(s.unwind);
@@ -374,8 +442,7 @@ final class MethodWeaver {
             tail.add(iconst(s.index));
             tail.add(iconst(s.nRefs));
             tail.add(iconst(s.nPrims));
-            tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "push",
-                    "(L" + INFO + ";Ljava/lang/Object;III)L" + FRAME + ";", false));
+            tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, Abi.CTX_PUSH, Abi.CTX_PUSH_DESC, false));
             int refsVar = -1;
             int primsVar = -1;
             if (s.nRefs > 0 && s.nPrims > 0) {
@@ -383,12 +450,12 @@ final class MethodWeaver {
             }
             if (s.nRefs > 0) {
                 refsVar = allocN(1);
-                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, "refs", "[Ljava/lang/Object;"));
+                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, Abi.FRAME_REFS, Abi.FRAME_REFS_DESC));
                 tail.add(new VarInsnNode(Opcodes.ASTORE, refsVar));
             }
             if (s.nPrims > 0) {
                 primsVar = allocN(1);
-                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, "prims", "[J"));
+                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, Abi.FRAME_PRIMS, Abi.FRAME_PRIMS_DESC));
                 tail.add(new VarInsnNode(Opcodes.ASTORE, primsVar));
             }
             if (s.nRefs == 0 && s.nPrims == 0) {
@@ -405,11 +472,17 @@ final class MethodWeaver {
             returnDefault(tail, ret);
             nextLocal = base;
         }
+    }
 
-        // Out of line: a non-zero d is a broken chain (run on) or a re-entry (restore).
+    /**
+     * Out of line: a non-zero {@code d} is a broken chain (back to the body) or a re-entry, which
+     * switches on the saved site, reloads its values, releases the frame and jumps to its resume point.
+     */
+    private void addRestoreBlocks(InsnList tail, List<Site> ss, int ctx, int fr, int d, LabelNode notZero,
+            LabelNode body, LabelNode restore) {
         tail.add(notZero);
         tail.add(new VarInsnNode(Opcodes.ALOAD, ctx));
-        tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "restoring", "()L" + FRAME + ";", false));
+        tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, Abi.CTX_RESTORING, Abi.CTX_RESTORING_DESC, false));
         tail.add(new InsnNode(Opcodes.DUP));
         tail.add(new VarInsnNode(Opcodes.ASTORE, fr));
         tail.add(new JumpInsnNode(Opcodes.IFNULL, body));
@@ -423,7 +496,7 @@ final class MethodWeaver {
             targets[i] = new LabelNode();
         }
         tail.add(new VarInsnNode(Opcodes.ALOAD, fr));
-        tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, "site", "I"));
+        tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, Abi.FRAME_SITE, Abi.FRAME_SITE_DESC));
         tail.add(new TableSwitchInsnNode(0, targets.length - 1, targets[0], targets));
         for (Site s : ss) {
             tail.add(targets[s.index]);
@@ -433,13 +506,13 @@ final class MethodWeaver {
             if (s.nRefs > 0) {
                 refsVar = allocN(1);
                 tail.add(new VarInsnNode(Opcodes.ALOAD, fr));
-                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, "refs", "[Ljava/lang/Object;"));
+                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, Abi.FRAME_REFS, Abi.FRAME_REFS_DESC));
                 tail.add(new VarInsnNode(Opcodes.ASTORE, refsVar));
             }
             if (s.nPrims > 0) {
                 primsVar = allocN(1);
                 tail.add(new VarInsnNode(Opcodes.ALOAD, fr));
-                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, "prims", "[J"));
+                tail.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, Abi.FRAME_PRIMS, Abi.FRAME_PRIMS_DESC));
                 tail.add(new VarInsnNode(Opcodes.ASTORE, primsVar));
             }
             int[] ri = {0};
@@ -452,12 +525,10 @@ final class MethodWeaver {
                 load(tail, sl, refsVar, primsVar, ri, pi);
             }
             tail.add(new VarInsnNode(Opcodes.ALOAD, fr));
-            tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAME, "release", "()V", false));
+            tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAME, Abi.FRAME_RELEASE, Abi.FRAME_RELEASE_DESC, false));
             tail.add(new JumpInsnNode(Opcodes.GOTO, s.resume));
             nextLocal = base;
         }
-        insns.add(tail);
-        mn.maxLocals = maxLocal;
     }
 
     /**
@@ -468,38 +539,33 @@ final class MethodWeaver {
      * return type (nothing for a tick point). See {@code MethodInfo} for the reader.
      */
     private static String layouts(List<Site> ss) {
-        StringBuilder sb = new StringBuilder();
+        List<String> sites = new ArrayList<>(ss.size());
         for (Site s : ss) {
-            if (s.index > 0) {
-                sb.append(',');
-            }
+            List<String> slots = new ArrayList<>();
             for (List<Slot> part : List.of(s.locals, s.stack)) {
                 for (Slot sl : part) {
                     switch (sl.kind) {
                         case NULL -> {
                         }
-                        case INT -> sb.append('I');
-                        case FLOAT -> sb.append('F');
-                        case LONG -> sb.append('J');
-                        case DOUBLE -> sb.append('D');
-                        case REF -> sb.append(sl.type.getDescriptor());
+                        case INT -> slots.add("I");
+                        case FLOAT -> slots.add("F");
+                        case LONG -> slots.add("J");
+                        case DOUBLE -> slots.add("D");
+                        case REF -> slots.add(sl.type.getDescriptor());
                     }
                 }
             }
-            sb.append(')');
-            if (s.kind == SiteKind.CALL) {
-                sb.append(s.result.getDescriptor());
-            }
+            sites.add(Abi.siteLayout(slots, s.kind == SiteKind.CALL ? s.result.getDescriptor() : null));
         }
-        return sb.toString();
+        return Abi.layouts(sites);
     }
 
     /** The prologue of a method with no suspension point: only the caller handshake. */
     private void weaveLeaf() {
         InsnList pro = new InsnList();
-        pro.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CTX, "current", "()L" + CTX + ";", false));
+        pro.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CTX, Abi.CTX_CURRENT, Abi.CTX_CURRENT_DESC, false));
         pro.add(new LdcInsnNode(entryHash));
-        pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "enter", "(I)I", false));
+        pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, Abi.CTX_ENTER, Abi.CTX_ENTER_DESC, false));
         pro.add(new InsnNode(Opcodes.POP));
         mn.instructions.insert(pro);
     }
@@ -514,7 +580,7 @@ final class MethodWeaver {
     private void addTicks(List<Site> ss, Frame<BasicValue>[] frames, Liveness live, boolean isStatic,
             boolean thisReassigned) {
         InsnList insns = mn.instructions;
-        int[] depth = Weaver.monitorDepths(mn);
+        int[] depth = Monitors.monitorDepths(mn);
         addTick(ss, SiteKind.ENTRY, null, 0, frames[0], live.liveIn(0), 0, 0, isStatic, thisReassigned);
         for (int i = 0; i < insns.size(); i++) {
             AbstractInsnNode x = insns.get(i);
@@ -586,7 +652,7 @@ final class MethodWeaver {
                 }
                 s.stack.add(slot(-1, v, x, true));
             }
-        } catch (WeaveException e) {
+        } catch (TransformException e) {
             return; // a value that cannot be saved: no tick point here
         }
         for (Slot sl : s.locals) {
@@ -609,28 +675,28 @@ final class MethodWeaver {
         LabelNode cont = new LabelNode();
         LabelNode check = new LabelNode();
         l.add(new VarInsnNode(Opcodes.ALOAD, ctx));
-        l.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, "timed", "Z"));
+        l.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, Abi.CTX_TIMED, Abi.CTX_TIMED_DESC));
         l.add(new JumpInsnNode(Opcodes.IFEQ, cont));
         l.add(new VarInsnNode(Opcodes.ALOAD, ctx));
         l.add(new InsnNode(Opcodes.DUP));
-        l.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, "ticks", "J"));
+        l.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, Abi.CTX_TICKS, Abi.CTX_TICKS_DESC));
         l.add(new InsnNode(Opcodes.LCONST_1));
         l.add(new InsnNode(Opcodes.LSUB));
         l.add(new InsnNode(Opcodes.DUP2_X1));
-        l.add(new FieldInsnNode(Opcodes.PUTFIELD, CTX, "ticks", "J"));
+        l.add(new FieldInsnNode(Opcodes.PUTFIELD, CTX, Abi.CTX_TICKS, Abi.CTX_TICKS_DESC));
         l.add(new InsnNode(Opcodes.LCONST_0));
         l.add(new InsnNode(Opcodes.LCMP));
         l.add(new JumpInsnNode(Opcodes.IFGE, cont));
         l.add(new VarInsnNode(Opcodes.ILOAD, d));
-        l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, PREEMPTION, "expired", "(I)V", false));
+        l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, PREEMPTION, Abi.PREEMPTION_EXPIRED, Abi.PREEMPTION_EXPIRED_DESC, false));
         l.add(new JumpInsnNode(Opcodes.GOTO, check));
         l.add(s.resume);
         l.add(new VarInsnNode(Opcodes.ALOAD, ctx));
-        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, "resumeValue", "()Ljava/lang/Object;", false));
+        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, CTX, Abi.CTX_RESUME_VALUE, Abi.CTX_RESUME_VALUE_DESC, false));
         l.add(new InsnNode(Opcodes.POP));
         l.add(check);
         l.add(new VarInsnNode(Opcodes.ALOAD, ctx));
-        l.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, "unwinding", "Z"));
+        l.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, Abi.CTX_UNWINDING, Abi.CTX_UNWINDING_DESC));
         l.add(new JumpInsnNode(Opcodes.IFNE, s.unwind));
         l.add(cont);
         return l;
@@ -668,11 +734,11 @@ final class MethodWeaver {
         return 0;
     }
 
-    private Slot slot(int local, BasicValue v, AbstractInsnNode at, boolean onStack) throws WeaveException {
+    private Slot slot(int local, BasicValue v, AbstractInsnNode at, boolean onStack) throws TransformException {
         Type t = v.getType();
         if (t == null || v == BasicValue.UNINITIALIZED_VALUE) {
             if (onStack) {
-                throw WeaveException.at(cn.name, mn.name, lineOf(at), "an unusable value is on the operand stack at a suspendable call");
+                throw failure(cn.name, mn.name, lineOf(at), "an unusable value is on the operand stack at a suspendable call");
             }
             return null;
         }
@@ -694,7 +760,7 @@ final class MethodWeaver {
             case Type.OBJECT:
                 return t.getInternalName().equals("null") ? new Slot(local, Kind.NULL, t) : new Slot(local, Kind.REF, t);
             default:
-                throw WeaveException.at(cn.name, mn.name, lineOf(at),
+                throw failure(cn.name, mn.name, lineOf(at),
                         "unsupported value (" + t + ") live across a suspendable call (JSR/RET subroutines are not supported)");
         }
     }
@@ -877,7 +943,7 @@ final class MethodWeaver {
      * Moves {@code NEW}/{@code DUP} pairs whose constructor arguments contain a suspendable call
      * after those arguments (see the class comment).
      */
-    private void moveNews(List<MethodInsnNode> sites) throws WeaveException {
+    private void moveNews(List<MethodInsnNode> sites) throws TransformException {
         boolean any = false;
         for (AbstractInsnNode x : mn.instructions) {
             if (x.getOpcode() == Opcodes.NEW) {
@@ -892,7 +958,7 @@ final class MethodWeaver {
         try {
             frames = new Analyzer<>(new SourceInterpreter()).analyze(cn.name, mn);
         } catch (AnalyzerException e) {
-            throw WeaveException.at(cn.name, mn.name, lineOf(e.node), "cannot analyse the method: " + e.getMessage());
+            throw failure(cn.name, mn.name, lineOf(e.node), "cannot analyse the method: " + e.getMessage());
         }
         InsnList insns = mn.instructions;
         record Pair(TypeInsnNode nw, AbstractInsnNode dup, MethodInsnNode init) {

@@ -1,4 +1,4 @@
-package org.jstackless.weaver;
+package org.jstackless.weaver.analysis;
 
 import java.util.List;
 import org.objectweb.asm.Opcodes;
@@ -29,17 +29,17 @@ import org.objectweb.asm.tree.analysis.SimpleVerifier;
  * copy in the frame's locals and stack is replaced by an ordinary value of its type. The weaver
  * uses the mark to keep tick points away from code that holds an uninitialised object.
  */
-final class TypeVerifier extends SimpleVerifier {
+public final class TypeVerifier extends SimpleVerifier {
     private final ClassHierarchy h;
 
-    TypeVerifier(ClassHierarchy h, Type currentClass, Type currentSuper, List<Type> interfaces,
+    public TypeVerifier(ClassHierarchy h, Type currentClass, Type currentSuper, List<Type> interfaces,
             boolean isInterface) {
         super(Opcodes.ASM9, currentClass, currentSuper, interfaces, isInterface);
         this.h = h;
     }
 
     /** The value of a {@code NEW} whose constructor has not run yet; equal only to itself. */
-    static final class Uninit extends BasicValue {
+    public static final class Uninit extends BasicValue {
         Uninit(Type t) {
             super(t);
         }
@@ -56,7 +56,7 @@ final class TypeVerifier extends SimpleVerifier {
     }
 
     /** The frames of {@code mn} (see {@link Analyzer#analyze}), with uninitialised objects marked. */
-    Frame<BasicValue>[] analyze(String owner, MethodNode mn) throws AnalyzerException {
+    public Frame<BasicValue>[] analyze(String owner, MethodNode mn) throws AnalyzerException {
         return new Analyzer<>(this) {
             @Override
             protected Frame<BasicValue> newFrame(int nLocals, int nStack) {

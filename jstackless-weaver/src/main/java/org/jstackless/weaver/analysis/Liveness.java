@@ -1,4 +1,4 @@
-package org.jstackless.weaver;
+package org.jstackless.weaver.analysis;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -25,11 +25,11 @@ import org.objectweb.asm.tree.VarInsnNode;
  * killed). Iterated to a fixed point over a worklist, in reverse order first. Locals are keyed by
  * their first slot; a {@code long}/{@code double} is live when its first slot is.
  */
-final class Liveness {
+public final class Liveness {
     private final BitSet[] in;
     private final BitSet[] exc;
 
-    Liveness(MethodNode mn) {
+    public Liveness(MethodNode mn) {
         InsnList insns = mn.instructions;
         int n = insns.size();
         in = new BitSet[n];
@@ -133,7 +133,7 @@ final class Liveness {
     }
 
     /** Locals live right before instruction {@code i} (including those its handlers need). */
-    BitSet liveIn(int i) {
+    public BitSet liveIn(int i) {
         return (BitSet) in[i].clone();
     }
 
@@ -141,14 +141,14 @@ final class Liveness {
      * Locals live on the jump from instruction {@code from} to instruction {@code to}, or needed by
      * the handlers covering {@code from}.
      */
-    BitSet liveOnEdge(int from, int to) {
+    public BitSet liveOnEdge(int from, int to) {
         BitSet b = (BitSet) exc[from].clone();
         b.or(in[to]);
         return b;
     }
 
     /** Locals live right after instruction {@code i} completes normally, or needed by its handlers. */
-    BitSet liveAfter(int i) {
+    public BitSet liveAfter(int i) {
         BitSet b = (BitSet) exc[i].clone();
         if (i + 1 < in.length) {
             b.or(in[i + 1]);
