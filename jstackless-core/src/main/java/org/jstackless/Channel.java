@@ -2,6 +2,7 @@ package org.jstackless;
 
 import java.util.Iterator;
 import java.util.Objects;
+import org.jstackless.internal.Errors;
 import org.jstackless.internal.soft.Boundary;
 import org.jstackless.internal.soft.SoftContext;
 
@@ -45,8 +46,6 @@ import org.jstackless.internal.soft.SoftContext;
  */
 public final class Channel<T> implements Iterable<T> {
     private static final java.lang.invoke.VarHandle LOCK;
-    /** {@link Tasklet#where}, published with release semantics when a partner takes a waiting tasklet. */
-    static final java.lang.invoke.VarHandle WHERE;
     private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
     /** {@link #complete} result: done, nobody to wake. */
     static final Waiter DONE = new Waiter(null);
@@ -54,7 +53,6 @@ public final class Channel<T> implements Iterable<T> {
     static {
         try {
             LOCK = java.lang.invoke.MethodHandles.lookup().findVarHandle(Channel.class, "locked", int.class);
-            WHERE = java.lang.invoke.MethodHandles.lookup().findVarHandle(Tasklet.class, "where", byte.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -155,12 +153,12 @@ public final class Channel<T> implements Iterable<T> {
     private Object action(Object value, int dir) {
         Scheduler s = Scheduler.current();
         if (s.inChannelCallback) {
-            throw new IllegalStateException("Recursive channel call due to callbacks!");
+            throw Errors.recursiveChannel();
         }
         Tasklet source = s.current;
         source.tempval = value;
-        if (Scheduler.channelCallback != null) {
-            s.callChannelCallback(this, source, dir > 0, !wouldComplete(dir));
+        if (Callbacks.channelCallback != null) {
+            Callbacks.onChannel(s, this, source, dir > 0, !wouldComplete(dir));
         }
         lock();
         Waiter w;
@@ -183,14 +181,7 @@ public final class Channel<T> implements Iterable<T> {
             throw refuse(refusal);
         }
         refuseUnwind(source);
-        s.unlink(source);
-        source.select = null; // a select it was woken from but never finished (frames dropped) is over
-        Waiter me = source.waiter;
-        if (me == null) {
-            source.waiter = me = new Waiter(source);
-        }
-        enqueue(me, dir);
-        source.where = Scheduler.CHANNEL;
+        enqueue(States.blockOnChannel(s, source), dir);
         unlock();
         return s.scheduleTask(source, s.head, s.claimFor(source));
     }
@@ -202,14 +193,14 @@ public final class Channel<T> implements Iterable<T> {
 
     /** Why {@code source} may not block here, or null. */
     String refusal(Scheduler s, Tasklet source) {
-        return s.switchTrap != 0 ? "switch_trap"
-                : source.blockTrap ? "this tasklet does not like to be blocked."
+        return s.switchTrap != 0 ? Errors.SWITCH_TRAP
+                : source.blockTrap() ? Errors.BLOCK_TRAP
                 : closing ? "closed" : null;
     }
 
     static IllegalStateException refuse(String refusal) {
         if (refusal.equals("closed")) {
-            return new ChannelClosedException("Send/receive operation on a closed channel");
+            return new ChannelClosedException(Errors.CLOSED);
         }
         return new IllegalStateException(refusal);
     }
@@ -289,20 +280,23 @@ public final class Channel<T> implements Iterable<T> {
             }
             // Two carriers of one pool: a plain waiter comes to this carrier and the rendezvous stays
             // local (Go's hand-off). Decided before the checks below; the move happens only once they pass.
-            boolean adopt = !here && !(w instanceof SelectWaiter) && s.canAdopt(target);
+            boolean adopt = !here && !(w instanceof SelectWaiter) && s.loop != null && s.loop.canAdopt(target);
             here |= adopt;
-            if (here && willSwitch && s.switchTrap != 0 && (!(w instanceof SelectWaiter sw) || sw.select.isWaiting())) {
-                throw new IllegalStateException("switch_trap");
-            }
             if (here && willSwitch) {
-                SoftContext.checkUnwind(); // a soft tasklet that cannot unwind from here: refused, nothing changed
+                // Refused before anything changed: switch_trap (unless the record is stale: no switch
+                // to it), or a soft tasklet that cannot unwind from here.
+                if (!(w instanceof SelectWaiter sw) || sw.select.isWaiting()) {
+                    s.checkTrap();
+                } else {
+                    SoftContext.checkUnwind();
+                }
             }
             if (w instanceof SelectWaiter sw && !sw.select.fire(sw)) {
                 dequeue(w); // stale: its select already fired elsewhere
                 continue;
             }
             if (adopt) {
-                s.adopt(target);
+                s.loop.adopt(target);
             }
             dequeue(w);
             return w;
@@ -315,7 +309,7 @@ public final class Channel<T> implements Iterable<T> {
         Tasklet target = w.tasklet;
         boolean here = target.sched == s;
         w.how = (byte) (here ? how : how | Waiter.REMOTE);
-        WHERE.setRelease(target, here ? Scheduler.NOWHERE : Scheduler.TRANSIT);
+        States.released(target, here);
         return w;
     }
 
@@ -336,18 +330,18 @@ public final class Channel<T> implements Iterable<T> {
             return Scheduler.claim(source);
         }
         if (how == Waiter.MOVED) {
-            s.insert(target);
+            States.insert(s, target);
             return Scheduler.claim(source);
         }
         if (scheduleAll) {
-            s.insert(target);
+            States.insert(s, target);
             return s.scheduleTask(source, source.next, k);
         }
         if (preference == -dir) {
-            s.insertAfter(source, target);
+            States.insertAfter(s, source, target);
             return s.scheduleTask(source, target, k);
         }
-        s.insert(target);
+        States.insert(s, target);
         return Scheduler.claim(source);
     }
 
@@ -405,12 +399,7 @@ public final class Channel<T> implements Iterable<T> {
     void restoreBlocked(Tasklet t, int dir) {
         lock();
         try {
-            Waiter w = t.waiter;
-            if (w == null) {
-                t.waiter = w = new Waiter(t);
-            }
-            enqueue(w, dir);
-            t.where = Scheduler.CHANNEL;
+            enqueue(States.restoreBlocked(t), dir);
         } finally {
             unlock();
         }
@@ -431,15 +420,8 @@ public final class Channel<T> implements Iterable<T> {
         if (ch != null && ch.unblock(w)) {
             return true;
         }
-        awaitRelease(t);
+        States.awaitRelease(t);
         return false;
-    }
-
-    /** A partner (of another thread) took {@code t}: waits the instant until it says where {@code t} goes. */
-    static void awaitRelease(Tasklet t) {
-        while ((byte) WHERE.getAcquire(t) == Scheduler.CHANNEL) {
-            Thread.onSpinWait();
-        }
     }
 
     private boolean unblock(Waiter w) {
@@ -449,7 +431,7 @@ public final class Channel<T> implements Iterable<T> {
                 return false;
             }
             dequeue(w);
-            w.tasklet.where = Scheduler.NOWHERE;
+            States.unblocked(w.tasklet);
             return true;
         } finally {
             unlock();

@@ -32,7 +32,7 @@ import org.jstackless.internal.io.IoHandle;
  *
  * <p>Invariants (owner thread only, except {@link #wakeup} and {@link Access#abort}): a parked I/O
  * wait {@code w} is in its key's {@link Slot} ({@code reader} or {@code writer}), in its socket's
- * {@link IoHandle}, and in the timers if it has a deadline; {@link Scheduler#wake} takes it out of
+ * {@link IoHandle}, and in the timers if it has a deadline; {@link Waits#wake} takes it out of
  * all three ({@link #forget}) whichever way it wakes (ready, deadline, kill, close). The key's
  * interest set includes the union of its slot's waits' operations; it may hold more (left over from
  * ended waits), which {@link #poll} drops when such a readiness comes with nobody waiting.
@@ -175,7 +175,7 @@ final class IoPoller {
             if (!(t.tempval instanceof Bomb)) {
                 t.tempval = Boolean.TRUE;
             }
-            sched.wake(t); // calls forget(w)
+            sched.waits.wake(t); // calls forget(w)
         }
     }
 
@@ -204,7 +204,7 @@ final class IoPoller {
         SelectionKey k = register(ch, h);
         Slot slot = (Slot) k.attachment();
         Wait w = deadline == Long.MIN_VALUE ? new Wait(me, Long.MIN_VALUE, 0, false)
-                : s.timerWait(me, deadline - now);
+                : s.waits.timerWait(me, deadline - now);
         w.io = h;
         w.slot = slot;
         w.ops = ops;
@@ -228,7 +228,7 @@ final class IoPoller {
                 h.writer = null;
             }
             if (w.isTimer()) {
-                s.cancelTimer(w);
+                s.waits.cancelTimer(w);
             }
             return Boolean.TRUE;
         }
@@ -238,7 +238,7 @@ final class IoPoller {
         }
         parked++;
         me.tempval = null;
-        return s.park(w);
+        return s.waits.park(w);
     }
 
     private SelectionKey register(SelectableChannel ch, IoHandle h) {
@@ -268,7 +268,7 @@ final class IoPoller {
         return (slot.reader == null ? 0 : slot.reader.ops) | (slot.writer == null ? 0 : slot.writer.ops);
     }
 
-    /** Owner, from {@link Scheduler#wake}: the I/O wait {@code w} is over, however it ended. */
+    /** Owner, from {@link Waits#wake}: the I/O wait {@code w} is over, however it ended. */
     void forget(Wait w) {
         parked--;
         Slot slot = (Slot) w.slot;
@@ -284,7 +284,7 @@ final class IoPoller {
         // set and no system call is made; if the socket becomes ready while nobody waits, poll()
         // clears the interest then.
         if (w.isTimer()) {
-            sched.cancelTimer(w);
+            sched.waits.cancelTimer(w);
         }
     }
 
@@ -322,7 +322,7 @@ final class IoPoller {
 
         private static void abortOne(Wait w, Throwable error) {
             if (w != null) {
-                w.tasklet.sched.deliver(w, new Bomb(error));
+                w.tasklet.sched.waits.deliver(w, new Bomb(error));
             }
         }
     }

@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jstackless.internal.pickle.Codecs;
 import org.jstackless.internal.pickle.Envelope;
 import org.jstackless.internal.pickle.Fingerprints;
-import org.jstackless.internal.pickle.In;
 import org.jstackless.internal.pickle.ObjectReader;
 import org.jstackless.internal.pickle.ObjectWriter;
 import org.jstackless.internal.pickle.Out;
@@ -351,18 +350,19 @@ public final class Pickler {
         Objects.requireNonNull(roots, "dumps needs a map of roots (Map.of() for none)");
         Object jfr = org.jstackless.internal.jfr.JfrHooks.pickleBegin();
         Scheduler s = t.sched;
-        if (t.isMain) {
+        if (t.isMain()) {
             throw new NotPicklableException(t + " is a main tasklet: its frames are the thread's own stack");
         }
         if (t == s.current) {
             throw new NotPicklableException("You cannot pickle the tasklet which is current (" + t + ")");
         }
-        if (t.where == Scheduler.WAITING && t.wait != null && t.wait.io != null) {
+        if (t.where == States.WAITING && t.wait != null && t.wait.io != null) {
             throw new NotPicklableException(t + " waits for I/O on " + t.wait.io
                     + ": sockets are not data; pickle the tasklet before it opens the socket or after it closed it");
         }
-        if (t.where == Scheduler.WAITING || t.where == Scheduler.TRANSIT) {
-            throw new NotPicklableException(t + " waits for a blocking call, a timer, a future or another thread");
+        if (t.where == States.WAITING || t.where == States.TRANSIT) {
+            throw new NotPicklableException(t + " " + org.jstackless.internal.Errors.WAITS_OUTSIDE
+                    + ", or is on its way from another thread: pickle it once it runs again");
         }
         Strand st = t.strand;
         int state;
@@ -425,7 +425,7 @@ public final class Pickler {
         // Like Stackless, the channel a blocked tasklet waits on is pickled only when the frames or
         // the tempval reach it; otherwise the tasklet comes back paused (spec 8.5).
         ow.drain();
-        int chId = t.where == Scheduler.CHANNEL ? ow.idIfReached(t.blockedOn()) : 0;
+        int chId = t.where == States.CHANNEL ? ow.idIfReached(t.blockedOn()) : 0;
         rootsOut.uvar(chId);
         rootsOut.svar(chId == 0 ? 0 : t.blockedDirection());
         rootsOut.uvar(names.size());
@@ -451,7 +451,7 @@ public final class Pickler {
             out.str(mi.layouts());
         }
         out.u8(state);
-        out.u8((t.isAtomic() ? 1 : 0) | (t.blockTrap ? 2 : 0));
+        out.u8((t.isAtomic() ? 1 : 0) | (t.blockTrap() ? 2 : 0));
         ow.writeTo(out);
         out.bytes(rootsOut.toByteArray());
         byte[] payload = out.toByteArray();
@@ -784,7 +784,7 @@ public final class Pickler {
         t.resumeAt = strand;
         t.tempval = p.state == Payload.BOUND ? body : or.get(p.tempval);
         t.setAtomic((p.flags & 1) != 0);
-        t.blockTrap = (p.flags & 2) != 0;
+        t.setBlockTrap((p.flags & 2) != 0);
         if (ch != null && p.state != Payload.BOUND) {
             ((Channel<?>) ch).restoreBlocked(t, p.blocked);
         }

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jstackless.internal.Errors;
 import org.jstackless.internal.switching.Carrier;
 import org.jstackless.internal.switching.Resumption;
 
@@ -69,13 +70,11 @@ public final class Select<R> {
     static final int DEFAULT = -1;
     static final int TIMEOUT = -2;
     private static final VarHandle STATE;
-    private static final VarHandle WHERE;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(Select.class, "state", int.class);
-            WHERE = l.findVarHandle(Tasklet.class, "where", byte.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -88,8 +87,7 @@ public final class Select<R> {
     static final Resumption RESUMED = () -> {
         Scheduler s = Scheduler.current();
         Tasklet me = s.current;
-        Select<?> sel = me.select;
-        me.select = null;
+        Select<?> sel = States.leaveSelect(me);
         sel.afterWake(s);
         return Scheduler.claim(me);
     };
@@ -199,7 +197,7 @@ public final class Select<R> {
     Object await() throws Suspendable {
         Scheduler s = Scheduler.current();
         if (s.inChannelCallback) {
-            throw new IllegalStateException("Recursive channel call due to callbacks!");
+            throw Errors.recursiveChannel();
         }
         int n = cases.size();
         if (n == 0 && orElse == null && timeoutNanos < 0) {
@@ -218,7 +216,7 @@ public final class Select<R> {
         }
         Tasklet me = s.current;
         int[] ord = shuffle(n);
-        if (Scheduler.channelCallback != null) {
+        if (Callbacks.channelCallback != null) {
             report(s, me, ord);
         }
         Channel<?>[] locks = locks();
@@ -288,12 +286,10 @@ public final class Select<R> {
             rs[i] = new SelectWaiter(me, this, i, rs);
         }
         records = rs;
-        s.unlink(me);
-        me.where = Scheduler.CHANNEL;
-        me.select = this;
+        States.blockInSelect(s, me, this);
         owner = me;
         if (timeoutNanos > 0) {
-            timer = s.addSelectTimer(me, timeoutNanos); // after me.select: the timer names this select
+            timer = s.waits.addSelectTimer(me, this, timeoutNanos);
         }
         state = WAITING;
         for (int i = 0; i < n; i++) {
@@ -335,7 +331,7 @@ public final class Select<R> {
             Case c = cases.get(ord[k]);
             if (c.channel.wouldComplete(c.dir)) {
                 me.tempval = c.value;
-                s.callChannelCallback(c.channel, me, c.dir > 0, false);
+                Callbacks.onChannel(s, c.channel, me, c.dir > 0, false);
                 return;
             }
         }
@@ -343,7 +339,7 @@ public final class Select<R> {
             for (int k = 0; k < n; k++) {
                 Case c = cases.get(k);
                 me.tempval = c.value;
-                s.callChannelCallback(c.channel, me, c.dir > 0, true);
+                Callbacks.onChannel(s, c.channel, me, c.dir > 0, true);
             }
         }
         me.tempval = null;
@@ -403,10 +399,10 @@ public final class Select<R> {
         Tasklet t = owner;
         if (STATE.compareAndSet(this, WAITING, FIRED)) {
             leaveAll();
-            t.where = Scheduler.NOWHERE;
+            States.unblocked(t);
             return true;
         }
-        Channel.awaitRelease(t); // the winner is about to say where it goes
+        States.awaitRelease(t); // the winner is about to say where it goes
         return false;
     }
 
@@ -421,8 +417,8 @@ public final class Select<R> {
             leaveAll();
             Tasklet t = owner;
             t.tempval = null;
-            t.where = Scheduler.NOWHERE;
-            s.insert(t);
+            States.unblocked(t);
+            States.insert(s, t);
         }
     }
 
@@ -433,14 +429,13 @@ public final class Select<R> {
         }
         leaveAll();
         Tasklet t = owner;
-        t.tempval = new Bomb(new ChannelClosedException("Send/receive operation on a closed channel (a channel "
-                + "of the select the tasklet was blocked in was closed)"));
+        t.tempval = new Bomb(new ChannelClosedException(Errors.SELECT_CLOSED));
         Scheduler ts = t.sched;
         if (ts.carrier == Carrier.peek()) {
-            t.where = Scheduler.NOWHERE;
-            ts.insert(t);
+            States.unblocked(t);
+            States.insert(ts, t);
         } else {
-            WHERE.setRelease(t, Scheduler.TRANSIT);
+            States.released(t, false);
             ts.deliverRunnable(t);
         }
     }
@@ -450,7 +445,7 @@ public final class Select<R> {
         Wait w = timer;
         timer = null;
         if (w != null) {
-            s.cancelSelectTimer(w);
+            s.waits.cancelSelectTimer(w);
         }
         leaveAll();
         records = null; // also drops the values the cases sent
