@@ -48,7 +48,7 @@ public final class Channel<T> implements Iterable<T> {
     private static final java.lang.invoke.VarHandle LOCK;
     private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
     /** {@link #complete} result: done, nobody to wake. */
-    static final Waiter DONE = new Waiter(null);
+    static final Waiter DONE = new SelectWaiter(null, null, -1, null);
 
     static {
         try {
@@ -237,13 +237,13 @@ public final class Channel<T> implements Iterable<T> {
             }
             push(w.sending());
             balance++;
-            w.tasklet.tempval = null;
+            w.tasklet().tempval = null;
             return release(w, s, Waiter.MOVED);
         }
         if (dir > 0 ? balance < 0 : balance > 0) {
             Waiter w = takeLive(-dir, s, scheduleAll || preference == -dir);
             if (w != null) {
-                Tasklet target = w.tasklet;
+                Tasklet target = w.tasklet();
                 if (dir > 0) {
                     target.tempval = value;
                     source.tempval = null;
@@ -272,7 +272,7 @@ public final class Channel<T> implements Iterable<T> {
     private Waiter takeLive(int dir, Scheduler s, boolean willSwitch) {
         Waiter w;
         while ((w = first) != null && w.dir == dir) {
-            Tasklet target = w.tasklet;
+            Tasklet target = w.tasklet();
             boolean here = target.sched == s;
             if (!here && target.sched.ended()) {
                 dequeue(w); // its thread's session is over: it is dead and takes no part (spec §9)
@@ -306,7 +306,7 @@ public final class Channel<T> implements Iterable<T> {
 
     /** The lock is held: the taken partner's values are set; says how it left and publishes where it goes. */
     private static Waiter release(Waiter w, Scheduler s, int how) {
-        Tasklet target = w.tasklet;
+        Tasklet target = w.tasklet();
         boolean here = target.sched == s;
         w.how = (byte) (here ? how : how | Waiter.REMOTE);
         States.released(target, here);
@@ -323,7 +323,7 @@ public final class Channel<T> implements Iterable<T> {
         if (w instanceof SelectWaiter sw) {
             Select.leaveAll(sw.siblings); // that selection's records only: its tasklet may be selecting anew
         }
-        Tasklet target = w.tasklet;
+        Tasklet target = w.tasklet();
         if ((how & Waiter.REMOTE) != 0) {
             // Cross-thread (spec §9): hand the partner to its own thread, never switch here.
             target.sched.deliverRunnable(target);
@@ -375,12 +375,12 @@ public final class Channel<T> implements Iterable<T> {
 
     /** The lock is held: appends {@code w}, waiting in direction {@code dir}. */
     void enqueue(Waiter w, int dir) {
-        w.prev = last;
-        w.next = null;
+        w.before = last;
+        w.after = null;
         if (last == null) {
             first = w;
         } else {
-            last.next = w;
+            last.after = w;
         }
         last = w;
         w.channel = this;
@@ -391,7 +391,7 @@ public final class Channel<T> implements Iterable<T> {
             ChannelsSeen.add(this); // once per channel: dumps find blocked tasklets through it
         }
         if (org.jstackless.internal.jfr.JfrFlags.channelBlocked) {
-            org.jstackless.internal.jfr.JfrHooks.blockBegin(w.tasklet, w.tasklet.id, this, dir);
+            org.jstackless.internal.jfr.JfrHooks.blockBegin(w.tasklet(), w.tasklet().id, this, dir);
         }
     }
 
@@ -411,27 +411,26 @@ public final class Channel<T> implements Iterable<T> {
      * thread only, while {@code t} does not run.
      */
     static boolean unblock(Tasklet t) {
-        Select<?> sel = t.select;
+        Select<?> sel = t.selecting();
         if (sel != null) {
             return sel.cancel();
         }
-        Waiter w = t.waiter;
-        Channel<?> ch = w == null ? null : w.channel;
-        if (ch != null && ch.unblock(w)) {
+        Channel<?> ch = t.channel;
+        if (ch != null && ch.unblockRecord(t)) {
             return true;
         }
         States.awaitRelease(t);
         return false;
     }
 
-    private boolean unblock(Waiter w) {
+    private boolean unblockRecord(Waiter w) {
         lock();
         try {
             if (w.channel != this) {
                 return false;
             }
             dequeue(w);
-            States.unblocked(w.tasklet);
+            States.unblocked(w.tasklet());
             return true;
         } finally {
             unlock();
@@ -452,24 +451,24 @@ public final class Channel<T> implements Iterable<T> {
 
     /** Unlinks a queued record; the lock is held. */
     private void dequeue(Waiter w) {
-        Waiter p = w.prev;
-        Waiter n = w.next;
+        Waiter p = w.before;
+        Waiter n = w.after;
         if (p == null) {
             first = n;
         } else {
-            p.next = n;
+            p.after = n;
         }
         if (n == null) {
             last = p;
         } else {
-            n.prev = p;
+            n.before = p;
         }
         balance -= w.dir;
-        w.next = null;
-        w.prev = null;
+        w.after = null;
+        w.before = null;
         w.channel = null;
         if (org.jstackless.internal.jfr.JfrFlags.channelBlocked) {
-            org.jstackless.internal.jfr.JfrHooks.blockEnd(w.tasklet);
+            org.jstackless.internal.jfr.JfrHooks.blockEnd(w.tasklet());
         }
     }
 
@@ -521,7 +520,7 @@ public final class Channel<T> implements Iterable<T> {
         java.util.ArrayList<Select<?>> selects = null;
         lock();
         try {
-            for (Waiter w = first; w != null; w = w.next) {
+            for (Waiter w = first; w != null; w = w.after) {
                 if (w instanceof SelectWaiter sw && sw.select.isWaiting()) {
                     if (selects == null) {
                         selects = new java.util.ArrayList<>();
@@ -557,7 +556,7 @@ public final class Channel<T> implements Iterable<T> {
     /** The first waiting tasklet (follow {@link Tasklet#next()}), or null. */
     public Tasklet queue() {
         Waiter w = first;
-        return w == null ? null : w.tasklet;
+        return w == null ? null : w.tasklet();
     }
 
     /** The first record in the queue; lock held or owner thread. */

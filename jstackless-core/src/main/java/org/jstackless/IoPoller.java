@@ -171,7 +171,7 @@ final class IoPoller {
 
     private void fire(Wait w) {
         Tasklet t = w.tasklet;
-        if (t.wait == w) {
+        if (t.parkedOn() == w) {
             if (!(t.tempval instanceof Bomb)) {
                 t.tempval = Boolean.TRUE;
             }
@@ -189,7 +189,7 @@ final class IoPoller {
         Tasklet me = s.current;
         boolean reading = (ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0;
         Wait other = (Wait) (reading ? h.reader : h.writer);
-        if (other != null && (other.tasklet.sched.closed || other.tasklet.wait != other)) {
+        if (other != null && (other.tasklet.sched.closed || other.tasklet.parkedOn() != other)) {
             other = null; // left over from a scheduler that ended with its tasklet still waiting
         }
         if (other != null) {

@@ -356,8 +356,8 @@ public final class Pickler {
         if (t == s.current) {
             throw new NotPicklableException("You cannot pickle the tasklet which is current (" + t + ")");
         }
-        if (t.where == States.WAITING && t.wait != null && t.wait.io != null) {
-            throw new NotPicklableException(t + " waits for I/O on " + t.wait.io
+        if (t.where == States.WAITING && t.parkedOn() != null && t.parkedOn().io != null) {
+            throw new NotPicklableException(t + " waits for I/O on " + t.parkedOn().io
                     + ": sockets are not data; pickle the tasklet before it opens the socket or after it closed it");
         }
         if (t.where == States.WAITING || t.where == States.TRANSIT) {
@@ -385,7 +385,7 @@ public final class Pickler {
             state = Payload.UNSTARTED;
             bodyObj = ss.body();
         } else {
-            if (t.select != null) {
+            if (t.selecting() != null) {
                 throw new NotPicklableException(t + " is blocked in a select; only tasklets suspended in schedule, "
                         + "a plain channel operation, run or switchTo pickle (pickle it before or after the select)");
             }

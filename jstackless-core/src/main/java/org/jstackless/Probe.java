@@ -112,8 +112,8 @@ final class Probe implements Bridge.Source {
             ch.lock();
             try {
                 balance = ch.balance();
-                for (Waiter w = ch.firstWaiter(); w != null && ids.size() < MAX_WALK; w = w.next) {
-                    ids.add(w.tasklet.id);
+                for (Waiter w = ch.firstWaiter(); w != null && ids.size() < MAX_WALK; w = w.after) {
+                    ids.add(w.tasklet().id);
                 }
             } finally {
                 ch.unlock();
@@ -193,9 +193,9 @@ final class Probe implements Bridge.Source {
             try {
                 balance = ch.balance();
                 int n = 0;
-                for (Waiter w = ch.firstWaiter(); w != null && n++ < MAX_WALK; w = w.next) {
-                    if (w.tasklet.sched == s) {
-                        mine.add(w.tasklet);
+                for (Waiter w = ch.firstWaiter(); w != null && n++ < MAX_WALK; w = w.after) {
+                    if (w.tasklet().sched == s) {
+                        mine.add(w.tasklet());
                         sends.add(w.dir > 0);
                     }
                 }
@@ -327,8 +327,8 @@ final class Probe implements Bridge.Source {
             ch.lock();
             try {
                 int n = 0;
-                for (Waiter w = ch.firstWaiter(); w != null && n++ < MAX_WALK; w = w.next) {
-                    blocked.computeIfAbsent(w.tasklet.sched, k -> new long[1])[0]++;
+                for (Waiter w = ch.firstWaiter(); w != null && n++ < MAX_WALK; w = w.after) {
+                    blocked.computeIfAbsent(w.tasklet().sched, k -> new long[1])[0]++;
                 }
             } finally {
                 ch.unlock();

@@ -366,7 +366,7 @@ final class Scheduler {
             if (next == null) {
                 next = watchdog();
                 if (next == main && main.where == States.CHANNEL) {
-                    next.tempval = new Bomb(new DeadlockException(main.select != null ? Errors.MAIN_SELECTING
+                    next.tempval = new Bomb(new DeadlockException(main.selecting() != null ? Errors.MAIN_SELECTING
                             : main.blockedDirection() < 0 ? Errors.MAIN_RECEIVING : Errors.MAIN_SENDING));
                 }
             }

@@ -205,7 +205,7 @@ public final class Select<R> {
         }
         if (state != IDLE) {
             Tasklet o = owner;
-            if (o != null && o.select == this) {
+            if (o != null && o.selecting() == this) {
                 throw new IllegalStateException("this Select is in use: another tasklet is blocked in it; use one "
                         + "Select per tasklet");
             }

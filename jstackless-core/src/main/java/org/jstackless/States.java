@@ -6,8 +6,9 @@ import org.jstackless.internal.Errors;
 
 /**
  * The tasklet state machine: the one writer of a tasklet's state ({@code where}), its links in the
- * run queue ({@code next}/{@code prev}), its waiting records ({@code waiter}, {@code select},
- * {@code wait}), its owner ({@code sched}) and its flags. Every other class asks for a transition
+ * run queue ({@code next}/{@code prev}), its waiting records ({@code waitingFor}: a select or a wait; a plain
+ * channel wait's record is the tasklet itself, a {@link Waiter}), its owner ({@code sched}) and its
+ * flags. Every other class asks for a transition
  * here; none writes those fields (the frames, {@code strand}/{@code resumeAt}, and the mailbox,
  * {@code tempval}, are the tasklet's data, not its state).
  *
@@ -27,9 +28,9 @@ import org.jstackless.internal.Errors;
  * </pre>
  *
  * <p>Invariants: {@code where == RING} exactly while the tasklet is linked into its scheduler's
- * ring ({@code next}/{@code prev} non-null, counted in {@code runCount}); {@code wait != null}
- * exactly while {@code where == WAITING}; {@code select != null} only while the tasklet is blocked
- * in (or being woken from) that select. Ring and waiting transitions run on the owner's thread;
+ * ring ({@code next}/{@code prev} non-null, counted in {@code runCount}); {@code waitingFor} is a
+ * {@link Wait} exactly while {@code where == WAITING}, and a {@link Select} only while the tasklet
+ * is blocked in (or being woken from) that select. Ring and waiting transitions run on the owner's thread;
  * the channel transitions run under the channel's lock, the backlog ones under the backlog's lock,
  * and a partner of another thread publishes the end of a channel wait with release semantics
  * ({@link #released}), which the owner waits for ({@link #awaitRelease}) before it touches the
@@ -156,30 +157,22 @@ final class States {
     /** RING → CHANNEL for a plain send/receive: returns its record, to be queued by the channel. */
     static Waiter blockOnChannel(Scheduler s, Tasklet t) {
         unlink(s, t);
-        t.select = null; // a select it was woken from but never finished (frames dropped) is over
-        Waiter w = t.waiter;
-        if (w == null) {
-            t.waiter = w = new Waiter(t);
-        }
+        t.waitingFor = null; // a select it was woken from but never finished (frames dropped) is over
         t.where = CHANNEL;
-        return w;
+        return t; // its own record
     }
 
     /** RING → CHANNEL for a select: its cases' records are queued by the select. */
     static void blockInSelect(Scheduler s, Tasklet t, Select<?> sel) {
         unlink(s, t);
         t.where = CHANNEL;
-        t.select = sel;
+        t.waitingFor = sel;
     }
 
     /** Unpickling: a restored, paused tasklet NOWHERE → CHANNEL; returns its record to queue. */
     static Waiter restoreBlocked(Tasklet t) {
-        Waiter w = t.waiter;
-        if (w == null) {
-            t.waiter = w = new Waiter(t);
-        }
         t.where = CHANNEL;
-        return w;
+        return t;
     }
 
     /** CHANNEL → NOWHERE by its own thread (kill, throw, a select's cancel or timeout). */
@@ -201,8 +194,8 @@ final class States {
 
     /** The resumed tasklet leaves the select it was woken from; returns that select. */
     static Select<?> leaveSelect(Tasklet t) {
-        Select<?> sel = t.select;
-        t.select = null;
+        Select<?> sel = t.selecting();
+        t.waitingFor = null;
         return sel;
     }
 
@@ -212,12 +205,12 @@ final class States {
     static void toWaiting(Scheduler s, Tasklet t, Wait w) {
         unlink(s, t);
         t.where = WAITING;
-        t.wait = w;
+        t.waitingFor = w;
     }
 
     /** WAITING → RING: its outcome (or a bomb) is in its tempval. */
     static void fromWaiting(Scheduler s, Tasklet t) {
-        t.wait = null;
+        t.waitingFor = null;
         t.where = NOWHERE;
         insert(s, t);
     }

@@ -25,7 +25,7 @@ import org.jstackless.internal.switching.Switching;
  * {@link IllegalStateException} with Stackless's message text, and leaves the tasklet and the
  * queue unchanged.
  */
-public final class Tasklet {
+public final class Tasklet extends Waiter {
     private static final AtomicLong IDS = new AtomicLong();
 
     // State and links: written only by States (the state machine), see its table.
@@ -45,14 +45,11 @@ public final class Tasklet {
     Tasklet prev;
     byte where;
     /**
-     * The record of its plain channel waits: allocated by its first one and reused (in a queue
-     * while {@code where == CHANNEL} and {@code select == null}).
+     * One slot for two records that never coexist: the {@link Select} it is blocked in (its cases
+     * are the records) or is being woken from, or the {@link Wait} it parks on outside the
+     * scheduler while {@code where == WAITING}; else null. See {@link #selecting()} and {@link #parkedOn()}.
      */
-    Waiter waiter;
-    /** The select it is blocked in (its cases are the records), else null; owner-written. */
-    Select<?> select;
-    /** What the tasklet waits for outside the scheduler, while {@code where == WAITING}. */
-    Wait wait;
+    Object waitingFor;
     /**
      * Bit flags (below {@link #RUN_FLAGS_SHIFT}) and, above them, the stack of threadBlock flags its
      * nested run() calls saved (innermost in the lowest bit; 24 levels, deeper ones restore false).
@@ -441,7 +438,7 @@ public final class Tasklet {
             return null;
         }
         Waiter w = where == States.CHANNEL ? queuedWaiter() : null;
-        return w == null ? next : w.next == null ? null : w.next.tasklet;
+        return w == null ? next : w.after == null ? null : w.after.tasklet();
     }
 
     /** The previous tasklet in the run queue (circular) or in its channel's queue (null at the start). */
@@ -450,13 +447,23 @@ public final class Tasklet {
             return null;
         }
         Waiter w = where == States.CHANNEL ? queuedWaiter() : null;
-        return w == null ? prev : w.prev == null ? null : w.prev.tasklet;
+        return w == null ? prev : w.before == null ? null : w.before.tasklet();
+    }
+
+    /** The select it is blocked in, or was woken from and has not resumed in yet; else null. */
+    Select<?> selecting() {
+        return waitingFor instanceof Select<?> s ? s : null;
+    }
+
+    /** What it waits for outside the scheduler while {@code where == WAITING}; else null. */
+    Wait parkedOn() {
+        return waitingFor instanceof Wait w ? w : null;
     }
 
     /** While blocked: the record of its plain wait, or of its select's first queued case; else null. */
     Waiter queuedWaiter() {
-        Select<?> sel = select;
-        return sel != null ? sel.firstQueued() : waiter != null && waiter.channel != null ? waiter : null;
+        Select<?> sel = selecting();
+        return sel != null ? sel.firstQueued() : channel != null ? this : null;
     }
 
     /** While blocked: +1 sending, -1 receiving (a select: its first queued case); else 0. */
@@ -571,11 +578,11 @@ public final class Tasklet {
                     + "JDK continuation's compiled frames may keep the old thread. Bind it before it starts, "
                     + "or make it soft (weave its code)");
         }
-        if (where == States.CHANNEL && select != null) {
+        if (where == States.CHANNEL && selecting() != null) {
             throw new IllegalStateException("can't (re)bind a tasklet blocked in a select: its cases wait on "
                     + "several channels; bind it before or after the select");
         }
-        Channel<?> ch = where == States.CHANNEL && waiter != null ? waiter.channel : null;
+        Channel<?> ch = where == States.CHANNEL ? channel : null;
         if (ch != null) {
             ch.lock();
             try {

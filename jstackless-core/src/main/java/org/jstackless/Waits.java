@@ -124,7 +124,7 @@ final class Waits {
     /** Owner, draining the inbox: the outcome of {@code w} came back. */
     void delivered(Wait w) {
         Tasklet t = w.tasklet;
-        if (t.wait == w) {
+        if (t.parkedOn() == w) {
             if (!(t.tempval instanceof Bomb)) {
                 t.tempval = w.result;
             }
@@ -155,7 +155,7 @@ final class Waits {
 
     /** A waiting tasklet becomes runnable (its result, or a bomb, is in its tempval). */
     void wake(Tasklet t) {
-        Wait w = t.wait;
+        Wait w = t.parkedOn();
         if (all != null) {
             all.remove(w);
         }
@@ -172,7 +172,7 @@ final class Waits {
      * (an interruptible call's worker is interrupted to hurry it). Returns true if now runnable.
      */
     boolean interruptWait(Tasklet t) {
-        Wait w = t.wait;
+        Wait w = t.parkedOn();
         if (w.io != null) {
             wake(t); // a socket wait is only interest in readiness: drop it (forget cancels its timer)
             return true;
