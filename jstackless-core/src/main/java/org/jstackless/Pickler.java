@@ -87,7 +87,7 @@ public final class Pickler {
         } catch (ClassNotFoundException e) {
             throw new ExceptionInInitializerError(e);
         }
-        Codecs.install(List.of(new CoroStrandCodec(), new YielderCodec(), new CoroutineCodec(), new ChannelCodec()));
+        Codecs.install(List.of(new CoroStrandCodec(), new YielderCodec(), new CoroutineCodec(), new ChannelCodec(), new SelectCodec()));
     }
 
     private static final Map<Tasklet, Lineage> LINEAGES = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
@@ -385,11 +385,11 @@ public final class Pickler {
             state = Payload.UNSTARTED;
             bodyObj = ss.body();
         } else {
-            if (t.selecting() != null) {
-                throw new NotPicklableException(t + " is blocked in a select; only tasklets suspended in schedule, "
-                        + "a plain channel operation, run or switchTo pickle (pickle it before or after the select)");
+            if (t.selecting() != null && t.where != States.CHANNEL) {
+                throw new NotPicklableException(t + " was woken from a select and has not run since; pickle it once "
+                        + "it has run (its select's choice is not made yet)");
             }
-            if (ss.resumption() != Scheduler.CLAIM) {
+            if (ss.resumption() != (t.selecting() != null ? Select.RESUMED : Scheduler.CLAIM)) {
                 throw new NotPicklableException(t + " is suspended inside Stackless.run() (it is a watchdog); "
                         + "only tasklets suspended in schedule, a channel operation, run or switchTo pickle");
             }
@@ -425,9 +425,13 @@ public final class Pickler {
         // Like Stackless, the channel a blocked tasklet waits on is pickled only when the frames or
         // the tempval reach it; otherwise the tasklet comes back paused (spec 8.5).
         ow.drain();
-        int chId = t.where == States.CHANNEL ? ow.idIfReached(t.blockedOn()) : 0;
+        Select<?> sel = t.where == States.CHANNEL ? t.selecting() : null;
+        int chId = sel != null ? ow.idIfReached(sel) : t.where == States.CHANNEL ? ow.idIfReached(t.blockedOn()) : 0;
+        if (sel != null && chId == 0) {
+            throw new NotPicklableException(t + " is blocked in a select that its frames do not reach");
+        }
         rootsOut.uvar(chId);
-        rootsOut.svar(chId == 0 ? 0 : t.blockedDirection());
+        rootsOut.svar(chId == 0 || sel != null ? 0 : t.blockedDirection());
         rootsOut.uvar(names.size());
         for (int i = 0; i < rootIds.length; i++) {
             rootsOut.str(names.get(i));
@@ -761,13 +765,18 @@ public final class Pickler {
             throw new NotPicklableException("malformed pickle: the body is a " + (body == null ? "null" : body.getClass().getName()));
         }
         Object ch = or.get(p.channel);
-        if (p.channel != 0 && !(ch instanceof Channel<?>)) {
-            throw new NotPicklableException("malformed pickle: the tasklet is blocked on a " + ch.getClass().getName());
+        if (p.channel != 0 && !(ch instanceof Channel<?> && p.blocked != 0)
+                && !(ch instanceof Select<?> && p.blocked == 0 && p.state == Payload.SUSPENDED)) {
+            throw new NotPicklableException("malformed pickle: the tasklet is blocked on a "
+                    + (ch == null ? "null" : ch.getClass().getName()) + " in direction " + p.blocked);
         }
         Frame[] frames = frames(p.frames, p, infos, owners, "");
         Map<String, Object> named = new LinkedHashMap<>();
         for (int i = 0; i < p.rootNames.length; i++) {
             named.put(p.rootNames[i], or.get(p.rootIds[i]));
+        }
+        if (ch instanceof Select<?> sel && !sel.canRestoreBlocked()) {
+            throw new NotPicklableException("malformed pickle: the tasklet is blocked in a select without a case");
         }
         // The replay check's atomic step: after it, nothing can fail; link the greenlets and the tasklet.
         if (record != null && !record.advance(identity, env.sequence)) {
@@ -775,7 +784,8 @@ public final class Pickler {
         }
         links.forEach(Runnable::run);
         Strand strand = switch (p.state) {
-            case Payload.SUSPENDED -> SoftStrand.restored(null, Scheduler.ENTRY, frames, Scheduler.CLAIM);
+            case Payload.SUSPENDED -> SoftStrand.restored(null, Scheduler.ENTRY, frames,
+                    ch instanceof Select<?> ? Select.RESUMED : Scheduler.CLAIM);
             case Payload.UNSTARTED -> Switching.factoryFor(body, Scheduler.softSwitch).create((TaskletBody) body,
                     Scheduler.ENTRY);
             default -> null;
@@ -785,7 +795,9 @@ public final class Pickler {
         t.tempval = p.state == Payload.BOUND ? body : or.get(p.tempval);
         t.setAtomic((p.flags & 1) != 0);
         t.setBlockTrap((p.flags & 2) != 0);
-        if (ch != null && p.state != Payload.BOUND) {
+        if (ch instanceof Select<?> sel) {
+            sel.restoreBlocked(t, s);
+        } else if (ch != null && p.state != Payload.BOUND) {
             ((Channel<?>) ch).restoreBlocked(t, p.blocked);
         }
         LINEAGES.put(t, new Lineage(env.identityHi, env.identityLo, new AtomicLong(env.sequence)));

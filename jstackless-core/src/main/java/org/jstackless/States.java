@@ -169,6 +169,12 @@ final class States {
         t.waitingFor = sel;
     }
 
+    /** Unpickling: a restored, paused tasklet NOWHERE → CHANNEL in a select, whose records it queues. */
+    static void restoreSelect(Tasklet t, Select<?> sel) {
+        t.where = CHANNEL;
+        t.waitingFor = sel;
+    }
+
     /** Unpickling: a restored, paused tasklet NOWHERE → CHANNEL; returns its record to queue. */
     static Waiter restoreBlocked(Tasklet t) {
         t.where = CHANNEL;
