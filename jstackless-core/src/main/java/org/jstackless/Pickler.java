@@ -87,7 +87,8 @@ public final class Pickler {
         } catch (ClassNotFoundException e) {
             throw new ExceptionInInitializerError(e);
         }
-        Codecs.install(List.of(new CoroStrandCodec(), new YielderCodec(), new CoroutineCodec(), new ChannelCodec(), new SelectCodec()));
+        Codecs.install(List.of(new CoroStrandCodec(), new YielderCodec(), new CoroutineCodec(), new ChannelCodec(),
+                new SelectCodec()));
     }
 
     private static final Map<Tasklet, Lineage> LINEAGES = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
@@ -332,8 +333,8 @@ public final class Pickler {
     }
 
     /**
-     * Pickles {@code t}: a soft tasklet suspended in a switch (scheduled, paused or blocked on a
-     * channel), or one that has not started yet. The tasklet is not changed.
+     * Pickles {@code t}: a soft tasklet suspended in a switch (scheduled, paused, blocked on a
+     * channel or in a {@link Select}), or one that has not started yet. The tasklet is not changed.
      */
     public byte[] dumps(Tasklet t) {
         return dumps(t, Map.of());
@@ -636,7 +637,8 @@ public final class Pickler {
     /**
      * Loads a pickle made by {@link #dumps} with the same key, by this or another JVM of the same
      * program. The tasklet belongs to the calling thread's scheduler and is paused (insert or run
-     * it), unless it was blocked on a channel pickled with it: then it is blocked on the copy.
+     * it), unless it was blocked on a channel pickled with it: then it is blocked on the copy (in a
+     * select: blocked in the select's copy, on the copies of all its channels).
      * When it resumes, its suspended call returns the pickled tempval.
      */
     public Tasklet loads(byte[] pickle) {
