@@ -33,9 +33,9 @@ final class PoolCarrier {
         this.index = index;
     }
 
-    /** Pool carriers: a fault inside a tasklet's end, raised in main when its run() resumes. */
+    /** A fault inside a tasklet's end, raised in main when its run() resumes. */
     Throwable pendingFault;
-    /** Pool carriers: switches since a new tasklet was last taken from the backlog into the ring. */
+    /** Switches since a new tasklet was last taken from the backlog into the ring. */
     int sincePull;
     /** The tasklet switching away until its flow has suspended (then {@link #releaseSuspended} runs). */
     private Tasklet suspending;
@@ -47,12 +47,8 @@ final class PoolCarrier {
         }
     };
 
-
-
-
-
     /**
-     * Pool carriers: {@code next} is about to run and {@code prev} to suspend. {@code prev} stays
+     * {@code next} is about to run and {@code prev} to suspend. {@code prev} stays
      * marked on the CPU until its flow has really suspended (the carrier loop runs the release
      * after it), so that no other carrier resumes it while its frames are still unwinding here.
      */
@@ -91,8 +87,6 @@ final class PoolCarrier {
         Strand st = t.strand;
         return st != null && st.isSoft() && t.resumeAt == st;
     }
-
-
 
     /**
      * Owner: gives up to half the tasklets of the ring that may move (not the running one, not
