@@ -198,10 +198,12 @@ final class States {
         }
     }
 
-    /** The resumed tasklet leaves the select it was woken from; returns that select. */
+    /** The resumed tasklet (or one whose frames are dropped) leaves the select it was woken from; returns it, or null. */
     static Select<?> leaveSelect(Tasklet t) {
         Select<?> sel = t.selecting();
-        t.waitingFor = null;
+        if (sel != null) {
+            t.waitingFor = null;
+        }
         return sel;
     }
 

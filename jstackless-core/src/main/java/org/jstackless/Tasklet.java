@@ -640,6 +640,9 @@ public final class Tasklet extends Waiter {
         if (s != null) {
             s.discard();
         }
+        if (where != States.CHANNEL) {
+            States.leaveSelect(this); // a select it was woken from is over with the frames that made it
+        }
     }
 
     /** The tasklet ended (its strand is finishing by itself): it is no longer alive. */

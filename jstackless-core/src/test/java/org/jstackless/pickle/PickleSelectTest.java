@@ -176,4 +176,35 @@ class PickleSelectTest {
             assertThat(OUT).containsExactly("x");
         });
     }
+
+    @Test
+    void aTaskletReboundAfterASelectWokeItPicklesAndTheSelectServesAnother() throws Exception {
+        Stackless.runAsMain(() -> {
+            Channel<String> a = new Channel<>();
+            a.setPreference(0);
+            Select<String> sel = new Select<String>().onReceive(a, v -> "got " + v);
+            Tasklet t = Tasklet.spawn(() -> OUT.add(sel.select()));
+            Stackless.schedule();
+            a.send("x"); // woken, not run
+            t.remove();
+            t.bind(() -> {
+                Stackless.schedule();
+                OUT.add("rebound ran");
+            }); // its frames, and the choice the select made for them, are dropped
+            t.setup();
+            Stackless.schedule(); // t suspends in schedule(): a plain switch, picklable
+            Tasklet u = pickler.loads(pickler.dumps(t));
+            t.kill();
+            u.insert();
+            Tasklet other = Tasklet.spawn(() -> {
+                String got = sel.select(); // the select is free again for another tasklet
+                OUT.add(got);
+            });
+            Stackless.schedule();
+            a.send("y");
+            Stackless.run();
+            assertThat(OUT).containsExactly("rebound ran", "got y");
+            assertThat(other.isAlive()).isFalse();
+        });
+    }
 }
