@@ -14,9 +14,9 @@ import java.util.List;
  * carrier takes half of another's backlog in one step ({@link #stealHalf}), without a request or
  * any switch of the victim, so a carrier whose tasklet never switches still loses its spare work.
  *
- * <p>Invariants: a tasklet is in the backlog exactly when {@code where == Scheduler.QUEUED}; its
- * {@code sched} is the backlog's owner. Both fields of a queued tasklet are written only under
- * this backlog's lock, by whoever takes it out. {@link #size} is the queue's length, published
+ * <p>Invariants: a tasklet is in the backlog exactly when {@code where == States.QUEUED}; its
+ * {@code sched} is the backlog's owner. Both fields of a queued tasklet change only under
+ * this backlog's lock (through {@link States}), by whoever takes it out. {@link #size} is the queue's length, published
  * (volatile) so that idle carriers and {@code join} can look without the lock.
  */
 final class Backlog {
@@ -73,8 +73,7 @@ final class Backlog {
     boolean push(Tasklet t) {
         lock();
         try {
-            t.sched = owner;
-            t.where = Scheduler.QUEUED;
+            States.queued(t, owner);
             queue.addLast(t);
             int n = queue.size();
             size = n;
@@ -93,7 +92,7 @@ final class Backlog {
         try {
             Tasklet t = queue.pollFirst();
             if (t != null) {
-                t.where = Scheduler.NOWHERE;
+                States.unqueued(t, owner);
                 size = queue.size();
             }
             return t;
@@ -106,10 +105,10 @@ final class Backlog {
     boolean remove(Tasklet t) {
         lock();
         try {
-            if (t.where != Scheduler.QUEUED || t.sched != owner || !queue.remove(t)) {
+            if (t.where != States.QUEUED || t.sched != owner || !queue.remove(t)) {
                 return false;
             }
-            t.where = Scheduler.NOWHERE;
+            States.unqueued(t, owner);
             size = queue.size();
             return true;
         } finally {
@@ -132,8 +131,7 @@ final class Backlog {
             List<Tasklet> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 Tasklet t = queue.pollFirst();
-                t.sched = to;
-                t.where = Scheduler.NOWHERE;
+                States.unqueued(t, to);
                 out.add(t);
             }
             size = queue.size();
@@ -149,7 +147,7 @@ final class Backlog {
         try {
             List<Tasklet> out = new ArrayList<>(queue);
             for (Tasklet t : out) {
-                t.where = Scheduler.NOWHERE;
+                States.unqueued(t, owner);
             }
             queue.clear();
             size = 0;

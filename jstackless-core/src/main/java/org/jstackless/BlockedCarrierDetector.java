@@ -72,7 +72,7 @@ final class BlockedCarrierDetector {
         // Only when someone is kept waiting: other runnable tasklets, or tasklets waiting for a socket,
         // a timer or a result that this thread would have to take in. A thread alone with its work
         // (or descheduled by a busy OS while alone) starves nobody.
-        boolean busy = !s.closed && cur != null && !s.inbox.isParked() && (s.runCount > 1 || s.waiting > 0);
+        boolean busy = !s.closed && cur != null && !s.inbox.isParked() && (s.runCount > 1 || s.waits.waiting > 0);
         if (sw != seen.switches || !busy) {
             seen.switches = busy ? sw : -1;
             seen.since = now;
@@ -89,7 +89,7 @@ final class BlockedCarrierDetector {
         StringBuilder b = new StringBuilder();
         b.append("jstackless: ").append(cur).append(" has run for ").append(ran / 1_000_000)
                 .append(" ms on thread \"").append(th.getName()).append("\" without switching; the other ")
-                .append(s.runCount - 1 + s.waiting).append(" tasklet(s) of that scheduler cannot run and its sockets are ")
+                .append(s.runCount - 1 + s.waits.waiting).append(" tasklet(s) of that scheduler cannot run and its sockets are ")
                 .append("not polled meanwhile. If it waits in a call that does not suspend, use org.jstackless.net sockets ")
                 .append("for network I/O or Stackless.blocking(...) for other blocking calls; if it computes, call ")
                 .append("Stackless.schedule() now and then. (Reported once per stretch; -Djstackless.detector=off turns this off.) ")

@@ -102,7 +102,7 @@ final class BlockingPool {
             if (event != null) {
                 org.jstackless.internal.jfr.JfrHooks.blockingEnd(event, w.tasklet.id, call, outcome instanceof Bomb);
             }
-            s.deliver(w, outcome);
+            s.waits.deliver(w, outcome);
         });
     }
 

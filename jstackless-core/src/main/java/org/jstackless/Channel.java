@@ -2,6 +2,7 @@ package org.jstackless;
 
 import java.util.Iterator;
 import java.util.Objects;
+import org.jstackless.internal.Errors;
 import org.jstackless.internal.soft.Boundary;
 import org.jstackless.internal.soft.SoftContext;
 
@@ -45,16 +46,13 @@ import org.jstackless.internal.soft.SoftContext;
  */
 public final class Channel<T> implements Iterable<T> {
     private static final java.lang.invoke.VarHandle LOCK;
-    /** {@link Tasklet#where}, published with release semantics when a partner takes a waiting tasklet. */
-    static final java.lang.invoke.VarHandle WHERE;
     private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
     /** {@link #complete} result: done, nobody to wake. */
-    static final Waiter DONE = new Waiter(null);
+    static final Waiter DONE = new SelectWaiter(null, null, -1, null);
 
     static {
         try {
             LOCK = java.lang.invoke.MethodHandles.lookup().findVarHandle(Channel.class, "locked", int.class);
-            WHERE = java.lang.invoke.MethodHandles.lookup().findVarHandle(Tasklet.class, "where", byte.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -155,12 +153,12 @@ public final class Channel<T> implements Iterable<T> {
     private Object action(Object value, int dir) {
         Scheduler s = Scheduler.current();
         if (s.inChannelCallback) {
-            throw new IllegalStateException("Recursive channel call due to callbacks!");
+            throw Errors.recursiveChannel();
         }
         Tasklet source = s.current;
         source.tempval = value;
-        if (Scheduler.channelCallback != null) {
-            s.callChannelCallback(this, source, dir > 0, !wouldComplete(dir));
+        if (Callbacks.channelCallback != null) {
+            Callbacks.onChannel(s, this, source, dir > 0, !wouldComplete(dir));
         }
         lock();
         Waiter w;
@@ -183,14 +181,7 @@ public final class Channel<T> implements Iterable<T> {
             throw refuse(refusal);
         }
         refuseUnwind(source);
-        s.unlink(source);
-        source.select = null; // a select it was woken from but never finished (frames dropped) is over
-        Waiter me = source.waiter;
-        if (me == null) {
-            source.waiter = me = new Waiter(source);
-        }
-        enqueue(me, dir);
-        source.where = Scheduler.CHANNEL;
+        enqueue(States.blockOnChannel(s, source), dir);
         unlock();
         return s.scheduleTask(source, s.head, s.claimFor(source));
     }
@@ -202,16 +193,16 @@ public final class Channel<T> implements Iterable<T> {
 
     /** Why {@code source} may not block here, or null. */
     String refusal(Scheduler s, Tasklet source) {
-        return s.switchTrap != 0 ? "switch_trap"
-                : source.blockTrap ? "this tasklet does not like to be blocked."
+        return s.switchTrap != 0 ? Errors.SWITCH_TRAP
+                : source.blockTrap() ? Errors.BLOCK_TRAP
                 : closing ? "closed" : null;
     }
 
     static IllegalStateException refuse(String refusal) {
         if (refusal.equals("closed")) {
-            return new ChannelClosedException("Send/receive operation on a closed channel");
+            return new ChannelClosedException(Errors.CLOSED);
         }
-        return refusal.equals("switch_trap") ? new SwitchTrapException() : new IllegalStateException(refusal);
+        return refusal.equals(Errors.SWITCH_TRAP) ? new SwitchTrapException() : new IllegalStateException(refusal);
     }
 
     /** A soft tasklet that cannot unwind from here is refused before the queue changes (the lock is held). */
@@ -246,13 +237,13 @@ public final class Channel<T> implements Iterable<T> {
             }
             push(w.sending());
             balance++;
-            w.tasklet.tempval = null;
+            w.tasklet().tempval = null;
             return release(w, s, Waiter.MOVED);
         }
         if (dir > 0 ? balance < 0 : balance > 0) {
             Waiter w = takeLive(-dir, s, scheduleAll || preference == -dir);
             if (w != null) {
-                Tasklet target = w.tasklet;
+                Tasklet target = w.tasklet();
                 if (dir > 0) {
                     target.tempval = value;
                     source.tempval = null;
@@ -281,7 +272,7 @@ public final class Channel<T> implements Iterable<T> {
     private Waiter takeLive(int dir, Scheduler s, boolean willSwitch) {
         Waiter w;
         while ((w = first) != null && w.dir == dir) {
-            Tasklet target = w.tasklet;
+            Tasklet target = w.tasklet();
             boolean here = target.sched == s;
             if (!here && target.sched.ended()) {
                 dequeue(w); // its thread's session is over: it is dead and takes no part (spec §9)
@@ -289,20 +280,23 @@ public final class Channel<T> implements Iterable<T> {
             }
             // Two carriers of one pool: a plain waiter comes to this carrier and the rendezvous stays
             // local (Go's hand-off). Decided before the checks below; the move happens only once they pass.
-            boolean adopt = !here && !(w instanceof SelectWaiter) && s.canAdopt(target);
+            boolean adopt = !here && !(w instanceof SelectWaiter) && s.loop != null && s.loop.canAdopt(target);
             here |= adopt;
-            if (here && willSwitch && s.switchTrap != 0 && (!(w instanceof SelectWaiter sw) || sw.select.isWaiting())) {
-                throw new SwitchTrapException();
-            }
             if (here && willSwitch) {
-                SoftContext.checkUnwind(); // a soft tasklet that cannot unwind from here: refused, nothing changed
+                // Refused before anything changed: switch_trap (unless the record is stale: no switch
+                // to it), or a soft tasklet that cannot unwind from here.
+                if (!(w instanceof SelectWaiter sw) || sw.select.isWaiting()) {
+                    s.checkTrap();
+                } else {
+                    SoftContext.checkUnwind();
+                }
             }
             if (w instanceof SelectWaiter sw && !sw.select.fire(sw)) {
                 dequeue(w); // stale: its select already fired elsewhere
                 continue;
             }
             if (adopt) {
-                s.adopt(target);
+                s.loop.adopt(target);
             }
             dequeue(w);
             return w;
@@ -312,10 +306,10 @@ public final class Channel<T> implements Iterable<T> {
 
     /** The lock is held: the taken partner's values are set; says how it left and publishes where it goes. */
     private static Waiter release(Waiter w, Scheduler s, int how) {
-        Tasklet target = w.tasklet;
+        Tasklet target = w.tasklet();
         boolean here = target.sched == s;
         w.how = (byte) (here ? how : how | Waiter.REMOTE);
-        WHERE.setRelease(target, here ? Scheduler.NOWHERE : Scheduler.TRANSIT);
+        States.released(target, here);
         return w;
     }
 
@@ -329,25 +323,25 @@ public final class Channel<T> implements Iterable<T> {
         if (w instanceof SelectWaiter sw) {
             Select.leaveAll(sw.siblings); // that selection's records only: its tasklet may be selecting anew
         }
-        Tasklet target = w.tasklet;
+        Tasklet target = w.tasklet();
         if ((how & Waiter.REMOTE) != 0) {
             // Cross-thread (spec §9): hand the partner to its own thread, never switch here.
             target.sched.deliverRunnable(target);
             return Scheduler.claim(source);
         }
         if (how == Waiter.MOVED) {
-            s.insert(target);
+            States.insert(s, target);
             return Scheduler.claim(source);
         }
         if (scheduleAll) {
-            s.insert(target);
+            States.insert(s, target);
             return s.scheduleTask(source, source.next, k);
         }
         if (preference == -dir) {
-            s.insertAfter(source, target);
+            States.insertAfter(s, source, target);
             return s.scheduleTask(source, target, k);
         }
-        s.insert(target);
+        States.insert(s, target);
         return Scheduler.claim(source);
     }
 
@@ -381,12 +375,12 @@ public final class Channel<T> implements Iterable<T> {
 
     /** The lock is held: appends {@code w}, waiting in direction {@code dir}. */
     void enqueue(Waiter w, int dir) {
-        w.prev = last;
-        w.next = null;
+        w.before = last;
+        w.after = null;
         if (last == null) {
             first = w;
         } else {
-            last.next = w;
+            last.after = w;
         }
         last = w;
         w.channel = this;
@@ -397,7 +391,7 @@ public final class Channel<T> implements Iterable<T> {
             ChannelsSeen.add(this); // once per channel: dumps find blocked tasklets through it
         }
         if (org.jstackless.internal.jfr.JfrFlags.channelBlocked) {
-            org.jstackless.internal.jfr.JfrHooks.blockBegin(w.tasklet, w.tasklet.id, this, dir);
+            org.jstackless.internal.jfr.JfrHooks.blockBegin(w.tasklet(), w.tasklet().id, this, dir);
         }
     }
 
@@ -405,12 +399,7 @@ public final class Channel<T> implements Iterable<T> {
     void restoreBlocked(Tasklet t, int dir) {
         lock();
         try {
-            Waiter w = t.waiter;
-            if (w == null) {
-                t.waiter = w = new Waiter(t);
-            }
-            enqueue(w, dir);
-            t.where = Scheduler.CHANNEL;
+            enqueue(States.restoreBlocked(t), dir);
         } finally {
             unlock();
         }
@@ -422,34 +411,26 @@ public final class Channel<T> implements Iterable<T> {
      * thread only, while {@code t} does not run.
      */
     static boolean unblock(Tasklet t) {
-        Select<?> sel = t.select;
+        Select<?> sel = t.selecting();
         if (sel != null) {
             return sel.cancel();
         }
-        Waiter w = t.waiter;
-        Channel<?> ch = w == null ? null : w.channel;
-        if (ch != null && ch.unblock(w)) {
+        Channel<?> ch = t.channel;
+        if (ch != null && ch.unblockRecord(t)) {
             return true;
         }
-        awaitRelease(t);
+        States.awaitRelease(t);
         return false;
     }
 
-    /** A partner (of another thread) took {@code t}: waits the instant until it says where {@code t} goes. */
-    static void awaitRelease(Tasklet t) {
-        while ((byte) WHERE.getAcquire(t) == Scheduler.CHANNEL) {
-            Thread.onSpinWait();
-        }
-    }
-
-    private boolean unblock(Waiter w) {
+    private boolean unblockRecord(Waiter w) {
         lock();
         try {
             if (w.channel != this) {
                 return false;
             }
             dequeue(w);
-            w.tasklet.where = Scheduler.NOWHERE;
+            States.unblocked(w.tasklet());
             return true;
         } finally {
             unlock();
@@ -470,24 +451,24 @@ public final class Channel<T> implements Iterable<T> {
 
     /** Unlinks a queued record; the lock is held. */
     private void dequeue(Waiter w) {
-        Waiter p = w.prev;
-        Waiter n = w.next;
+        Waiter p = w.before;
+        Waiter n = w.after;
         if (p == null) {
             first = n;
         } else {
-            p.next = n;
+            p.after = n;
         }
         if (n == null) {
             last = p;
         } else {
-            n.prev = p;
+            n.before = p;
         }
         balance -= w.dir;
-        w.next = null;
-        w.prev = null;
+        w.after = null;
+        w.before = null;
         w.channel = null;
         if (org.jstackless.internal.jfr.JfrFlags.channelBlocked) {
-            org.jstackless.internal.jfr.JfrHooks.blockEnd(w.tasklet);
+            org.jstackless.internal.jfr.JfrHooks.blockEnd(w.tasklet());
         }
     }
 
@@ -539,7 +520,7 @@ public final class Channel<T> implements Iterable<T> {
         java.util.ArrayList<Select<?>> selects = null;
         lock();
         try {
-            for (Waiter w = first; w != null; w = w.next) {
+            for (Waiter w = first; w != null; w = w.after) {
                 if (w instanceof SelectWaiter sw && sw.select.isWaiting()) {
                     if (selects == null) {
                         selects = new java.util.ArrayList<>();
@@ -575,7 +556,7 @@ public final class Channel<T> implements Iterable<T> {
     /** The first waiting tasklet (follow {@link Tasklet#next()}), or null. */
     public Tasklet queue() {
         Waiter w = first;
-        return w == null ? null : w.tasklet;
+        return w == null ? null : w.tasklet();
     }
 
     /** The first record in the queue; lock held or owner thread. */

@@ -32,7 +32,7 @@ import org.jstackless.internal.io.IoHandle;
  *
  * <p>Invariants (owner thread only, except {@link #wakeup} and {@link Access#abort}): a parked I/O
  * wait {@code w} is in its key's {@link Slot} ({@code reader} or {@code writer}), in its socket's
- * {@link IoHandle}, and in the timers if it has a deadline; {@link Scheduler#wake} takes it out of
+ * {@link IoHandle}, and in the timers if it has a deadline; {@link Waits#wake} takes it out of
  * all three ({@link #forget}) whichever way it wakes (ready, deadline, kill, close). The key's
  * interest set includes the union of its slot's waits' operations; it may hold more (left over from
  * ended waits), which {@link #poll} drops when such a readiness comes with nobody waiting.
@@ -171,11 +171,11 @@ final class IoPoller {
 
     private void fire(Wait w) {
         Tasklet t = w.tasklet;
-        if (t.wait == w) {
+        if (t.parkedOn() == w) {
             if (!(t.tempval instanceof Bomb)) {
                 t.tempval = Boolean.TRUE;
             }
-            sched.wake(t); // calls forget(w)
+            sched.waits.wake(t); // calls forget(w)
         }
     }
 
@@ -189,7 +189,7 @@ final class IoPoller {
         Tasklet me = s.current;
         boolean reading = (ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0;
         Wait other = (Wait) (reading ? h.reader : h.writer);
-        if (other != null && (other.tasklet.sched.closed || other.tasklet.wait != other)) {
+        if (other != null && (other.tasklet.sched.closed || other.tasklet.parkedOn() != other)) {
             other = null; // left over from a scheduler that ended with its tasklet still waiting
         }
         if (other != null) {
@@ -204,7 +204,7 @@ final class IoPoller {
         SelectionKey k = register(ch, h);
         Slot slot = (Slot) k.attachment();
         Wait w = deadline == Long.MIN_VALUE ? new Wait(me, Long.MIN_VALUE, 0, false)
-                : s.timerWait(me, deadline - now);
+                : s.waits.timerWait(me, deadline - now);
         w.io = h;
         w.slot = slot;
         w.ops = ops;
@@ -228,7 +228,7 @@ final class IoPoller {
                 h.writer = null;
             }
             if (w.isTimer()) {
-                s.cancelTimer(w);
+                s.waits.cancelTimer(w);
             }
             return Boolean.TRUE;
         }
@@ -238,7 +238,7 @@ final class IoPoller {
         }
         parked++;
         me.tempval = null;
-        return s.park(w);
+        return s.waits.park(w);
     }
 
     private SelectionKey register(SelectableChannel ch, IoHandle h) {
@@ -268,7 +268,7 @@ final class IoPoller {
         return (slot.reader == null ? 0 : slot.reader.ops) | (slot.writer == null ? 0 : slot.writer.ops);
     }
 
-    /** Owner, from {@link Scheduler#wake}: the I/O wait {@code w} is over, however it ended. */
+    /** Owner, from {@link Waits#wake}: the I/O wait {@code w} is over, however it ended. */
     void forget(Wait w) {
         parked--;
         Slot slot = (Slot) w.slot;
@@ -284,7 +284,7 @@ final class IoPoller {
         // set and no system call is made; if the socket becomes ready while nobody waits, poll()
         // clears the interest then.
         if (w.isTimer()) {
-            sched.cancelTimer(w);
+            sched.waits.cancelTimer(w);
         }
     }
 
@@ -322,7 +322,7 @@ final class IoPoller {
 
         private static void abortOne(Wait w, Throwable error) {
             if (w != null) {
-                w.tasklet.sched.deliver(w, new Bomb(error));
+                w.tasklet.sched.waits.deliver(w, new Bomb(error));
             }
         }
     }

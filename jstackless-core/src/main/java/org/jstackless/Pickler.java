@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jstackless.internal.pickle.Codecs;
 import org.jstackless.internal.pickle.Envelope;
 import org.jstackless.internal.pickle.Fingerprints;
-import org.jstackless.internal.pickle.In;
 import org.jstackless.internal.pickle.ObjectReader;
 import org.jstackless.internal.pickle.ObjectWriter;
 import org.jstackless.internal.pickle.Out;
@@ -90,7 +89,7 @@ public final class Pickler {
         }
         PickleErrors.install(new PickleExceptions()); // the pickle layer raises the public exceptions through it
         Codecs.install(List.of(new TaskletSelfCodec(), new CoroStrandCodec(), new YielderCodec(), new CoroutineCodec(),
-                new ChannelCodec()), List.of(Channel.class));
+                new ChannelCodec(), new SelectCodec()), List.of(Channel.class));
     }
 
     private static final Map<Tasklet, Lineage> LINEAGES = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
@@ -335,8 +334,8 @@ public final class Pickler {
     }
 
     /**
-     * Pickles {@code t}: a soft tasklet suspended in a switch (scheduled, paused or blocked on a
-     * channel), or one that has not started yet. The tasklet is not changed.
+     * Pickles {@code t}: a soft tasklet suspended in a switch (scheduled, paused, blocked on a
+     * channel or in a {@link Select}), or one that has not started yet. The tasklet is not changed.
      */
     public byte[] dumps(Tasklet t) {
         return dumps(t, Map.of());
@@ -353,18 +352,19 @@ public final class Pickler {
         Objects.requireNonNull(roots, "dumps needs a map of roots (Map.of() for none)");
         Object jfr = org.jstackless.internal.jfr.JfrHooks.pickleBegin();
         Scheduler s = t.sched;
-        if (t.isMain) {
+        if (t.isMain()) {
             throw new NotPicklableException(t + " is a main tasklet: its frames are the thread's own stack");
         }
         if (t == s.current) {
             throw new NotPicklableException("You cannot pickle the tasklet which is current (" + t + ")");
         }
-        if (t.where == Scheduler.WAITING && t.wait != null && t.wait.io != null) {
-            throw new NotPicklableException(t + " waits for I/O on " + t.wait.io
+        if (t.where == States.WAITING && t.parkedOn() != null && t.parkedOn().io != null) {
+            throw new NotPicklableException(t + " waits for I/O on " + t.parkedOn().io
                     + ": sockets are not data; pickle the tasklet before it opens the socket or after it closed it");
         }
-        if (t.where == Scheduler.WAITING || t.where == Scheduler.TRANSIT) {
-            throw new NotPicklableException(t + " waits for a blocking call, a timer, a future or another thread");
+        if (t.where == States.WAITING || t.where == States.TRANSIT) {
+            throw new NotPicklableException(t + " " + org.jstackless.internal.Errors.WAITS_OUTSIDE
+                    + ", or is on its way from another thread: pickle it once it runs again");
         }
         Strand st = t.strand;
         int state;
@@ -387,11 +387,11 @@ public final class Pickler {
             state = Payload.UNSTARTED;
             bodyObj = ss.body();
         } else {
-            if (t.select != null) {
-                throw new NotPicklableException(t + " is blocked in a select; only tasklets suspended in schedule, "
-                        + "a plain channel operation, run or switchTo pickle (pickle it before or after the select)");
+            if (t.selecting() != null && t.where != States.CHANNEL) {
+                throw new NotPicklableException(t + " was woken from a select and has not run since; pickle it once "
+                        + "it has run (its select's choice is not made yet)");
             }
-            if (ss.resumption() != Scheduler.CLAIM) {
+            if (ss.resumption() != (t.selecting() != null ? Select.RESUMED : Scheduler.CLAIM)) {
                 throw new NotPicklableException(t + " is suspended inside Stackless.run() (it is a watchdog); "
                         + "only tasklets suspended in schedule, a channel operation, run or switchTo pickle");
             }
@@ -427,9 +427,13 @@ public final class Pickler {
         // Like Stackless, the channel a blocked tasklet waits on is pickled only when the frames or
         // the tempval reach it; otherwise the tasklet comes back paused (spec 8.5).
         ow.drain();
-        int chId = t.where == Scheduler.CHANNEL ? ow.idIfReached(t.blockedOn()) : 0;
+        Select<?> sel = t.where == States.CHANNEL ? t.selecting() : null;
+        int chId = sel != null ? ow.idIfReached(sel) : t.where == States.CHANNEL ? ow.idIfReached(t.blockedOn()) : 0;
+        if (sel != null && chId == 0) {
+            throw new NotPicklableException(t + " is blocked in a select that its frames do not reach");
+        }
         rootsOut.uvar(chId);
-        rootsOut.svar(chId == 0 ? 0 : t.blockedDirection());
+        rootsOut.svar(chId == 0 || sel != null ? 0 : t.blockedDirection());
         rootsOut.uvar(names.size());
         for (int i = 0; i < rootIds.length; i++) {
             rootsOut.str(names.get(i));
@@ -453,7 +457,7 @@ public final class Pickler {
             out.str(mi.layouts());
         }
         out.u8(state);
-        out.u8((t.isAtomic() ? 1 : 0) | (t.blockTrap ? 2 : 0));
+        out.u8((t.isAtomic() ? 1 : 0) | (t.blockTrap() ? 2 : 0));
         ow.writeTo(out);
         out.bytes(rootsOut.toByteArray());
         byte[] payload = out.toByteArray();
@@ -634,7 +638,8 @@ public final class Pickler {
     /**
      * Loads a pickle made by {@link #dumps} with the same key, by this or another JVM of the same
      * program. The tasklet belongs to the calling thread's scheduler and is paused (insert or run
-     * it), unless it was blocked on a channel pickled with it: then it is blocked on the copy.
+     * it), unless it was blocked on a channel pickled with it: then it is blocked on the copy (in a
+     * select: blocked in the select's copy, on the copies of all its channels).
      * When it resumes, its suspended call returns the pickled tempval.
      */
     public Tasklet loads(byte[] pickle) {
@@ -763,13 +768,18 @@ public final class Pickler {
             throw new NotPicklableException("malformed pickle: the body is a " + (body == null ? "null" : body.getClass().getName()));
         }
         Object ch = or.get(p.channel);
-        if (p.channel != 0 && !(ch instanceof Channel<?>)) {
-            throw new NotPicklableException("malformed pickle: the tasklet is blocked on a " + ch.getClass().getName());
+        if (p.channel != 0 && !(ch instanceof Channel<?> && p.blocked != 0)
+                && !(ch instanceof Select<?> && p.blocked == 0 && p.state == Payload.SUSPENDED)) {
+            throw new NotPicklableException("malformed pickle: the tasklet is blocked on a "
+                    + (ch == null ? "null" : ch.getClass().getName()) + " in direction " + p.blocked);
         }
         Frame[] frames = frames(p.frames, p, infos, owners, "");
         Map<String, Object> named = new LinkedHashMap<>();
         for (int i = 0; i < p.rootNames.length; i++) {
             named.put(p.rootNames[i], or.get(p.rootIds[i]));
+        }
+        if (ch instanceof Select<?> sel && !sel.canRestoreBlocked()) {
+            throw new NotPicklableException("malformed pickle: the tasklet is blocked in a select without a case");
         }
         // The replay check's atomic step: after it, nothing can fail; link the greenlets and the tasklet.
         if (record != null && !record.advance(identity, env.sequence)) {
@@ -777,7 +787,8 @@ public final class Pickler {
         }
         links.forEach(Runnable::run);
         Strand strand = switch (p.state) {
-            case Payload.SUSPENDED -> SoftStrand.restored(null, Scheduler.ENTRY, frames, Scheduler.CLAIM);
+            case Payload.SUSPENDED -> SoftStrand.restored(null, Scheduler.ENTRY, frames,
+                    ch instanceof Select<?> ? Select.RESUMED : Scheduler.CLAIM);
             case Payload.UNSTARTED -> Mechanisms.factoryFor(body).create(body, Scheduler.ENTRY);
             default -> null;
         };
@@ -785,8 +796,10 @@ public final class Pickler {
         t.resumeAt = strand;
         t.tempval = p.state == Payload.BOUND ? body : or.get(p.tempval);
         t.setAtomic((p.flags & 1) != 0);
-        t.blockTrap = (p.flags & 2) != 0;
-        if (ch != null && p.state != Payload.BOUND) {
+        t.setBlockTrap((p.flags & 2) != 0);
+        if (ch instanceof Select<?> sel) {
+            sel.restoreBlocked(t, s);
+        } else if (ch != null && p.state != Payload.BOUND) {
             ((Channel<?>) ch).restoreBlocked(t, p.blocked);
         }
         LINEAGES.put(t, new Lineage(env.identityHi, env.identityLo, new AtomicLong(env.sequence)));

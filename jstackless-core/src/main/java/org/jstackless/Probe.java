@@ -112,8 +112,8 @@ final class Probe implements Bridge.Source {
             ch.lock();
             try {
                 balance = ch.balance();
-                for (Waiter w = ch.firstWaiter(); w != null && ids.size() < MAX_WALK; w = w.next) {
-                    ids.add(w.tasklet.id);
+                for (Waiter w = ch.firstWaiter(); w != null && ids.size() < MAX_WALK; w = w.after) {
+                    ids.add(w.tasklet().id);
                 }
             } finally {
                 ch.unlock();
@@ -161,7 +161,7 @@ final class Probe implements Bridge.Source {
             // the ring changed under a reader on another thread: what was read so far stands
         }
         try {
-            var ws = s.waits;
+            var ws = s.waits.all;
             Wait[] waits = ws == null ? new Wait[0] : ws.toArray(new Wait[0]);
             long now = System.nanoTime();
             for (Wait w : waits) {
@@ -193,9 +193,9 @@ final class Probe implements Bridge.Source {
             try {
                 balance = ch.balance();
                 int n = 0;
-                for (Waiter w = ch.firstWaiter(); w != null && n++ < MAX_WALK; w = w.next) {
-                    if (w.tasklet.sched == s) {
-                        mine.add(w.tasklet);
+                for (Waiter w = ch.firstWaiter(); w != null && n++ < MAX_WALK; w = w.after) {
+                    if (w.tasklet().sched == s) {
+                        mine.add(w.tasklet());
                         sends.add(w.dir > 0);
                     }
                 }
@@ -224,7 +224,7 @@ final class Probe implements Bridge.Source {
         add(s, seen, list, s.main, TaskletState.PAUSED, "", null, owner);
         if (org.jstackless.internal.observe.SetupHook.tracking()) {
             for (Object o : org.jstackless.internal.observe.SetupHook.tracked()) {
-                if (o instanceof Tasklet t && t.sched == s && t.where == Scheduler.NOWHERE) {
+                if (o instanceof Tasklet t && t.sched == s && t.where == States.NOWHERE) {
                     add(s, seen, list, t, TaskletState.PAUSED, "paused (tracked)", null, owner);
                 }
             }
@@ -240,13 +240,13 @@ final class Probe implements Bridge.Source {
             return;
         }
         StackTraceElement[] stack;
-        if (t.isMain && isCarrier(s) && channel == null) {
+        if (t.isMain() && isCarrier(s) && channel == null) {
             detail = "the carrier's own loop"; // its frames are jstackless's, not the user's
             stack = new StackTraceElement[0];
         } else {
             stack = stack(s, t, state, owner);
         }
-        TaskletInfo info = new TaskletInfo(t.id, state, t.isMain, t.isSoft(), t.isAtomic(), detail, channel,
+        TaskletInfo info = new TaskletInfo(t.id, state, t.isMain(), t.isSoft(), t.isAtomic(), detail, channel,
                 List.of(stack));
         seen.put(t, info);
         list.add(info);
@@ -263,12 +263,12 @@ final class Probe implements Bridge.Source {
                 // Its frames are the thread's: the part above the carrier's loop (a strand), or all (main).
                 StackTraceElement[] st = threadStack(s);
                 int first = firstLoop(st);
-                if (!t.isMain && first >= 0) {
+                if (!t.isMain() && first >= 0) {
                     st = Arrays.copyOfRange(st, 0, first);
                 }
                 return CoreFrames.userPart(st);
             }
-            if (t.isMain) {
+            if (t.isMain()) {
                 // A suspended main's frames are the thread stack's, below the loop running the others.
                 StackTraceElement[] st = threadStack(s);
                 int loop = lastLoop(st);
@@ -327,8 +327,8 @@ final class Probe implements Bridge.Source {
             ch.lock();
             try {
                 int n = 0;
-                for (Waiter w = ch.firstWaiter(); w != null && n++ < MAX_WALK; w = w.next) {
-                    blocked.computeIfAbsent(w.tasklet.sched, k -> new long[1])[0]++;
+                for (Waiter w = ch.firstWaiter(); w != null && n++ < MAX_WALK; w = w.after) {
+                    blocked.computeIfAbsent(w.tasklet().sched, k -> new long[1])[0]++;
                 }
             } finally {
                 ch.unlock();
@@ -338,7 +338,7 @@ final class Probe implements Bridge.Source {
         for (Scheduler s : all) {
             long b = blocked.getOrDefault(s, new long[1])[0];
             long runnable = Math.max(0, s.runCount);
-            long waiting = Math.max(0, s.waiting);
+            long waiting = Math.max(0, s.waits.waiting);
             long alive = runnable + b + waiting + s.watchdogs.size();
             l.add(new SchedulerMetrics(s.carrier.thread().getName(), alive, runnable, b, waiting, s.switches, s.steals));
         }

@@ -142,7 +142,7 @@ final class Registry {
                 continue;
             }
             live++;
-            if (!s.waitingRemote || s.waiting > 0 || s.inbox.nonEmpty()) {
+            if (!s.waitingRemote || s.waits.waiting > 0 || s.inbox.nonEmpty()) {
                 return; // it runs, or something will come back to it
             }
         }

@@ -85,9 +85,9 @@ public final class Schedulers implements AutoCloseable {
                         up.countDown();
                         up.await(); // every peer is registered before anyone looks for work
                         try {
-                            me.serve(pool);
+                            me.loop.serve();
                         } finally {
-                            pool.dropped(me.droppedAtClose(), null);
+                            pool.dropped(me.loop.droppedAtClose(), null);
                         }
                     });
                 } catch (Throwable e) {
@@ -183,10 +183,10 @@ public final class Schedulers implements AutoCloseable {
         for (int i = 0; i < schedulers.length; i++) {
             Scheduler s = schedulers[i];
             // The inbox first: a carrier marks itself busy before it empties its inbox.
-            if (s.inbox.nonEmpty() || s.backlog.size() != 0 || !s.idle) {
+            if (s.inbox.nonEmpty() || s.backlog.size() != 0 || !s.loop.idle) {
                 return null;
             }
-            a[i] = s.activity;
+            a[i] = s.loop.activity;
         }
         return a;
     }
@@ -222,7 +222,7 @@ public final class Schedulers implements AutoCloseable {
             return false;
         }
         thief.steals += got.size(); // metrics; the thief's own field, written on its own thread
-        thief.takeStolen(got);
+        thief.loop.takeStolen(got);
         if (victim.backlog.size() != 0 || thief.backlog.size() != 0) {
             wakeOne(thief); // more to share: another idle carrier may help
         }
@@ -270,9 +270,9 @@ public final class Schedulers implements AutoCloseable {
     /** A carrier is about to park ({@code true}) or has woken ({@code false}). */
     void parking(Scheduler s, boolean on) {
         if (on) {
-            asleep.set(s.poolIndex, 1);
+            asleep.set(s.loop.index, 1);
             parked.incrementAndGet();
-        } else if (asleep.compareAndSet(s.poolIndex, 1, 0)) {
+        } else if (asleep.compareAndSet(s.loop.index, 1, 0)) {
             parked.decrementAndGet(); // woke by itself (timeout, a post): nobody claimed it
         }
     }
@@ -296,7 +296,7 @@ public final class Schedulers implements AutoCloseable {
             }
         }
         if (busiest != null) {
-            busiest.inbox.post(new Scheduler.Steal(idle));
+            busiest.inbox.post(new PoolCarrier.Steal(idle));
         }
     }
 
@@ -333,7 +333,7 @@ public final class Schedulers implements AutoCloseable {
         int dropped = 0;
         for (Scheduler sc : schedulers) {
             if (sc != null) {
-                dropped += sc.waiting;
+                dropped += sc.waits.waiting;
             }
         }
         if (dropped > 0 && droppedWaiting < 0) {

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jstackless.internal.Errors;
 import org.jstackless.internal.switching.Carrier;
 import org.jstackless.internal.switching.Resumption;
 
@@ -43,22 +44,26 @@ import org.jstackless.internal.switching.Resumption;
  * reports the case that completes ({@code willBlock} false), or every case when the select
  * blocks ({@code willBlock} true). A select cannot both send and receive on one channel (its
  * cases could only meet each other). A {@code Select} may be built once and selected again and
- * again, but by one tasklet at a time; a tasklet blocked in a select does not pickle and cannot
- * move to another thread.
+ * again, but by one tasklet at a time; a tasklet blocked in a select cannot move to another
+ * thread. A soft tasklet blocked in a select pickles ({@link Pickler}) with the select, its
+ * channels, the values its send cases offer and its handlers (so the handlers must be
+ * serializable lambdas or objects, as the interfaces below are), and comes back blocked in the
+ * loaded copy of the same select, queued on every case's loaded channel, with the time its timeout
+ * had left.
  *
  * @param <R> what the handlers, and so {@link #select()}, return
  */
 public final class Select<R> {
     /** A receive case's handler: gets the value received. */
     @FunctionalInterface
-    public interface Received<T, R> {
+    public interface Received<T, R> extends java.io.Serializable {
         /** Runs in the selecting tasklet once {@code value} was received. */
         R received(T value) throws Suspendable;
     }
 
     /** The handler of a send case, of the default, or of the timeout. */
     @FunctionalInterface
-    public interface Then<R> {
+    public interface Then<R> extends java.io.Serializable {
         /** Runs in the selecting tasklet once its case was chosen. */
         R run() throws Suspendable;
     }
@@ -69,13 +74,11 @@ public final class Select<R> {
     static final int DEFAULT = -1;
     static final int TIMEOUT = -2;
     private static final VarHandle STATE;
-    private static final VarHandle WHERE;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(Select.class, "state", int.class);
-            WHERE = l.findVarHandle(Tasklet.class, "where", byte.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -88,8 +91,7 @@ public final class Select<R> {
     static final Resumption RESUMED = () -> {
         Scheduler s = Scheduler.current();
         Tasklet me = s.current;
-        Select<?> sel = me.select;
-        me.select = null;
+        Select<?> sel = States.leaveSelect(me);
         sel.afterWake(s);
         return Scheduler.claim(me);
     };
@@ -112,6 +114,8 @@ public final class Select<R> {
     Wait timer;
     private Tasklet owner;
     private SelectWaiter[] records;
+    /** Unpickled: the time the pickled selection's timeout had left, for {@link #restoreBlocked}; else -1. */
+    private long restoredRemaining = -1;
     private Channel<?>[] lockOrder;
     private int[] order;
 
@@ -199,7 +203,7 @@ public final class Select<R> {
     Object await() throws Suspendable {
         Scheduler s = Scheduler.current();
         if (s.inChannelCallback) {
-            throw new IllegalStateException("Recursive channel call due to callbacks!");
+            throw Errors.recursiveChannel();
         }
         int n = cases.size();
         if (n == 0 && orElse == null && timeoutNanos < 0) {
@@ -207,7 +211,7 @@ public final class Select<R> {
         }
         if (state != IDLE) {
             Tasklet o = owner;
-            if (o != null && o.select == this) {
+            if (o != null && o.selecting() == this) {
                 throw new IllegalStateException("this Select is in use: another tasklet is blocked in it; use one "
                         + "Select per tasklet");
             }
@@ -218,7 +222,7 @@ public final class Select<R> {
         }
         Tasklet me = s.current;
         int[] ord = shuffle(n);
-        if (Scheduler.channelCallback != null) {
+        if (Callbacks.channelCallback != null) {
             report(s, me, ord);
         }
         Channel<?>[] locks = locks();
@@ -288,12 +292,10 @@ public final class Select<R> {
             rs[i] = new SelectWaiter(me, this, i, rs);
         }
         records = rs;
-        s.unlink(me);
-        me.where = Scheduler.CHANNEL;
-        me.select = this;
+        States.blockInSelect(s, me, this);
         owner = me;
         if (timeoutNanos > 0) {
-            timer = s.addSelectTimer(me, timeoutNanos); // after me.select: the timer names this select
+            timer = s.waits.addSelectTimer(me, this, timeoutNanos);
         }
         state = WAITING;
         for (int i = 0; i < n; i++) {
@@ -335,7 +337,7 @@ public final class Select<R> {
             Case c = cases.get(ord[k]);
             if (c.channel.wouldComplete(c.dir)) {
                 me.tempval = c.value;
-                s.callChannelCallback(c.channel, me, c.dir > 0, false);
+                Callbacks.onChannel(s, c.channel, me, c.dir > 0, false);
                 return;
             }
         }
@@ -343,7 +345,7 @@ public final class Select<R> {
             for (int k = 0; k < n; k++) {
                 Case c = cases.get(k);
                 me.tempval = c.value;
-                s.callChannelCallback(c.channel, me, c.dir > 0, true);
+                Callbacks.onChannel(s, c.channel, me, c.dir > 0, true);
             }
         }
         me.tempval = null;
@@ -403,10 +405,10 @@ public final class Select<R> {
         Tasklet t = owner;
         if (STATE.compareAndSet(this, WAITING, FIRED)) {
             leaveAll();
-            t.where = Scheduler.NOWHERE;
+            States.unblocked(t);
             return true;
         }
-        Channel.awaitRelease(t); // the winner is about to say where it goes
+        States.awaitRelease(t); // the winner is about to say where it goes
         return false;
     }
 
@@ -421,8 +423,8 @@ public final class Select<R> {
             leaveAll();
             Tasklet t = owner;
             t.tempval = null;
-            t.where = Scheduler.NOWHERE;
-            s.insert(t);
+            States.unblocked(t);
+            States.insert(s, t);
         }
     }
 
@@ -433,14 +435,13 @@ public final class Select<R> {
         }
         leaveAll();
         Tasklet t = owner;
-        t.tempval = new Bomb(new ChannelClosedException("Send/receive operation on a closed channel (a channel "
-                + "of the select the tasklet was blocked in was closed)"));
+        t.tempval = new Bomb(new ChannelClosedException(Errors.SELECT_CLOSED));
         Scheduler ts = t.sched;
         if (ts.carrier == Carrier.peek()) {
-            t.where = Scheduler.NOWHERE;
-            ts.insert(t);
+            States.unblocked(t);
+            States.insert(ts, t);
         } else {
-            WHERE.setRelease(t, Scheduler.TRANSIT);
+            States.released(t, false);
             ts.deliverRunnable(t);
         }
     }
@@ -450,12 +451,106 @@ public final class Select<R> {
         Wait w = timer;
         timer = null;
         if (w != null) {
-            s.cancelSelectTimer(w);
+            s.waits.cancelSelectTimer(w);
         }
         leaveAll();
         records = null; // also drops the values the cases sent
         owner = null;
         state = IDLE;
+    }
+
+    // ---------------------------------------------------------------- pickling (SelectCodec)
+
+    /** A select's definition, and the time left of the timeout of the selection a tasklet is blocked in (else -1). */
+    record Snapshot(Object[] channels, int[] dirs, Object[] values, Object[] handlers, Object orElse, long timeoutNanos,
+            Object onTimeout, long remaining) {
+    }
+
+    Snapshot snapshot() {
+        int n = cases.size();
+        Object[] chs = new Object[n];
+        int[] dirs = new int[n];
+        Object[] vs = new Object[n];
+        Object[] hs = new Object[n];
+        for (int i = 0; i < n; i++) {
+            Case c = cases.get(i);
+            chs[i] = c.channel;
+            dirs[i] = c.dir;
+            vs[i] = c.value;
+            hs[i] = c.handler;
+        }
+        Wait w = timer;
+        long left = state == WAITING && w != null ? Math.max(0, Math.min(timeoutNanos, w.deadline - System.nanoTime())) : -1;
+        return new Snapshot(chs, dirs, vs, hs, orElse, timeoutNanos, onTimeout, left);
+    }
+
+    /** Unpickling: fills a new select with the definition {@code s} (checked as when it was built). */
+    @SuppressWarnings("unchecked")
+    void restore(Snapshot s) {
+        for (int i = 0; i < s.channels().length; i++) {
+            Channel<?> ch = (Channel<?>) Objects.requireNonNull(s.channels()[i], "a select case's channel");
+            Object h = s.handlers()[i];
+            if (s.dirs()[i] > 0 ? !(h instanceof Then<?>) : !(h instanceof Received<?, ?>)) {
+                throw new IllegalArgumentException("a " + (s.dirs()[i] > 0 ? "send" : "receive") + " case's handler is a "
+                        + (h == null ? "null" : h.getClass().getName()));
+            }
+            add(ch, s.dirs()[i], s.values()[i], h);
+        }
+        if (s.orElse() != null) {
+            orDefault((Then<? extends R>) s.orElse());
+        }
+        if (s.onTimeout() != null) {
+            if (s.timeoutNanos() < 0) {
+                throw new IllegalArgumentException("timeout " + s.timeoutNanos() + " ns");
+            }
+            timeout(Duration.ofNanos(s.timeoutNanos()), (Then<? extends R>) s.onTimeout());
+        }
+        restoredRemaining = s.remaining();
+    }
+
+    /** Unpickling: whether a loaded tasklet may block in this (new) select: it has a case and nobody waits in it. */
+    boolean canRestoreBlocked() {
+        return state == IDLE && !cases.isEmpty();
+    }
+
+    /**
+     * Unpickling: the loaded tasklet {@code t} (paused, of scheduler {@code s}, its frames suspended
+     * in this select) waits in it again: blocked, with a record in every case's channel queue, and
+     * the timeout re-armed with the time it had left.
+     */
+    void restoreBlocked(Tasklet t, Scheduler s) {
+        if (!canRestoreBlocked()) {
+            throw new IllegalStateException("a select without a case, or in use, cannot take a loaded tasklet");
+        }
+        int n = cases.size();
+        Channel<?>[] locks = locks();
+        for (Channel<?> ch : locks) {
+            ch.lock();
+        }
+        try {
+            SelectWaiter[] rs = new SelectWaiter[n];
+            for (int i = 0; i < n; i++) {
+                rs[i] = new SelectWaiter(t, this, i, rs);
+            }
+            records = rs;
+            States.restoreSelect(t, this);
+            owner = t;
+            long left = restoredRemaining;
+            restoredRemaining = -1;
+            if (timeoutNanos > 0 && left >= 0) {
+                timer = s.waits.addSelectTimer(t, this, left);
+            }
+            state = WAITING;
+            for (int i = 0; i < n; i++) {
+                Case c = cases.get(i);
+                rs[i].value = c.value;
+                c.channel.enqueue(rs[i], c.dir);
+            }
+        } finally {
+            for (Channel<?> ch : locks) {
+                ch.unlock();
+            }
+        }
     }
 
     @Override

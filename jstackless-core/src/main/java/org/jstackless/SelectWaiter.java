@@ -9,11 +9,18 @@ final class SelectWaiter extends Waiter {
     /** What the case sends (null for a receive); set before it is queued. */
     Object value;
 
+    private final Tasklet tasklet;
+
     SelectWaiter(Tasklet tasklet, Select<?> select, int index, SelectWaiter[] siblings) {
-        super(tasklet);
+        this.tasklet = tasklet;
         this.select = select;
         this.index = index;
         this.siblings = siblings;
+    }
+
+    @Override
+    Tasklet tasklet() {
+        return tasklet;
     }
 
     @Override

@@ -162,29 +162,29 @@ public final class Stackless {
         int old = s.switchTrap;
         s.switchTrap = old + change;
         if (s.switchTrap == 0 && old != 0) {
-            s.rearmPendingInterrupt();
+            TimedRun.rearm(s);
         }
         return old;
     }
 
     /** Installs the callback called on every switch (null: none); returns the previous one. */
     public static ScheduleCallback setScheduleCallback(ScheduleCallback cb) {
-        ScheduleCallback old = Scheduler.scheduleCallback;
-        Scheduler.scheduleCallback = cb;
+        ScheduleCallback old = Callbacks.scheduleCallback;
+        Callbacks.scheduleCallback = cb;
         return old;
     }
 
     /** Installs the callback called on every channel operation (null: none); returns the previous one. */
     public static ChannelCallback setChannelCallback(ChannelCallback cb) {
-        ChannelCallback old = Scheduler.channelCallback;
-        Scheduler.channelCallback = cb;
+        ChannelCallback old = Callbacks.channelCallback;
+        Callbacks.channelCallback = cb;
         return old;
     }
 
     /** Installs the handler of exceptions escaping tasklets (null: none); returns the previous one. */
     public static ErrorHandler setErrorHandler(ErrorHandler h) {
-        ErrorHandler old = Scheduler.errorHandler;
-        Scheduler.errorHandler = h;
+        ErrorHandler old = Callbacks.errorHandler;
+        Callbacks.errorHandler = h;
         return old;
     }
 
@@ -199,13 +199,13 @@ public final class Stackless {
      */
     @SuppressWarnings("unchecked")
     public static <T> T blocking(Callable<T> call) throws Suspendable, Exception {
-        return (T) Scheduler.current().blocking(java.util.Objects.requireNonNull(call), false);
+        return (T) Scheduler.current().waits.blocking(java.util.Objects.requireNonNull(call), false);
     }
 
     /** {@link #blocking}, but killing the waiting tasklet interrupts the pool thread running the call. */
     @SuppressWarnings("unchecked")
     public static <T> T blockingInterruptible(Callable<T> call) throws Suspendable, Exception {
-        return (T) Scheduler.current().blocking(java.util.Objects.requireNonNull(call), true);
+        return (T) Scheduler.current().waits.blocking(java.util.Objects.requireNonNull(call), true);
     }
 
     /**
@@ -224,7 +224,7 @@ public final class Stackless {
      * wakes at once with {@link TaskletExit}.
      */
     public static void sleep(Duration d) throws Suspendable {
-        Scheduler.current().sleep(d.toNanos());
+        Scheduler.current().waits.sleep(d.toNanos());
     }
 
     /**
@@ -233,7 +233,7 @@ public final class Stackless {
      */
     @SuppressWarnings("unchecked")
     public static <T> T await(java.util.concurrent.CompletionStage<T> stage) throws Suspendable {
-        return (T) Scheduler.current().await(stage);
+        return (T) Scheduler.current().waits.await(stage);
     }
 
 

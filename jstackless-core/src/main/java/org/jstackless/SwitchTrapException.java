@@ -9,6 +9,6 @@ final class SwitchTrapException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
     SwitchTrapException() {
-        super("switch_trap");
+        super(org.jstackless.internal.Errors.SWITCH_TRAP);
     }
 }

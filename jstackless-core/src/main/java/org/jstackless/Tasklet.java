@@ -1,6 +1,7 @@
 package org.jstackless;
 
 import java.util.concurrent.atomic.AtomicLong;
+import org.jstackless.internal.Errors;
 import org.jstackless.internal.switching.Strand;
 
 /**
@@ -23,12 +24,12 @@ import org.jstackless.internal.switching.Strand;
  * {@link IllegalStateException} with Stackless's message text, and leaves the tasklet and the
  * queue unchanged.
  */
-public final class Tasklet {
+public final class Tasklet extends Waiter {
     private static final AtomicLong IDS = new AtomicLong();
 
-    /** The owning scheduler; changes only by {@link #bindThread}. */
+    // State and links: written only by States (the state machine), see its table.
+    /** The owning scheduler: changes by bindThread, and for pool tasklets when a carrier takes it. */
     Scheduler sched;
-    final boolean isMain;
     final long id;
     /** The frames: null when not alive, and for main, whose frames are the thread's own stack. */
     Strand strand;
@@ -37,49 +38,38 @@ public final class Tasklet {
      * or the strand of a greenlet/coroutine/generator it was running when it last switched away.
      */
     Strand resumeAt;
-    /** Main is alive while its thread runs Stackless; other tasklets while they have a strand. */
-    private boolean mainAlive;
     Object tempval;
     /** Links in the run queue (circular); null outside it. */
     Tasklet next;
     Tasklet prev;
     byte where;
     /**
-     * The record of its plain channel waits: allocated by its first one and reused (in a queue
-     * while {@code where == CHANNEL} and {@code select == null}).
+     * One slot for two records that never coexist: the {@link Select} it is blocked in (its cases
+     * are the records) or is being woken from, or the {@link Wait} it parks on outside the
+     * scheduler while {@code where == WAITING}; else null. See {@link #selecting()} and {@link #parkedOn()}.
      */
-    Waiter waiter;
-    /** The select it is blocked in (its cases are the records), else null; owner-written. */
-    Select<?> select;
-    /** What the tasklet waits for outside the scheduler, while {@code where == WAITING}. */
-    Wait wait;
-    private boolean atomic;
-    boolean blockTrap;
-    /** An interrupt fell due while this tasklet could not be interrupted (spec §6.2). */
-    boolean pendingIrq;
-    /** The threadBlock flag of the scheduler before this tasklet's innermost run(). */
-    private long savedRunFlags;
+    Object waitingFor;
     /**
-     * What other threads asked of this tasklet and its owner has not carried out yet (spec §9:
-     * remote remove/insert take effect as the caller sees it): bits 0–1 the state the last request
-     * leaves it in ({@link #REQ_REMOVED} or {@link #REQ_INSERTED}), the bits above the number of
-     * such requests still in the owner's inbox. Posters add, the owner subtracts as it applies them;
-     * the state queries read it, so the caller sees its request at once. Zero when none is pending.
+     * Bit flags (below {@link #RUN_FLAGS_SHIFT}) and, above them, the stack of threadBlock flags its
+     * nested run() calls saved (innermost in the lowest bit; 24 levels, deeper ones restore false).
      */
-    private volatile short requested;
-    private static final int REQ_REMOVED = 1;
-    private static final int REQ_INSERTED = 2;
-    private static final int REQ_ONE = 4;
-    private static final java.lang.invoke.VarHandle REQUESTED;
-
-    static {
-        try {
-            REQUESTED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Tasklet.class, "requested", short.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-    /** Pool carriers: set while it runs or its flow is still suspending (see Scheduler.adopt). */
+    int flags;
+    /** This is its thread's main tasklet (the thread's own stack); set once, at construction. */
+    static final int MAIN = 1;
+    /** Main is alive while its thread runs Stackless; other tasklets while they have a strand. */
+    static final int MAIN_ALIVE = 2;
+    static final int ATOMIC = 4;
+    static final int BLOCK_TRAP = 8;
+    /** An interrupt fell due while this tasklet could not be interrupted (spec §6.2). */
+    static final int PENDING_IRQ = 16;
+    static final int FLAG_MASK = 0xff;
+    static final int RUN_FLAGS_SHIFT = 8;
+    /**
+     * What other threads asked of this tasklet and its owner has not carried out yet: written only
+     * by {@link Requests}, which says how it counts.
+     */
+    volatile short requested;
+    /** Pool carriers: set while it runs or its flow is still suspending (see PoolCarrier.adopt); written only by {@link States}. */
     boolean onCpu;
 
     /** A tasklet bound to {@code body}, not yet alive: {@code setup()} or {@code insert()} starts it. */
@@ -90,7 +80,6 @@ public final class Tasklet {
     /** A tasklet bound to {@code body} that belongs to scheduler {@code s} (a pool's carrier). */
     Tasklet(TaskletBody body, Scheduler s) {
         this.sched = s;
-        this.isMain = false;
         this.id = IDS.incrementAndGet();
         this.tempval = body;
     }
@@ -98,9 +87,8 @@ public final class Tasklet {
     /** The main tasklet of a scheduler: the thread's own stack. */
     Tasklet(Scheduler s) {
         this.sched = s;
-        this.isMain = true;
         this.id = IDS.incrementAndGet();
-        this.mainAlive = true;
+        this.flags = MAIN | MAIN_ALIVE;
     }
 
     /** Creates a tasklet running {@code body} and puts it at the end of the run queue. */
@@ -115,27 +103,25 @@ public final class Tasklet {
      * running their finally blocks (spec §3.1).
      */
     public Tasklet bind(TaskletBody body) {
-        if (sched.ended() && !isMain) {
+        if (sched.ended() && !isMain()) {
             // Its thread's session is over (spec §9, test_thread.py test_methods_on_dead): it stays
             // dead and in no queue; binding only replaces what setup() would start, were it rebound.
             dropFrames();
-            next = null;
-            prev = null;
-            where = Scheduler.NOWHERE;
-            requested = 0;
+            States.forgotten(this);
+            Requests.forget(this);
             tempval = body;
             return this;
         }
         Scheduler s = own();
         s.drainIfAsked(this);
         if (this == s.current) {
-            throw new IllegalStateException("can't (re)bind the current tasklet");
+            throw new IllegalStateException(Errors.BIND_CURRENT);
         }
-        if (where != Scheduler.NOWHERE) {
-            throw new IllegalStateException("tasklet is scheduled");
+        if (where != States.NOWHERE) {
+            throw new IllegalStateException(Errors.BIND_SCHEDULED);
         }
-        if (isMain) {
-            throw new IllegalStateException("can't unbind the main tasklet");
+        if (isMain()) {
+            throw new IllegalStateException(Errors.UNBIND_MAIN);
         }
         dropFrames();
         tempval = body;
@@ -149,10 +135,10 @@ public final class Tasklet {
             s.drainIfAsked(this);
         }
         if (isAlive()) {
-            throw new IllegalStateException("tasklet is alive");
+            throw new IllegalStateException(Errors.SETUP_ALIVE);
         }
         if (!(tempval instanceof TaskletBody body)) {
-            throw new IllegalStateException("the tasklet was not bound to a function");
+            throw new IllegalStateException(Errors.SETUP_UNBOUND);
         }
         strand = Mechanisms.factoryFor(body).create(body, Scheduler.ENTRY);
         resumeAt = strand;
@@ -167,7 +153,7 @@ public final class Tasklet {
                 }
                 return this;
             }
-            return request(Request.Kind.INSERT, null);
+            return Requests.request(this, Request.Kind.INSERT, null);
         }
         s.insertNew(this);
         return this;
@@ -179,15 +165,15 @@ public final class Tasklet {
     public Tasklet insert() {
         Scheduler s = ownOrNull();
         if (s == null) {
-            return request(Request.Kind.INSERT, null);
+            return Requests.request(this, Request.Kind.INSERT, null);
         }
         s.drainIfAsked(this);
-        if (where == Scheduler.WAITING) {
+        if (where == States.WAITING) {
             return this; // it comes back by itself
         }
         checkRunnable(s);
-        if (where == Scheduler.NOWHERE) {
-            s.insert(this);
+        if (where == States.NOWHERE) {
+            States.insert(s, this);
         }
         return this;
     }
@@ -201,37 +187,34 @@ public final class Tasklet {
         if (s == null) {
             // Another thread's tasklet: the caller sees it paused from now on; its owner takes it
             // out of its queue at its next switch (spec §9: what Stackless does under the GIL).
-            if (where == Scheduler.CHANNEL) {
-                throw new IllegalStateException("You cannot remove a blocked tasklet.");
-            }
-            if (where == Scheduler.WAITING) {
-                throw new IllegalStateException("You cannot remove a tasklet that waits for a blocking call, a timer or a future.");
-            }
-            if (this == sched.current && requestedState() == 0) {
-                throw new IllegalStateException("The current tasklet cannot be removed.");
-            }
+            checkRemovable(this == sched.current && Requests.state(this) == 0);
             if (!isAlive()) {
                 return this;
             }
-            post(Request.Kind.REMOVE, null);
+            Requests.post(this, Request.Kind.REMOVE, null);
             return this;
         }
         s.drainIfAsked(this);
-        if (where == Scheduler.CHANNEL) {
-            throw new IllegalStateException("You cannot remove a blocked tasklet.");
-        }
-        if (this == s.current) {
-            throw new IllegalStateException("The current tasklet cannot be removed.");
-        }
-        if (where == Scheduler.WAITING) {
-            throw new IllegalStateException("You cannot remove a tasklet that waits for a blocking call, a timer or a future.");
-        }
-        if (where == Scheduler.RING) {
-            s.unlink(this);
-        } else if (where == Scheduler.QUEUED) {
+        checkRemovable(this == s.current);
+        if (where == States.RING) {
+            States.unlink(s, this);
+        } else if (where == States.QUEUED) {
             s.backlog.remove(this); // not run yet; false only if an idle carrier took it a moment ago
         }
         return this;
+    }
+
+    /** The refusals of remove(), from the owner's thread or another (a running tasklet cannot be waiting). */
+    private void checkRemovable(boolean running) {
+        if (where == States.CHANNEL) {
+            throw new IllegalStateException(Errors.REMOVE_BLOCKED);
+        }
+        if (where == States.WAITING) {
+            throw new IllegalStateException(Errors.REMOVE_WAITING);
+        }
+        if (running) {
+            throw new IllegalStateException(Errors.REMOVE_CURRENT);
+        }
     }
 
     /**
@@ -242,7 +225,7 @@ public final class Tasklet {
     public Object run() throws Suspendable {
         Scheduler s = ownOrNull();
         if (s == null) {
-            request(Request.Kind.RUN, null);
+            Requests.request(this, Request.Kind.RUN, null);
             return null;
         }
         s.drainIfAsked(this);
@@ -257,7 +240,7 @@ public final class Tasklet {
     /** Like {@link #run()}, but the caller is paused (removed from the run queue). */
     public Object switchTo() throws Suspendable {
         if (ownOrNull() == null) {
-            throw new IllegalStateException("can't switch to a different thread.");
+            throw new IllegalStateException(Errors.SWITCH_THREAD);
         }
         Scheduler s = own();
         s.drainIfAsked(this);
@@ -268,22 +251,22 @@ public final class Tasklet {
         }
         s.checkTrap();
         if (s.inScheduleCallback) {
-            throw new IllegalStateException("Recursive scheduler call due to callbacks!");
+            throw Errors.recursiveSchedule();
         }
-        s.makeRunnable(this);
-        s.unlink(me);
+        States.makeRunnable(s, this);
+        States.unlink(s, me);
         return s.scheduleTask(me, this, Scheduler.CLAIM);
     }
 
     private void checkRunnable(Scheduler s) {
-        if (where == Scheduler.CHANNEL) {
-            throw new IllegalStateException("You cannot run a blocked tasklet");
+        if (where == States.CHANNEL) {
+            throw new IllegalStateException(Errors.RUN_BLOCKED);
         }
-        if (where == Scheduler.WAITING) {
-            throw new IllegalStateException("You cannot run a tasklet that waits for a blocking call, a timer or a future");
+        if (where == States.WAITING) {
+            throw new IllegalStateException(Errors.RUN_WAITING);
         }
         if (!isAlive() && this != s.current) {
-            throw new IllegalStateException("You cannot run an unbound(dead) tasklet");
+            throw new IllegalStateException(Errors.RUN_DEAD);
         }
     }
 
@@ -324,9 +307,9 @@ public final class Tasklet {
                 if (t instanceof TaskletExit) {
                     return;
                 }
-                throw new IllegalStateException("You cannot throw to a dead tasklet");
+                throw new IllegalStateException(Errors.THROW_DEAD);
             }
-            request(Request.Kind.THROW, new Bomb(t));
+            Requests.request(this, Request.Kind.THROW, new Bomb(t));
             return;
         }
         Tasklet me = s.current;
@@ -335,31 +318,31 @@ public final class Tasklet {
         }
         if (!isAlive()) {
             if (t instanceof TaskletExit) {
-                if (where == Scheduler.RING) {
-                    s.unlink(this);
+                if (where == States.RING) {
+                    States.unlink(s, this);
                 }
                 return;
             }
-            throw new IllegalStateException("You cannot throw to a dead tasklet");
+            throw new IllegalStateException(Errors.THROW_DEAD);
         }
         if (!pending) {
             s.checkTrap();
         }
         Bomb bomb = new Bomb(t);
-        if (where == Scheduler.WAITING) {
+        if (where == States.WAITING) {
             tempval = bomb;
-            if (!s.interruptWait(this) || pending) {
+            if (!s.waits.interruptWait(this) || pending) {
                 return; // a blocking call or future: the bomb explodes when its outcome arrives
             }
             s.scheduleTask(me, this, Scheduler.CLAIM);
             return;
         }
         if (pending) {
-            s.makeRunnable(this);
+            States.makeRunnable(s, this);
             tempval = bomb;
             return;
         }
-        if (where == Scheduler.CHANNEL) {
+        if (where == States.CHANNEL) {
             Channel.unblock(this); // re-checked under the channel's lock: another thread may have taken it
         }
         tempval = bomb;
@@ -373,7 +356,7 @@ public final class Tasklet {
         if (sched.ended()) {
             return false; // its thread's session is over: its tasklets are dead (spec §9)
         }
-        return isMain ? mainAlive : strand != null;
+        return isMain() ? States.flag(this, MAIN_ALIVE) : strand != null;
     }
 
     /**
@@ -382,24 +365,24 @@ public final class Tasklet {
      * although its owner carries it out at its next switch.
      */
     public boolean isPaused() {
-        int req = requestedState();
-        return isAlive() && (req == REQ_REMOVED || req != REQ_INSERTED && where == Scheduler.NOWHERE);
+        int req = Requests.state(this);
+        return isAlive() && (req == Requests.REMOVED || req != Requests.INSERTED && where == States.NOWHERE);
     }
 
     /** Blocked in a channel operation or a {@link Select}. */
     public boolean isBlocked() {
-        return where == Scheduler.CHANNEL && !sched.ended();
+        return where == States.CHANNEL && !sched.ended();
     }
 
     /** In the run queue or blocked on a channel (counting a pending request as {@link #isPaused} does). */
     public boolean isScheduled() {
-        int req = requestedState();
-        return !sched.ended() && (req == REQ_INSERTED || req != REQ_REMOVED && where != Scheduler.NOWHERE);
+        int req = Requests.state(this);
+        return !sched.ended() && (req == Requests.INSERTED || req != Requests.REMOVED && where != States.NOWHERE);
     }
 
     /** The thread's main tasklet. */
     public boolean isMain() {
-        return isMain;
+        return (flags & MAIN) != 0;
     }
 
     /** The tasklet running now on its thread. */
@@ -409,31 +392,22 @@ public final class Tasklet {
 
     /** Whether preemption is held off for this tasklet. */
     public boolean isAtomic() {
-        return atomic;
+        return States.flag(this, ATOMIC);
     }
 
     /** Sets the atomic flag; returns the previous value. */
     public boolean setAtomic(boolean on) {
-        boolean old = atomic;
-        atomic = on;
-        if (old && !on && pendingIrq && this == sched.current) {
-            sched.rearmPendingInterrupt(); // the interrupt deferred by the atomic section fires now
+        boolean old = States.flag(this, ATOMIC);
+        States.setFlag(this, ATOMIC, on);
+        if (old && !on && States.flag(this, PENDING_IRQ) && this == sched.current) {
+            TimedRun.rearm(sched); // the interrupt deferred by the atomic section fires now
         }
         return old;
     }
 
-    void saveRunFlags(boolean threadBlock) {
-        savedRunFlags = (savedRunFlags << 1) | (threadBlock ? 1 : 0);
-    }
-
-    void restoreRunFlags() {
-        sched.threadBlock = (savedRunFlags & 1) != 0;
-        savedRunFlags >>>= 1;
-    }
-
     /** True when the tasklet could be restored by unpickling: no native stack is part of it. */
     public boolean isRestorable() {
-        if (isMain) {
+        if (isMain()) {
             return false;
         }
         return strand == null || strand.isRestorable();
@@ -462,8 +436,8 @@ public final class Tasklet {
         if (sched.ended()) {
             return null;
         }
-        Waiter w = where == Scheduler.CHANNEL ? queuedWaiter() : null;
-        return w == null ? next : w.next == null ? null : w.next.tasklet;
+        Waiter w = where == States.CHANNEL ? queuedWaiter() : null;
+        return w == null ? next : w.after == null ? null : w.after.tasklet();
     }
 
     /** The previous tasklet in the run queue (circular) or in its channel's queue (null at the start). */
@@ -471,19 +445,29 @@ public final class Tasklet {
         if (sched.ended()) {
             return null;
         }
-        Waiter w = where == Scheduler.CHANNEL ? queuedWaiter() : null;
-        return w == null ? prev : w.prev == null ? null : w.prev.tasklet;
+        Waiter w = where == States.CHANNEL ? queuedWaiter() : null;
+        return w == null ? prev : w.before == null ? null : w.before.tasklet();
+    }
+
+    /** The select it is blocked in, or was woken from and has not resumed in yet; else null. */
+    Select<?> selecting() {
+        return waitingFor instanceof Select<?> s ? s : null;
+    }
+
+    /** What it waits for outside the scheduler while {@code where == WAITING}; else null. */
+    Wait parkedOn() {
+        return waitingFor instanceof Wait w ? w : null;
     }
 
     /** While blocked: the record of its plain wait, or of its select's first queued case; else null. */
     Waiter queuedWaiter() {
-        Select<?> sel = select;
-        return sel != null ? sel.firstQueued() : waiter != null && waiter.channel != null ? waiter : null;
+        Select<?> sel = selecting();
+        return sel != null ? sel.firstQueued() : channel != null ? this : null;
     }
 
     /** While blocked: +1 sending, -1 receiving (a select: its first queued case); else 0. */
     int blockedDirection() {
-        Waiter w = where == Scheduler.CHANNEL ? queuedWaiter() : null;
+        Waiter w = where == States.CHANNEL ? queuedWaiter() : null;
         return w == null ? 0 : w.dir;
     }
 
@@ -512,7 +496,7 @@ public final class Tasklet {
      * their saved frames exactly; a suspended hard tasklet's frames cannot be seen, and it reports 1.
      */
     public int recursionDepth() {
-        if (isMain || strand == null) {
+        if (isMain() || strand == null) {
             return 0;
         }
         int d = strand.frameDepth();
@@ -521,18 +505,18 @@ public final class Tasklet {
 
     /** The channel this tasklet is blocked on (in a select, its first case's), or null. */
     public Channel<?> blockedOn() {
-        Waiter w = where == Scheduler.CHANNEL ? queuedWaiter() : null;
+        Waiter w = where == States.CHANNEL ? queuedWaiter() : null;
         return w == null ? null : w.channel;
     }
 
     /** Whether a channel operation that would block raises instead (spec §3.10). */
     public boolean blockTrap() {
-        return blockTrap;
+        return States.flag(this, BLOCK_TRAP);
     }
 
     /** Makes channel operations that would block raise {@link IllegalStateException}. */
     public void setBlockTrap(boolean on) {
-        blockTrap = on;
+        States.setFlag(this, BLOCK_TRAP, on);
     }
 
     /** The thread whose scheduler this tasklet belongs to. */
@@ -566,49 +550,47 @@ public final class Tasklet {
             throw new IllegalStateException("bindThread must be called on the tasklet's own thread or on the "
                     + "thread it moves to");
         }
-        if (isMain) {
-            throw new IllegalStateException("can't (re)bind the main tasklet");
+        if (isMain()) {
+            throw new IllegalStateException(Errors.BIND_MAIN);
         }
         if (fromEnded) {
             // Rescued from a thread whose session is over (spec §9, test_rebind_from_dead): that
             // run queue and inbox are never used again, so the tasklet simply leaves them.
-            if (where == Scheduler.RING || where == Scheduler.TRANSIT) {
-                next = null;
-                prev = null;
-                where = Scheduler.NOWHERE;
+            if (where == States.RING || where == States.TRANSIT) {
+                States.forgotten(this);
             }
-            requested = 0;
+            Requests.forget(this);
         }
         if (byOwner) {
             from.drainIfAsked(this);
         } else if (!fromEnded) {
-            awaitRequests(from);
+            Requests.awaitApplied(this, from);
         }
-        if ((this == from.current && !fromEnded) || where == Scheduler.RING || where == Scheduler.TRANSIT) {
-            throw new IllegalStateException("can't (re)bind a runnable tasklet");
+        if ((this == from.current && !fromEnded) || where == States.RING || where == States.TRANSIT) {
+            throw new IllegalStateException(Errors.BIND_RUNNABLE);
         }
-        if (where == Scheduler.WAITING) {
-            throw new IllegalStateException("can't (re)bind a tasklet that waits for a blocking call, a timer or a future");
+        if (where == States.WAITING) {
+            throw new IllegalStateException(Errors.BIND_WAITING);
         }
         if (strand != null && !strand.canMigrate()) {
             throw new IllegalStateException("a hard tasklet that has started cannot move to another thread: the "
                     + "JDK continuation's compiled frames may keep the old thread. Bind it before it starts, "
                     + "or make it soft (weave its code)");
         }
-        if (where == Scheduler.CHANNEL && select != null) {
+        if (where == States.CHANNEL && selecting() != null) {
             throw new IllegalStateException("can't (re)bind a tasklet blocked in a select: its cases wait on "
                     + "several channels; bind it before or after the select");
         }
-        Channel<?> ch = where == Scheduler.CHANNEL && waiter != null ? waiter.channel : null;
+        Channel<?> ch = where == States.CHANNEL ? channel : null;
         if (ch != null) {
             ch.lock();
             try {
-                sched = to; // a rendezvous now hands it to its new thread
+                States.rebound(this, to); // a rendezvous now hands it to its new thread
             } finally {
                 ch.unlock();
             }
         } else {
-            sched = to;
+            States.rebound(this, to);
         }
         return this;
     }
@@ -636,85 +618,6 @@ public final class Tasklet {
                 + "cannot outlive it. Move it to a live thread with bindThread first");
     }
 
-    /** Hands an operation to the owner thread (spec §9); checks what can be checked from here. */
-    private Tasklet request(Request.Kind kind, Bomb bomb) {
-        if (kind != Request.Kind.THROW) {
-            if (where == Scheduler.CHANNEL) {
-                throw new IllegalStateException("You cannot run a blocked tasklet");
-            }
-            if (!isAlive()) {
-                throw new IllegalStateException("You cannot run an unbound(dead) tasklet");
-            }
-        }
-        post(kind, bomb);
-        return this;
-    }
-
-    /** Posts a request to the owner; insert-like and remove requests count as done for the caller at once. */
-    private void post(Request.Kind kind, Bomb bomb) {
-        int state = switch (kind) {
-            case REMOVE -> REQ_REMOVED;
-            case INSERT, RUN -> REQ_INSERTED;
-            case THROW -> 0;
-        };
-        if (state != 0) {
-            while (true) {
-                int old = requested & 0xffff;
-                int n = (old & ~3) + REQ_ONE;
-                if (n > 0xffff) {
-                    throw new IllegalStateException("too many requests on tasklet " + id + " wait for its thread "
-                            + thread().getName() + " to carry them out; that thread does not reach a switch");
-                }
-                if (REQUESTED.compareAndSet(this, (short) old, (short) (n | state))) {
-                    break;
-                }
-            }
-        }
-        sched.post(new Request(kind, this, bomb));
-    }
-
-    /** Owner: one request of this tasklet posted by {@link #post} was carried out (or dropped). */
-    void requestApplied(Request.Kind kind) {
-        if (kind == Request.Kind.THROW) {
-            return;
-        }
-        while (true) {
-            int old = requested & 0xffff;
-            int n = (old & ~3) - REQ_ONE;
-            int next = n <= 0 ? 0 : n | (old & 3);
-            if (REQUESTED.compareAndSet(this, (short) old, (short) next)) {
-                return;
-            }
-        }
-    }
-
-    /** True while a remove/insert asked by another thread waits for the owner. */
-    boolean hasRequests() {
-        return requested != 0;
-    }
-
-    /** The state the pending requests leave the tasklet in: 0 (none), REQ_REMOVED or REQ_INSERTED. */
-    private int requestedState() {
-        return requested & 3;
-    }
-
-    /**
-     * A non-owner about to move this tasklet waits (a bounded time) until its owner has carried out
-     * the remove/insert requests already posted, so that the move sees the state the caller sees.
-     */
-    private void awaitRequests(Scheduler owner) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (hasRequests() && !owner.ended()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("thread " + owner.carrier.thread().getName() + " has not carried out "
-                        + "the remove()/insert() asked of tasklet " + id + " within 10 s (it reaches no switch); "
-                        + "bindThread needs it to");
-            }
-            owner.inbox.wake();
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000L);
-        }
-    }
-
     /** The owning scheduler, checking that the caller runs on its thread. */
     private Scheduler own() {
         Scheduler s = sched;
@@ -736,12 +639,15 @@ public final class Tasklet {
         if (s != null) {
             s.discard();
         }
+        if (where != States.CHANNEL) {
+            States.leaveSelect(this); // a select it was woken from is over with the frames that made it
+        }
     }
 
     /** The tasklet ended (its strand is finishing by itself): it is no longer alive. */
     void die() {
-        if (isMain) {
-            mainAlive = false;
+        if (isMain()) {
+            States.setFlag(this, MAIN_ALIVE, false);
         }
         strand = null;
         resumeAt = null;
@@ -756,6 +662,6 @@ public final class Tasklet {
 
     @Override
     public String toString() {
-        return (isMain ? "Tasklet[main " : "Tasklet[") + id + "]";
+        return (isMain() ? "Tasklet[main " : "Tasklet[") + id + "]";
     }
 }

@@ -4,13 +4,14 @@ package org.jstackless;
  * One tasklet's wait in one channel's queue (Go's {@code sudog}): the record, not the tasklet, is
  * linked into the queue, so a tasklet in a {@link Select} waits in several queues at once.
  *
- * <p>A plain {@code send}/{@code receive} uses the tasklet's own cached record
- * ({@link Tasklet#waiter}, allocated on its first wait and reused for every later one), and the
- * value it sends stays in the tasklet's tempval, as in Stackless. A select uses one
+ * <p>A plain {@code send}/{@code receive} uses the record every tasklet is: {@link Tasklet} extends
+ * this class, so its first record costs no object of its own (a parked tasklet stays small), and
+ * the value it sends stays in the tasklet's tempval, as in Stackless. A select uses one
  * {@link SelectWaiter} per case, which carries the case's value and its select.
  *
  * <p>Invariants: {@code channel != null} exactly while the record is in that channel's queue;
- * {@code channel}, {@code next}, {@code prev} and {@code dir} change only under that channel's lock.
+ * {@code channel}, {@code after}, {@code before} and {@code dir} change only under that channel's
+ * lock.
  */
 class Waiter {
     /** How a record left its queue when a partner took it (see {@link #how}). */
@@ -19,12 +20,11 @@ class Waiter {
     /** Added to {@link #how} when the record's tasklet belongs to another thread than the partner's. */
     static final byte REMOTE = 4;
 
-    final Tasklet tasklet;
     /** The channel whose queue holds this record; null while it is in none. */
     Channel<?> channel;
-    /** Links in {@code channel}'s queue, FIFO, null-terminated. */
-    Waiter next;
-    Waiter prev;
+    /** Links in {@code channel}'s queue, FIFO, null-terminated (named apart from a tasklet's ring links). */
+    Waiter after;
+    Waiter before;
     /** +1 waits to send, -1 waits to receive. */
     byte dir;
     /**
@@ -34,12 +34,13 @@ class Waiter {
      */
     byte how;
 
-    Waiter(Tasklet tasklet) {
-        this.tasklet = tasklet;
+    /** The waiting tasklet: a plain wait's record is the tasklet itself; {@link SelectWaiter} overrides. */
+    Tasklet tasklet() {
+        return (Tasklet) this;
     }
 
     /** The value a waiting sender offers. */
     Object sending() {
-        return tasklet.tempval;
+        return tasklet().tempval;
     }
 }

@@ -28,7 +28,7 @@ import org.jstackless.testing.SwitchingTest;
  * and declared partner threads make a cross-thread program independent of thread start timing.
  */
 class ThreadRulesTest {
-    static final String DEADLOCK = "Deadlock: the last runnable tasklet cannot be blocked.";
+    static final String DEADLOCK = org.jstackless.internal.Errors.DEADLOCK;
 
     /** A plain thread (never calls runAsMain) that creates tasklets, hands them over and ends. */
     private static List<Tasklet> fromAThreadThatEnds(AtomicBoolean bodyRan) throws Exception {

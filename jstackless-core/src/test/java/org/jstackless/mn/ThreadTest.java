@@ -35,7 +35,7 @@ import org.jstackless.testing.SwitchingTest;
  * with {@code Thread.currentThread()}.
  */
 class ThreadTest {
-    static final String DEADLOCK = "Deadlock: the last runnable tasklet cannot be blocked.";
+    static final String DEADLOCK = org.jstackless.internal.Errors.DEADLOCK;
 
     /** Where a tasklet body runs: the main tasklet of the scheduler running it, and the Java thread. */
     record Where(Tasklet main, Thread javaThread, Tasklet current) {

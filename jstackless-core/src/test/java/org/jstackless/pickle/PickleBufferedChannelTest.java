@@ -1,12 +1,9 @@
 package org.jstackless.pickle;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.jstackless.pickle.PickleTestSupport.OUT;
 
-import java.time.Duration;
 import org.jstackless.Channel;
-import org.jstackless.NotPicklableException;
 import org.jstackless.Pickler;
 import org.jstackless.Select;
 import org.jstackless.Stackless;
@@ -15,8 +12,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A buffered channel pickles with its capacity and its buffered values; a tasklet blocked in a
- * {@link Select} is refused with a message that says so.
+ * A buffered channel pickles with its capacity and its buffered values (a tasklet blocked in a
+ * {@link Select}: {@link PickleSelectTest}).
  */
 class PickleBufferedChannelTest {
     record Item(String name, int n) {
@@ -77,23 +74,6 @@ class PickleBufferedChannelTest {
             Stackless.run();
             assertThat(OUT).containsExactly("sent both, buffered 0");
             t.kill();
-        });
-    }
-
-    @Test
-    void aTaskletBlockedInASelectIsRefused() throws Exception {
-        Stackless.runAsMain(() -> {
-            Channel<String> a = new Channel<>();
-            Channel<String> b = new Channel<>(1);
-            Tasklet t = Tasklet.spawn(() -> OUT.add(new Select<String>().onReceive(a, v -> v).onReceive(b, v -> v)
-                    .timeout(Duration.ofSeconds(30), () -> "timeout").select()));
-            Stackless.schedule();
-            assertThat(t.isBlocked()).isTrue();
-            assertThatThrownBy(() -> pickler.dumps(t)).isInstanceOf(NotPicklableException.class)
-                    .hasMessageContaining("blocked in a select");
-            b.send("after");
-            Stackless.run();
-            assertThat(OUT).containsExactly("after");
         });
     }
 }

@@ -34,6 +34,8 @@ final class Kinds {
     /** An allowed ordinary class, field by field (see {@link Fields}). */
     static final int PLAIN = 23;
     // 24..29: org.jstackless.sync's Lock, Semaphore, Event, Condition, wait queue, waiter (SyncCodecs).
+    /** A select: its cases, default, timeout (see {@code org.jstackless.SelectCodec}). */
+    static final int SELECT = 30;
 
     /** Primitive array element types, in this order. */
     static final Class<?>[] PRIM_ARRAYS = {boolean.class, byte.class, short.class, char.class, int.class, long.class,

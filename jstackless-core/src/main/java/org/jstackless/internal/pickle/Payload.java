@@ -18,7 +18,8 @@ import org.jstackless.internal.soft.MethodInfo;
  *   roots    tempval id, body id
  *   frames   count, then per frame, outermost first: method index, call-site index, receiver id,
  *            reference slots (count, ids), primitive slots (count, zigzag longs)
- *   channel  id of the channel the tasklet is blocked on (0: none or not pickled), direction (zigzag)
+ *   channel  id of the channel the tasklet is blocked on (0: none or not pickled), direction (zigzag);
+ *            or id of the select it is blocked in, direction 0
  *   named    count, then per named root: name, object id (in the order given to dumps)
  * </pre>
  */
@@ -38,6 +39,8 @@ public final class Payload {
     public static final int CHANNEL_BUFFERED = 4;
     /** Object kind of the yielder of a generator entry. */
     public static final int YIELDER = Kinds.YIELDER;
+    /** Object kind of a select entry. */
+    public static final int SELECT = Kinds.SELECT;
     /** Coroutine entry concepts: what object the coroutine implements. */
     public static final int CONCEPT_GREENLET = 0;
     public static final int CONCEPT_GENERATOR = 1;
@@ -383,7 +386,7 @@ public final class Payload {
         p.frames = readFrames(in, nf, p.methods, n);
         p.channel = in.index("channel id", n);
         long b = in.svar();
-        if (b < -1 || b > 1 || (b != 0) != (p.channel != 0)) {
+        if (b < -1 || b > 1 || (b != 0 && p.channel == 0)) { // 0 with a channel id: blocked in a select
             throw In.bad("blocked direction " + b);
         }
         p.blocked = (int) b;

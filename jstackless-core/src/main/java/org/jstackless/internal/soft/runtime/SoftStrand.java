@@ -48,8 +48,12 @@ public final class SoftStrand extends Strand implements FrameStore {
 
     private final TaskletBody body;
     private final StrandEntry entry;
-    /** Two to start: a tasklet parked in send/receive saves two frames, and a million parked tasklets is the case to keep small. */
-    private Frame[] frames = new Frame[2];
+    /**
+     * Empty until the first suspension (a tasklet that ends without switching never allocates it),
+     * then two: a tasklet parked in send/receive saves two frames, and a million parked tasklets is
+     * the case to keep small.
+     */
+    private Frame[] frames = NO_FRAMES;
     private static final Frame[] NO_FRAMES = new Frame[0];
     private int count;
     private int unwindBase;
@@ -229,7 +233,7 @@ public final class SoftStrand extends Strand implements FrameStore {
     @Override
     public Frame push(MethodInfo info, Object self, int site, int nRefs, int nPrims) {
         if (count == frames.length) {
-            frames = java.util.Arrays.copyOf(frames, Math.max(4, count * 2));
+            frames = count == 0 ? new Frame[2] : java.util.Arrays.copyOf(frames, Math.max(4, count * 2));
         }
         Frame f = frames[count];
         if (f == null) {
