@@ -36,7 +36,8 @@ public final class CheckpointBench {
         boolean fsync = args.length <= 2 || !args[2].equals("nofsync");
         boolean postgres = args.length > 2 && args[2].equals("postgres");
         org.jstackless.durable.internal.PrivatePostgres pg = postgres ? org.jstackless.durable.internal.PrivatePostgres.start() : null;
-        for (int rep = 0; rep < 3; rep++) {
+        int reps = Integer.getInteger("reps", 3);
+        for (int rep = 0; rep < reps; rep++) {
             Path dir = Files.createTempDirectory("ckpt-bench");
             PgStore store = postgres ? PgStore.open(pg.url(), "bench" + rep) : null;
             DurableRuntime.Builder b = postgres
