@@ -64,6 +64,33 @@ class PgStoreTest {
     }
 
     @Test
+    void aLargeCommitIsAllOrNothingAndNamesItsStaleRow() throws Exception {
+        String t = table();
+        try (PgStore a = PgStore.open(server.url(), t)) {
+            List<Checkpoint> first = new java.util.ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                first.add(row("r" + i, 1, "r" + i + "-1"));
+            }
+            long t1 = a.commit(first);
+            List<Checkpoint> second = new java.util.ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                second.add(i == 1234 ? row("r1234", 3, "skips #2") : row("r" + i, 2, "r" + i + "-2"));
+            }
+            assertThatThrownBy(() -> a.commit(second)).isInstanceOf(StaleCheckpointException.class)
+                    .hasMessageContaining("durable tasklet r1234").hasMessageContaining("#3").hasMessageContaining("nothing");
+            assertThat(a.rows()).hasSize(2000).allSatisfy(c -> assertThat(c.seq()).isEqualTo(1));
+            second.set(1234, row("r1234", 2, "r1234-2"));
+            assertThat(a.commit(second)).isGreaterThan(t1);
+            assertThat(data(a, "r1999")).isEqualTo("r1999-2#2");
+            assertThatThrownBy(() -> a.commit(List.of(new Checkpoint("never", 2, DurableState.PURGED, 0, "", "", new byte[0], 0))))
+                    .isInstanceOf(StaleCheckpointException.class);
+            assertThatThrownBy(() -> a.commit(List.of(row("r1", 3, "x"), row("r1", 3, "y"))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two rows for r1");
+            assertThat(data(a, "r1")).isEqualTo("r1-2#2");
+        }
+    }
+
+    @Test
     void durableTaskletsResumeFromPostgresAfterARestart() throws Exception {
         String t = table();
         String key = "pg-" + System.nanoTime();

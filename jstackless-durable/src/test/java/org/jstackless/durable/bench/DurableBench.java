@@ -32,8 +32,9 @@ import org.jstackless.durable.internal.PrivatePostgres;
  * latency for the file store and for PostgreSQL, and durable steps next to DBOS Transact on the
  * same private PostgreSQL server, in one run; writes a markdown page.
  *
- * <pre>  DurableBench [--quick] [--md FILE] [--splice PAGE]</pre>
+ * <pre>  DurableBench [--quick] [--parts file,postgres,steps] [--md FILE] [--splice PAGE]</pre>
  *
+ * {@code --parts} runs only some parts (all three by default).
  * {@code --splice PAGE} also puts the page's targets, with a link, into PAGE (docs/benchmarks.md)
  * as its "Durable tasklets" section, replacing the one there.
  */
@@ -177,15 +178,17 @@ public final class DurableBench {
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
+        List<String> parts = List.of("file", "postgres", "steps");
         Path md = null;
         Path splice = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
+                case "--parts" -> parts = List.of(args[++i].split(","));
                 case "--md" -> md = Path.of(args[++i]);
                 case "--splice" -> splice = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: DurableBench [--quick] [--md FILE] [--splice PAGE]");
+                    System.err.println("usage: DurableBench [--quick] [--parts file,postgres,steps] [--md FILE] [--splice PAGE]");
                     System.exit(2);
                 }
             }
@@ -198,45 +201,34 @@ public final class DurableBench {
         int each = quick ? 30 : 100;
         Report rep = new Report(quick, warm, reps, tasklets, each);
 
-        System.out.println("file store, fsync on: " + tasklets + " tasklets x " + each + " checkpoints");
-        rep.fileFsync = repeat(warm, reps, () -> fileRun("file, fsync", true, tasklets, each));
-        System.out.println("file store, fsync off");
-        rep.fileNoFsync = repeat(1, quick ? 1 : 3, () -> fileRun("file, no fsync", false, tasklets, each));
-
-        if (PrivatePostgres.binaries() == null) {
+        if (parts.contains("file")) {
+            System.out.println("file store, fsync on: " + tasklets + " tasklets x " + each + " checkpoints");
+            rep.fileFsync = repeat(warm, reps, () -> fileRun("file, fsync", true, tasklets, each));
+            System.out.println("file store, fsync off");
+            rep.fileNoFsync = repeat(1, quick ? 1 : 3, () -> fileRun("file, no fsync", false, tasklets, each));
+        }
+        if (!parts.contains("postgres") && !parts.contains("steps")) {
+            System.out.println("(PostgreSQL and DBOS not run: --parts)");
+        } else if (PrivatePostgres.binaries() == null) {
             System.out.println("PostgreSQL is not installed (apt-get install postgresql): no PostgreSQL or DBOS figures");
         } else {
             try (PrivatePostgres pg = PrivatePostgres.start()) {
                 rep.postgres = postgresSettings(pg);
                 int pgEach = quick ? 10 : 30;
                 rep.pgEach = pgEach;
-                System.out.println("PostgreSQL store: " + tasklets + " tasklets x " + pgEach + " checkpoints");
-                rep.pg = repeat(warm, reps, () -> jstackless("PostgreSQL", table(pg), tasklets, pgEach, false, true));
+                if (parts.contains("postgres")) {
+                    System.out.println("PostgreSQL store: " + tasklets + " tasklets x " + pgEach + " checkpoints");
+                    rep.pg = repeat(warm, reps, () -> jstackless("PostgreSQL", table(pg), tasklets, pgEach, false, true));
+                }
 
-                int seq = quick ? 100 : 300;
+                int seq = Integer.getInteger("bench.sequentialSteps", quick ? 100 : 300);
                 int wf = 100;
                 int wfSteps = quick ? 5 : 20;
                 rep.seqSteps = seq;
                 rep.workflows = wf;
                 rep.wfSteps = wfSteps;
-                String dbosUrl = pg.url().replaceFirst("/postgres\\?user=jsl$", "/dbos_bench");
-                try (Connection c = DriverManager.getConnection(pg.url()); Statement s = c.createStatement()) {
-                    s.execute("CREATE DATABASE dbos_bench");
-                }
-                try (DbosPeer dbos = new DbosPeer(dbosUrl, "jsl", LATENCIES)) {
-                    // Warm both up, then alternate them so that both see the same machine.
-                    dbos(null, dbos, 10, 10);
-                    dbos(null, dbos, 1, 50);
-                    jstackless(null, table(pg), 10, 10, true, false);
-                    jstackless(null, table(pg), 1, 50, true, false);
-                    int r = quick ? 1 : 3;
-                    for (int i = 0; i < r; i++) {
-                        rep.add("jstackless 1", jstackless("jstackless Durable.step, 1 tasklet", table(pg), 1, seq, true, false));
-                        rep.add("DBOS 1", dbos("DBOS runStep, 1 workflow", dbos, 1, seq));
-                        rep.add("jstackless N", jstackless("jstackless Durable.step, " + wf + " tasklets", table(pg), wf,
-                                wfSteps, true, false));
-                        rep.add("DBOS N", dbos("DBOS runStep, " + wf + " workflows", dbos, wf, wfSteps));
-                    }
+                if (parts.contains("steps")) {
+                    steps(pg, rep, quick);
                 }
             }
         }
@@ -292,6 +284,31 @@ public final class DurableBench {
                 }
             }
             return String.join(", ", out);
+        }
+    }
+
+    /** Durable steps: jstackless and DBOS on the same server, warmed up, then alternating. */
+    static void steps(PrivatePostgres pg, Report rep, boolean quick) throws Exception {
+        int seq = rep.seqSteps;
+        int wf = rep.workflows;
+        int wfSteps = rep.wfSteps;
+        try (Connection c = DriverManager.getConnection(pg.url()); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE dbos_bench");
+        }
+        String dbosUrl = pg.url().replaceFirst("/postgres\\?user=jsl$", "/dbos_bench");
+        try (DbosPeer dbos = new DbosPeer(dbosUrl, "jsl", LATENCIES)) {
+            dbos(null, dbos, 10, 10);
+            dbos(null, dbos, 1, 50);
+            jstackless(null, table(pg), 10, 10, true, false);
+            jstackless(null, table(pg), 1, 50, true, false);
+            int r = quick ? 1 : 3;
+            for (int i = 0; i < r; i++) {
+                rep.add("jstackless 1", jstackless("jstackless Durable.step, 1 tasklet", table(pg), 1, seq, true, false));
+                rep.add("DBOS 1", dbos("DBOS runStep, 1 workflow", dbos, 1, seq));
+                rep.add("jstackless N", jstackless("jstackless Durable.step, " + wf + " tasklets", table(pg), wf, wfSteps,
+                        true, false));
+                rep.add("DBOS N", dbos("DBOS runStep, " + wf + " workflows", dbos, wf, wfSteps));
+            }
         }
     }
 
@@ -359,9 +376,11 @@ public final class DurableBench {
         /** The targets table: target, measured, verdict. */
         List<String[]> targets() {
             List<String[]> t = new ArrayList<>();
-            double f = median(fileFsync, Run::perSecond);
-            t.add(new String[] {"file store ≥ 50,000 checkpoints/s with group commit (fsync on)",
-                    range(fileFsync) + " /s, p99 " + n(median(fileFsync, Run::p99)) + " ms", f >= 50_000 ? "met" : "**missed**"});
+            if (!fileFsync.isEmpty()) {
+                double f = median(fileFsync, Run::perSecond);
+                t.add(new String[] {"file store ≥ 50,000 checkpoints/s with group commit (fsync on)",
+                        range(fileFsync) + " /s, p99 " + n(median(fileFsync, Run::p99)) + " ms", f >= 50_000 ? "met" : "**missed**"});
+            }
             if (!pg.isEmpty()) {
                 double p = median(pg, Run::perSecond);
                 t.add(new String[] {"PostgreSQL ≥ 5,000 checkpoints/s", range(pg) + " /s, p99 " + n(median(pg, Run::p99)) + " ms",
