@@ -91,6 +91,33 @@ class PgStoreTest {
     }
 
     @Test
+    void storesOpenedAtOnceOnOneTableEachCommitTheirOwnRows() throws Exception {
+        String t = table();
+        int n = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<java.util.concurrent.Future<Long>> fs = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String id = "w" + i;
+                fs.add(pool.submit(() -> {
+                    try (PgStore s = PgStore.open(server.url(), t)) { // the table, sequence and function created once
+                        s.commit(List.of(row(id, 1, id + "-1")));
+                        return s.commit(List.of(row(id, 2, id + "-2")));
+                    }
+                }));
+            }
+            for (var f : fs) {
+                assertThat(f.get(2, java.util.concurrent.TimeUnit.MINUTES)).isPositive();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (PgStore s = PgStore.open(server.url(), t)) {
+            assertThat(s.rows()).extracting(c -> data(s, c.id())).containsExactlyInAnyOrder("w0-2#2", "w1-2#2", "w2-2#2", "w3-2#2");
+        }
+    }
+
+    @Test
     void durableTaskletsResumeFromPostgresAfterARestart() throws Exception {
         String t = table();
         String key = "pg-" + System.nanoTime();
