@@ -72,7 +72,7 @@ public final class DurableBench {
 
     /** One measured run. */
     record Run(String what, long rows, long commits, double seconds, double cpuMicrosPerRow, double p50, double p99,
-            double commitP50, double commitP99) {
+            double commitP50, double commitP99, double bytesPerRow) {
         double perSecond() {
             return rows / seconds;
         }
@@ -105,7 +105,8 @@ public final class DurableBench {
             long[] c = ts.counts();
             long rows = countAll ? c[0] : (long) tasklets * each;
             return new Run(what, rows, c[1], (t2 - t1) / 1e9, cpu / 1e3 / c[0], LATENCIES.percentileMillis(50),
-                    LATENCIES.percentileMillis(99), ts.commits.percentileMillis(50), ts.commits.percentileMillis(99));
+                    LATENCIES.percentileMillis(99), ts.commits.percentileMillis(50), ts.commits.percentileMillis(99),
+                    (double) c[2] / c[0]);
         }
     }
 
@@ -122,7 +123,7 @@ public final class DurableBench {
         peer.run(workflows, steps);
         long t2 = System.nanoTime();
         return new Run(what, (long) workflows * steps, (long) workflows * steps, (t2 - t1) / 1e9, Double.NaN,
-                LATENCIES.percentileMillis(50), LATENCIES.percentileMillis(99), Double.NaN, Double.NaN);
+                LATENCIES.percentileMillis(50), LATENCIES.percentileMillis(99), Double.NaN, Double.NaN, Double.NaN);
     }
 
     static Path tempDir() throws IOException {
@@ -447,7 +448,7 @@ public final class DurableBench {
                             + "directory or table. *Latency* is a checkpoint's, from the call to its return (its round's "
                             + "pickling, the commit, the resumption); *commit* is the store's commit alone. *CPU* is the "
                             + "runtime thread's CPU time per row (pickling, sealing, encoding, scheduling), which "
-                            + "depends less on the machine's load than the rate.\n\n");
+                            + "depends less on the machine's load than the rate; *bytes* is a row's sealed pickle.\n\n");
             List<String[]> rows = new ArrayList<>();
             for (List<Run> rs : List.of(fileFsync, fileNoFsync, pg)) {
                 if (rs.isEmpty()) {
@@ -456,10 +457,10 @@ public final class DurableBench {
                 rows.add(new String[] {rs.get(0).what(), range(rs), n(median(rs, r -> (double) r.rows() / r.commits())),
                         n(median(rs, Run::p50)) + " / " + n(median(rs, Run::p99)),
                         n(median(rs, Run::commitP50)) + " / " + n(median(rs, Run::commitP99)),
-                        n(median(rs, Run::cpuMicrosPerRow))});
+                        n(median(rs, Run::cpuMicrosPerRow)), n(median(rs, Run::bytesPerRow))});
             }
             table(b, rows, "store", "rows/s (median, min – max)", "rows per commit", "latency p50 / p99 ms",
-                    "commit p50 / p99 ms", "CPU µs per row");
+                    "commit p50 / p99 ms", "CPU µs per row", "bytes per row");
             if (!steps.isEmpty()) {
                 b.append("\n## Durable steps: jstackless and DBOS Transact on the same PostgreSQL\n\n");
                 b.append("A durable step runs a call and records its result so that it never runs again: "

@@ -12,6 +12,7 @@ final class TimedStore implements DurableStore {
     final Latencies commits = new Latencies();
     private long rows;
     private long count;
+    private long bytes;
 
     TimedStore(DurableStore store) {
         this.store = store;
@@ -35,18 +36,22 @@ final class TimedStore implements DurableStore {
         synchronized (this) {
             rows += batch.size();
             count++;
+            for (Checkpoint c : batch) {
+                bytes += c.pickle().length;
+            }
         }
         return t;
     }
 
-    /** Rows and commits since the last reset: {rows, commits}. */
+    /** Rows, commits and their (sealed) pickles' bytes since the last reset: {rows, commits, bytes}. */
     synchronized long[] counts() {
-        return new long[] {rows, count};
+        return new long[] {rows, count, bytes};
     }
 
     synchronized void reset() {
         rows = 0;
         count = 0;
+        bytes = 0;
         commits.clear();
     }
 
