@@ -554,12 +554,14 @@ public final class Pickler {
     private final class MethodTable {
         final List<MethodInfo> methods = new ArrayList<>();
         final Map<MethodInfo, Integer> byInfo = new java.util.IdentityHashMap<>();
-        final Map<String, Integer> byName = new HashMap<>();
+        /** By class, name and descriptor (mi.toString()'s parts: their hashes are cached, no string is built). */
+        final Map<List<String>, Integer> byName = new HashMap<>();
 
         int index(MethodInfo mi) {
             Integer idx = byInfo.get(mi);
             if (idx == null) {
-                idx = byName.get(mi.toString());
+                List<String> name = List.of(mi.className(), mi.methodName(), mi.descriptor());
+                idx = byName.get(name);
                 if (idx == null) {
                     String why = codeRefusal(mi.className());
                     if (why != null) {
@@ -567,7 +569,7 @@ public final class Pickler {
                     }
                     idx = methods.size();
                     methods.add(mi);
-                    byName.put(mi.toString(), idx);
+                    byName.put(name, idx);
                 }
                 byInfo.put(mi, idx);
             }
@@ -576,14 +578,21 @@ public final class Pickler {
     }
 
     private static void writeFrame(Out o, Frame f, ObjectWriter ow, MethodTable mt) {
-        String ctx = "frame " + frameName(f);
         int method = mt.index(f.info);
-        int self = ow.ref(f.self, ctx + " (receiver)");
+        int self = ow.ref(f.self, new FrameCtx(f, -1));
         int[] refs = new int[f.nRefs()];
         for (int j = 0; j < refs.length; j++) {
-            refs[j] = ow.ref(f.refs[j], ctx + " (saved value #" + j + ")");
+            refs[j] = ow.ref(f.refs[j], new FrameCtx(f, j));
         }
         Payload.writeFrame(o, method, f.site, self, refs, java.util.Arrays.copyOf(f.prims, f.nPrims()));
+    }
+
+    /** Where a frame's value was found, for a refusal's message; its text is made only when one is thrown. */
+    private record FrameCtx(Frame f, int slot) {
+        @Override
+        public String toString() {
+            return "frame " + frameName(f) + (slot < 0 ? " (receiver)" : " (saved value #" + slot + ")");
+        }
     }
 
     private static StackTraceElement frameName(Frame f) {

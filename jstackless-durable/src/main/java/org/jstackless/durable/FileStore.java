@@ -57,6 +57,8 @@ public final class FileStore implements DurableStore {
     private final Map<String, Checkpoint> index = new HashMap<>();
     private final List<String> report = new ArrayList<>();
     private FileChannel log;
+    /** The direct buffer commits are encoded into, reused (grown up to LogCodec.MAX_DIRECT). */
+    private ByteBuffer writeBuffer = ByteBuffer.allocateDirect(64 << 10);
     private long segment;
     private long end;
     private long txn;
@@ -372,7 +374,10 @@ public final class FileStore implements DurableStore {
             }
         }
         long t = txn + 1;
-        ByteBuffer b = LogCodec.encode(LogCodec.COMMIT, t, rows);
+        ByteBuffer b = LogCodec.encode(LogCodec.COMMIT, t, rows, writeBuffer);
+        if (b.isDirect()) {
+            writeBuffer = b; // kept for the next commits (at most LogCodec.MAX_DIRECT bytes)
+        }
         try {
             long pos = end;
             while (b.hasRemaining()) {

@@ -7,19 +7,23 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.text.MessageFormat;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * A {@link DurableStore} in PostgreSQL (through JDBC; the {@code org.postgresql:postgresql} driver
  * must be on the class path). One table, one row per durable tasklet; each {@link #commit} is one
- * SQL transaction, so the group commit of a round costs one WAL flush. Fencing is a
+ * SQL statement, a call of a function the store creates beside its table, so the group commit of a
+ * round costs one round trip and one WAL flush, whatever its number of rows. Fencing is a
  * compare-and-set in SQL: a row is updated only {@code WHERE seq = its seq - 1} and inserted only
  * if absent, so of two writers holding the same checkpoint only the first commits; the other's
- * whole transaction is rolled back and it gets a {@link StaleCheckpointException}. Several
+ * whole statement is rolled back and it gets a {@link StaleCheckpointException}. Several
  * processes may open the same table (unlike {@link FileStore}); fencing keeps a stale one from
  * overwriting the others.
  *
@@ -28,7 +32,7 @@ import java.util.regex.Pattern;
  *        DurableRuntime rt = DurableRuntime.builder(store).signingKey(key).allow(MyJobs.class).open()) { ... }
  * </pre>
  *
- * <p>Invariant: {@code conn} is used under {@code this} only, with auto-commit off.
+ * <p>Invariant: {@code conn} is used under {@code this} only, with auto-commit on once opened.
  */
 public final class PgStore implements DurableStore {
     private static final Pattern TABLE = Pattern.compile("[a-z_][a-z0-9_]{0,40}");
@@ -36,32 +40,81 @@ public final class PgStore implements DurableStore {
 
     private final Connection conn;
     private final String table;
-    private final String insert;
-    private final String update;
-    private final String delete;
-    private final String nextTxn;
+    /** The commit function's call, prepared once (the driver makes it a server-side prepared statement). */
+    private final PreparedStatement commit;
     private long commits;
+
+    /**
+     * The commit as a server-side function, so that a commit of any number of rows is ONE round trip
+     * and one statement (atomic under auto-commit): the rows come as parallel arrays; inserts,
+     * updates and deletes each run as one set-based statement; if any row does not find its
+     * predecessor (fencing), the function raises {@link #STALE} and the whole statement rolls back.
+     * {0} is the table, {1} the PURGED state's number, {2} the SQLSTATE of a stale row.
+     */
+    private static final String COMMIT_FUNCTION = """
+            CREATE OR REPLACE FUNCTION {0}_commit(p_id text[], p_seq bigint[], p_state smallint[], p_wake bigint[],
+                p_channel text[], p_detail text[], p_pickle bytea[]) RETURNS bigint LANGUAGE plpgsql AS $f$
+            DECLARE
+              t bigint := nextval(''{0}_txn'');
+              done bigint := 0;
+              k bigint;
+              bad text;
+              bad_seq bigint;
+            BEGIN
+              INSERT INTO {0} (id, seq, state, wake_at, channel, detail, pickle, txn)
+                SELECT v.id, v.seq, v.state, v.wake_at, v.channel, v.detail, v.pickle, t
+                FROM unnest(p_id, p_seq, p_state, p_wake, p_channel, p_detail, p_pickle)
+                  AS v(id, seq, state, wake_at, channel, detail, pickle)
+                WHERE v.seq = 1 AND v.state <> {1}
+                ON CONFLICT (id) DO NOTHING;
+              GET DIAGNOSTICS k = ROW_COUNT;
+              done := done + k;
+              UPDATE {0} AS r SET seq = v.seq, state = v.state, wake_at = v.wake_at, channel = v.channel,
+                  detail = v.detail, pickle = v.pickle, txn = t
+                FROM unnest(p_id, p_seq, p_state, p_wake, p_channel, p_detail, p_pickle)
+                  AS v(id, seq, state, wake_at, channel, detail, pickle)
+                WHERE v.seq > 1 AND v.state <> {1} AND r.id = v.id AND r.seq = v.seq - 1;
+              GET DIAGNOSTICS k = ROW_COUNT;
+              done := done + k;
+              DELETE FROM {0} AS r USING unnest(p_id, p_seq, p_state) AS v(id, seq, state)
+                WHERE v.state = {1} AND r.id = v.id AND r.seq = v.seq - 1;
+              GET DIAGNOSTICS k = ROW_COUNT;
+              done := done + k;
+              IF done <> cardinality(p_id) THEN
+                SELECT v.id, v.seq INTO bad, bad_seq
+                  FROM unnest(p_id, p_seq, p_state) WITH ORDINALITY AS v(id, seq, state, o)
+                  WHERE CASE WHEN v.state = {1} THEN EXISTS (SELECT 1 FROM {0} r WHERE r.id = v.id)
+                             ELSE NOT EXISTS (SELECT 1 FROM {0} r WHERE r.id = v.id AND r.txn = t) END
+                  ORDER BY v.o LIMIT 1;
+                RAISE EXCEPTION USING ERRCODE = ''{2}'', MESSAGE = ''stale write to durable tasklet '' || coalesce(bad, ''?'')
+                  || '': it writes checkpoint #'' || coalesce(bad_seq::text, ''?'') || '' but {0} does not hold #''
+                  || coalesce((bad_seq - 1)::text, ''?'') || '' (another writer advanced it); nothing of this commit was written'';
+              END IF;
+              RETURN t;
+            END
+            $f$""";
+    /** The SQLSTATE the commit function raises when a row is stale. */
+    private static final String STALE = "JSL01";
 
     private PgStore(Connection conn, String table) throws SQLException {
         this.conn = conn;
         this.table = table;
         conn.setAutoCommit(false);
         try (Statement s = conn.createStatement()) {
+            // One opener at a time creates or replaces the table's objects (two at once would collide in the catalog).
+            s.execute("SELECT pg_advisory_xact_lock(hashtext('jstackless-durable " + table + "'))");
             s.execute("CREATE TABLE IF NOT EXISTS " + table + " (id text PRIMARY KEY, seq bigint NOT NULL, "
                     + "state smallint NOT NULL, wake_at bigint NOT NULL, channel text NOT NULL, detail text NOT NULL, "
                     + "pickle bytea NOT NULL, txn bigint NOT NULL)");
             s.execute("CREATE SEQUENCE IF NOT EXISTS " + table + "_txn");
+            s.execute(MessageFormat.format(COMMIT_FUNCTION, table, String.valueOf(DurableState.PURGED.ordinal()), STALE));
         } catch (SQLException e) {
             conn.rollback();
             throw e;
         }
         conn.commit();
-        insert = "INSERT INTO " + table + " (id, seq, state, wake_at, channel, detail, pickle, txn) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
-        update = "UPDATE " + table + " SET seq = ?, state = ?, wake_at = ?, channel = ?, detail = ?, pickle = ?, txn = ? "
-                + "WHERE id = ? AND seq = ?";
-        delete = "DELETE FROM " + table + " WHERE id = ? AND seq = ?";
-        nextTxn = "SELECT nextval('" + table + "_txn')";
+        conn.setAutoCommit(true); // every statement from here on is its own transaction: a commit is one round trip
+        commit = conn.prepareStatement("SELECT " + table + "_commit(?, ?, ?, ?, ?, ?, ?)");
     }
 
     /** Opens the store in table {@code jsl_durable} of the database at {@code jdbcUrl} (created if missing). */
@@ -120,10 +173,8 @@ public final class PgStore implements DurableStore {
                             rs.getString(6), rs.getBytes(7), rs.getLong(8)));
                 }
             }
-            conn.commit();
             return out;
         } catch (SQLException e) {
-            rollbackQuietly();
             throw new IllegalStateException("cannot read " + table + ": " + e.getMessage(), e);
         }
     }
@@ -133,89 +184,56 @@ public final class PgStore implements DurableStore {
         if (rows.isEmpty()) {
             return 0;
         }
+        int n = rows.size();
+        String[] ids = new String[n];
+        Long[] seqs = new Long[n];
+        Short[] states = new Short[n];
+        Long[] wakes = new Long[n];
+        String[] channels = new String[n];
+        String[] details = new String[n];
+        byte[][] pickles = new byte[n][];
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            Checkpoint c = rows.get(i);
+            if (!seen.add(c.id())) {
+                throw new IllegalArgumentException("two rows for " + c.id() + " in one commit");
+            }
+            ids[i] = c.id();
+            seqs[i] = c.seq();
+            states[i] = (short) c.state().ordinal();
+            wakes[i] = c.wakeAt();
+            channels[i] = c.channel();
+            details[i] = c.detail();
+            pickles[i] = c.pickle();
+        }
         try {
+            commit.setArray(1, conn.createArrayOf("text", ids));
+            commit.setArray(2, conn.createArrayOf("int8", seqs));
+            commit.setArray(3, conn.createArrayOf("int2", states));
+            commit.setArray(4, conn.createArrayOf("int8", wakes));
+            commit.setArray(5, conn.createArrayOf("text", channels));
+            commit.setArray(6, conn.createArrayOf("text", details));
+            commit.setArray(7, conn.createArrayOf("bytea", pickles));
             long txn;
-            try (PreparedStatement ps = conn.prepareStatement(nextTxn); ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = commit.executeQuery()) { // one statement under auto-commit: atomic
                 rs.next();
                 txn = rs.getLong(1);
             }
-            List<Checkpoint> ins = new ArrayList<>();
-            List<Checkpoint> upd = new ArrayList<>();
-            List<Checkpoint> del = new ArrayList<>();
-            for (Checkpoint c : rows) {
-                (c.state() == DurableState.PURGED ? del : c.seq() == 1 ? ins : upd).add(c);
-            }
-            try (PreparedStatement ps = conn.prepareStatement(insert)) {
-                for (Checkpoint c : ins) {
-                    ps.setString(1, c.id());
-                    ps.setLong(2, c.seq());
-                    ps.setInt(3, c.state().ordinal());
-                    ps.setLong(4, c.wakeAt());
-                    ps.setString(5, c.channel());
-                    ps.setString(6, c.detail());
-                    ps.setBytes(7, c.pickle());
-                    ps.setLong(8, txn);
-                    ps.addBatch();
-                }
-                check(ins, ins.isEmpty() ? new int[0] : ps.executeBatch());
-            }
-            try (PreparedStatement ps = conn.prepareStatement(update)) {
-                for (Checkpoint c : upd) {
-                    ps.setLong(1, c.seq());
-                    ps.setInt(2, c.state().ordinal());
-                    ps.setLong(3, c.wakeAt());
-                    ps.setString(4, c.channel());
-                    ps.setString(5, c.detail());
-                    ps.setBytes(6, c.pickle());
-                    ps.setLong(7, txn);
-                    ps.setString(8, c.id());
-                    ps.setLong(9, c.seq() - 1);
-                    ps.addBatch();
-                }
-                check(upd, upd.isEmpty() ? new int[0] : ps.executeBatch());
-            }
-            try (PreparedStatement ps = conn.prepareStatement(delete)) {
-                for (Checkpoint c : del) {
-                    ps.setString(1, c.id());
-                    ps.setLong(2, c.seq() - 1);
-                    ps.addBatch();
-                }
-                check(del, del.isEmpty() ? new int[0] : ps.executeBatch());
-            }
-            conn.commit();
             commits++;
             return txn;
-        } catch (StaleCheckpointException e) {
-            rollbackQuietly();
-            throw e;
         } catch (SQLException e) {
-            rollbackQuietly();
-            throw new IOException("the commit to " + table + " failed (rolled back): " + e.getMessage(), e);
+            if (STALE.equals(e.getSQLState())) {
+                throw new StaleCheckpointException(serverMessage(e));
+            }
+            throw new IOException("the commit to " + table + " failed (nothing of it was written): " + e.getMessage(), e);
         }
     }
 
-    /** Each statement must have touched exactly its row; else another writer got there first. */
-    private void check(List<Checkpoint> rows, int[] counts) {
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] == Statement.SUCCESS_NO_INFO) {
-                throw new IllegalStateException("the JDBC driver did not report row counts, so fencing cannot be checked: "
-                        + "remove reWriteBatchedInserts from the JDBC URL");
-            }
-            if (counts[i] != 1) {
-                Checkpoint c = rows.get(i);
-                throw new StaleCheckpointException("stale write to durable tasklet " + c.id() + ": it writes checkpoint #"
-                        + c.seq() + " but " + table + " does not hold #" + (c.seq() - 1) + " (another writer advanced it); "
-                        + "nothing of this commit was written");
-            }
-        }
-    }
-
-    private void rollbackQuietly() {
-        try {
-            conn.rollback();
-        } catch (SQLException ignored) {
-            // the connection is gone; the transaction with it
-        }
+    /** The server's message alone: the driver's first line without its severity. */
+    private static String serverMessage(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return (nl < 0 ? m : m.substring(0, nl)).replaceFirst("^[A-Z]+: ", "");
     }
 
     /** Commits made since opened. */

@@ -64,6 +64,60 @@ class PgStoreTest {
     }
 
     @Test
+    void aLargeCommitIsAllOrNothingAndNamesItsStaleRow() throws Exception {
+        String t = table();
+        try (PgStore a = PgStore.open(server.url(), t)) {
+            List<Checkpoint> first = new java.util.ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                first.add(row("r" + i, 1, "r" + i + "-1"));
+            }
+            long t1 = a.commit(first);
+            List<Checkpoint> second = new java.util.ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                second.add(i == 1234 ? row("r1234", 3, "skips #2") : row("r" + i, 2, "r" + i + "-2"));
+            }
+            assertThatThrownBy(() -> a.commit(second)).isInstanceOf(StaleCheckpointException.class)
+                    .hasMessageContaining("durable tasklet r1234").hasMessageContaining("#3").hasMessageContaining("nothing");
+            assertThat(a.rows()).hasSize(2000).allSatisfy(c -> assertThat(c.seq()).isEqualTo(1));
+            second.set(1234, row("r1234", 2, "r1234-2"));
+            assertThat(a.commit(second)).isGreaterThan(t1);
+            assertThat(data(a, "r1999")).isEqualTo("r1999-2#2");
+            assertThatThrownBy(() -> a.commit(List.of(new Checkpoint("never", 2, DurableState.PURGED, 0, "", "", new byte[0], 0))))
+                    .isInstanceOf(StaleCheckpointException.class);
+            assertThatThrownBy(() -> a.commit(List.of(row("r1", 3, "x"), row("r1", 3, "y"))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two rows for r1");
+            assertThat(data(a, "r1")).isEqualTo("r1-2#2");
+        }
+    }
+
+    @Test
+    void storesOpenedAtOnceOnOneTableEachCommitTheirOwnRows() throws Exception {
+        String t = table();
+        int n = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<java.util.concurrent.Future<Long>> fs = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String id = "w" + i;
+                fs.add(pool.submit(() -> {
+                    try (PgStore s = PgStore.open(server.url(), t)) { // the table, sequence and function created once
+                        s.commit(List.of(row(id, 1, id + "-1")));
+                        return s.commit(List.of(row(id, 2, id + "-2")));
+                    }
+                }));
+            }
+            for (var f : fs) {
+                assertThat(f.get(2, java.util.concurrent.TimeUnit.MINUTES)).isPositive();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (PgStore s = PgStore.open(server.url(), t)) {
+            assertThat(s.rows()).extracting(c -> data(s, c.id())).containsExactlyInAnyOrder("w0-2#2", "w1-2#2", "w2-2#2", "w3-2#2");
+        }
+    }
+
+    @Test
     void durableTaskletsResumeFromPostgresAfterARestart() throws Exception {
         String t = table();
         String key = "pg-" + System.nanoTime();

@@ -138,6 +138,7 @@ public final class Report {
         if (Files.isRegularFile(net)) {
             markdown = markdown + "\n" + Files.readString(net);
         }
+        markdown = markdown + durableSection(out);
         System.out.print(markdown);
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
@@ -145,6 +146,18 @@ public final class Report {
         Files.writeString(out, markdown);
         System.out.println();
         System.out.println("(written to " + out + ", charts in " + charts + "/)");
+    }
+
+    /** The section "./jstackless bench-durable" wrote into the page before (its own run), carried over; or "". */
+    static String durableSection(Path page) throws IOException {
+        String heading = "## Durable tasklets (bench-durable)";
+        String old = Files.isRegularFile(page) ? Files.readString(page) : "";
+        int from = old.indexOf(heading);
+        if (from < 0) {
+            return "";
+        }
+        int to = old.indexOf("\n## ", from + heading.length());
+        return "\n" + (to < 0 ? old.substring(from) : old.substring(from, to + 1));
     }
 
     static String render(List<?> results, Path charts, String chartPrefix) throws IOException {

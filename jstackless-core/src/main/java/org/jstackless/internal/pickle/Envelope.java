@@ -62,6 +62,8 @@ public final class Envelope {
 
     /** Seals a payload. */
     public static byte[] seal(byte[] key, long program, long identityHi, long identityLo, long sequence, byte[] payload) {
+        // Header, payload and MAC written straight into the result: one copy of the payload, no more.
+        byte[] r = new byte[HEADER + payload.length + MAC];
         Out o = new Out();
         o.bytes(MAGIC);
         o.u8(FORMAT_VERSION >>> 8);
@@ -71,24 +73,58 @@ public final class Envelope {
         o.fixed64(identityLo);
         o.fixed64(sequence);
         o.fixed32(payload.length);
-        o.bytes(payload);
-        byte[] body = o.toByteArray();
-        byte[] mac = mac(key, body, body.length);
-        byte[] r = java.util.Arrays.copyOf(body, body.length + MAC);
-        System.arraycopy(mac, 0, r, body.length, MAC);
+        byte[] header = o.toByteArray();
+        System.arraycopy(header, 0, r, 0, HEADER);
+        System.arraycopy(payload, 0, r, HEADER, payload.length);
+        Mac m = macOf(key);
+        m.update(r, 0, HEADER + payload.length);
+        try {
+            m.doFinal(r, HEADER + payload.length);
+        } catch (javax.crypto.ShortBufferException e) {
+            throw new IllegalStateException(e);
+        }
         return r;
     }
 
     static byte[] mac(byte[] key, byte[] data, int len) {
-        try {
-            Mac m = Mac.getInstance("HmacSHA256");
-            m.init(new SecretKeySpec(key, "HmacSHA256"));
-            m.update(data, 0, len);
-            return m.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+        Mac m = macOf(key);
+        m.update(data, 0, len);
+        return m.doFinal();
+    }
+
+    /**
+     * This thread's HMAC-SHA256 keyed with {@code key} (reset, ready for update), cached per thread
+     * for the last key: {@code Mac.getInstance} and {@code init} cost more than the MAC of a small
+     * pickle. The key is compared by content (a caller may reuse an array for another key).
+     */
+    private static Mac macOf(byte[] key) {
+        CachedMac c = MACS.get();
+        if (!java.util.Arrays.equals(c.key, key)) {
+            c.key = null; // until init succeeds
+            try {
+                c.mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+            c.key = key.clone();
+        }
+        return c.mac;
+    }
+
+    private static final class CachedMac {
+        final Mac mac;
+        byte[] key;
+
+        CachedMac() {
+            try {
+                mac = Mac.getInstance("HmacSHA256");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
+
+    private static final ThreadLocal<CachedMac> MACS = ThreadLocal.withInitial(CachedMac::new);
 
     /** Reads the header without checking the signature (for the inspector). */
     public static Envelope header(byte[] p) {

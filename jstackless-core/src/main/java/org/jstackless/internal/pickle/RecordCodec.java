@@ -38,12 +38,13 @@ final class RecordCodec implements Codec {
     public void write(Object o, ObjectWriter w, Object ctx) {
         Class<?> c = o.getClass();
         w.requireAllowed(c, c, ctx);
-        RecordComponent[] rc = c.getRecordComponents();
+        Accessors a = ACCESSORS.get(c);
+        RecordComponent[] rc = a.components();
         int[] r = new int[rc.length];
         for (int i = 0; i < rc.length; i++) {
             Object v;
             try {
-                Method acc = rc[i].getAccessor();
+                Method acc = a.methods()[i];
                 if (!acc.canAccess(o)) {
                     acc.setAccessible(true);
                 }
@@ -66,6 +67,26 @@ final class RecordCodec implements Codec {
             out.uvar(x);
         }
     }
+
+    /** A record class's components and their accessors. */
+    private record Accessors(RecordComponent[] components, Method[] methods) {
+    }
+
+    /**
+     * Cached per class: {@code getRecordComponents} makes fresh {@code Method}s each call, and each
+     * fresh one builds its own accessor on first invoke, which cost more than the rest of a write.
+     */
+    private static final ClassValue<Accessors> ACCESSORS = new ClassValue<>() {
+        @Override
+        protected Accessors computeValue(Class<?> c) {
+            RecordComponent[] rc = c.getRecordComponents();
+            Method[] m = new Method[rc.length];
+            for (int i = 0; i < rc.length; i++) {
+                m[i] = rc[i].getAccessor();
+            }
+            return new Accessors(rc, m);
+        }
+    };
 
     @Override
     public void parse(In in, ObjectReader r, int id) {

@@ -34,6 +34,8 @@ public final class LogCodec {
     public static final int RECORD_HEADER = 8;
     /** The largest record body accepted (a snapshot of every live row must fit). */
     public static final int MAX_RECORD = Integer.MAX_VALUE - 64;
+    /** The largest direct buffer {@link #encode(int, long, List, ByteBuffer)} makes (16 MiB). */
+    public static final int MAX_DIRECT = 16 << 20;
     /** A commit record. */
     public static final int COMMIT = 1;
     /** A snapshot record: the whole state, first in a segment. */
@@ -41,6 +43,7 @@ public final class LogCodec {
     private static final DurableState[] STATES = DurableState.values();
     /** The smallest encoded row: empty strings and pickle. */
     private static final int MIN_ROW = 4 + 8 + 1 + 8 + 4 + 4 + 4;
+    private static final byte[] EMPTY = new byte[0];
 
     private LogCodec() {
     }
@@ -73,35 +76,57 @@ public final class LogCodec {
         return b.getLong();
     }
 
-    /** Encodes a whole record (length, checksum, body). */
+    /** Encodes a whole record (length, checksum, body) into a new heap buffer. */
     public static ByteBuffer encode(int kind, long txn, List<Checkpoint> rows) {
-        List<byte[][]> strs = new ArrayList<>(rows.size());
+        return encode(kind, txn, rows, null);
+    }
+
+    /**
+     * Encodes a whole record (length, checksum, body), ready to write: into {@code reuse} (cleared)
+     * when it is large enough, else into a new buffer, direct when {@code reuse} was. A commit
+     * encoded straight into a direct buffer the store keeps is written without the JDK's copy of a
+     * heap buffer into a temporary direct one. Records over {@link #MAX_DIRECT} bytes go to the heap.
+     */
+    public static ByteBuffer encode(int kind, long txn, List<Checkpoint> rows, ByteBuffer reuse) {
+        int n = rows.size();
+        byte[][] strs = new byte[n * 3][];
         long size = 1 + 8 + 4;
-        for (Checkpoint c : rows) {
-            byte[][] s = {utf8(c.id()), utf8(c.channel()), utf8(c.detail())};
-            strs.add(s);
-            size += MIN_ROW + s[0].length + s[1].length + s[2].length + c.pickle().length;
+        for (int i = 0; i < n; i++) {
+            Checkpoint c = rows.get(i);
+            byte[] id = utf8(c.id());
+            byte[] ch = c.channel().isEmpty() ? EMPTY : utf8(c.channel());
+            byte[] detail = c.detail().isEmpty() ? EMPTY : utf8(c.detail());
+            strs[3 * i] = id;
+            strs[3 * i + 1] = ch;
+            strs[3 * i + 2] = detail;
+            size += MIN_ROW + id.length + ch.length + detail.length + c.pickle().length;
         }
         if (size > MAX_RECORD) {
             throw new IllegalArgumentException("a commit of " + size + " bytes is larger than a record may be");
         }
-        ByteBuffer b = ByteBuffer.allocate(RECORD_HEADER + (int) size);
+        int total = RECORD_HEADER + (int) size;
+        ByteBuffer b;
+        if (reuse != null && reuse.capacity() >= total) {
+            b = reuse.clear();
+        } else if (reuse != null && reuse.isDirect() && total <= MAX_DIRECT) {
+            b = ByteBuffer.allocateDirect(Math.max(total, Math.min(2 * reuse.capacity(), MAX_DIRECT)));
+        } else {
+            b = ByteBuffer.allocate(total);
+        }
         b.position(RECORD_HEADER);
-        b.put((byte) kind).putLong(txn).putInt(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
+        b.put((byte) kind).putLong(txn).putInt(n);
+        for (int i = 0; i < n; i++) {
             Checkpoint c = rows.get(i);
-            byte[][] s = strs.get(i);
-            putBytes(b, s[0]);
+            putBytes(b, strs[3 * i]);
             b.putLong(c.seq()).put((byte) c.state().ordinal()).putLong(c.wakeAt());
-            putBytes(b, s[1]);
-            putBytes(b, s[2]);
+            putBytes(b, strs[3 * i + 1]);
+            putBytes(b, strs[3 * i + 2]);
             putBytes(b, c.pickle());
         }
         CRC32C crc = new CRC32C();
-        crc.update(b.array(), RECORD_HEADER, (int) size);
+        crc.update(b.flip().position(RECORD_HEADER));
         b.putInt(0, (int) size).putInt(4, (int) crc.getValue());
-        b.flip();
-        return b;
+        return b.position(0);
     }
 
     /** True if {@code body} (the bytes after a record header) matches {@code crc}. */
