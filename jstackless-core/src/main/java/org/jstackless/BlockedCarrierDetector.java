@@ -69,9 +69,10 @@ final class BlockedCarrierDetector {
         }
         return switch (state) {
             case BLOCKED, WAITING, TIMED_WAITING -> Evidence.BLOCKED;
+            // A native method, e.g. a socket read, blocks; System's clocks (native only while
+            // interpreted) and Thread.yield do not: a thread descheduled there is not at fault.
             case RUNNABLE -> top != null && top.isNativeMethod() && !"java.lang.System".equals(top.getClassName())
-                    ? Evidence.BLOCKED // e.g. a socket read; System's clocks are native only while interpreted
-                    : null;
+                    && !"java.lang.Thread".equals(top.getClassName()) ? Evidence.BLOCKED : null;
             default -> null;
         };
     }

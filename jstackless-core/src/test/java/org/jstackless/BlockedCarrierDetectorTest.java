@@ -86,6 +86,8 @@ class BlockedCarrierDetectorTest {
         // Descheduled by the OS: runnable in Java code, little CPU used: not (yet) reported.
         assertThat(BlockedCarrierDetector.blocked(th / 10, th, Thread.State.RUNNABLE, java)).isNull();
         assertThat(BlockedCarrierDetector.blocked(0, th, Thread.State.RUNNABLE, clock)).isNull();
+        assertThat(BlockedCarrierDetector.blocked(0, th, Thread.State.RUNNABLE,
+                new StackTraceElement("java.lang.Thread", "yield0", null, -2))).isNull();
         assertThat(BlockedCarrierDetector.blocked(0, th, Thread.State.RUNNABLE, read))
                 .isEqualTo(BlockedCarrierDetector.Evidence.BLOCKED);
         assertThat(BlockedCarrierDetector.blocked(0, th, Thread.State.TIMED_WAITING, java))
