@@ -2,12 +2,12 @@ package org.jstackless;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 
 /**
- * Where {@link Stackless#blocking} runs calls: an executor (a new virtual thread per call by
- * default) and, only if one was set, a bound on how many calls run at once.
+ * Where {@link Stackless#blocking} runs calls: an executor (by default a virtual thread per call,
+ * which may stay a few microseconds for the next one: {@link BlockingWorkers}) and, only if one
+ * was set, a bound on how many calls run at once.
  *
  * <p>Why no bound by default: a server parks one call per idle connection, so any fixed bound is a
  * silent cap on the number of clients (a bound of 256 stopped a server at 255 idle connections);
@@ -22,8 +22,8 @@ import java.util.concurrent.Semaphore;
 final class BlockingPool {
     /** {@code maxConcurrent} meaning "no bound". */
     static final int UNBOUNDED = Integer.MAX_VALUE;
-    private static final Executor DEFAULT_EXECUTOR =
-            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jstackless-blocking-", 0).factory());
+    /** A virtual thread per call, reused for the next call where that is safe ({@link BlockingWorkers}). */
+    private static final Executor DEFAULT_EXECUTOR = r -> BlockingWorkers.execute(r, false);
 
     static volatile Executor executor = DEFAULT_EXECUTOR;
     /** Null: no bound. */
@@ -53,7 +53,11 @@ final class BlockingPool {
         long submitted = org.jstackless.internal.jfr.JfrFlags.blockingCall ? System.nanoTime() : 0;
         QUEUED.incrementAndGet();
         w.pooled = true;
-        executor.execute(() -> {
+        Executor ex = executor;
+        // Nobody interrupts a plain call of an unbounded pool: its thread may go on to the next call.
+        boolean reusable = ex == DEFAULT_EXECUTOR && sem == null && !w.interruptible;
+        s.inbox.expectPost(); // the result may be back within microseconds: spin a little before sleeping
+        Runnable task = () -> {
             Object outcome;
             boolean acquired = false;
             boolean running = false;
@@ -103,7 +107,12 @@ final class BlockingPool {
                 org.jstackless.internal.jfr.JfrHooks.blockingEnd(event, w.tasklet.id, call, outcome instanceof Bomb);
             }
             s.waits.deliver(w, outcome);
-        });
+        };
+        if (ex == DEFAULT_EXECUTOR) {
+            BlockingWorkers.execute(task, reusable);
+        } else {
+            ex.execute(task);
+        }
     }
 
     private static void warnSaturated() {

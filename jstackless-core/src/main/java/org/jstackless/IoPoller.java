@@ -57,6 +57,14 @@ final class IoPoller {
     static final class Slot {
         Wait reader;
         Wait writer;
+        /**
+         * Polls in a row that found this key ready with nobody waiting for what it is ready for.
+         * The first is usually a tasklet woken by the previous poll that has not run yet (with
+         * many connections the run queue is long): it will read and wait again, so its interest
+         * stays (dropping and re-adding it costs two epoll_ctl calls per request). Only the second
+         * in a row drops the interest.
+         */
+        byte unclaimed;
     }
 
     private final Scheduler sched;
@@ -164,7 +172,12 @@ final class IoPoller {
             }
             if (ready != -1 && (ready & ~((r == null ? 0 : r.ops) | (w == null ? 0 : w.ops))) != 0) {
                 // Interest left over from a wait that ended (see forget): nobody waits for it now.
-                setInterest(k, interest(slot));
+                if (++slot.unclaimed >= 2) {
+                    slot.unclaimed = 0;
+                    setInterest(k, interest(slot));
+                }
+            } else {
+                slot.unclaimed = 0;
             }
         }
     }

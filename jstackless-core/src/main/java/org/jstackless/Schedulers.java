@@ -234,6 +234,9 @@ public final class Schedulers implements AutoCloseable {
 
     /** {@code s}'s backlog went from empty to non-empty: wake a parked carrier unless one spins already. */
     void workAdded(Scheduler s) {
+        // Its owner may wait in its inbox (a tasklet's blocking call or timer pending, not flagged
+        // asleep): it must look at the backlog too (issue 14, h4: else it slept until the next post).
+        s.inbox.nudge();
         if (parked.get() > 0 && spinning.get() == 0) {
             wakeOne(s);
         }

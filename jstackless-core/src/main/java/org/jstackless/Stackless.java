@@ -190,7 +190,8 @@ public final class Stackless {
 
     /**
      * Runs a blocking call on the blocking pool while the calling tasklet waits; the other tasklets
-     * of this thread keep running, and the thread sleeps (no spinning) when only such calls are
+     * of this thread keep running, and the thread sleeps (after a spin of at most 50 µs, for short
+     * calls) when only such calls are
      * pending. Returns the call's result or throws its exception. Killing the waiting tasklet
      * raises {@link TaskletExit} in it when the call returns; the call itself is not interrupted
      * (see {@link #blockingInterruptible}). A call still waiting for a permit of a bounded pool is

@@ -73,6 +73,73 @@ class BlockedCarrierDetectorTest {
         }
     }
 
+    @Test
+    void onlyCpuOrABlockingCallIsEvidence() {
+        long th = 100_000_000L;
+        StackTraceElement java = new StackTraceElement("app.Loop", "step", "Loop.java", 12);
+        StackTraceElement read = new StackTraceElement("sun.nio.ch.Net", "poll", null, -2); // -2: native
+        StackTraceElement clock = new StackTraceElement("java.lang.System", "nanoTime", null, -2);
+        assertThat(BlockedCarrierDetector.blocked(-1, th, Thread.State.RUNNABLE, java))
+                .isEqualTo(BlockedCarrierDetector.Evidence.WALL);
+        assertThat(BlockedCarrierDetector.blocked(th, th, Thread.State.RUNNABLE, java))
+                .isEqualTo(BlockedCarrierDetector.Evidence.CPU);
+        // Descheduled by the OS: runnable in Java code, little CPU used: not (yet) reported.
+        assertThat(BlockedCarrierDetector.blocked(th / 10, th, Thread.State.RUNNABLE, java)).isNull();
+        assertThat(BlockedCarrierDetector.blocked(0, th, Thread.State.RUNNABLE, clock)).isNull();
+        assertThat(BlockedCarrierDetector.blocked(0, th, Thread.State.RUNNABLE,
+                new StackTraceElement("java.lang.Thread", "yield0", null, -2))).isNull();
+        assertThat(BlockedCarrierDetector.blocked(0, th, Thread.State.RUNNABLE, read))
+                .isEqualTo(BlockedCarrierDetector.Evidence.BLOCKED);
+        assertThat(BlockedCarrierDetector.blocked(0, th, Thread.State.TIMED_WAITING, java))
+                .isEqualTo(BlockedCarrierDetector.Evidence.BLOCKED);
+        assertThat(BlockedCarrierDetector.blocked(0, th, Thread.State.WAITING, java))
+                .isEqualTo(BlockedCarrierDetector.Evidence.BLOCKED);
+    }
+
+    @Test
+    void aCarrierWhoseCpuClockStandsStillIsNotReported() throws Throwable {
+        // What a descheduled carrier looks like to the detector: wall time passes, its CPU time does
+        // not, and its stack is in Java code. The clock is frozen to play the operating system's part.
+        List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+        Consumer<String> old = BlockedCarrierDetector.sink;
+        var oldClock = CarrierCpu.clock;
+        BlockedCarrierDetector.sink = warnings::add;
+        CarrierCpu.clock = t -> 0;
+        try {
+            Stackless.runAsMain(() -> {
+                Tasklet hog = Tasklet.spawn(() -> spin(500));
+                Tasklet other = Tasklet.spawn(() -> { });
+                Stackless.run();
+                assertThat(warnings.stream().filter(w -> w.contains(hog.toString()))).isEmpty();
+                assertThat(other.isAlive()).isFalse();
+            });
+        } finally {
+            CarrierCpu.clock = oldClock;
+            BlockedCarrierDetector.sink = old;
+        }
+    }
+
+    @Test
+    void aTaskletSleepingOnItsCarrierIsReportedOnceWithoutUsingCpu() throws Throwable {
+        assertThat(CarrierCpu.of(Thread.currentThread())).as("thread CPU time is available here").isGreaterThanOrEqualTo(0);
+        List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+        Consumer<String> old = BlockedCarrierDetector.sink;
+        BlockedCarrierDetector.sink = warnings::add;
+        try {
+            Stackless.runAsMain(() -> {
+                Tasklet sleeper = Tasklet.spawn(() -> Thread.sleep(600)); // blocks the carrier, no CPU
+                Tasklet other = Tasklet.spawn(() -> { });
+                Stackless.run();
+                List<String> mine = warnings.stream().filter(w -> w.contains(sleeper.toString())).toList();
+                assertThat(mine).hasSize(1);
+                assertThat(mine.get(0)).contains("blocked in a call that does not suspend", "sleep");
+                assertThat(other.isAlive()).isFalse();
+            });
+        } finally {
+            BlockedCarrierDetector.sink = old;
+        }
+    }
+
     private static void hogTheCarrier() {
         spin(800); // eight thresholds, one stretch: one warning
     }

@@ -67,6 +67,13 @@ public final class TaskletSocket implements AutoCloseable {
     private volatile Duration writeTimeout;
     /** Bytes read ahead by readLine/readFrame, in read mode (position..limit); null until first used. */
     private ByteBuffer in;
+    /**
+     * The last read returned less than it had room for, so it emptied the socket's receive queue:
+     * the next read would most likely find nothing (in a request/response exchange the peer sends
+     * again only after our answer), so it waits for readiness first instead of making a system
+     * call that fails. If data did come meanwhile, the poller reports the socket ready at once.
+     */
+    private boolean drained;
 
     private TaskletSocket(SocketChannel ch) {
         this.ch = ch;
@@ -296,14 +303,18 @@ public final class TaskletSocket implements AutoCloseable {
     private static final int MAX_SPARE = 64;
 
     /**
-     * Reads more into the read-ahead buffer (growing it to hold at least {@code want} bytes);
-     * returns the count or -1 at end of stream. With nothing read ahead, it waits for data without
-     * holding a buffer, so that a connection waiting for its next request costs no buffer.
+     * Reads more into the read-ahead buffer, growing it (to at least {@code want} bytes) only when
+     * it is full of unread bytes; returns the count or -1 at end of stream. With nothing read
+     * ahead, it waits for data without holding a buffer, so that a connection waiting for its next
+     * request costs no buffer.
      */
     private int fill(int want, long deadline) throws IOException, Suspendable {
         while (true) {
             ByteBuffer b = in;
-            if (b.capacity() < want) {
+            if (b.remaining() == b.capacity()) {
+                // Growing only a full buffer keeps the usual one at BUFFER bytes, which goes back to
+                // the spares: growing whenever want > capacity (a line limit of 8 KiB asks 8,194
+                // bytes) allocated 16 KiB per HTTP request.
                 ByteBuffer bigger = ByteBuffer.allocate(Math.max(want, b.capacity() * 2));
                 bigger.put(b).flip();
                 b = in = bigger;
@@ -311,9 +322,7 @@ public final class TaskletSocket implements AutoCloseable {
             b.compact();
             int n;
             try {
-                n = ch.read(b);
-            } catch (ClosedChannelException e) {
-                throw IoWaits.closed(handle, e);
+                n = readOrSkip(b);
             } finally {
                 b.flip();
             }
@@ -322,7 +331,7 @@ public final class TaskletSocket implements AutoCloseable {
             }
             release(); // only if empty
             IoWaits.await(ch, SelectionKey.OP_READ, deadline, handle, "read");
-            buffer(want);
+            buffer(Math.min(want, BUFFER)); // a spare if it was released; grown above if ever full
         }
     }
 
@@ -339,14 +348,26 @@ public final class TaskletSocket implements AutoCloseable {
         return n;
     }
 
+    /** Reads into {@code b} (in write mode), or returns 0 without trying when {@link #drained}. */
+    private int readOrSkip(ByteBuffer b) throws IOException {
+        if (drained) {
+            drained = false;
+            return 0;
+        }
+        int room = b.remaining();
+        int n;
+        try {
+            n = ch.read(b);
+        } catch (ClosedChannelException e) {
+            throw IoWaits.closed(handle, e);
+        }
+        drained = n > 0 && n < room;
+        return n;
+    }
+
     private int readChannel(ByteBuffer dst, long deadline) throws IOException, Suspendable {
         while (true) {
-            int n;
-            try {
-                n = ch.read(dst);
-            } catch (ClosedChannelException e) {
-                throw IoWaits.closed(handle, e);
-            }
+            int n = readOrSkip(dst);
             if (n != 0) {
                 return n;
             }

@@ -52,6 +52,17 @@ final class Chart {
     }
 
     static void write(Path png, String title, String unit, List<Bar> bars, double target) throws IOException {
+        write(png, title, unit + ", log scale, lower is better" + (target > 0 ? "; dashed: DESIGN.md §7 target" : ""),
+                bars, target, true);
+    }
+
+    /**
+     * The general form: {@code subtitle} printed under the title as given, {@code target} a dashed
+     * line (0: none), {@code log} a logarithmic axis (else linear from 0, for figures such as
+     * requests per second that are compared as ratios).
+     */
+    static void write(Path png, String title, String subtitle, List<Bar> bars, double target, boolean log)
+            throws IOException {
         System.setProperty("java.awt.headless", "true");
         List<Bar> shown = bars.stream().filter(b -> b.value() > 0 && Double.isFinite(b.value())).toList();
         if (shown.isEmpty()) {
@@ -70,8 +81,7 @@ final class Chart {
             g.setColor(Color.BLACK);
             g.drawString(title, 12, 22);
             g.setFont(font);
-            g.drawString(unit + ", log scale, lower is better" + (target > 0 ? "; dashed: DESIGN.md §7 target" : ""),
-                    12, 40);
+            g.drawString(subtitle, 12, 40);
             FontMetrics fm = g.getFontMetrics();
             int labelWidth = shown.stream().mapToInt(b -> fm.stringWidth(b.label())).max().orElse(0) + 20;
             int x0 = labelWidth;
@@ -86,15 +96,14 @@ final class Chart {
                 lo = Math.min(lo, target);
                 hi = Math.max(hi, target);
             }
-            double dLo = Math.floor(Math.log10(lo));
-            double dHi = Math.max(dLo + 1, Math.ceil(Math.log10(hi)));
+            Axis ax = log ? Axis.log(lo, hi, x0, x1) : Axis.linear(hi, x0, x1);
             int plotBottom = TOP + ROW * shown.size();
-            for (int d = (int) dLo; d <= dHi; d++) {
-                int x = x(Math.pow(10, d), dLo, dHi, x0, x1);
+            for (double tv : ax.ticks()) {
+                int x = ax.x(tv);
                 g.setColor(GRID);
                 g.drawLine(x, TOP - 6, x, plotBottom);
                 g.setColor(Color.DARK_GRAY);
-                String t = tick(Math.pow(10, d));
+                String t = tick(tv);
                 g.drawString(t, x - fm.stringWidth(t) / 2, plotBottom + 16);
             }
             for (int i = 0; i < shown.size(); i++) {
@@ -102,13 +111,13 @@ final class Chart {
                 int y = TOP + ROW * i;
                 g.setColor(Color.BLACK);
                 g.drawString(b.label(), 10, y + ROW / 2 + fm.getAscent() / 2 - 2);
-                int x = x(b.value(), dLo, dHi, x0, x1);
+                int x = ax.x(b.value());
                 g.setColor(b.color());
                 g.fillRect(x0, y + 4, Math.max(1, x - x0), ROW - 8);
                 int end = x;
                 if (Double.isFinite(b.error()) && b.error() > 0) {
-                    int xl = x(Math.max(Math.pow(10, dLo), b.value() - b.error()), dLo, dHi, x0, x1);
-                    int xh = x(b.value() + b.error(), dLo, dHi, x0, x1);
+                    int xl = ax.x(Math.max(ax.min(), b.value() - b.error()));
+                    int xh = ax.x(b.value() + b.error());
                     g.setColor(Color.BLACK);
                     g.drawLine(xl, y + ROW / 2, xh, y + ROW / 2);
                     g.drawLine(xh, y + 8, xh, y + ROW - 8);
@@ -118,7 +127,7 @@ final class Chart {
                 g.drawString(Report.fmt(b.value()), end + 4, y + ROW / 2 + fm.getAscent() / 2 - 2);
             }
             if (target > 0) {
-                int x = x(target, dLo, dHi, x0, x1);
+                int x = ax.x(target);
                 g.setColor(TARGET);
                 g.setStroke(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
                 g.drawLine(x, TOP - 6, x, plotBottom);
@@ -133,11 +142,50 @@ final class Chart {
         ImageIO.write(img, "png", png.toFile());
     }
 
-    private static int x(double v, double dLo, double dHi, int x0, int x1) {
-        return x0 + (int) Math.round((Math.log10(v) - dLo) / (dHi - dLo) * (x1 - x0));
+    /** Where a value goes across the plot: decades on a log axis, or 0 … a round maximum. */
+    private record Axis(boolean log, double lo, double hi, int x0, int x1) {
+        static Axis log(double min, double max, int x0, int x1) {
+            double dLo = Math.floor(Math.log10(min));
+            return new Axis(true, dLo, Math.max(dLo + 1, Math.ceil(Math.log10(max))), x0, x1);
+        }
+
+        static Axis linear(double max, int x0, int x1) {
+            double step = niceStep(max / 5);
+            return new Axis(false, 0, Math.ceil(max / step) * step, x0, x1);
+        }
+
+        private static double niceStep(double raw) {
+            double p = Math.pow(10, Math.floor(Math.log10(raw)));
+            double m = raw / p;
+            return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+        }
+
+        double min() {
+            return log ? Math.pow(10, lo) : 0;
+        }
+
+        int x(double v) {
+            double f = log ? (Math.log10(v) - lo) / (hi - lo) : v / hi;
+            return x0 + (int) Math.round(f * (x1 - x0));
+        }
+
+        List<Double> ticks() {
+            List<Double> t = new java.util.ArrayList<>();
+            if (log) {
+                for (int d = (int) lo; d <= hi; d++) {
+                    t.add(Math.pow(10, d));
+                }
+            } else {
+                double step = niceStep(hi / 5);
+                for (double v = 0; v <= hi + step / 2; v += step) {
+                    t.add(v);
+                }
+            }
+            return t;
+        }
     }
 
     private static String tick(double v) {
-        return v >= 1 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%s", v);
+        return v >= 1 || v == 0 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%s", v);
     }
 }
