@@ -51,9 +51,12 @@ class ArchitecturePageTest {
         while (p.find()) {
             packages++;
             String dir = p.group(1).replace('.', '/');
-            assertThat(Files.isDirectory(ROOT.resolve("jstackless-core/src/main/java").resolve(dir))
-                    || Files.isDirectory(ROOT.resolve("jstackless-core/src/test/java").resolve(dir)))
-                    .as("package %s named by docs/architecture.md", p.group(1)).isTrue();
+            boolean found;
+            try (Stream<Path> modules = Files.list(ROOT)) {
+                found = modules.anyMatch(mod -> Files.isDirectory(mod.resolve("src/main/java").resolve(dir))
+                        || Files.isDirectory(mod.resolve("src/test/java").resolve(dir)));
+            }
+            assertThat(found).as("package %s named by docs/architecture.md (in some module's sources)", p.group(1)).isTrue();
         }
         assertThat(packages).isGreaterThan(5);
     }
