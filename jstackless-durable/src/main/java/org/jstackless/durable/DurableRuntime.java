@@ -60,6 +60,8 @@ public final class DurableRuntime implements AutoCloseable {
         private long compactAt = 64L << 20;
         private boolean operationsOnly;
         private List<String> code;
+        private ClusterHooks hooks;
+        private String threadName = "jstackless-durable";
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -124,6 +126,21 @@ public final class DurableRuntime implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Cluster mode, for {@code jstackless-cluster}: the runtime resumes nothing on its own and
+         * runs only what it is given with {@link DurableRuntime#adopt}; see {@link ClusterHooks}.
+         */
+        public Builder cluster(ClusterHooks hooks) {
+            this.hooks = Objects.requireNonNull(hooks, "hooks");
+            return this;
+        }
+
+        /** The name of the runtime's thread (default {@code jstackless-durable}). */
+        public Builder threadName(String name) {
+            threadName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
         /** Opens the store and resumes its unfinished durable tasklets. */
         public DurableRuntime open() throws IOException {
             if (store == null && dir == null) {
@@ -151,9 +168,12 @@ public final class DurableRuntime implements AutoCloseable {
                     pb.restrictCode(c.toArray(String[]::new));
                 }
                 Pickler p = pb.build();
-                Engine engine = new Engine(s, p, clock, k);
+                Engine engine = new Engine(s, p, clock, k, threadName);
                 if (operationsOnly) {
                     engine.passive();
+                }
+                if (hooks != null) {
+                    engine.cluster(hooks);
                 }
                 return new DurableRuntime(s, owns, engine, k);
             } catch (IOException | RuntimeException e) {
@@ -293,6 +313,36 @@ public final class DurableRuntime implements AutoCloseable {
     /** Deletes finished or failed {@code id} from the store (its id may then be started again); false if not done. */
     public boolean purge(String id) {
         return get(engine.purge(id));
+    }
+
+    /** Cluster mode: runs {@code id} here from its last checkpoint (no-op if here); true if it is unfinished. */
+    public boolean adopt(String id) {
+        return get(engine.adopt(id));
+    }
+
+    /** Cluster mode: stops running {@code id} here; its last committed checkpoint is where its next owner resumes it. */
+    public boolean release(String id) {
+        return get(engine.release(id));
+    }
+
+    /** Cluster mode: reloads {@code id} if another node's rendezvous made it runnable (adopts it if not here). */
+    public boolean wake(String id) {
+        return get(engine.wake(id));
+    }
+
+    /** Cluster mode: the unfinished tasklets running here. */
+    public List<String> adopted() {
+        return get(engine.adopted());
+    }
+
+    /**
+     * Cluster mode: commits the rendezvous of blocked sender {@code senderId} and receiver
+     * {@code receiverId} on durable channel {@code channel}, wherever they run (both rows in one
+     * fenced commit); false if either is no longer blocked there. Asynchronous: for callers that must
+     * not block (actors).
+     */
+    public CompletableFuture<Boolean> match(String channel, String senderId, String receiverId) {
+        return engine.match(channel, senderId, receiverId);
     }
 
     /** The store. */

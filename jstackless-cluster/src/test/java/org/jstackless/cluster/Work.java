@@ -1,0 +1,47 @@
+package org.jstackless.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jstackless.Suspendable;
+import org.jstackless.durable.Durable;
+
+/** Durable tasklet bodies the cluster tests run. */
+public final class Work {
+    /** Round-trip times of {@link #pinger}, nanoseconds (this JVM). */
+    static final List<Long> TRIPS = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    private Work() {
+    }
+
+    /** Sends 0..n-1 on "ping", expects each plus 1000 back on "pong". */
+    public static String pinger(int n) throws Suspendable {
+        int bad = 0;
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            Durable.<Integer>channel("ping").send(i);
+            int r = Durable.<Integer>channel("pong").receive();
+            TRIPS.add(System.nanoTime() - t0);
+            if (r != i + 1000) {
+                bad++;
+            }
+        }
+        return "pinged " + n + ", bad " + bad;
+    }
+
+    /** Answers n pings. */
+    public static String ponger(int n) throws Suspendable {
+        for (int i = 0; i < n; i++) {
+            int v = Durable.<Integer>channel("ping").receive();
+            Durable.<Integer>channel("pong").send(v + 1000);
+        }
+        return "ponged " + n;
+    }
+
+    /** Checkpoints n times; returns where it ran last. */
+    public static String counter(int n) throws Suspendable {
+        for (int i = 0; i < n; i++) {
+            Durable.checkpoint();
+        }
+        return "counted " + n;
+    }
+}
