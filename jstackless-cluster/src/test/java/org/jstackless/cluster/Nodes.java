@@ -16,11 +16,19 @@ final class Nodes implements AutoCloseable {
     final int[] ports;
     final String table;
 
+    /** TLS stores for the nodes, or null for plain TCP. */
+    final Tls tls;
+
     Nodes(int n, String table, Class<?>... allowed) throws Exception {
+        this(n, table, null, allowed);
+    }
+
+    Nodes(int n, String table, Tls tls, Class<?>... allowed) throws Exception {
         Assumptions.assumeTrue(PrivatePostgres.binaries() != null, "PostgreSQL is not installed (no "
                 + "/usr/lib/postgresql/*/bin/initdb): apt-get install postgresql to run the cluster tests");
         pg = PrivatePostgres.start();
         this.table = table;
+        this.tls = tls;
         ports = new int[n];
         for (int i = 0; i < n; i++) {
             ports[i] = freePort();
@@ -37,8 +45,12 @@ final class Nodes implements AutoCloseable {
     }
 
     ClusterNode node(int i, Class<?>... allowed) throws Exception {
-        return ClusterNode.builder("n" + (i + 1)).port(ports[i]).seeds("127.0.0.1:" + ports[0]).store(pg.url(), table)
-                .signingKey(KEY).allow(allowed).start();
+        ClusterNode.Builder b = ClusterNode.builder("n" + (i + 1)).port(ports[i]).seeds("127.0.0.1:" + ports[0])
+                .store(pg.url(), table).signingKey(KEY).allow(allowed);
+        if (tls != null) {
+            b.tls(tls.keyStore(), tls.trustStore(), tls.password());
+        }
+        return b.start();
     }
 
     void awaitMembers(int n) throws InterruptedException {

@@ -44,4 +44,31 @@ public final class Work {
         }
         return "counted " + n;
     }
+
+    /** Sleeps (a durable timer) n times. */
+    public static String ticker(int n) throws Suspendable {
+        for (int i = 0; i < n; i++) {
+            Durable.sleep(java.time.Duration.ofMillis(20));
+        }
+        return "ticked " + n;
+    }
+
+    /** Stops {@link #spinner}. */
+    static final java.util.concurrent.atomic.AtomicBoolean STOP = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Steps until {@link #STOP}; returns the nodes it ran on, in order, and how many steps it took. */
+    public static String spinner() throws Suspendable, Exception {
+        String path = "";
+        int i = 0;
+        while (true) {
+            String here = ClusterNode.current().name();
+            if (!path.endsWith(here)) {
+                path = path.isEmpty() ? here : path + "," + here;
+            }
+            if (Durable.step(STOP::get)) {
+                return path + " after " + i;
+            }
+            i++;
+        }
+    }
 }
