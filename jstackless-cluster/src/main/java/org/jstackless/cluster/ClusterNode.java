@@ -78,6 +78,9 @@ public final class ClusterNode implements AutoCloseable {
     private final ExternalShardAllocationClient placement;
     private final ScheduledExecutorService sweeper;
     private final Map<String, ActorRef<Msg>> local = new ConcurrentHashMap<>();
+    /** Sweeper thread only: members' addresses seen removed, and since when. */
+    private final Map<Address, Long> goneSince = new HashMap<>();
+    private static final long GONE_GRACE_MILLIS = 1500;
     private final String threadName;
     private volatile boolean closed;
 
@@ -97,6 +100,7 @@ public final class ClusterNode implements AutoCloseable {
         private Path keyStore;
         private Path trustStore;
         private String storePassword;
+        private boolean exitJvm;
 
         private Builder(String name) {
             if (!name.matches("[A-Za-z0-9_-]{1,40}")) {
@@ -166,6 +170,16 @@ public final class ClusterNode implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Ends the JVM (through Pekko's coordinated shutdown) when this node is downed or
+         * leaves, so that a supervisor starts it again as a new incarnation; for a process that is
+         * only a node (the bank's), not for tests with several nodes in one JVM.
+         */
+        public Builder exitJvmWhenDowned() {
+            exitJvm = true;
+            return this;
+        }
+
         /** Joins the cluster and starts running the tasklets sharding gives this node. */
         public ClusterNode start() throws IOException {
             if (jdbcUrl == null || key == null) {
@@ -179,7 +193,9 @@ public final class ClusterNode implements AutoCloseable {
 
         Config config() {
             StringBuilder s = new StringBuilder();
-            s.append("pekko { loglevel = WARNING, stdout-loglevel = WARNING\n");
+            // Pekko's own stdout logger: no SLF4J binding is needed to see its warnings.
+            s.append("pekko { loglevel = WARNING, stdout-loglevel = WARNING, loggers = [\"org.apache.pekko.event.Logging$DefaultLogger\"]\n");
+            s.append(" logging-filter = \"org.apache.pekko.event.DefaultLoggingFilter\"\n");
             s.append(" actor { provider = cluster\n");
             s.append("  serializers { jsl = \"org.jstackless.cluster.internal.WireSerializer\" }\n");
             s.append("  serialization-bindings { \"org.jstackless.cluster.internal.Msg\" = jsl } }\n");
@@ -204,11 +220,13 @@ public final class ClusterNode implements AutoCloseable {
                     .append("ms }\n");
             s.append("  jmx.enabled = off\n");
             s.append("  distributed-data { gossip-interval = 200ms, notify-subscribers-interval = 100ms }\n");
-            s.append("  sharding { passivation.strategy = none, rebalance-interval = 1s, retry-interval = 500ms,"
+            s.append("  sharding { passivation.strategy = none, rebalance-interval = 1s, retry-interval = 500ms, handoff-timeout = 3s,"
                     + " coordinator-state { write-majority-plus = 0, read-majority-plus = 0 },"
                     + " distributed-data.gossip-interval = 200ms }\n }\n");
-            s.append(" coordinated-shutdown { exit-jvm = off, run-by-jvm-shutdown-hook = off }\n}\n");
-            return ConfigFactory.parseString(s.toString()).withFallback(ConfigFactory.defaultReference());
+            s.append(" coordinated-shutdown { exit-jvm = ").append(exitJvm ? "on" : "off").append(", run-by-jvm-shutdown-hook = off }\n}\n");
+            // -Dpekko.… system properties override (operators tune the failure detector or log level so).
+            return ConfigFactory.systemProperties().withFallback(ConfigFactory.parseString(s.toString()))
+                    .withFallback(ConfigFactory.defaultReference()).resolve();
         }
     }
 
@@ -479,8 +497,14 @@ public final class ClusterNode implements AutoCloseable {
             return;
         }
         List<Address> up = new ArrayList<>();
+        Map<Address, Member> members = new HashMap<>();
+        Set<Address> unreachable = new java.util.HashSet<>();
+        for (Member m : c.state().getUnreachable()) {
+            unreachable.add(m.address());
+        }
         for (Member m : c.state().getMembers()) {
-            if (m.status() == MemberStatus.up() && !c.state().getUnreachable().contains(m)) {
+            members.put(m.address(), m);
+            if (m.status() == MemberStatus.up() && !unreachable.contains(m.address())) {
                 up.add(m.address());
             }
         }
@@ -488,6 +512,8 @@ public final class ClusterNode implements AutoCloseable {
             return;
         }
         up.sort(Comparator.comparing(Address::toString));
+        long now = System.currentTimeMillis();
+        goneSince.keySet().removeIf(members::containsKey);
         List<Directory.Row> rows = directory.unfinished();
         Map<String, ExternalShardAllocationStrategy.ShardLocation> locs = placement.getShardLocations().toCompletableFuture()
                 .get(5, TimeUnit.SECONDS).getShardLocations();
@@ -495,7 +521,13 @@ public final class ClusterNode implements AutoCloseable {
         Set<String> channels = new LinkedHashSet<>();
         for (Directory.Row r : rows) {
             ExternalShardAllocationStrategy.ShardLocation l = locs.get(r.id());
-            if (l == null || !up.contains(l.address())) {
+            Member at = l == null ? null : members.get(l.address());
+            // An unreachable owner is left alone until the split-brain resolver downs it, and a
+            // removed one for a moment more, until sharding has dropped its region: a rebalance
+            // towards a dead region waits for the hand-off timeout. A leaving one is replaced at once.
+            boolean gone = l != null && at == null && now - gone(l.address(), now) >= GONE_GRACE_MILLIS;
+            boolean leaving = at != null && !unreachable.contains(l.address()) && at.status() != MemberStatus.up();
+            if (l == null || gone || leaving) {
                 fix.put(r.id(), up.get(Math.floorMod(r.id().hashCode(), up.size())));
             }
             if (r.state() == DurableState.SENDING || r.state() == DurableState.RECEIVING) {
@@ -511,6 +543,11 @@ public final class ClusterNode implements AutoCloseable {
         for (String ch : channels) {
             sharding.entityRefFor(CHANNEL, ch).tell(new Msg.Kick());
         }
+    }
+
+    /** Since when (epoch ms) the sweep has seen {@code a} out of the membership. */
+    private long gone(Address a, long now) {
+        return goneSince.computeIfAbsent(a, k -> now);
     }
 
     /** Leaves the cluster (handing tasklets over) and closes the runtime and the store. */

@@ -71,4 +71,12 @@ public final class Work {
             i++;
         }
     }
+
+    /** Sleeps 200 ms (a durable timer) n times. */
+    public static String slowTicker(int n) throws Suspendable {
+        for (int i = 0; i < n; i++) {
+            Durable.sleep(java.time.Duration.ofMillis(200));
+        }
+        return "ticked " + n;
+    }
 }

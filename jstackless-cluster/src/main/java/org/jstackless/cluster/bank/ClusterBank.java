@@ -91,7 +91,7 @@ public final class ClusterBank {
     static void node(Options o, int index, int[] ports, String url) throws Exception {
         String[] seeds = Arrays.stream(ports).mapToObj(p -> "127.0.0.1:" + p).toArray(String[]::new);
         try (ClusterNode n = ClusterNode.builder("n" + (index + 1)).port(ports[index]).seeds(seeds).store(url, "bank")
-                .signingKey(KEY).allow(Ledger.classes()).allow(ClusterBank.class).start()) {
+                .signingKey(KEY).allow(Ledger.classes()).allow(ClusterBank.class).exitJvmWhenDowned().start()) {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (n.members().size() < o.nodes / 2 + 1 && System.nanoTime() < end) {
                 Thread.sleep(50); // a majority, so that the split-brain resolver keeps this side
@@ -152,10 +152,11 @@ public final class ClusterBank {
                         }
                         return 1;
                     }
-                    for (Node n : nodes) {
-                        if (!n.p.isAlive()) {
-                            out.println("node n" + (n.index + 1) + " exited (" + n.p.exitValue() + "):\n" + n.tail());
-                            return 1;
+                    for (int i = 0; i < nodes.length; i++) {
+                        if (!nodes[i].p.isAlive()) { // downed (say a false suspicion on a loaded machine): a new incarnation
+                            out.println("node n" + (i + 1) + " exited (" + nodes[i].p.exitValue() + "), restarting it; its last lines:\n"
+                                    + nodes[i].tail());
+                            nodes[i] = new Node(o, i, ports, pg.url());
                         }
                     }
                     if (o.killEvery > 0 && kills < o.maxKills && System.nanoTime() > nextKill) {
