@@ -61,8 +61,8 @@ final class ChannelEntity {
                     })
                     .onMessage(Msg.Matched.class, m -> {
                         busy[0] = false;
-                        if (m.failed()) { // a stale commit (another matcher, a cancel): look again a little later
-                            timers.startSingleTimer(new Msg.Kick(), Duration.ofMillis(50));
+                        if (m.failed()) { // a stale commit (another matcher, a cancel) or a pickle this node cannot load: later
+                            timers.startSingleTimer(new Msg.Kick(), Duration.ofMillis(200));
                         } else if (again[0] || m.matched() > 0) {
                             again[0] = false;
                             c.getSelf().tell(new Msg.Kick());

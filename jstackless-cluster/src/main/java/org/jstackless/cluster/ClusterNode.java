@@ -101,6 +101,7 @@ public final class ClusterNode implements AutoCloseable {
         private Path trustStore;
         private String storePassword;
         private boolean exitJvm;
+        private String[] code;
 
         private Builder(String name) {
             if (!name.matches("[A-Za-z0-9_-]{1,40}")) {
@@ -143,6 +144,16 @@ public final class ClusterNode implements AutoCloseable {
         /** Classes that may be in a checkpoint (as {@link DurableRuntime.Builder#allow}). */
         public Builder allow(Class<?>... classes) {
             allowed.addAll(List.of(classes));
+            return this;
+        }
+
+        /**
+         * Limits the code this node resumes to these packages or classes (as
+         * {@link DurableRuntime.Builder#restrictCode}): checkpoints holding other methods are refused
+         * here, and placed on nodes that accept them (version pinning, as for changed code).
+         */
+        public Builder restrictCode(String... packagesOrClasses) {
+            code = packagesOrClasses.clone();
             return this;
         }
 
@@ -249,9 +260,14 @@ public final class ClusterNode implements AutoCloseable {
             opened.add(store);
             directory = new Directory(b.jdbcUrl, b.table);
             opened.add(directory);
+            directory.forgetRefusals(name); // this start may run other code than the last one
             BY_THREAD.put(threadName, this);
-            runtime = DurableRuntime.builder(store).signingKey(b.key).allow(b.allowed.toArray(Class<?>[]::new))
-                    .threadName(threadName).cluster(new Hooks()).open();
+            DurableRuntime.Builder rb = DurableRuntime.builder(store).signingKey(b.key).allow(b.allowed.toArray(Class<?>[]::new))
+                    .threadName(threadName).cluster(new Hooks());
+            if (b.code != null) {
+                rb.restrictCode(b.code);
+            }
+            runtime = rb.open();
             opened.add(runtime);
             system = ActorSystem.create(Behaviors.empty(), "jsl", b.config());
             sharding = ClusterSharding.get(system);
@@ -323,6 +339,19 @@ public final class ClusterNode implements AutoCloseable {
             if (r != null) {
                 r.tell(new Msg.Lost());
             }
+        }
+
+        @Override
+        public void unloadable(String id, String reason) {
+            // Version pinning: recorded (listed by waiting()), and the leader places it on a node not refusing it.
+            Thread.ofVirtual().start(() -> {
+                try {
+                    directory.refuse(id, name, reason);
+                } catch (RuntimeException e) {
+                    system.log().warn("cannot record that {} cannot run {}: {}", name, id, e.toString());
+                }
+                lost(id);
+            });
         }
     }
 
@@ -416,12 +445,24 @@ public final class ClusterNode implements AutoCloseable {
         return directory.all();
     }
 
+    /**
+     * Version pinning: the unfinished tasklets some node could not run because its code does not
+     * match their checkpoints, with the nodes and reasons. Those that every Up node refused wait
+     * (unplaced) for a node whose code matches.
+     */
+    public List<Directory.Refusal> refusals() {
+        return directory.refusals();
+    }
+
     /** The unfinished tasklets running on this node now. */
     public List<String> here() {
         return runtime.adopted();
     }
 
-    /** The name of the node running {@code id} now (asks its entity; starts it if nobody runs it). */
+    /**
+     * The name of the node running {@code id} now (asks its entity; starts it if nobody runs it);
+     * "" if the node its entity lives on cannot run it (version pinning: see {@link #refusals}).
+     */
     public String where(String id, Duration timeout) {
         return AskPattern.<Msg, String>ask(sharding.entityRefFor(TASKLET, id), Msg.Where::new, timeout, system.scheduler())
                 .toCompletableFuture().orTimeout(timeout.toMillis() + 500, TimeUnit.MILLISECONDS).join();
@@ -445,6 +486,12 @@ public final class ClusterNode implements AutoCloseable {
         placement.setShardLocation(id, to).toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
+            for (Directory.Refusal r : directory.refusals()) {
+                if (r.id().equals(id) && r.node().equals(target)) {
+                    throw new IllegalStateException("node " + target + " cannot run durable tasklet " + id + ": " + r.reason()
+                            + "; it stays where its code matches");
+                }
+            }
             try {
                 if (target.equals(where(id, Duration.ofSeconds(2)))) {
                     return;
@@ -514,10 +561,19 @@ public final class ClusterNode implements AutoCloseable {
         up.sort(Comparator.comparing(Address::toString));
         long now = System.currentTimeMillis();
         goneSince.keySet().removeIf(members::containsKey);
+        Map<Address, String> names = new HashMap<>();
+        for (Member m : members.values()) {
+            nameOf(m).ifPresent(n -> names.put(m.address(), n));
+        }
+        Map<String, Set<String>> refused = new HashMap<>();
+        for (Directory.Refusal r : directory.refusals()) {
+            refused.computeIfAbsent(r.id(), k -> new java.util.HashSet<>()).add(r.node());
+        }
         List<Directory.Row> rows = directory.unfinished();
         Map<String, ExternalShardAllocationStrategy.ShardLocation> locs = placement.getShardLocations().toCompletableFuture()
                 .get(5, TimeUnit.SECONDS).getShardLocations();
         Map<String, Address> fix = new HashMap<>();
+        Set<String> waiting = new java.util.HashSet<>();
         Set<String> channels = new LinkedHashSet<>();
         for (Directory.Row r : rows) {
             ExternalShardAllocationStrategy.ShardLocation l = locs.get(r.id());
@@ -527,8 +583,15 @@ public final class ClusterNode implements AutoCloseable {
             // towards a dead region waits for the hand-off timeout. A leaving one is replaced at once.
             boolean gone = l != null && at == null && now - gone(l.address(), now) >= GONE_GRACE_MILLIS;
             boolean leaving = at != null && !unreachable.contains(l.address()) && at.status() != MemberStatus.up();
-            if (l == null || gone || leaving) {
-                fix.put(r.id(), up.get(Math.floorMod(r.id().hashCode(), up.size())));
+            Set<String> no = refused.getOrDefault(r.id(), Set.of());
+            boolean refusing = l != null && no.contains(names.get(l.address()));
+            List<Address> ok = no.isEmpty() ? up : up.stream().filter(a -> !no.contains(names.get(a))).toList();
+            if (ok.isEmpty()) {
+                waiting.add(r.id()); // no Up node's code matches: it waits, listed by refusals()
+                continue;
+            }
+            if (l == null || gone || leaving || refusing) {
+                fix.put(r.id(), ok.get(Math.floorMod(r.id().hashCode(), ok.size())));
             }
             if (r.state() == DurableState.SENDING || r.state() == DurableState.RECEIVING) {
                 channels.add(r.channel());
@@ -538,7 +601,9 @@ public final class ClusterNode implements AutoCloseable {
             placement.setShardLocations(fix).toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
         for (Directory.Row r : rows) {
-            ensure(r.id());
+            if (!waiting.contains(r.id())) {
+                ensure(r.id());
+            }
         }
         for (String ch : channels) {
             sharding.entityRefFor(CHANNEL, ch).tell(new Msg.Kick());

@@ -27,7 +27,8 @@ final class TaskletEntity {
                         return Behaviors.same();
                     })
                     .onMessage(Msg.Where.class, m -> {
-                        m.replyTo().tell(node.name());
+                        // "" when this node does not hold it (its code does not match: refused)
+                        m.replyTo().tell(node.runtime().info(id).isPresent() ? node.name() : "");
                         return Behaviors.same();
                     })
                     .onMessage(Msg.Lost.class, m -> {

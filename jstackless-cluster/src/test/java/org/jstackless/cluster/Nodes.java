@@ -16,6 +16,9 @@ final class Nodes implements AutoCloseable {
     final int[] ports;
     final String table;
 
+    /** Per node: the code it may resume (null: any). */
+    java.util.function.IntFunction<String[]> restrict;
+
     /** TLS stores for the nodes, or null for plain TCP. */
     final Tls tls;
 
@@ -24,6 +27,16 @@ final class Nodes implements AutoCloseable {
     }
 
     Nodes(int n, String table, Tls tls, Class<?>... allowed) throws Exception {
+        this(n, table, tls, i -> allowed);
+    }
+
+    Nodes(int n, String table, Tls tls, java.util.function.IntFunction<Class<?>[]> allowedFor) throws Exception {
+        this(n, table, tls, allowedFor, i -> null);
+    }
+
+    Nodes(int n, String table, Tls tls, java.util.function.IntFunction<Class<?>[]> allowedFor,
+            java.util.function.IntFunction<String[]> restrict) throws Exception {
+        this.restrict = restrict;
         Assumptions.assumeTrue(PrivatePostgres.binaries() != null, "PostgreSQL is not installed (no "
                 + "/usr/lib/postgresql/*/bin/initdb): apt-get install postgresql to run the cluster tests");
         pg = PrivatePostgres.start();
@@ -35,7 +48,7 @@ final class Nodes implements AutoCloseable {
         }
         try {
             for (int i = 0; i < n; i++) {
-                nodes.add(node(i, allowed));
+                nodes.add(node(i, allowedFor.apply(i)));
             }
             awaitMembers(n);
         } catch (Exception | Error e) {
@@ -45,8 +58,16 @@ final class Nodes implements AutoCloseable {
     }
 
     ClusterNode node(int i, Class<?>... allowed) throws Exception {
-        ClusterNode.Builder b = ClusterNode.builder("n" + (i + 1)).port(ports[i]).seeds("127.0.0.1:" + ports[0])
+        return node(i, 0, allowed);
+    }
+
+    /** Node {@code i}, joining through node {@code seed}. */
+    ClusterNode node(int i, int seed, Class<?>... allowed) throws Exception {
+        ClusterNode.Builder b = ClusterNode.builder("n" + (i + 1)).port(ports[i]).seeds("127.0.0.1:" + ports[seed])
                 .store(pg.url(), table).signingKey(KEY).allow(allowed);
+        if (restrict != null && restrict.apply(i) != null) {
+            b.restrictCode(restrict.apply(i));
+        }
         if (tls != null) {
             b.tls(tls.keyStore(), tls.trustStore(), tls.password());
         }

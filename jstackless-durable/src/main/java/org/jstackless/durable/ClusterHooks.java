@@ -22,4 +22,12 @@ public interface ClusterHooks {
 
     /** This runtime stopped running {@code id}: another writer advanced its checkpoint (fencing). */
     void lost(String id);
+
+    /**
+     * This runtime cannot resume {@code id} (its checkpoint's code fingerprints or classes do not
+     * match this program: {@code reason}); it does not run it, and the placement layer should give it
+     * to a node whose code matches.
+     */
+    default void unloadable(String id, String reason) {
+    }
 }

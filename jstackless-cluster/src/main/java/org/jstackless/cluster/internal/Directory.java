@@ -21,6 +21,10 @@ public final class Directory implements AutoCloseable {
     private final Connection conn;
     private final String table;
 
+    /** Node {@code node} cannot run tasklet {@code id}: its code does not match the checkpoint ({@code reason}). */
+    public record Refusal(String id, String node, String reason) {
+    }
+
     /** One row's metadata. */
     public record Row(String id, long seq, DurableState state, String channel, long wakeAt, String detail, long txn) {
     }
@@ -34,6 +38,9 @@ public final class Directory implements AutoCloseable {
             try (Statement s = conn.createStatement()) {
                 // Channel owners look up waiters by channel; placement sweeps look up unfinished rows.
                 s.execute("CREATE INDEX IF NOT EXISTS " + table + "_waiting ON " + table + " (channel, txn) WHERE channel <> ''");
+                // Version pinning: which node could not load which tasklet, and why.
+                s.execute("CREATE TABLE IF NOT EXISTS " + table + "_refused (id text NOT NULL, node text NOT NULL, "
+                        + "reason text NOT NULL, PRIMARY KEY (id, node))");
             }
         } catch (SQLException e) {
             throw new IOException("cannot open the cluster's directory on " + table + ": " + e.getMessage(), e);
@@ -61,6 +68,43 @@ public final class Directory implements AutoCloseable {
     public synchronized Row row(String id) {
         List<Row> r = query("WHERE id = ?", id);
         return r.isEmpty() ? null : r.get(0);
+    }
+
+    /** Records that {@code node} cannot run {@code id}. */
+    public synchronized void refuse(String id, String node, String reason) {
+        update("INSERT INTO " + table + "_refused (id, node, reason) VALUES (?, ?, ?) ON CONFLICT (id, node) DO UPDATE "
+                + "SET reason = EXCLUDED.reason", id, node, reason.length() > 1000 ? reason.substring(0, 1000) : reason);
+    }
+
+    /** Forgets what {@code node} refused (it starts again, maybe with other code). */
+    public synchronized void forgetRefusals(String node) {
+        update("DELETE FROM " + table + "_refused WHERE node = ?", node);
+    }
+
+    /** Every refusal of an unfinished tasklet. */
+    public synchronized List<Refusal> refusals() {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT r.id, r.node, r.reason FROM " + table + "_refused r JOIN "
+                + table + " t ON t.id = r.id WHERE t.state NOT IN (" + DurableState.FINISHED.ordinal() + ", "
+                + DurableState.FAILED.ordinal() + ") ORDER BY r.id, r.node"); ResultSet rs = ps.executeQuery()) {
+            List<Refusal> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new Refusal(rs.getString(1), rs.getString(2), rs.getString(3)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read " + table + "_refused: " + e.getMessage(), e);
+        }
+    }
+
+    private void update(String sql, String... args) {
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot write " + table + "_refused: " + e.getMessage(), e);
+        }
     }
 
     private List<Row> query(String where, String arg) {

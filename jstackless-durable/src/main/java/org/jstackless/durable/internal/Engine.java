@@ -864,6 +864,8 @@ public final class Engine {
                 e.state = DurableState.RUNNABLE;
                 e.wakeAt = 0;
                 insert(e);
+            } else if (c != null && hooks != null) {
+                refuseHere(e);
             }
         }
     }
@@ -974,12 +976,20 @@ public final class Engine {
             case RUNNABLE -> {
                 if (load(e, c)) {
                     insert(e);
+                } else {
+                    refuseHere(e);
                 }
             }
             case SLEEPING -> timers.add(e);
             case SENDING, RECEIVING -> hooks.blocked(e.channel); // in the store until its channel's owner matches it
             default -> completeDone(e);
         }
+    }
+
+    /** Cluster mode: this program cannot load {@code e} (its code differs): not run here; the placement layer looks elsewhere. */
+    private void refuseHere(Entry e) {
+        entries.remove(e.id);
+        hooks.unloadable(e.id, e.detail);
     }
 
     private boolean releaseNow(String id) {
