@@ -454,6 +454,27 @@ public final class ClusterNode implements AutoCloseable {
         return directory.refusals();
     }
 
+    /**
+     * Kills durable tasklet {@code id} wherever it runs: it ends FAILED "killed" at once, running
+     * nothing more of it (a compare-and-set in the store; the node running it is refused at its next
+     * commit and stops). False if it is done or unknown.
+     */
+    public boolean kill(String id) {
+        return runtime.kill(id);
+    }
+
+    /**
+     * Stackless's {@code balance} of durable channel {@code channel} across the cluster: the number
+     * of tasklets blocked sending on it minus those blocked receiving (as of the last commits).
+     */
+    public int balance(String channel) {
+        int b = 0;
+        for (Directory.Row r : directory.waiters(channel)) {
+            b += r.state() == DurableState.SENDING ? 1 : -1;
+        }
+        return b;
+    }
+
     /** The unfinished tasklets running on this node now. */
     public List<String> here() {
         return runtime.adopted();

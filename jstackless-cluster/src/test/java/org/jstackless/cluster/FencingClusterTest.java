@@ -77,4 +77,38 @@ class FencingClusterTest {
             }
         }
     }
+
+    @Test
+    void aKillFromAnotherNodeStopsTheOwner() throws Exception {
+        Assumptions.assumeTrue(PrivatePostgres.binaries() != null, "PostgreSQL is not installed: apt-get install postgresql");
+        try (PrivatePostgres pg = PrivatePostgres.start();
+                PgStore sa = PgStore.open(pg.url(), "fence");
+                PgStore sb = PgStore.open(pg.url(), "fence")) {
+            Seen ha = new Seen();
+            try (DurableRuntime a = DurableRuntime.builder(sa).signingKey(Nodes.KEY).allow(Work.class).cluster(ha).open();
+                    DurableRuntime b = DurableRuntime.builder(sb).signingKey(Nodes.KEY).allow(Work.class).cluster(new Seen()).open()) {
+                a.start("forever", () -> Work.counter(Integer.MAX_VALUE));
+                a.start("sleeper", () -> Work.ticker(Integer.MAX_VALUE));
+                assertThat(a.adopt("forever")).isTrue();
+                assertThat(a.adopt("sleeper")).isTrue();
+                while (sa.row("forever").seq() < 5 || sa.row("sleeper").seq() < 3) {
+                    Thread.sleep(10);
+                }
+                assertThat(b.kill("forever")).isTrue(); // b does not run them: killed in the store
+                assertThat(b.kill("sleeper")).isTrue();
+                assertThat(b.kill("forever")).as("already done").isFalse();
+                long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!a.adopted().isEmpty()) {
+                    assertThat(System.nanoTime()).as("the owner stops: %s", a.adopted()).isLessThan(end);
+                    Thread.sleep(10);
+                }
+                for (String id : List.of("forever", "sleeper")) {
+                    Checkpoint r = sa.row(id);
+                    assertThat(r.state()).isEqualTo(DurableState.FAILED);
+                    assertThat(r.detail()).isEqualTo("killed");
+                }
+                assertThat(ha.lost).contains("forever");
+            }
+        }
+    }
 }

@@ -25,7 +25,14 @@ public final class Work {
                 bad++;
             }
         }
-        return "pinged " + n + ", bad " + bad;
+        String end;
+        try {
+            Durable.<Integer>channel("pong").receive();
+            end = "no exception";
+        } catch (org.jstackless.durable.DurableChannelException e) {
+            end = e.getMessage();
+        }
+        return "pinged " + n + ", bad " + bad + ", then " + end;
     }
 
     /** Answers n pings. */
@@ -34,6 +41,7 @@ public final class Work {
             int v = Durable.<Integer>channel("ping").receive();
             Durable.<Integer>channel("pong").send(v + 1000);
         }
+        Durable.<Integer>channel("pong").sendException("no more pongs");
         return "ponged " + n;
     }
 

@@ -40,7 +40,7 @@ import org.jstackless.durable.internal.Resume;
 public final class DurableRuntime implements AutoCloseable {
     private static final Class<?>[] OWN = {Durable.class, DurableChannel.class, Resume.class, Request.Checkpoint.class,
         Request.StepDone.class, Request.Sleep.class, Request.Send.class, Request.Receive.class, Request.Finish.class, Request.Start.class,
-        Resume.Cancel.class};
+        Resume.Cancel.class, Request.Raise.class};
     private static final String KEY_FILE = "signing.key";
 
     private final DurableStore store;
@@ -304,7 +304,8 @@ public final class DurableRuntime implements AutoCloseable {
     /**
      * Kills {@code id}: ends it FAILED with detail "killed" at once, running nothing of it (no
      * {@code finally}); for a tasklet this program cannot load, or a cancel that does not end.
-     * False if it is done or unknown.
+     * False if it is done or unknown. In cluster mode it works from any node: a tasklet running on
+     * another one is killed in the store (fenced), and that node's copy is refused at its next commit.
      */
     public boolean kill(String id) {
         return get(engine.kill(id));

@@ -348,6 +348,20 @@ public final class Engine {
     public CompletableFuture<Boolean> kill(String id) {
         return submit(() -> {
             Entry e = entries.get(id);
+            if (e == null && hooks != null) { // cluster mode: it runs on another node (or nowhere): fenced in the store
+                Checkpoint c = store.row(id);
+                if (c == null || c.state().isDone() || batch.containsKey(id)) {
+                    return CompletableFuture.completedFuture(false);
+                }
+                batch.put(id, seal.row(id, c.seq() + 1, DurableState.FAILED, 0, "", "killed", NONE));
+                CompletableFuture<Boolean> f = new CompletableFuture<>();
+                inBatch.add(f);
+                afterCommit.add(() -> {
+                    hooks.matched(id); // its owner reloads it (a stale copy in memory is refused at its next commit)
+                    f.complete(true);
+                });
+                return f;
+            }
             if (e == null || e.state.isDone() || batch.containsKey(id)) {
                 return CompletableFuture.completedFuture(false);
             }
@@ -859,6 +873,11 @@ public final class Engine {
                 continue;
             }
             Checkpoint c = store.row(e.id);
+            if (hooks != null && c != null && c.seq() != e.seq) { // changed elsewhere (a kill from another node)
+                entries.remove(e.id);
+                install(c);
+                continue;
+            }
             if (c != null && load(e, c)) {
                 e.tasklet.setTempval(Resume.of(null));
                 e.state = DurableState.RUNNABLE;
