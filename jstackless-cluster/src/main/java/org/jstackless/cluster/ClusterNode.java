@@ -464,6 +464,19 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
+     * Suspends runnable durable tasklet {@code id} wherever it runs: it stops at its last checkpoint
+     * (state SUSPENDED) and nothing of it runs, across restarts and moves, until {@link #resume}.
+     */
+    public boolean suspend(String id) {
+        return runtime.suspend(id);
+    }
+
+    /** Resumes suspended {@code id} from its last checkpoint, on the node its entity lives on. */
+    public boolean resume(String id) {
+        return runtime.resume(id);
+    }
+
+    /**
      * Stackless's {@code balance} of durable channel {@code channel} across the cluster: the number
      * of tasklets blocked sending on it minus those blocked receiving (as of the last commits).
      */

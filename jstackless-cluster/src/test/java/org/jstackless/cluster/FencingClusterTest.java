@@ -26,6 +26,7 @@ class FencingClusterTest {
     /** Records what the runtime reports. */
     static final class Seen implements ClusterHooks {
         final List<String> lost = new CopyOnWriteArrayList<>();
+        final List<String> matched = new CopyOnWriteArrayList<>();
 
         @Override
         public void created(String id) {
@@ -37,6 +38,7 @@ class FencingClusterTest {
 
         @Override
         public void matched(String id) {
+            matched.add(id);
         }
 
         @Override
@@ -108,6 +110,46 @@ class FencingClusterTest {
                     assertThat(r.detail()).isEqualTo("killed");
                 }
                 assertThat(ha.lost).contains("forever");
+            }
+        }
+    }
+
+    @Test
+    void suspendAndResumeFromANodeThatDoesNotRunIt() throws Exception {
+        Assumptions.assumeTrue(PrivatePostgres.binaries() != null, "PostgreSQL is not installed: apt-get install postgresql");
+        try (PrivatePostgres pg = PrivatePostgres.start();
+                PgStore sa = PgStore.open(pg.url(), "fence");
+                PgStore sb = PgStore.open(pg.url(), "fence")) {
+            Seen ha = new Seen();
+            Seen hb = new Seen();
+            Work.STOP.set(false);
+            try (DurableRuntime a = DurableRuntime.builder(sa).signingKey(Nodes.KEY).allow(Work.class).cluster(ha).open();
+                    DurableRuntime b = DurableRuntime.builder(sb).signingKey(Nodes.KEY).allow(Work.class).cluster(hb).open()) {
+                a.start("stepper", () -> Work.stepper());
+                assertThat(a.adopt("stepper")).isTrue();
+                while (sa.row("stepper").seq() < 5) {
+                    Thread.sleep(10);
+                }
+                assertThat(b.suspend("stepper")).isTrue();
+                long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!a.adopted().isEmpty()) { // a is refused at its next commit and stops
+                    assertThat(System.nanoTime()).as("a stops: %s", a.adopted()).isLessThan(end);
+                    Thread.sleep(10);
+                }
+                Checkpoint s = sa.row("stepper");
+                assertThat(s.state()).isEqualTo(DurableState.SUSPENDED);
+                assertThat(a.adopt("stepper")).as("adopted, not run").isTrue();
+                Thread.sleep(200);
+                assertThat(sa.row("stepper").seq()).isEqualTo(s.seq());
+                Work.STOP.set(true);
+                assertThat(b.resume("stepper")).isTrue();
+                assertThat(hb.matched).contains("stepper"); // a real node tells the owner's entity, which wakes it
+                assertThat(a.wake("stepper")).isTrue();
+                while (sa.row("stepper").state() != DurableState.FINISHED) {
+                    assertThat(System.nanoTime()).as("finishes on a").isLessThan(end);
+                    Thread.sleep(10);
+                }
+                assertThat(a.<Integer>result("stepper")).isGreaterThanOrEqualTo(4);
             }
         }
     }

@@ -87,4 +87,13 @@ public final class Work {
         }
         return "ticked " + n;
     }
+
+    /** Steps until {@link #STOP}; how many steps. */
+    public static Integer stepper() throws Suspendable, Exception {
+        int i = 0;
+        while (!Durable.step(STOP::get)) {
+            i++;
+        }
+        return i;
+    }
 }

@@ -308,7 +308,39 @@ public final class DurableRuntime implements AutoCloseable {
      * another one is killed in the store (fenced), and that node's copy is refused at its next commit.
      */
     public boolean kill(String id) {
-        return get(engine.kill(id));
+        return retried(() -> engine.kill(id));
+    }
+
+    /**
+     * An operation on another node's tasklet (cluster mode) is a compare-and-set on its row, which
+     * loses when that node commits first: read again and retry (bounded; each loss means the owner
+     * advanced).
+     */
+    private boolean retried(java.util.function.Supplier<CompletableFuture<Boolean>> op) {
+        for (int i = 0;; i++) {
+            try {
+                return get(op.get());
+            } catch (StaleCheckpointException e) {
+                if (i >= 50) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Suspends runnable {@code id}: at a round's end it stops, its last checkpoint committed again
+     * as {@link DurableState#SUSPENDED}; nothing of it runs, across restarts, until {@link #resume}.
+     * In cluster mode it works from any node. False unless it is RUNNABLE (a sleeping or blocked
+     * tasklet runs nothing anyway).
+     */
+    public boolean suspend(String id) {
+        return retried(() -> engine.suspend(id));
+    }
+
+    /** Resumes suspended {@code id} from its last checkpoint; false unless it is SUSPENDED. */
+    public boolean resume(String id) {
+        return retried(() -> engine.resumeSuspended(id));
     }
 
     /** Deletes finished or failed {@code id} from the store (its id may then be started again); false if not done. */

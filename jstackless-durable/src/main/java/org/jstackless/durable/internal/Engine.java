@@ -344,6 +344,49 @@ public final class Engine {
         });
     }
 
+    /**
+     * Suspends runnable {@code id} (see DurableRuntime.suspend): at a round's end, it is dropped from
+     * memory and its last checkpoint is committed again as SUSPENDED. In cluster mode, from any node
+     * (fenced in the store: the node running it is refused at its next commit). False unless it is
+     * RUNNABLE.
+     */
+    public CompletableFuture<Boolean> suspend(String id) {
+        return submit(() -> rewrite(id, DurableState.RUNNABLE, DurableState.SUSPENDED));
+    }
+
+    /** Resumes suspended {@code id} (see DurableRuntime.resume); false unless it is SUSPENDED. */
+    public CompletableFuture<Boolean> resumeSuspended(String id) {
+        return submit(() -> rewrite(id, DurableState.SUSPENDED, DurableState.RUNNABLE));
+    }
+
+    /** Commits {@code id}'s last checkpoint again, in state {@code to}, if it is in state {@code from}. */
+    private CompletableFuture<Boolean> rewrite(String id, DurableState from, DurableState to) {
+        Entry e = entries.get(id);
+        Checkpoint c = store.row(id);
+        if (batch.containsKey(id) || c == null || c.state() != from || e != null && (e.state != from || e.seq != c.seq())
+                || e == null && hooks == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        byte[] pickle = seal.open(c); // the last checkpoint itself: what a runnable tasklet resumes from
+        if (e != null) {
+            drop(e); // a runnable one is, at a round's end, at its last checkpoint
+            e.state = to;
+        }
+        batch.put(id, seal.row(id, c.seq() + 1, to, 0, "", "", pickle));
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        inBatch.add(f);
+        afterCommit.add(() -> {
+            if (entries.get(id) == e && e != null) {
+                entries.remove(id);
+                install(store.row(id)); // resumed: loaded and run here
+            } else if (hooks != null) {
+                hooks.matched(id); // its owner (if another node) reloads it
+            }
+            f.complete(true);
+        });
+        return f;
+    }
+
     /** Kills live {@code id} (see DurableRuntime.kill); false if done or unknown. */
     public CompletableFuture<Boolean> kill(String id) {
         return submit(() -> {
@@ -542,7 +585,7 @@ public final class Engine {
                 }
                 case SLEEPING -> timers.add(e);
                 default -> {
-                }
+                } // done or SUSPENDED: kept, not run
             }
         }
     }
@@ -1001,12 +1044,18 @@ public final class Engine {
             }
             case SLEEPING -> timers.add(e);
             case SENDING, RECEIVING -> hooks.blocked(e.channel); // in the store until its channel's owner matches it
+            case SUSPENDED -> {
+                // kept, not run, until resumed
+            }
             default -> completeDone(e);
         }
     }
 
     /** Cluster mode: this program cannot load {@code e} (its code differs): not run here; the placement layer looks elsewhere. */
     private void refuseHere(Entry e) {
+        if (hooks == null) {
+            return; // one node: it stays, listed with the reason in its detail
+        }
         entries.remove(e.id);
         hooks.unloadable(e.id, e.detail);
     }
@@ -1036,8 +1085,8 @@ public final class Engine {
         if (e == null) {
             return adoptNow(id);
         }
-        if (e.tasklet != null || batch.containsKey(id)
-                || e.state != DurableState.SENDING && e.state != DurableState.RECEIVING) {
+        if (e.tasklet != null || batch.containsKey(id) || e.state != DurableState.SENDING
+                && e.state != DurableState.RECEIVING && e.state != DurableState.SUSPENDED) {
             return false;
         }
         Checkpoint c = store.row(id);
