@@ -18,9 +18,12 @@ public final class NodeMain {
         ClusterNode n = ClusterNode.builder(a[0]).port(Integer.parseInt(a[1])).seeds(a[2].split(",")).store(a[3], a[4])
                 .signingKey(Nodes.KEY).allow(Work.class).failureDetection(Duration.ofSeconds(2), Duration.ofSeconds(2)).start();
         int members = Integer.parseInt(a[5]);
-        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        long end = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (n.members().size() < members && System.nanoTime() < end) {
             Thread.sleep(20);
+        }
+        if (n.members().size() < members) {
+            System.out.println("NOT UP after 180 s: " + org.apache.pekko.cluster.typed.Cluster.get(n.system()).state());
         }
         System.out.println("UP " + n.members());
         int tickers = Integer.parseInt(a[6]);

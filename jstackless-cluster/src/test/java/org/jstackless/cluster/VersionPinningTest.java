@@ -29,9 +29,10 @@ class VersionPinningTest {
                     .hasMessageContaining("node n2 cannot run durable tasklet pinned");
             assertThat(n1.refusals()).extracting(Directory.Refusal::node).containsExactly("n2");
             long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!"n1".equals(n1.where("pinned", Duration.ofSeconds(10)))) { // the leader places it back
-                assertThat(System.nanoTime()).as("back on n1").isLessThan(end);
-                Thread.sleep(50);
+            String at;
+            while (!"n1".equals(at = n1.where("pinned", Duration.ofSeconds(10)))) { // the leader places it back
+                assertThat(System.nanoTime()).as("back on n1, not '%s': %s %s", at, n1.refusals(), n1.list()).isLessThan(end);
+                Thread.sleep(200);
             }
 
             // n1 leaves: nobody can run it; it waits, listed.

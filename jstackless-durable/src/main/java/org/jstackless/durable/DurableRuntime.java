@@ -167,6 +167,12 @@ public final class DurableRuntime implements AutoCloseable {
                     }
                     pb.restrictCode(c.toArray(String[]::new));
                 }
+                if (hooks != null) {
+                    // A cluster node loads a checkpoint again when a tasklet comes back to it (migration,
+                    // re-homing) or after checking it can (version pinning); the store's compare-and-set
+                    // on the sequence is what keeps a stale copy from advancing.
+                    pb.acceptReplays();
+                }
                 Pickler p = pb.build();
                 Engine engine = new Engine(s, p, clock, k, threadName);
                 if (operationsOnly) {

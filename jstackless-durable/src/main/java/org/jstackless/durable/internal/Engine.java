@@ -1042,13 +1042,39 @@ public final class Engine {
                     refuseHere(e);
                 }
             }
-            case SLEEPING -> timers.add(e);
-            case SENDING, RECEIVING -> hooks.blocked(e.channel); // in the store until its channel's owner matches it
+            case SLEEPING -> {
+                if (loadable(e, c)) {
+                    timers.add(e);
+                }
+            }
+            case SENDING, RECEIVING -> {
+                if (loadable(e, c)) {
+                    hooks.blocked(e.channel); // in the store until its channel's owner matches it
+                }
+            }
             case SUSPENDED -> {
                 // kept, not run, until resumed
             }
             default -> completeDone(e);
         }
+    }
+
+    /**
+     * Cluster mode, for a tasklet adopted while sleeping or blocked: whether this program can load
+     * its checkpoint (version pinning), checked now rather than when it wakes, so that a node with
+     * other code refuses it at once; refused (and false) if not. The copy loaded is dropped.
+     */
+    private boolean loadable(Entry e, Checkpoint c) {
+        if (hooks == null) {
+            return true;
+        }
+        if (!load(e, c)) {
+            refuseHere(e);
+            return false;
+        }
+        byTasklet.remove(e.tasklet);
+        e.tasklet = null;
+        return true;
     }
 
     /** Cluster mode: this program cannot load {@code e} (its code differs): not run here; the placement layer looks elsewhere. */
