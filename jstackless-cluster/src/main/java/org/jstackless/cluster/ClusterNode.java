@@ -460,7 +460,17 @@ public final class ClusterNode implements AutoCloseable {
      * commit and stops). False if it is done or unknown.
      */
     public boolean kill(String id) {
-        return runtime.kill(id);
+        return operate(id, "kill");
+    }
+
+    /**
+     * Runs {@code op} on the node where {@code id}'s entity lives (the node that runs it), so that it
+     * does not race that node's commits; sharding starts the entity if nobody runs it.
+     */
+    private boolean operate(String id, String op) {
+        Duration t = Duration.ofSeconds(30);
+        return AskPattern.<Msg, Boolean>ask(sharding.entityRefFor(TASKLET, id), r -> new Msg.Op(op, r), t, system.scheduler())
+                .toCompletableFuture().orTimeout(t.toMillis() + 500, TimeUnit.MILLISECONDS).join();
     }
 
     /**
@@ -468,12 +478,12 @@ public final class ClusterNode implements AutoCloseable {
      * (state SUSPENDED) and nothing of it runs, across restarts and moves, until {@link #resume}.
      */
     public boolean suspend(String id) {
-        return runtime.suspend(id);
+        return operate(id, "suspend");
     }
 
     /** Resumes suspended {@code id} from its last checkpoint, on the node its entity lives on. */
     public boolean resume(String id) {
-        return runtime.resume(id);
+        return operate(id, "resume");
     }
 
     /**

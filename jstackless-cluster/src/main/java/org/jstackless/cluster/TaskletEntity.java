@@ -31,6 +31,21 @@ final class TaskletEntity {
                         m.replyTo().tell(node.runtime().info(id).isPresent() ? node.name() : "");
                         return Behaviors.same();
                     })
+                    .onMessage(Msg.Op.class, m -> {
+                        boolean done;
+                        try {
+                            done = switch (m.op()) {
+                                case "kill" -> node.runtime().kill(id);
+                                case "suspend" -> node.runtime().suspend(id);
+                                case "resume" -> node.runtime().resume(id);
+                                default -> false;
+                            };
+                        } catch (RuntimeException e) {
+                            done = false;
+                        }
+                        m.replyTo().tell(done);
+                        return Behaviors.same();
+                    })
                     .onMessage(Msg.Lost.class, m -> {
                         ctx.getShard().tell(new ClusterSharding.Passivate<>(c.getSelf()));
                         return Behaviors.same();

@@ -39,13 +39,23 @@ class ClusterOpsTest {
             assertThat(n1.where("spinner", Duration.ofSeconds(20))).isEqualTo("n1");
             n2.migrate("spinner", "n3", Duration.ofSeconds(60));
             assertThat(n1.where("spinner", Duration.ofSeconds(20))).isEqualTo("n3");
+            // Suspend and resume from n1, run where it runs (n3): it stops at its last checkpoint, then goes on.
+            assertThat(n1.suspend("spinner")).isTrue();
+            Directory.Row held = n1.list().stream().filter(r -> r.id().equals("spinner")).findFirst().orElseThrow();
+            assertThat(held.state()).isEqualTo(DurableState.SUSPENDED);
+            Thread.sleep(300);
+            assertThat(n1.list().stream().filter(r -> r.id().equals("spinner")).findFirst().orElseThrow().seq())
+                    .as("runs nothing while suspended").isEqualTo(held.seq());
+            assertThat(n1.suspend("spinner")).isFalse();
+            assertThat(n1.resume("spinner")).isTrue();
             Work.STOP.set(true);
             Directory.Row done = n1.awaitDone("spinner", Duration.ofSeconds(120));
             assertThat(done.state()).isEqualTo(DurableState.FINISHED);
             String path = n1.result("spinner");
             assertThat(path).startsWith("n1,n3 after ");
             int steps = Integer.parseInt(path.substring("n1,n3 after ".length()));
-            assertThat(done.seq()).as("created, %d steps, the stopping step, finished", steps).isEqualTo(steps + 3);
+            assertThat(done.seq()).as("created, %d steps, the stopping step, suspended, resumed, finished", steps)
+                    .isEqualTo(steps + 5);
 
             // Drain: n2's durable timers are handed over; n2 reports empty and leaves; they finish elsewhere.
             Map<String, DurableBody<?>> tickers = new LinkedHashMap<>();

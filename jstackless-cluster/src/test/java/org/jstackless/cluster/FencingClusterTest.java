@@ -89,14 +89,16 @@ class FencingClusterTest {
             Seen ha = new Seen();
             try (DurableRuntime a = DurableRuntime.builder(sa).signingKey(Nodes.KEY).allow(Work.class).cluster(ha).open();
                     DurableRuntime b = DurableRuntime.builder(sb).signingKey(Nodes.KEY).allow(Work.class).cluster(new Seen()).open()) {
-                a.start("forever", () -> Work.counter(Integer.MAX_VALUE));
-                a.start("sleeper", () -> Work.ticker(Integer.MAX_VALUE));
+                // b does not run them: killed in the store, fenced (a node routes kills to the owner;
+                // this is the path for a tasklet nobody holds in memory, or a sleeping one)
+                a.start("forever", () -> Work.ticker(Integer.MAX_VALUE));
+                a.start("sleeper", () -> Work.slowTicker(Integer.MAX_VALUE));
                 assertThat(a.adopt("forever")).isTrue();
                 assertThat(a.adopt("sleeper")).isTrue();
                 while (sa.row("forever").seq() < 5 || sa.row("sleeper").seq() < 3) {
                     Thread.sleep(10);
                 }
-                assertThat(b.kill("forever")).isTrue(); // b does not run them: killed in the store
+                assertThat(b.kill("forever")).isTrue();
                 assertThat(b.kill("sleeper")).isTrue();
                 assertThat(b.kill("forever")).as("already done").isFalse();
                 long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -109,47 +111,6 @@ class FencingClusterTest {
                     assertThat(r.state()).isEqualTo(DurableState.FAILED);
                     assertThat(r.detail()).isEqualTo("killed");
                 }
-                assertThat(ha.lost).contains("forever");
-            }
-        }
-    }
-
-    @Test
-    void suspendAndResumeFromANodeThatDoesNotRunIt() throws Exception {
-        Assumptions.assumeTrue(PrivatePostgres.binaries() != null, "PostgreSQL is not installed: apt-get install postgresql");
-        try (PrivatePostgres pg = PrivatePostgres.start();
-                PgStore sa = PgStore.open(pg.url(), "fence");
-                PgStore sb = PgStore.open(pg.url(), "fence")) {
-            Seen ha = new Seen();
-            Seen hb = new Seen();
-            Work.STOP.set(false);
-            try (DurableRuntime a = DurableRuntime.builder(sa).signingKey(Nodes.KEY).allow(Work.class).cluster(ha).open();
-                    DurableRuntime b = DurableRuntime.builder(sb).signingKey(Nodes.KEY).allow(Work.class).cluster(hb).open()) {
-                a.start("stepper", () -> Work.stepper());
-                assertThat(a.adopt("stepper")).isTrue();
-                while (sa.row("stepper").seq() < 5) {
-                    Thread.sleep(10);
-                }
-                assertThat(b.suspend("stepper")).isTrue();
-                long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (!a.adopted().isEmpty()) { // a is refused at its next commit and stops
-                    assertThat(System.nanoTime()).as("a stops: %s", a.adopted()).isLessThan(end);
-                    Thread.sleep(10);
-                }
-                Checkpoint s = sa.row("stepper");
-                assertThat(s.state()).isEqualTo(DurableState.SUSPENDED);
-                assertThat(a.adopt("stepper")).as("adopted, not run").isTrue();
-                Thread.sleep(200);
-                assertThat(sa.row("stepper").seq()).isEqualTo(s.seq());
-                Work.STOP.set(true);
-                assertThat(b.resume("stepper")).isTrue();
-                assertThat(hb.matched).contains("stepper"); // a real node tells the owner's entity, which wakes it
-                assertThat(a.wake("stepper")).isTrue();
-                while (sa.row("stepper").state() != DurableState.FINISHED) {
-                    assertThat(System.nanoTime()).as("finishes on a").isLessThan(end);
-                    Thread.sleep(10);
-                }
-                assertThat(a.<Integer>result("stepper")).isGreaterThanOrEqualTo(4);
             }
         }
     }

@@ -16,7 +16,7 @@ public final class NodeMain {
 
     public static void main(String[] a) throws Exception {
         ClusterNode n = ClusterNode.builder(a[0]).port(Integer.parseInt(a[1])).seeds(a[2].split(",")).store(a[3], a[4])
-                .signingKey(Nodes.KEY).allow(Work.class).failureDetection(Duration.ofSeconds(2), Duration.ofSeconds(2)).start();
+                .signingKey(Nodes.KEY).allow(Work.class).failureDetection(Duration.ofSeconds(2), Duration.ofSeconds(2)).exitJvmWhenDowned().start();
         int members = Integer.parseInt(a[5]);
         long end = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (n.members().size() < members && System.nanoTime() < end) {

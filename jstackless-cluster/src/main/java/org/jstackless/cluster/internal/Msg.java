@@ -20,6 +20,10 @@ public sealed interface Msg {
     record Where(ActorRef<String> replyTo) implements Msg {
     }
 
+    /** A tasklet entity: run operation {@code op} (kill, suspend, resume) where the tasklet runs; answers true if done. */
+    record Op(String op, ActorRef<Boolean> replyTo) implements Msg {
+    }
+
     /** A channel entity: match the senders and receivers waiting on the channel in the store. */
     record Kick() implements Msg {
     }

@@ -32,6 +32,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
             case Msg.Stop s -> "S";
             case Msg.Where w -> "W";
             case Msg.Kick k -> "K";
+            case Msg.Op op -> "O";
             default -> throw new IllegalArgumentException("not a cluster message: " + o.getClass());
         };
     }
@@ -40,6 +41,10 @@ public final class WireSerializer extends SerializerWithStringManifest {
     public byte[] toBinary(Object o) {
         if (o instanceof Msg.Where w) {
             return ActorRefResolver.get(Adapter.toTyped(system)).toSerializationFormat(w.replyTo())
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+        if (o instanceof Msg.Op op) { // "op|actor path"; op is one of a few words
+            return (op.op() + "|" + ActorRefResolver.get(Adapter.toTyped(system)).toSerializationFormat(op.replyTo()))
                     .getBytes(StandardCharsets.UTF_8);
         }
         manifest(o); // refuses what is not ours
@@ -56,6 +61,15 @@ public final class WireSerializer extends SerializerWithStringManifest {
                 ActorRef<String> r = ActorRefResolver.get(Adapter.toTyped(system))
                         .resolveActorRef(new String(bytes, StandardCharsets.UTF_8));
                 yield new Msg.Where(r);
+            }
+            case "O" -> {
+                String t = new String(bytes, StandardCharsets.UTF_8);
+                int bar = t.indexOf('|');
+                if (bar < 0) {
+                    throw new IllegalArgumentException("a malformed cluster operation message");
+                }
+                ActorRef<Boolean> r = ActorRefResolver.get(Adapter.toTyped(system)).resolveActorRef(t.substring(bar + 1));
+                yield new Msg.Op(t.substring(0, bar), r);
             }
             default -> throw new IllegalArgumentException("unknown cluster message manifest '" + manifest + "'");
         };
