@@ -570,8 +570,9 @@ public final class ClusterNode implements AutoCloseable {
         try {
             sweep();
         } catch (Throwable t) {
-            if (!closed) {
+            if (!closed) { // on stderr too: an operator must see a placement that stopped working
                 system.log().warn("placement sweep failed: {}", t.toString());
+                System.err.println("jstackless-cluster: placement sweep on " + name + " failed: " + t);
             }
         }
     }
@@ -627,8 +628,8 @@ public final class ClusterNode implements AutoCloseable {
             // towards a dead region waits for the hand-off timeout. A leaving one is replaced at once.
             boolean gone = l != null && at == null && now - gone(l.address(), now) >= GONE_GRACE_MILLIS;
             boolean leaving = at != null && !unreachable.contains(l.address()) && at.status() != MemberStatus.up();
-            Set<String> no = refused.getOrDefault(r.id(), Set.of());
-            boolean refusing = l != null && no.contains(names.get(l.address()));
+            Set<String> no = refused.getOrDefault(r.id(), new java.util.HashSet<>()); // (a removed node has no name here)
+            boolean refusing = l != null && names.containsKey(l.address()) && no.contains(names.get(l.address()));
             List<Address> ok = no.isEmpty() ? up : up.stream().filter(a -> !no.contains(names.get(a))).toList();
             if (ok.isEmpty()) {
                 waiting.add(r.id()); // no Up node's code matches: it waits, listed by refusals()

@@ -69,7 +69,12 @@ class RehomeTest {
                     n3.p.waitFor();
                     Map<String, Long> atKill = seqs(d);
                     while (!advanced(atKill, seqs(d), TICKERS)) {
-                        assertThat(System.nanoTime() - t0).as("re-homed within 120 s").isLessThan(TimeUnit.SECONDS.toNanos(120));
+                        assertThat(System.nanoTime() - t0).as("re-homed within 120 s: %s", kids.stream().map(x -> {
+                            synchronized (x.lines) {
+                                return (x.p.isAlive() ? "alive: " : "exited: ")
+                                        + String.join("\n", x.lines.subList(Math.max(0, x.lines.size() - 30), x.lines.size()));
+                            }
+                        }).toList()).isLessThan(TimeUnit.SECONDS.toNanos(120));
                         Thread.sleep(20);
                     }
                     long ms = (System.nanoTime() - t0) / 1_000_000;
