@@ -28,9 +28,24 @@ public record DurableChannel<T>(String name) {
         Durable.request(new Request.Send(name, value));
     }
 
-    /** Receives a value; returns once a sender's value is committed as this tasklet's. */
+    /**
+     * Receives a value; returns once a sender's value is committed as this tasklet's. Throws a
+     * {@link DurableChannelException} if the sender used {@link #sendException}.
+     */
     @SuppressWarnings("unchecked")
     public T receive() throws Suspendable {
-        return (T) Durable.request(new Request.Receive(name));
+        Object v = Durable.request(new Request.Receive(name));
+        if (v instanceof Request.Raise r) {
+            throw new DurableChannelException(name, r.message());
+        }
+        return (T) v;
+    }
+
+    /**
+     * Sends an exception: the receiver's {@link #receive} throws a {@link DurableChannelException}
+     * with {@code message}. A rendezvous like {@link #send} (blocks until received; exactly once).
+     */
+    public void sendException(String message) throws Suspendable {
+        Durable.request(new Request.Send(name, new Request.Raise(java.util.Objects.requireNonNull(message, "message"))));
     }
 }

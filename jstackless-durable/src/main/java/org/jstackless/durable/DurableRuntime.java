@@ -40,7 +40,7 @@ import org.jstackless.durable.internal.Resume;
 public final class DurableRuntime implements AutoCloseable {
     private static final Class<?>[] OWN = {Durable.class, DurableChannel.class, Resume.class, Request.Checkpoint.class,
         Request.StepDone.class, Request.Sleep.class, Request.Send.class, Request.Receive.class, Request.Finish.class, Request.Start.class,
-        Resume.Cancel.class};
+        Resume.Cancel.class, Request.Raise.class};
     private static final String KEY_FILE = "signing.key";
 
     private final DurableStore store;
@@ -60,6 +60,8 @@ public final class DurableRuntime implements AutoCloseable {
         private long compactAt = 64L << 20;
         private boolean operationsOnly;
         private List<String> code;
+        private ClusterHooks hooks;
+        private String threadName = "jstackless-durable";
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -124,6 +126,21 @@ public final class DurableRuntime implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Cluster mode, for {@code jstackless-cluster}: the runtime resumes nothing on its own and
+         * runs only what it is given with {@link DurableRuntime#adopt}; see {@link ClusterHooks}.
+         */
+        public Builder cluster(ClusterHooks hooks) {
+            this.hooks = Objects.requireNonNull(hooks, "hooks");
+            return this;
+        }
+
+        /** The name of the runtime's thread (default {@code jstackless-durable}). */
+        public Builder threadName(String name) {
+            threadName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
         /** Opens the store and resumes its unfinished durable tasklets. */
         public DurableRuntime open() throws IOException {
             if (store == null && dir == null) {
@@ -150,10 +167,19 @@ public final class DurableRuntime implements AutoCloseable {
                     }
                     pb.restrictCode(c.toArray(String[]::new));
                 }
+                if (hooks != null) {
+                    // A cluster node loads a checkpoint again when a tasklet comes back to it (migration,
+                    // re-homing) or after checking it can (version pinning); the store's compare-and-set
+                    // on the sequence is what keeps a stale copy from advancing.
+                    pb.acceptReplays();
+                }
                 Pickler p = pb.build();
-                Engine engine = new Engine(s, p, clock, k);
+                Engine engine = new Engine(s, p, clock, k, threadName);
                 if (operationsOnly) {
                     engine.passive();
+                }
+                if (hooks != null) {
+                    engine.cluster(hooks);
                 }
                 return new DurableRuntime(s, owns, engine, k);
             } catch (IOException | RuntimeException e) {
@@ -284,15 +310,78 @@ public final class DurableRuntime implements AutoCloseable {
     /**
      * Kills {@code id}: ends it FAILED with detail "killed" at once, running nothing of it (no
      * {@code finally}); for a tasklet this program cannot load, or a cancel that does not end.
-     * False if it is done or unknown.
+     * False if it is done or unknown. In cluster mode it works from any node: a tasklet running on
+     * another one is killed in the store (fenced), and that node's copy is refused at its next commit.
      */
     public boolean kill(String id) {
-        return get(engine.kill(id));
+        return retried(() -> engine.kill(id));
+    }
+
+    /**
+     * An operation on another node's tasklet (cluster mode) is a compare-and-set on its row, which
+     * loses when that node commits first: read again and retry (bounded; each loss means the owner
+     * advanced).
+     */
+    private boolean retried(java.util.function.Supplier<CompletableFuture<Boolean>> op) {
+        for (int i = 0;; i++) {
+            try {
+                return get(op.get());
+            } catch (StaleCheckpointException e) {
+                if (i >= 50) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Suspends runnable {@code id}: at a round's end it stops, its last checkpoint committed again
+     * as {@link DurableState#SUSPENDED}; nothing of it runs, across restarts, until {@link #resume}.
+     * In cluster mode it works from any node. False unless it is RUNNABLE (a sleeping or blocked
+     * tasklet runs nothing anyway).
+     */
+    public boolean suspend(String id) {
+        return retried(() -> engine.suspend(id));
+    }
+
+    /** Resumes suspended {@code id} from its last checkpoint; false unless it is SUSPENDED. */
+    public boolean resume(String id) {
+        return retried(() -> engine.resumeSuspended(id));
     }
 
     /** Deletes finished or failed {@code id} from the store (its id may then be started again); false if not done. */
     public boolean purge(String id) {
         return get(engine.purge(id));
+    }
+
+    /** Cluster mode: runs {@code id} here from its last checkpoint (no-op if here); true if it is unfinished. */
+    public boolean adopt(String id) {
+        return get(engine.adopt(id));
+    }
+
+    /** Cluster mode: stops running {@code id} here; its last committed checkpoint is where its next owner resumes it. */
+    public boolean release(String id) {
+        return get(engine.release(id));
+    }
+
+    /** Cluster mode: reloads {@code id} if another node's rendezvous made it runnable (adopts it if not here). */
+    public boolean wake(String id) {
+        return get(engine.wake(id));
+    }
+
+    /** Cluster mode: the unfinished tasklets running here. */
+    public List<String> adopted() {
+        return get(engine.adopted());
+    }
+
+    /**
+     * Cluster mode: commits the rendezvous of blocked sender {@code senderId} and receiver
+     * {@code receiverId} on durable channel {@code channel}, wherever they run (both rows in one
+     * fenced commit); false if either is no longer blocked there. Asynchronous: for callers that must
+     * not block (actors).
+     */
+    public CompletableFuture<Boolean> match(String channel, String senderId, String receiverId) {
+        return engine.match(channel, senderId, receiverId);
     }
 
     /** The store. */

@@ -15,7 +15,12 @@ public enum DurableState {
     /** Its body threw; the error's text is kept until purged. */
     FAILED,
     /** Removed from the store (written by a purge; never reported for a live entry). */
-    PURGED;
+    PURGED,
+    /**
+     * Suspended by an operator ({@link DurableRuntime#suspend}): kept at its last checkpoint, run by
+     * nobody, across restarts, until {@link DurableRuntime#resume}. (Last, so stored ordinals stay.)
+     */
+    SUSPENDED;
 
     /** True for {@link #FINISHED} and {@link #FAILED}. */
     public boolean isDone() {

@@ -60,8 +60,8 @@ public final class Bank {
                     Integer.parseInt(m.get("--transfers")), m.get("--store"), Double.parseDouble(m.get("--kill-every")),
                     Long.parseLong(m.get("--seed")), Integer.parseInt(m.get("--max-kills")), m.get("--where"));
             if (o.nodes != 1) {
-                throw new IllegalArgumentException("--nodes " + o.nodes + ": only one node for now; several nodes need the "
-                        + "cluster layer (Pekko) of issue 17, which is not built yet");
+                throw new IllegalArgumentException("--nodes " + o.nodes + ": this is the one-node bank; several nodes run on the "
+                        + "cluster layer (jstackless-cluster's ClusterBank, which ./jstackless example bank runs for --nodes > 1)");
             }
             if (o.accounts < 2 || o.transfers < 1 || o.killEvery < 0 || o.maxKills < 0) {
                 throw new IllegalArgumentException("need at least 2 accounts, 1 transfer, and no negative numbers");

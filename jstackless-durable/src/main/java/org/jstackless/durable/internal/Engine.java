@@ -24,6 +24,8 @@ import org.jstackless.Suspendable;
 import org.jstackless.Tasklet;
 import org.jstackless.TaskletBody;
 import org.jstackless.durable.Checkpoint;
+import org.jstackless.durable.ClusterHooks;
+import org.jstackless.durable.StaleCheckpointException;
 import org.jstackless.durable.DurableInfo;
 import org.jstackless.durable.DurableState;
 import org.jstackless.durable.DurableStore;
@@ -74,6 +76,10 @@ public final class Engine {
     private final Map<String, List<CompletableFuture<DurableInfo>>> doneWaiters = new HashMap<>();
     /** Opened for operations only: nothing is loaded, run or started. */
     private volatile boolean passive;
+    /** Cluster mode (null: one node owns the whole store): see {@link ClusterHooks}. */
+    private ClusterHooks hooks;
+    /** Callers' futures that a refused (stale) commit must fail; cleared by each commit. */
+    private final List<CompletableFuture<?>> inBatch = new ArrayList<>();
     private int inserted;
     private boolean stopping;
     private long rounds;
@@ -96,11 +102,16 @@ public final class Engine {
 
     /** An engine over {@code store}, sealing rows with {@code key}; {@link #start} runs it. */
     public Engine(DurableStore store, Pickler pickler, InstantSource clock, byte[] key) {
+        this(store, pickler, clock, key, "jstackless-durable");
+    }
+
+    /** The same, its thread named {@code threadName}. */
+    public Engine(DurableStore store, Pickler pickler, InstantSource clock, byte[] key, String threadName) {
         this.store = store;
         this.pickler = pickler;
         this.clock = clock;
         this.seal = new RowSeal(key);
-        this.thread = Thread.ofPlatform().name("jstackless-durable").daemon(true).unstarted(this::main);
+        this.thread = Thread.ofPlatform().name(threadName).daemon(true).unstarted(this::main);
     }
 
     // ---------------------------------------------------------------- from durable tasklets
@@ -118,6 +129,11 @@ public final class Engine {
     /** Makes this engine passive (before {@link #start}): it recovers the rows and runs nothing. */
     public void passive() {
         passive = true;
+    }
+
+    /** Puts this engine in cluster mode (before {@link #start}): see {@link ClusterHooks}. */
+    public void cluster(ClusterHooks h) {
+        hooks = h;
     }
 
     /** The calling durable tasklet is about to suspend with a request. */
@@ -196,7 +212,7 @@ public final class Engine {
             try {
                 for (Map.Entry<String, TaskletBody> b : bodies.entrySet()) {
                     String id = b.getKey();
-                    if (entries.containsKey(id)) {
+                    if (entries.containsKey(id) || hooks != null && (batch.containsKey(id) || store.row(id) != null)) {
                         continue;
                     }
                     new Checkpoint(id, 1, DurableState.RUNNABLE, 0, "", "", NONE, 0); // checks the id
@@ -214,12 +230,21 @@ public final class Engine {
             if (fresh.isEmpty()) {
                 return CompletableFuture.completedFuture(0);
             }
+            CompletableFuture<Integer> f = new CompletableFuture<>();
+            if (hooks != null) { // created in the store only: the placement layer picks where it runs
+                fresh.forEach((e, p) -> batch.put(e.id, seal.row(e.id, 1, DurableState.RUNNABLE, 0, "", "", p)));
+                inBatch.add(f);
+                afterCommit.add(() -> {
+                    fresh.keySet().forEach(e -> hooks.created(e.id));
+                    f.complete(fresh.size());
+                });
+                return f;
+            }
             fresh.forEach((e, p) -> {
                 entries.put(e.id, e);
                 byTasklet.put(e.tasklet, e);
                 batch.put(e.id, seal.row(e.id, 1, DurableState.RUNNABLE, 0, "", "", p));
             });
-            CompletableFuture<Integer> f = new CompletableFuture<>();
             afterCommit.add(() -> {
                 fresh.keySet().forEach(this::insert);
                 f.complete(fresh.size());
@@ -259,6 +284,14 @@ public final class Engine {
     public CompletableFuture<Object> result(String id) {
         return submit(() -> {
             Entry e = entries.get(id);
+            if (e == null && hooks != null) { // cluster mode: it may have finished on another node
+                Checkpoint c = store.row(id);
+                if (c != null) {
+                    e = new Entry(id);
+                    e.state = c.state();
+                    e.detail = c.detail();
+                }
+            }
             if (e == null) {
                 throw new IllegalArgumentException("no durable tasklet '" + id + "'");
             }
@@ -300,6 +333,7 @@ public final class Engine {
             }
             e.state = DurableState.RUNNABLE;
             CompletableFuture<Boolean> f = new CompletableFuture<>();
+            inBatch.add(f);
             afterCommit.add(() -> {
                 if (!e.tasklet.isScheduled()) {
                     insert(e);
@@ -310,10 +344,67 @@ public final class Engine {
         });
     }
 
+    /**
+     * Suspends runnable {@code id} (see DurableRuntime.suspend): at a round's end, it is dropped from
+     * memory and its last checkpoint is committed again as SUSPENDED. In cluster mode, from any node
+     * (fenced in the store: the node running it is refused at its next commit). False unless it is
+     * RUNNABLE.
+     */
+    public CompletableFuture<Boolean> suspend(String id) {
+        return submit(() -> rewrite(id, DurableState.RUNNABLE, DurableState.SUSPENDED));
+    }
+
+    /** Resumes suspended {@code id} (see DurableRuntime.resume); false unless it is SUSPENDED. */
+    public CompletableFuture<Boolean> resumeSuspended(String id) {
+        return submit(() -> rewrite(id, DurableState.SUSPENDED, DurableState.RUNNABLE));
+    }
+
+    /** Commits {@code id}'s last checkpoint again, in state {@code to}, if it is in state {@code from}. */
+    private CompletableFuture<Boolean> rewrite(String id, DurableState from, DurableState to) {
+        Entry e = entries.get(id);
+        Checkpoint c = store.row(id);
+        if (batch.containsKey(id) || c == null || c.state() != from || e != null && (e.state != from || e.seq != c.seq())
+                || e == null && hooks == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        byte[] pickle = seal.open(c); // the last checkpoint itself: what a runnable tasklet resumes from
+        if (e != null) {
+            drop(e); // a runnable one is, at a round's end, at its last checkpoint
+            e.state = to;
+        }
+        batch.put(id, seal.row(id, c.seq() + 1, to, 0, "", "", pickle));
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        inBatch.add(f);
+        afterCommit.add(() -> {
+            if (entries.get(id) == e && e != null) {
+                entries.remove(id);
+                install(store.row(id)); // resumed: loaded and run here
+            } else if (hooks != null) {
+                hooks.matched(id); // its owner (if another node) reloads it
+            }
+            f.complete(true);
+        });
+        return f;
+    }
+
     /** Kills live {@code id} (see DurableRuntime.kill); false if done or unknown. */
     public CompletableFuture<Boolean> kill(String id) {
         return submit(() -> {
             Entry e = entries.get(id);
+            if (e == null && hooks != null) { // cluster mode: it runs on another node (or nowhere): fenced in the store
+                Checkpoint c = store.row(id);
+                if (c == null || c.state().isDone() || batch.containsKey(id)) {
+                    return CompletableFuture.completedFuture(false);
+                }
+                batch.put(id, seal.row(id, c.seq() + 1, DurableState.FAILED, 0, "", "killed", NONE));
+                CompletableFuture<Boolean> f = new CompletableFuture<>();
+                inBatch.add(f);
+                afterCommit.add(() -> {
+                    hooks.matched(id); // its owner reloads it (a stale copy in memory is refused at its next commit)
+                    f.complete(true);
+                });
+                return f;
+            }
             if (e == null || e.state.isDone() || batch.containsKey(id)) {
                 return CompletableFuture.completedFuture(false);
             }
@@ -330,6 +421,7 @@ public final class Engine {
             e.detail = "killed";
             e.channel = "";
             CompletableFuture<Boolean> f = new CompletableFuture<>();
+            inBatch.add(f);
             afterCommit.add(() -> {
                 completeDone(e);
                 f.complete(true);
@@ -379,6 +471,7 @@ public final class Engine {
             }
             batch.put(id, seal.row(id, e.seq + 1, DurableState.PURGED, 0, "", "", NONE));
             CompletableFuture<Boolean> f = new CompletableFuture<>();
+            inBatch.add(f);
             afterCommit.add(() -> {
                 entries.remove(id);
                 f.complete(true);
@@ -463,6 +556,9 @@ public final class Engine {
     }
 
     private void recover() {
+        if (hooks != null) {
+            return; // a cluster engine runs only what it adopts
+        }
         List<Checkpoint> rows = new ArrayList<>(store.rows());
         rows.sort(Comparator.comparingLong(Checkpoint::txn).thenComparing(Checkpoint::id));
         for (Checkpoint c : rows) {
@@ -489,7 +585,7 @@ public final class Engine {
                 }
                 case SLEEPING -> timers.add(e);
                 default -> {
-                }
+                } // done or SUSPENDED: kept, not run
             }
         }
     }
@@ -547,7 +643,7 @@ public final class Engine {
 
     /** Stages child {@code st.id()} and the parent's checkpoint in the same commit. */
     private void startChild(Entry e, Request.Start st) {
-        if (entries.containsKey(st.id())) {
+        if (entries.containsKey(st.id()) || hooks != null && (batch.containsKey(st.id()) || store.row(st.id()) != null)) {
             resume(e, false);
             return;
         }
@@ -559,6 +655,24 @@ public final class Engine {
             p = pickler.dumps(t);
         } catch (NotPicklableException ex) {
             refuse(e, ex);
+            return;
+        }
+        if (hooks != null) { // the child is created in the store; the placement layer runs it
+            batch.put(st.id(), seal.row(st.id(), 1, DurableState.RUNNABLE, 0, "", "", p));
+            Object old = e.tasklet.tempval();
+            e.tasklet.setTempval(Resume.of(true));
+            NotPicklableException bad = stage(e, DurableState.RUNNABLE, 0, "", "");
+            if (bad != null) {
+                batch.remove(st.id());
+                e.tasklet.setTempval(old);
+                refuse(e, bad);
+                return;
+            }
+            e.state = DurableState.RUNNABLE;
+            afterCommit.add(() -> {
+                hooks.created(st.id());
+                insert(e);
+            });
             return;
         }
         Entry c = new Entry(st.id());
@@ -609,6 +723,10 @@ public final class Engine {
     }
 
     private void send(Entry e, String ch, Object value) {
+        if (hooks != null) { // across nodes the channel's owner matches rows in the store
+            block(e, DurableState.SENDING, ch);
+            return;
+        }
         ArrayDeque<Entry> q = waiting.get(ch);
         Entry r = q != null && !q.isEmpty() && q.peekFirst().state == DurableState.RECEIVING ? q.peekFirst() : null;
         if (r == null) {
@@ -641,6 +759,10 @@ public final class Engine {
     }
 
     private void receive(Entry e, String ch) {
+        if (hooks != null) {
+            block(e, DurableState.RECEIVING, ch);
+            return;
+        }
         ArrayDeque<Entry> q = waiting.get(ch);
         Entry s = q != null && !q.isEmpty() && q.peekFirst().state == DurableState.SENDING ? q.peekFirst() : null;
         if (s == null) {
@@ -699,6 +821,12 @@ public final class Engine {
         }
         e.state = st;
         e.channel = ch;
+        if (hooks != null) { // the store holds it until the channel's owner matches it: nothing in memory
+            byTasklet.remove(e.tasklet);
+            e.tasklet = null;
+            afterCommit.add(() -> hooks.blocked(ch));
+            return;
+        }
         waiting.computeIfAbsent(ch, k -> new ArrayDeque<>()).addLast(e);
     }
 
@@ -757,9 +885,18 @@ public final class Engine {
     private void commit() throws IOException {
         List<Checkpoint> rows = new ArrayList<>(batch.values());
         if (!rows.isEmpty()) {
-            store.commit(rows); // throws: the engine stops; memory is ahead of the store and is dropped
+            try {
+                store.commit(rows); // throws: the engine stops; memory is ahead of the store and is dropped
+            } catch (StaleCheckpointException stale) {
+                if (hooks == null) {
+                    throw stale;
+                }
+                rewind(rows, stale);
+                return;
+            }
         }
         batch.clear();
+        inBatch.clear();
         for (Checkpoint c : rows) {
             Entry e = entries.get(c.id());
             if (e != null) {
@@ -775,15 +912,245 @@ public final class Engine {
         long now = clock.millis();
         while (!timers.isEmpty() && timers.peek().wakeAt <= now) {
             Entry e = timers.poll();
-            if (e.state != DurableState.SLEEPING) {
+            if (e.state != DurableState.SLEEPING || entries.get(e.id) != e) { // woken, released or rewound
                 continue;
             }
             Checkpoint c = store.row(e.id);
+            if (hooks != null && c != null && c.seq() != e.seq) { // changed elsewhere (a kill from another node)
+                entries.remove(e.id);
+                install(c);
+                continue;
+            }
             if (c != null && load(e, c)) {
                 e.tasklet.setTempval(Resume.of(null));
                 e.state = DurableState.RUNNABLE;
                 e.wakeAt = 0;
                 insert(e);
+            } else if (c != null && hooks != null) {
+                refuseHere(e);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- cluster mode (ClusterHooks)
+
+    /**
+     * Cluster mode: runs {@code id} here, from its row in the store; true if it is unfinished.
+     * A no-op for a tasklet already here.
+     */
+    public CompletableFuture<Boolean> adopt(String id) {
+        return submit(() -> CompletableFuture.completedFuture(adoptNow(id)));
+    }
+
+    /**
+     * Cluster mode: stops running {@code id} here, at a round's end (its last committed checkpoint
+     * is where the next owner resumes it); false if it was not here.
+     */
+    public CompletableFuture<Boolean> release(String id) {
+        return submit(() -> {
+            if (batch.containsKey(id)) { // its checkpoint of this round commits first
+                CompletableFuture<Boolean> f = new CompletableFuture<>();
+                inBatch.add(f);
+                afterCommit.add(() -> f.complete(releaseNow(id)));
+                return f;
+            }
+            return CompletableFuture.completedFuture(releaseNow(id));
+        });
+    }
+
+    /** Cluster mode: {@code id} may have been matched on its channel by another node: reload it if so (adopts it if absent). */
+    public CompletableFuture<Boolean> wake(String id) {
+        return submit(() -> CompletableFuture.completedFuture(wakeNow(id)));
+    }
+
+    /** Cluster mode: the ids of the tasklets running here (adopted and not done), sorted. */
+    public CompletableFuture<List<String>> adopted() {
+        return submit(() -> CompletableFuture.completedFuture(entries.values().stream().filter(e -> !e.state.isDone())
+                .map(e -> e.id).sorted().toList()));
+    }
+
+    /**
+     * Cluster mode: the rendezvous of sender {@code sid} and receiver {@code rid} blocked on channel
+     * {@code ch}, done on their rows in the store (whichever node runs them): both rows are loaded,
+     * the receiver's answered with the sender's value and the sender's with its return, and both
+     * committed in one commit, fenced by their sequence numbers. False (nothing written) if either
+     * is not blocked there any more.
+     */
+    public CompletableFuture<Boolean> match(String ch, String sid, String rid) {
+        return submit(() -> {
+            if (sid.equals(rid) || batch.containsKey(sid) || batch.containsKey(rid)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            Checkpoint s = store.row(sid);
+            Checkpoint r = store.row(rid);
+            if (s == null || r == null || s.state() != DurableState.SENDING || r.state() != DurableState.RECEIVING
+                    || !s.channel().equals(ch) || !r.channel().equals(ch)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            Tasklet st = pickler.loads(seal.open(s)); // refusals (code this node lacks) reach the caller
+            Tasklet rt = pickler.loads(seal.open(r));
+            Object value = ((Request.Send) st.tempval()).value();
+            rt.setTempval(Resume.of(value));
+            st.setTempval(Resume.of(null));
+            byte[] rp = pickler.dumps(rt);
+            byte[] sp = pickler.dumps(st);
+            batch.put(rid, seal.row(rid, r.seq() + 1, DurableState.RUNNABLE, 0, "", "", rp));
+            batch.put(sid, seal.row(sid, s.seq() + 1, DurableState.RUNNABLE, 0, "", "", sp));
+            CompletableFuture<Boolean> f = new CompletableFuture<>();
+            inBatch.add(f);
+            afterCommit.add(() -> {
+                for (String id : List.of(rid, sid)) {
+                    if (entries.containsKey(id)) {
+                        wakeNow(id);
+                    } else {
+                        hooks.matched(id);
+                    }
+                }
+                f.complete(true);
+            });
+            return f;
+        });
+    }
+
+    private boolean adoptNow(String id) {
+        Entry old = entries.get(id);
+        if (old != null) {
+            return !old.state.isDone();
+        }
+        Checkpoint c = store.row(id);
+        if (c == null) {
+            return false;
+        }
+        install(c);
+        return !c.state().isDone();
+    }
+
+    /** Makes {@code c} the entry of its id and runs, arms or parks it as its state says. */
+    private void install(Checkpoint c) {
+        Entry e = new Entry(c.id());
+        e.seq = c.seq();
+        e.state = c.state();
+        e.wakeAt = c.wakeAt();
+        e.channel = c.channel();
+        e.detail = c.detail();
+        entries.put(e.id, e);
+        switch (c.state()) {
+            case RUNNABLE -> {
+                if (load(e, c)) {
+                    insert(e);
+                } else {
+                    refuseHere(e);
+                }
+            }
+            case SLEEPING -> {
+                if (loadable(e, c)) {
+                    timers.add(e);
+                }
+            }
+            case SENDING, RECEIVING -> {
+                if (loadable(e, c)) {
+                    hooks.blocked(e.channel); // in the store until its channel's owner matches it
+                }
+            }
+            case SUSPENDED -> {
+                // kept, not run, until resumed
+            }
+            default -> completeDone(e);
+        }
+    }
+
+    /**
+     * Cluster mode, for a tasklet adopted while sleeping or blocked: whether this program can load
+     * its checkpoint (version pinning), checked now rather than when it wakes, so that a node with
+     * other code refuses it at once; refused (and false) if not. The copy loaded is dropped.
+     */
+    private boolean loadable(Entry e, Checkpoint c) {
+        if (hooks == null) {
+            return true;
+        }
+        if (!load(e, c)) {
+            refuseHere(e);
+            return false;
+        }
+        byTasklet.remove(e.tasklet);
+        e.tasklet = null;
+        return true;
+    }
+
+    /** Cluster mode: this program cannot load {@code e} (its code differs): not run here; the placement layer looks elsewhere. */
+    private void refuseHere(Entry e) {
+        if (hooks == null) {
+            return; // one node: it stays, listed with the reason in its detail
+        }
+        entries.remove(e.id);
+        hooks.unloadable(e.id, e.detail);
+    }
+
+    private boolean releaseNow(String id) {
+        Entry e = entries.remove(id);
+        if (e == null) {
+            return false;
+        }
+        drop(e);
+        return true;
+    }
+
+    /** Forgets {@code e}'s tasklet in memory (its checkpoint stays in the store). */
+    private void drop(Entry e) {
+        if (e.tasklet != null) {
+            if (e.tasklet.isScheduled()) {
+                e.tasklet.remove();
+            }
+            byTasklet.remove(e.tasklet);
+            e.tasklet = null;
+        }
+    }
+
+    private boolean wakeNow(String id) {
+        Entry e = entries.get(id);
+        if (e == null) {
+            return adoptNow(id);
+        }
+        if (e.tasklet != null || batch.containsKey(id) || e.state != DurableState.SENDING
+                && e.state != DurableState.RECEIVING && e.state != DurableState.SUSPENDED) {
+            return false;
+        }
+        Checkpoint c = store.row(id);
+        if (c == null) {
+            entries.remove(id);
+            return false;
+        }
+        if (c.state() == e.state && c.channel().equals(e.channel)) {
+            return false; // still waiting for its rendezvous
+        }
+        install(c);
+        return true;
+    }
+
+    /**
+     * A commit was refused: another writer advanced a row of it. Nothing of the round is kept: each
+     * tasklet of it that another writer advanced is dropped (it runs elsewhere: fencing), the
+     * others restart from their last committed checkpoint, as after a crash.
+     */
+    private void rewind(List<Checkpoint> rows, StaleCheckpointException why) {
+        batch.clear();
+        afterCommit.clear();
+        for (CompletableFuture<?> f : inBatch) {
+            f.completeExceptionally(why);
+        }
+        inBatch.clear();
+        for (Checkpoint c : rows) {
+            Entry e = entries.get(c.id());
+            if (e == null) {
+                continue; // a start, or a rendezvous of others' rows: nothing of it is in memory here
+            }
+            drop(e);
+            entries.remove(c.id());
+            Checkpoint now = store.row(c.id());
+            if (now == null || now.seq() != e.seq) {
+                hooks.lost(c.id());
+            } else {
+                install(now);
             }
         }
     }

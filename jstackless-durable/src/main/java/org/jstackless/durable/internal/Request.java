@@ -33,4 +33,8 @@ public sealed interface Request {
     /** The body ended: with {@code result}, or threw (then {@code error} is its text). */
     record Finish(Object result, String error) implements Request {
     }
+
+    /** The value of a {@code sendException}: the receiver's receive throws with {@code message}. */
+    record Raise(String message) {
+    }
 }

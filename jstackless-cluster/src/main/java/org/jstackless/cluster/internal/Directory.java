@@ -1,0 +1,138 @@
+package org.jstackless.cluster.internal;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.jstackless.durable.DurableState;
+
+/**
+ * Reads the durable table's metadata (never pickles) for placement and channels: who is
+ * unfinished, who waits on a channel and in which order. Its own connection, auto-commit, used
+ * under {@code this}.
+ */
+public final class Directory implements AutoCloseable {
+    private static final DurableState[] STATES = DurableState.values();
+    private final Connection conn;
+    private final String table;
+
+    /** Node {@code node} cannot run tasklet {@code id}: its code does not match the checkpoint ({@code reason}). */
+    public record Refusal(String id, String node, String reason) {
+    }
+
+    /** One row's metadata. */
+    public record Row(String id, long seq, DurableState state, String channel, long wakeAt, String detail, long txn) {
+    }
+
+    /** Opens the directory of {@code table} (which a PgStore created). */
+    public Directory(String jdbcUrl, String table) throws IOException {
+        this.table = table;
+        try {
+            conn = DriverManager.getConnection(jdbcUrl);
+            conn.setAutoCommit(true);
+            try (Statement s = conn.createStatement()) {
+                // Channel owners look up waiters by channel; placement sweeps look up unfinished rows.
+                s.execute("CREATE INDEX IF NOT EXISTS " + table + "_waiting ON " + table + " (channel, txn) WHERE channel <> ''");
+                // Version pinning: which node could not load which tasklet, and why.
+                s.execute("CREATE TABLE IF NOT EXISTS " + table + "_refused (id text NOT NULL, node text NOT NULL, "
+                        + "reason text NOT NULL, PRIMARY KEY (id, node))");
+            }
+        } catch (SQLException e) {
+            throw new IOException("cannot open the cluster's directory on " + table + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The rows blocked on {@code channel}, in the order they blocked. */
+    public synchronized List<Row> waiters(String channel) {
+        return query("WHERE channel = ? AND state IN (" + DurableState.SENDING.ordinal() + ", " + DurableState.RECEIVING.ordinal()
+                + ") ORDER BY txn, id", channel);
+    }
+
+    /** Every unfinished row. */
+    public synchronized List<Row> unfinished() {
+        return query("WHERE state NOT IN (" + DurableState.FINISHED.ordinal() + ", " + DurableState.FAILED.ordinal() + ") ORDER BY id",
+                null);
+    }
+
+    /** Every row, by id. */
+    public synchronized List<Row> all() {
+        return query("ORDER BY id", null);
+    }
+
+    /** The row of {@code id}, or null. */
+    public synchronized Row row(String id) {
+        List<Row> r = query("WHERE id = ?", id);
+        return r.isEmpty() ? null : r.get(0);
+    }
+
+    /** Records that {@code node} cannot run {@code id}. */
+    public synchronized void refuse(String id, String node, String reason) {
+        update("INSERT INTO " + table + "_refused (id, node, reason) VALUES (?, ?, ?) ON CONFLICT (id, node) DO UPDATE "
+                + "SET reason = EXCLUDED.reason", id, node, reason.length() > 1000 ? reason.substring(0, 1000) : reason);
+    }
+
+    /** Forgets what {@code node} refused (it starts again, maybe with other code). */
+    public synchronized void forgetRefusals(String node) {
+        update("DELETE FROM " + table + "_refused WHERE node = ?", node);
+    }
+
+    /** Every refusal of an unfinished tasklet. */
+    public synchronized List<Refusal> refusals() {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT r.id, r.node, r.reason FROM " + table + "_refused r JOIN "
+                + table + " t ON t.id = r.id WHERE t.state NOT IN (" + DurableState.FINISHED.ordinal() + ", "
+                + DurableState.FAILED.ordinal() + ") ORDER BY r.id, r.node"); ResultSet rs = ps.executeQuery()) {
+            List<Refusal> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new Refusal(rs.getString(1), rs.getString(2), rs.getString(3)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read " + table + "_refused: " + e.getMessage(), e);
+        }
+    }
+
+    private void update(String sql, String... args) {
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot write " + table + "_refused: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Row> query(String where, String arg) {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT id, seq, state, channel, wake_at, detail, txn FROM " + table + " " + where)) {
+            if (arg != null) {
+                ps.setString(1, arg);
+            }
+            List<Row> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int st = rs.getInt(3);
+                    out.add(new Row(rs.getString(1), rs.getLong(2), st >= 0 && st < STATES.length ? STATES[st] : DurableState.FAILED,
+                            rs.getString(4), rs.getLong(5), rs.getString(6), rs.getLong(7)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read " + table + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            conn.close();
+        } catch (SQLException ignored) {
+            // closing: nothing to keep
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package org.jstackless.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jstackless.durable.DurableState;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A durable channel between durable tasklets on two nodes of a 3-node Pekko cluster over
+ * PostgreSQL: every message once, in order, then a sendException across nodes.
+ */
+class ClusterChannelTest {
+    static final int N = 30;
+
+    @Test
+    void pingPongAcrossNodesDeliversEveryMessageOnceInOrder() throws Exception {
+        try (Nodes c = new Nodes(3, "chan", Work.class)) {
+            ClusterNode a = c.nodes.get(0);
+            ClusterNode b = c.nodes.get(1);
+            Work.TRIPS.clear();
+            assertThat(b.start("ponger", () -> Work.ponger(N))).isTrue();
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (a.balance("ping") != -1) { // the ponger blocks receiving: balance -1, seen from any node
+                assertThat(System.nanoTime()).as("ponger waits on ping: %s", a.list()).isLessThan(end);
+                Thread.sleep(10);
+            }
+            assertThat(a.start("pinger", () -> Work.pinger(N))).isTrue();
+            assertThat(a.awaitDone("pinger", Duration.ofSeconds(90)).state()).isEqualTo(DurableState.FINISHED);
+            assertThat(b.awaitDone("ponger", Duration.ofSeconds(30)).state()).isEqualTo(DurableState.FINISHED);
+            assertThat(a.<String>result("pinger")).isEqualTo("pinged " + N + ", bad 0, then no more pongs");
+            assertThat(c.nodes.get(2).<String>result("ponger")).isEqualTo("ponged " + N);
+            assertThat(a.where("pinger", Duration.ofSeconds(10))).isEqualTo("n1");
+            assertThat(a.where("ponger", Duration.ofSeconds(10))).isEqualTo("n2");
+            List<Long> t = new ArrayList<>(Work.TRIPS);
+            t.sort(null);
+            System.out.println("ClusterChannelTest: cross-node round trip p50 " + t.get(t.size() / 2) / 1000 + " us, p90 "
+                    + t.get(t.size() * 9 / 10) / 1000 + " us over " + t.size());
+        }
+    }
+}

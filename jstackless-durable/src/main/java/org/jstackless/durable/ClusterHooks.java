@@ -1,0 +1,33 @@
+package org.jstackless.durable;
+
+/**
+ * What a {@link DurableRuntime} in cluster mode tells the layer that places durable tasklets on
+ * nodes ({@code jstackless-cluster}). In cluster mode a runtime runs only the tasklets it was
+ * given ({@link DurableRuntime#adopt}), starts new ones in the store without running them, leaves
+ * blocked channel operations in the store for the channel's owner to match
+ * ({@link DurableRuntime#match}), and survives a refused (stale) commit: the tasklets another
+ * writer advanced are dropped, the others rewound to their last checkpoint.
+ *
+ * <p>Called on the runtime's thread, after the commit concerned: implementations must not block.
+ */
+public interface ClusterHooks {
+    /** Durable tasklet {@code id} was created in the store (by a start or {@link Durable#start}): place it. */
+    void created(String id);
+
+    /** A tasklet's checkpoint blocked on durable channel {@code channel} is committed: the channel has work. */
+    void blocked(String channel);
+
+    /** A rendezvous committed by this runtime made {@code id} runnable: its owner must reload it. */
+    void matched(String id);
+
+    /** This runtime stopped running {@code id}: another writer advanced its checkpoint (fencing). */
+    void lost(String id);
+
+    /**
+     * This runtime cannot resume {@code id} (its checkpoint's code fingerprints or classes do not
+     * match this program: {@code reason}); it does not run it, and the placement layer should give it
+     * to a node whose code matches.
+     */
+    default void unloadable(String id, String reason) {
+    }
+}
