@@ -144,6 +144,68 @@ class PickleUserCodeTest {
         assertThat(CONSTRUCTED.get()).as("no constructor ran on load").isEqualTo(1);
     }
 
+    /** A user's functional interface whose method returns a reference type. */
+    interface Job extends java.io.Serializable {
+        Object call() throws Suspendable;
+    }
+
+    /** Suspends, then returns an {@code int}: as {@code Job}, a method reference to it is a boxing adapter. */
+    static int count() throws Suspendable {
+        Stackless.schedule();
+        return 42;
+    }
+
+    static long countLong() throws Suspendable {
+        Stackless.schedule();
+        return 7L;
+    }
+
+    static Integer boxed() throws Suspendable {
+        Stackless.schedule();
+        return 9;
+    }
+
+    /** A user's functional interface whose method returns a primitive. */
+    interface IntJob extends java.io.Serializable {
+        int call() throws Suspendable;
+    }
+
+    @Test
+    void aMethodReferenceThatBoxesOrUnboxesTheResultPicklesAndResumes() throws Exception {
+        // The adapter that LambdaMetafactory makes for PickleUserCodeTest::count has no frame of its
+        // own: the woven caller's call site (returning Object) is resumed with count's int, which the
+        // runtime hands over boxed, exactly what the adapter does. The load check must accept that.
+        Pickler p = PickleTestSupport.builder(Long.class).acceptReplays().build();
+        List<byte[]> pickles = new ArrayList<>();
+        Stackless.runAsMain(() -> {
+            Tasklet t = Tasklet.spawn(() -> {
+                Job j = PickleUserCodeTest::count;     // int -> Object: boxed by the adapter
+                Job l = PickleUserCodeTest::countLong; // long -> Object
+                IntJob u = PickleUserCodeTest::boxed;  // Integer -> int: unboxed by the adapter
+                Object first = j.call();
+                Object second = l.call();
+                int third = u.call();
+                OUT.add(first + ":" + first.getClass().getSimpleName() + " " + second + ":"
+                        + second.getClass().getSimpleName() + " " + third);
+            });
+            for (int i = 0; i < 3; i++) {
+                t.run(); // to the next schedule() inside count, countLong, boxed
+                pickles.add(p.dumps(t));
+            }
+            t.run();
+        });
+        assertThat(OUT).as("in-process, soft").containsExactly("42:Integer 7:Long 9");
+        for (byte[] pickle : pickles) {
+            OUT.clear();
+            Stackless.runAsMain(() -> {
+                Tasklet u = p.loads(pickle);
+                u.insert();
+                Stackless.run();
+            });
+            assertThat(OUT).containsExactly("42:Integer 7:Long 9");
+        }
+    }
+
     static void holds(Object o) throws Suspendable {
         Stackless.schedule();
         OUT.add(String.valueOf(o));

@@ -4,11 +4,11 @@ import java.io.Serializable;
 import org.jstackless.Suspendable;
 
 /**
- * The body of a durable tasklet: it is pickled with the tasklet, so it is a serializable lambda
- * (or an allowed record) and its captured values are picklable. Use a lambda ({@code () -> work()})
- * rather than a method reference to a method returning a primitive ({@code Jobs::count} of an
- * {@code int count()}): the boxing adapter has no frame of its own, and such a checkpoint is refused
- * when it is loaded again (the pickle check sees an {@code int} call where {@code Object} is returned).
+ * The body of a durable tasklet: it is pickled with the tasklet, so it is a serializable lambda or
+ * method reference (or an allowed record) and its captured values are picklable. A method reference
+ * to a method returning a primitive ({@code Jobs::count} of an {@code int count()}) works too: the
+ * boxing adapter between the body and the method has no frame, and the pickle check accepts the boxed
+ * value it stands for.
  *
  * @param <T> the result, kept by the store when the body returns
  */

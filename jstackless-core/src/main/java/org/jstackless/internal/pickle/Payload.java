@@ -241,8 +241,18 @@ public final class Payload {
         if (site.equals("V") || site.equals(callee)) {
             return true;
         }
-        if (site.length() == 1 || callee.length() == 1) {
-            return false; // a primitive on one side only, or two different primitives
+        if (site.length() == 1 && callee.length() == 1) {
+            return false; // two different primitives
+        }
+        // A primitive on one side only: the frame above was reached through a boxing or unboxing
+        // adapter that has no frame of its own (a method reference such as Jobs::count, made by
+        // LambdaMetafactory). The runtime hands a resumed value over boxed, so the call site gets
+        // exactly what the adapter would have given it: the box, or the primitive out of its box.
+        if (site.length() == 1) {
+            return callee.equals(box(site));
+        }
+        if (callee.length() == 1) {
+            callee = box(callee); // the box must fit the site's type: checked below like any reference
         }
         try {
             Class<?> s = Class.forName(site.charAt(0) == '[' ? site.replace('/', '.')

@@ -906,7 +906,24 @@ final class MethodWeaver {
                 l.add(new InsnNode(Opcodes.FRETURN));
             }
             case Type.OBJECT, Type.ARRAY -> {
-                l.add(new InsnNode(Opcodes.ACONST_NULL));
+                // A method returning a box (Integer, Long, ...) may have been called through an
+                // unboxing adapter that has no frame of its own (a method reference such as
+                // Jobs::boxed as an int-returning interface): the adapter unboxes whatever comes back,
+                // so an unwinding frame returns a box of zero, not null. The caller discards it.
+                String unboxed = BOXES.get(ret.getInternalName());
+                if (ret.getSort() == Type.OBJECT && unboxed != null) {
+                    Type p = Type.getType(unboxed);
+                    l.add(new InsnNode(switch (p.getSort()) {
+                        case Type.LONG -> Opcodes.LCONST_0;
+                        case Type.FLOAT -> Opcodes.FCONST_0;
+                        case Type.DOUBLE -> Opcodes.DCONST_0;
+                        default -> Opcodes.ICONST_0;
+                    }));
+                    l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, ret.getInternalName(), "valueOf",
+                            "(" + unboxed + ")" + ret.getDescriptor(), false));
+                } else {
+                    l.add(new InsnNode(Opcodes.ACONST_NULL));
+                }
                 l.add(new InsnNode(Opcodes.ARETURN));
             }
             default -> {
@@ -915,6 +932,11 @@ final class MethodWeaver {
             }
         }
     }
+
+    /** The box classes and the primitive each holds (what an unboxing adapter calls xxxValue() on). */
+    private static final java.util.Map<String, String> BOXES = java.util.Map.of(
+            "java/lang/Integer", "I", "java/lang/Long", "J", "java/lang/Short", "S", "java/lang/Byte", "B",
+            "java/lang/Character", "C", "java/lang/Boolean", "Z", "java/lang/Float", "F", "java/lang/Double", "D");
 
     static AbstractInsnNode iconst(int v) {
         if (v >= -1 && v <= 5) {
