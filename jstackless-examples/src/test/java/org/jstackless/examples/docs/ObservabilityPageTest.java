@@ -37,9 +37,13 @@ class ObservabilityPageTest {
         assertThat(out).contains("Scheduler \"" + Thread.currentThread().getName() + "\"",
                 "main RUNNING hard",
                 "BLOCKED_RECEIVING soft: receiving on Channel@", at + ".serve(WatchTasklets.java:21)",
-                "BLOCKING soft: its call runs on the blocking pool", at + ".slowCall(WatchTasklets.java:31)",
+                at + ".slowCall(WatchTasklets.java:31)",
                 "SLEEPING soft: wakes in ", at + ".client(WatchTasklets.java:26)",
                 "Channels with waiting tasklets", "served hello");
+        // The dump is taken right after the call was handed to the pool; on a loaded machine its
+        // thread may not have picked it up yet. Both are true states of that tasklet (docs' table).
+        assertThat(out).containsAnyOf("BLOCKING soft: its call runs on the blocking pool",
+                "BLOCKING soft: its call waits for a permit of the blocking pool");
     }
 
     @Test
