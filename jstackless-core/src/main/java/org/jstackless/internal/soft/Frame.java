@@ -68,14 +68,23 @@ public final class Frame {
         return nPrims;
     }
 
-    /** Drops the references this frame holds, once woven code restored them. */
+    /**
+     * Drops the references this frame holds, once woven code restored them. Writes nothing to a
+     * frame that holds none: the soft runtime hands woven code one shared frame per site for
+     * frames saved with no values, and threads must not contend on it.
+     */
     public void release() {
-        self = null;
-        Object[] r = refs;
-        for (int i = 0, n = nRefs; i < n; i++) {
-            r[i] = null;
+        if (self != null) {
+            self = null;
         }
-        nRefs = 0;
+        int n = nRefs;
+        if (n != 0) {
+            Object[] r = refs;
+            for (int i = 0; i < n; i++) {
+                r[i] = null;
+            }
+            nRefs = 0;
+        }
     }
 
     /** The source position of the call this frame is suspended at. */

@@ -20,10 +20,12 @@ import org.jstackless.internal.switching.StrandEntry;
  * <li>{@link #suspend}: records the resumption {@code k}, sets the thread context's
  *     {@code unwinding} flag and returns null. Every woven frame between the primitive and the
  *     trampoline then saves itself ({@link #push}) and returns; the innermost saves first.</li>
- * <li>The frame store is a stack of pooled {@link Frame}s, innermost on top. Frames saved by one
- *     unwinding are pushed innermost first, so when the unwinding reaches the trampoline the
- *     segment pushed since {@link #suspend} is reversed in place (its length is the number of frames
- *     that ran since the last resume, not the stack depth).</li>
+ * <li>The frame store is a stack of saved frames, innermost on top: the two outermost in the
+ *     strand's own fields (inline when they save no values, so a tasklet parked in a channel
+ *     operation is one object), the rest pooled {@link Frame}s in an array (see the fields).
+ *     Frames saved by one unwinding are pushed innermost first, so when the unwinding reaches the
+ *     trampoline the segment pushed since {@link #suspend} is reversed in place (its length is the
+ *     number of frames that ran since the last resume, not the stack depth).</li>
  * <li>{@link #resume} (lazy rewind): re-enters only the top frame, through its class's re-entry
  *     dispatcher ({@link Reentry}; a method handle for frames bootstrapped without one, e.g. by
  *     unpickling); the woven entry pops it, restores its live values and jumps to the call site, where
@@ -46,39 +48,119 @@ public final class SoftStrand extends Strand implements FrameStore {
         RuntimeHooks.install(); // before any soft strand runs
     }
 
-    private final TaskletBody body;
+    /** Frames with no saved values whose site is below this are held in the strand's own fields. */
+    private static final int INLINE_SITES = 256;
+    /**
+     * What {@link #pop} hands woven code for a frame held inline: the restore code of a frame with
+     * no saved values reads only {@link Frame#site} and calls {@link Frame#release()}, which writes
+     * nothing to a frame that holds nothing, so one shared frame per site serves every thread.
+     */
+    private static final Frame[] SLOTLESS = new Frame[INLINE_SITES];
+    private static final Frame[] NO_FRAMES = new Frame[0];
+
+    static {
+        for (int i = 0; i < INLINE_SITES; i++) {
+            SLOTLESS[i] = new Frame();
+            SLOTLESS[i].site = i;
+        }
+    }
+
+    private static final int COUNT_MASK = (1 << 28) - 1;
+    private static final int STARTED = 1 << 28;
+    private static final int DONE = 1 << 29;
+    private static final int DISCARDED = 1 << 30;
+
     private final StrandEntry entry;
     /**
-     * Empty until the first suspension (a tasklet that ends without switching never allocates it),
-     * then two: a tasklet parked in send/receive saves two frames, and a million parked tasklets is
-     * the case to keep small.
+     * Before the body starts: the body (what pickling an unstarted strand writes). Once it runs:
+     * the resumption of the last suspension ({@code k}), claimed once by the re-entered top frame,
+     * else null. The body is not needed once it has started: its frames hold what it uses.
      */
-    private Frame[] frames = NO_FRAMES;
-    private static final Frame[] NO_FRAMES = new Frame[0];
-    private int count;
-    private int unwindBase;
-    private boolean started;
-    private boolean done;
-    private boolean discarded;
-    Resumption k;
+    private Object bodyOrK;
+    /*
+     * The frame store: a stack of saved frames, outermost (cell 0) first, innermost on top. A leaf
+     * tasklet parked in send/receive saves one or two frames with no values (a million parked
+     * tasklets is the case to keep small), so cells 0 and 1 are fields of the strand and cells 2..
+     * are more[i - 2]. Cell i < 2 is one of:
+     *   inline: infoI != null: a frame with no saved values, receiver objI, site in sites (cell 0
+     *           the low 16 bits, cell 1 the high ones);
+     *   boxed:  infoI == null, objI a Frame (pooled: kept after its pop, reused by the next push);
+     *   empty:  both null.
+     * Cells at or above the count are empty or pooled frames. A frame with saved values, or a
+     * site of INLINE_SITES or more, is boxed; a push at a cell that holds a pooled frame reuses it,
+     * so a strand that switches in a loop allocates nothing in the steady state.
+     */
+    private MethodInfo info0;
+    private MethodInfo info1;
+    private Object obj0;
+    private Object obj1;
+    private int sites;
+    /** Cells 2.. (empty until a third frame is saved). */
+    private Frame[] more = NO_FRAMES;
+    /** The number of saved frames (below {@link #COUNT_MASK}) and the STARTED, DONE, DISCARDED bits. */
+    private int state;
 
     /** A new soft strand; {@code body} must be woven. */
     public SoftStrand(TaskletBody body, StrandEntry entry) {
-        this.body = body;
+        this.bodyOrK = body;
         this.entry = entry;
+    }
+
+    private int count() {
+        return state & COUNT_MASK;
+    }
+
+    private MethodInfo info(int i) {
+        return i == 0 ? info0 : info1;
+    }
+
+    private Object obj(int i) {
+        return i == 0 ? obj0 : obj1;
+    }
+
+    private int site(int i) {
+        return i == 0 ? sites & 0xFFFF : sites >>> 16;
+    }
+
+    /** Sets cell {@code i} (below 2): inline when {@code mi} is not null, else boxed ({@code o} a Frame) or empty. */
+    private void cell(int i, MethodInfo mi, Object o, int site) {
+        if (i == 0) {
+            info0 = mi;
+            obj0 = o;
+            sites = (sites & 0xFFFF0000) | site;
+        } else {
+            info1 = mi;
+            obj1 = o;
+            sites = (sites & 0xFFFF) | (site << 16);
+        }
+    }
+
+    /** The frame object of cell {@code i}, or null when the cell is inline or empty. */
+    private Frame boxed(int i) {
+        return i >= 2 ? more[i - 2] : info(i) == null ? (Frame) obj(i) : null;
+    }
+
+    private static boolean inlinable(int nRefs, int nPrims, int site) {
+        return (nRefs | nPrims) == 0 && site >= 0 && site < INLINE_SITES;
+    }
+
+    private StackTraceElement element(int i) {
+        Frame f = boxed(i);
+        return f != null ? f.stackTraceElement() : info(i).stackTraceElement(site(i));
     }
 
     @Override
     public void resume() {
-        if (done || discarded) {
-            throw new IllegalStateException(done ? "strand has ended" : "strand was discarded");
+        int st = state;
+        if ((st & (DONE | DISCARDED)) != 0) {
+            throw new IllegalStateException((st & DONE) != 0 ? "strand has ended" : "strand was discarded");
         }
         SoftContext c = SoftContext.current();
         FrameStore prev = c.strand;
         c.strand = this;
         c.unwinding = false;
         try {
-            if (!started) {
+            if ((st & STARTED) == 0) {
                 start(c);
             } else {
                 rewind(c);
@@ -94,7 +176,9 @@ public final class SoftStrand extends Strand implements FrameStore {
 
     @Boundary
     private void start(SoftContext c) {
-        started = true;
+        TaskletBody body = (TaskletBody) bodyOrK;
+        bodyOrK = null;
+        state |= STARTED;
         try {
             entry.begin();
         } catch (Throwable t) {
@@ -109,7 +193,7 @@ public final class SoftStrand extends Strand implements FrameStore {
             error = t;
         }
         if (c.unwinding && error == null) {
-            unwound(c);
+            unwound(c, 0);
         } else {
             finish(error);
         }
@@ -117,17 +201,29 @@ public final class SoftStrand extends Strand implements FrameStore {
 
     private void rewind(SoftContext c) {
         c.resumeKind = SoftContext.RESUME_K;
-        while (count > 0) {
-            Frame f = frames[count - 1];
+        int n;
+        while ((n = count()) > 0) {
+            // The top frame's method and receiver; its woven entry pops it, so frames saved if it
+            // suspends again start at cell n - 1.
+            int top = n - 1;
+            MethodInfo mi;
+            Object self;
+            Frame f = boxed(top);
+            if (f != null) {
+                mi = f.info;
+                self = f.self;
+            } else {
+                mi = info(top);
+                self = obj(top);
+            }
             c.rewinding = true;
             Object v;
             try {
-                MethodInfo mi = f.info;
                 Reentry d = mi.dispatcher();
-                v = d != null ? d.reenter(mi.dispatcherIndex(), f.self) : mi.reentry().invokeExact(f.self);
+                v = d != null ? d.reenter(mi.dispatcherIndex(), self) : mi.reentry().invokeExact(self);
             } catch (Throwable t) {
                 c.rewinding = false;
-                if (count > 0) {
+                if (count() > 0) {
                     completeTrace(t);
                 }
                 c.resumeKind = SoftContext.RESUME_THROW;
@@ -135,7 +231,7 @@ public final class SoftStrand extends Strand implements FrameStore {
                 continue;
             }
             if (c.unwinding) {
-                unwound(c);
+                unwound(c, top);
                 return;
             }
             c.resumeKind = SoftContext.RESUME_VALUE;
@@ -170,47 +266,104 @@ public final class SoftStrand extends Strand implements FrameStore {
                 || st[cut - 1].getClassName().startsWith(Reentry.class.getName()))) {
             cut--;
         }
-        StackTraceElement outermost = frames[0].stackTraceElement();
+        StackTraceElement outermost = element(0);
         StackTraceElement last = st[cut - 1 < 0 ? 0 : cut - 1];
         if (cut > 0 && last.getClassName().equals(outermost.getClassName())
                 && last.getMethodName().equals(outermost.getMethodName()) && last.getLineNumber() == outermost.getLineNumber()
                 && cut == rewind) {
             return; // completed already
         }
+        int count = count();
         StackTraceElement[] r = new StackTraceElement[cut + count + st.length - rewind];
         System.arraycopy(st, 0, r, 0, cut);
         for (int i = 0; i < count; i++) {
-            r[cut + i] = frames[count - 1 - i].stackTraceElement();
+            r[cut + i] = element(count - 1 - i);
         }
         System.arraycopy(st, rewind, r, cut + count, st.length - rewind);
         t.setStackTrace(r);
     }
 
-    /** The frames saved by this unwinding were pushed innermost first: put the innermost on top. */
-    private void unwound(SoftContext c) {
+    /**
+     * The frames saved by this unwinding, cells {@code base} and up, were pushed innermost first:
+     * put the innermost on top. A frame held inline in cell 0 or 1 that moves to cell 2 or above
+     * needs a frame object there: those are made first, so that a failed allocation leaves the
+     * store as it was.
+     */
+    private void unwound(SoftContext c, int base) {
         c.unwinding = false;
-        Frame[] fs = frames;
-        for (int i = unwindBase, j = count - 1; i < j; i++, j--) {
-            Frame t = fs[i];
-            fs[i] = fs[j];
-            fs[j] = t;
+        int last = count() - 1;
+        Frame spare0 = needsSpare(0, base, last) ? new Frame() : null;
+        Frame spare1 = needsSpare(1, base, last) ? new Frame() : null;
+        for (int i = base, j = last; i < j; i++, j--) {
+            swap(i, j, i == 0 ? spare0 : spare1);
+        }
+    }
+
+    /** True when the reversal of cells base..last moves inline cell {@code i} onto a frame that cannot be inlined. */
+    private boolean needsSpare(int i, int base, int last) {
+        int j = base + last - i;
+        if (i < base || i >= j || j < 2 || info(i) == null) {
+            return false;
+        }
+        Frame g = more[j - 2];
+        return !inlinable(g.nRefs(), g.nPrims(), g.site);
+    }
+
+    private void swap(int i, int j, Frame spare) {
+        if (i >= 2) {
+            Frame[] m = more;
+            Frame t = m[i - 2];
+            m[i - 2] = m[j - 2];
+            m[j - 2] = t;
+        } else if (j < 2) { // cells 0 and 1: swap what they hold, inline or boxed
+            MethodInfo mi = info0;
+            info0 = info1;
+            info1 = mi;
+            Object o = obj0;
+            obj0 = obj1;
+            obj1 = o;
+            sites = (sites >>> 16) | (sites << 16);
+        } else {
+            Frame g = more[j - 2];
+            MethodInfo mi = info(i);
+            if (mi == null) { // boxed (a cell being reversed is not empty)
+                more[j - 2] = (Frame) obj(i);
+                cell(i, null, g, 0);
+            } else if (inlinable(g.nRefs(), g.nPrims(), g.site)) {
+                Object self = obj(i);
+                int site = site(i);
+                cell(i, g.info, g.self, g.site);
+                g.set(mi, self, site, 0, 0);
+            } else {
+                spare.set(mi, obj(i), site(i), 0, 0);
+                more[j - 2] = spare;
+                cell(i, null, g, 0);
+            }
         }
     }
 
     private void finish(Throwable error) {
-        done = true;
+        state |= DONE;
         dropFrames();
-        k = null;
+        bodyOrK = null;
         entry.end(error);
     }
 
     private void dropFrames() {
-        for (int i = 0; i < count; i++) {
-            frames[i].release();
-            frames[i].info = null;
+        for (int i = 0, n = count(); i < n; i++) {
+            Frame f = boxed(i);
+            if (f != null) {
+                f.release();
+                f.info = null;
+            }
         }
-        count = 0;
-        frames = NO_FRAMES; // shared: an ended strand allocates nothing more (16 B per tasklet)
+        info0 = null;
+        info1 = null;
+        obj0 = null;
+        obj1 = null;
+        sites = 0;
+        more = NO_FRAMES; // shared: an ended strand allocates nothing more
+        state &= ~COUNT_MASK;
     }
 
     @Override
@@ -224,42 +377,73 @@ public final class SoftStrand extends Strand implements FrameStore {
             // through a frame that cannot be saved.
             throw Refusal.explicitSwitch();
         }
-        this.k = k;
-        unwindBase = count;
+        this.bodyOrK = k;
         c.unwinding = true;
         return null;
     }
 
     @Override
     public Frame push(MethodInfo info, Object self, int site, int nRefs, int nPrims) {
-        if (count == frames.length) {
-            frames = count == 0 ? new Frame[2] : java.util.Arrays.copyOf(frames, Math.max(4, count * 2));
+        int n = count();
+        Frame f;
+        if (n < 2) {
+            Object o = obj(n);
+            if (info(n) == null && o != null) {
+                f = (Frame) o; // pooled
+            } else if (inlinable(nRefs, nPrims, site)) {
+                cell(n, info, self, site);
+                state++;
+                return SLOTLESS[site]; // woven code saves nothing into it
+            } else {
+                f = new Frame();
+                cell(n, null, f, 0);
+            }
+        } else {
+            Frame[] m = more;
+            int j = n - 2;
+            if (j == m.length) {
+                m = java.util.Arrays.copyOf(m, Math.max(2, j * 2));
+                more = m;
+            }
+            f = m[j];
+            if (f == null) {
+                f = new Frame();
+                m[j] = f;
+            }
         }
-        Frame f = frames[count];
-        if (f == null) {
-            f = new Frame();
-            frames[count] = f;
-        }
-        count++;
         f.set(info, self, site, nRefs, nPrims);
+        state++;
         return f;
     }
 
     @Override
     public Frame pop() {
-        return frames[--count];
+        int n = count() - 1;
+        if (n < 0) {
+            throw new IllegalStateException("no saved frame to re-enter");
+        }
+        state--;
+        if (n >= 2) {
+            return more[n - 2];
+        }
+        if (info(n) == null) {
+            return (Frame) obj(n); // boxed: stays in the cell, pooled
+        }
+        Frame f = SLOTLESS[site(n)];
+        cell(n, null, null, 0);
+        return f;
     }
 
     @Override
     public Object resumed() {
-        Resumption r = k;
-        k = null;
-        return r == null ? null : r.resumed();
+        Object r = bodyOrK;
+        bodyOrK = null;
+        return r == null ? null : ((Resumption) r).resumed();
     }
 
     @Override
     public boolean isDone() {
-        return done;
+        return (state & DONE) != 0;
     }
 
     @Override
@@ -274,23 +458,26 @@ public final class SoftStrand extends Strand implements FrameStore {
 
     @Override
     public void discard() {
-        if (!done) {
-            discarded = true;
+        if ((state & DONE) == 0) {
+            state |= DISCARDED;
             dropFrames();
-            k = null;
+            if ((state & STARTED) != 0) {
+                bodyOrK = null; // the resumption; an unstarted strand keeps its body
+            }
         }
     }
 
     @Override
     public int frameDepth() {
-        return count;
+        return count();
     }
 
     @Override
     public StackTraceElement[] suspendedStackTrace() {
+        int count = count();
         StackTraceElement[] r = new StackTraceElement[count];
         for (int i = 0; i < count; i++) {
-            r[i] = frames[count - 1 - i].stackTraceElement();
+            r[i] = element(count - 1 - i);
         }
         return r;
     }
@@ -299,22 +486,31 @@ public final class SoftStrand extends Strand implements FrameStore {
 
     /** For pickling: true once the body has started (frames may then be saved). */
     public boolean isStarted() {
-        return started;
+        return (state & STARTED) != 0;
     }
 
-    /** For pickling: the body this strand was made for. */
+    /** For pickling: the body this strand was made for, while it has not started (null after). */
     public TaskletBody body() {
-        return body;
+        return (state & STARTED) == 0 ? (TaskletBody) bodyOrK : null;
     }
 
     /** For pickling: what the suspending primitive's caller gets when re-entered (null if none). */
     public Resumption resumption() {
-        return k;
+        return (state & STARTED) != 0 ? (Resumption) bodyOrK : null;
     }
 
-    /** For pickling: a copy of the saved frames, outermost first (valid while suspended). */
+    /**
+     * For pickling: the saved frames, outermost first (valid while suspended); a frame held inline
+     * is given as a new frame with no values.
+     */
     public Frame[] savedFrames() {
-        return java.util.Arrays.copyOf(frames, count);
+        int count = count();
+        Frame[] r = new Frame[count];
+        for (int i = 0; i < count; i++) {
+            Frame f = boxed(i);
+            r[i] = f != null ? f : Frame.restored(info(i), obj(i), site(i), new Object[0], new long[0]);
+        }
+        return r;
     }
 
     /**
@@ -322,11 +518,18 @@ public final class SoftStrand extends Strand implements FrameStore {
      * re-enters the innermost frame, whose suspending call returns {@code k.resumed()}.
      */
     public static SoftStrand restored(TaskletBody body, StrandEntry entry, Frame[] saved, Resumption k) {
+        if (saved.length > COUNT_MASK) {
+            throw new IllegalArgumentException(saved.length + " frames");
+        }
         SoftStrand s = new SoftStrand(body, entry);
-        s.frames = saved.length == 0 ? new Frame[4] : saved.clone();
-        s.count = saved.length;
-        s.started = true;
-        s.k = k;
+        for (int i = 0; i < saved.length && i < 2; i++) {
+            s.cell(i, null, saved[i], 0);
+        }
+        if (saved.length > 2) {
+            s.more = java.util.Arrays.copyOfRange(saved, 2, saved.length);
+        }
+        s.state = STARTED | saved.length;
+        s.bodyOrK = k;
         return s;
     }
 }
