@@ -69,6 +69,66 @@ class AdaptedCallResumeTest {
         return big(shared);
     }
 
+    interface LongOfBoxed {
+        long ap(Integer x) throws Suspendable;
+    }
+
+    static <T> T pick(T v) throws Suspendable {
+        return shared.receive() > 0 ? v : null;
+    }
+
+    /**
+     * {@code <T> T pick(T)} as a {@code long ap(Integer)}: the adapter unboxes an erased Object, and
+     * no value an unwinding frame could return satisfies it (null: NullPointerException inside the
+     * adapter mid-unwind, which once left the strand ended while still scheduled). The weaver does
+     * not accept that adapter, so the soft switch inside is refused at the call, naming the frame;
+     * the tasklet catches it and goes on; as a lambda the same call works soft.
+     */
+    @Test
+    void aGenericMethodReferenceWhoseAdapterUnboxesIsRefusedClearlyAndALambdaWorks() throws Exception {
+        List<String> log = new ArrayList<>();
+        Stackless.runAsMain(() -> {
+            Channel<Integer> ch = new Channel<>();
+            shared = ch;
+            Tasklet t = Tasklet.spawn(() -> {
+                try {
+                    log.add("ref " + ((LongOfBoxed) AdaptedCallResumeTest::pick).ap(6));
+                } catch (IllegalStateException e) {
+                    log.add("refused " + e.getMessage());
+                }
+                log.add("lambda " + ((LongOfBoxed) x -> pick(x)).ap(8));
+            });
+            log.add("soft " + t.isSoft());
+            Stackless.run(); // to the receive() inside pick: refused soft, then blocks inside the lambda
+            ch.send(1);
+            Stackless.run();
+            log.add("alive " + t.isAlive());
+        });
+        assertThat(log).hasSize(4);
+        assertThat(log.get(0)).isEqualTo("soft true");
+        assertThat(log.get(1)).startsWith("refused a soft tasklet cannot switch here: the frame "
+                + AdaptedCallResumeTest.class.getName() + ".lambda$")
+                .contains("calls " + AdaptedCallResumeTest.class.getName() + ".pick through a method reference")
+                .contains("Write it as a lambda");
+        assertThat(log.subList(2, 4)).containsExactly("lambda 8", "alive false");
+        boolean was = Stackless.enableSoftSwitch(false);
+        try {
+            List<String> hard = new ArrayList<>();
+            Stackless.runAsMain(() -> {
+                Channel<Integer> ch = new Channel<>();
+                shared = ch;
+                Tasklet t = Tasklet.spawn(() -> hard.add("ref " + ((LongOfBoxed) AdaptedCallResumeTest::pick).ap(6)));
+                Stackless.run(); // blocks inside pick
+                ch.send(1);
+                Stackless.run();
+                hard.add("alive " + t.isAlive());
+            });
+            assertThat(hard).containsExactly("ref 6", "alive false");
+        } finally {
+            Stackless.enableSoftSwitch(was);
+        }
+    }
+
     @Test
     void aMethodReferenceThatWidensTheResultResumesWithTheHardValue() throws Exception {
         List<String> hard;

@@ -122,6 +122,10 @@ class DifferentialTest {
                     }
                     try {
                         outs = TestSched.run(bodies);
+                    } catch (RuntimeException | Error e) {
+                        // The scheduler itself failed: name the program, or the seed is all one gets.
+                        throw new AssertionError("woven, soft" + (preempt ? ", preempted" : "") + ": the run failed: " + e
+                                + "\n" + context, e);
                     } finally {
                         Ticks.setHandler(saved);
                         Preemption.setBudget(Long.MAX_VALUE);
