@@ -197,9 +197,10 @@ final class ProgramGenerator {
     }
 
     private String expr(int d) {
-        int k = r.nextInt(d <= 0 ? 5 : 26 + (withAdapted ? ADAPTED : 0));
+        // The adapted shapes together weigh as much as eight older ones, so those keep their share.
+        int k = r.nextInt(d <= 0 ? 5 : 26 + (withAdapted ? 8 : 0));
         if (k >= 26) {
-            return adapted(k - 26, d);
+            return adapted(r.nextInt(ADAPTED), d);
         }
         if (noFn && (k == 13 || k == 14 || k == 20)) {
             k = 4;
