@@ -241,15 +241,14 @@ public final class Payload {
         if (site.equals("V") || site.equals(callee)) {
             return true;
         }
-        if (site.length() == 1 && callee.length() == 1) {
-            return false; // two different primitives
-        }
-        // A primitive on one side only: the frame above was reached through a boxing or unboxing
-        // adapter that has no frame of its own (a method reference such as Jobs::count, made by
-        // LambdaMetafactory). The runtime hands a resumed value over boxed, so the call site gets
-        // exactly what the adapter would have given it: the box, or the primitive out of its box.
+        // A primitive on one side, or two: the frame above was reached through a boxing, unboxing or
+        // widening adapter that has no frame of its own (a method reference such as Jobs::count, or
+        // an int method as a long interface, made by LambdaMetafactory). The runtime hands a resumed
+        // value over boxed and the call site converts it as the adapter would have: the box, the
+        // primitive out of its box, or that primitive widened.
         if (site.length() == 1) {
-            return callee.equals(box(site));
+            char from = callee.length() == 1 ? callee.charAt(0) : unboxed(callee);
+            return from == site.charAt(0) || WIDENS.getOrDefault(from, "").indexOf(site.charAt(0)) >= 0;
         }
         if (callee.length() == 1) {
             callee = box(callee); // the box must fit the site's type: checked below like any reference
@@ -263,6 +262,25 @@ public final class Payload {
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
         }
+    }
+
+    /** Per primitive, the primitives it widens to (JLS 5.1.2), as the resume code converts. */
+    private static final java.util.Map<Character, String> WIDENS = java.util.Map.of(
+            'B', "SIJFD", 'S', "IJFD", 'C', "IJFD", 'I', "JFD", 'J', "FD", 'F', "D");
+
+    /** The primitive a box descriptor holds, or 0 for any other descriptor. */
+    private static char unboxed(String d) {
+        return switch (d) {
+            case "Ljava/lang/Integer;" -> 'I';
+            case "Ljava/lang/Long;" -> 'J';
+            case "Ljava/lang/Short;" -> 'S';
+            case "Ljava/lang/Byte;" -> 'B';
+            case "Ljava/lang/Character;" -> 'C';
+            case "Ljava/lang/Boolean;" -> 'Z';
+            case "Ljava/lang/Float;" -> 'F';
+            case "Ljava/lang/Double;" -> 'D';
+            default -> 0;
+        };
     }
 
     private static String primName(char c) {

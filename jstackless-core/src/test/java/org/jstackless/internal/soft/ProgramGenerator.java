@@ -18,7 +18,12 @@ import java.util.Random;
  * turns the documented refusal into a {@code Refused} error, which also records the refusal for
  * the strand ({@link TestSched#noteRefusal}): a {@code finally} on the way out may replace the error by the
  * program's own exception. A plain run can simulate that refusal ({@link TestSched#refusing}) to give
- * the expected result of a refused strand. Every program is deterministic and independent of whether it runs
+ * the expected result of a refused strand. Calls through frameless JDK glue ({@link #adapted}): method
+ * references whose adapter boxes, unboxes or widens the result (static, bound, unbound, constructor,
+ * varargs, generic), bridge methods, default methods calling the abstract one, and switch and
+ * conditional expressions consuming their results; a generic method reference whose adapter unboxes
+ * an {@code Object} ({@code viaPick}) and a JDK {@code Function} ({@code jdkLen}) are refused soft,
+ * as {@code eachPause} is. Every program is deterministic and independent of whether it runs
  * plain or suspends.
  */
 final class ProgramGenerator {
@@ -34,8 +39,16 @@ final class ProgramGenerator {
     private boolean noFn;
     private String capName;
 
+    /** Whether {@link #adapted} shapes are drawn (off only to regenerate a program of an older generator). */
+    private final boolean withAdapted;
+
     ProgramGenerator(long seed) {
+        this(seed, true);
+    }
+
+    ProgramGenerator(long seed, boolean withAdapted) {
         this.r = new Random(seed);
+        this.withAdapted = withAdapted;
     }
 
     String generate(String cls) {
@@ -78,7 +91,44 @@ final class ProgramGenerator {
                       if (String.valueOf(e.getMessage()).contains("cannot switch here")) throw new Refused(e.getMessage());
                       throw e; }
                     return acc[0]; }
+                  interface IntCall { int call() throws Suspendable; }
+                  interface LongCall { long call() throws Suspendable; }
+                  interface IntOfInt { int ap(int x) throws Suspendable; }
+                  interface LongOfInt { long ap(int x) throws Suspendable; }
+                  interface LongOfBoxed { long ap(Integer x) throws Suspendable; }
+                  interface ObjOfLong { Object ap(long x) throws Suspendable; }
+                  interface NumOfInt { Number ap(int x) throws Suspendable; }
+                  interface LongOf2 { long ap(long a, long b) throws Suspendable; }
+                  interface LongOfCtr { long ap(Ctr c) throws Suspendable; }
+                  interface MkCtr { Ctr mk(Integer x) throws Suspendable; }
+                  interface GFn<A, R> { R ap(A a) throws Suspendable;
+                    default long twice(A a) throws Suspendable { long v = ((Number) ap(a)).longValue(); pause(); return v * 2 + ((Number) ap(a)).longValue(); } }
+                  static final class Len implements GFn<String, Integer> {
+                    public Integer ap(String s) throws Suspendable { return s.length() + (Integer) pause(); } }
+                  static final class Ctr { long n; Ctr(int x) { n = x; }
+                    int next() throws Suspendable { pause(); return (int) ++n; }
+                    Integer boxedNext() throws Suspendable { pause(); n += 2; return (int) n; } }
+                  static int pi(int x) throws Suspendable { return x * 3 + (Integer) pause(); }
+                  static Integer bi(int x) throws Suspendable { pause(); return x - 4; }
+                  static long pl(long x) throws Suspendable { pause(); return x * 5; }
+                  static long sumv(long... xs) throws Suspendable { long s = xs.length; for (long v : xs) s = s * 7 + v; pause(); return s; }
+                  static <T> T pick(T v) throws Suspendable { pause(); return v; }
+                  static final class JLen implements java.util.function.Function<String, Integer> {
+                    public Integer apply(String s) {
+                      try { if (refusing()) throw new IllegalStateException("cannot switch here (simulated)");
+                        return s.length() + (Integer) pause(); } catch (Suspendable e) { throw new AssertionError(e); } } }
+                  static long jdkLen(long x) { java.util.function.Function<String, Integer> f = new JLen();
+                    try { return f.apply("v" + x); } catch (IllegalStateException e) {
+                      if (String.valueOf(e.getMessage()).contains("cannot switch here")) throw new Refused(e.getMessage());
+                      throw e; } }
                 """);
+        out.append("  static <T> T pickU(T v) throws Suspendable {\n")
+                .append("    if (refusing()) throw new IllegalStateException(\"cannot switch here (simulated)\");\n")
+                .append("    pause(); return v; }\n")
+                .append("  static long viaPick(int x) throws Suspendable {\n")
+                .append("    try { return ((LongOfBoxed) ").append(cls()).append("::pickU).ap(x); } catch (IllegalStateException e) {\n")
+                .append("      if (String.valueOf(e.getMessage()).contains(\"cannot switch here\")) throw new Refused(e.getMessage());\n")
+                .append("      throw e; } }\n");
         for (int i = 0; i < methods; i++) {
             method(i);
         }
@@ -147,7 +197,11 @@ final class ProgramGenerator {
     }
 
     private String expr(int d) {
-        int k = r.nextInt(d <= 0 ? 5 : 26);
+        // The adapted shapes together weigh as much as eight older ones, so those keep their share.
+        int k = r.nextInt(d <= 0 ? 5 : 26 + (withAdapted ? 8 : 0));
+        if (k >= 26) {
+            return adapted(r.nextInt(ADAPTED), d);
+        }
         if (noFn && (k == 13 || k == 14 || k == 20)) {
             k = 4;
         }
@@ -179,6 +233,43 @@ final class ProgramGenerator {
             case 23 -> "streamSum(" + expr(d - 1) + ")";
             case 24 -> r.nextInt(6) == 0 ? "eachPause(" + expr(d - 1) + ")" : "sortSum(" + expr(d - 1) + ")";
             default -> "(" + expr(d - 1) + " - " + anyLong() + ")";
+        };
+    }
+
+    /** How many shapes {@link #adapted} has. */
+    private static final int ADAPTED = 16;
+
+    /**
+     * A call through frameless JDK glue whose callee suspends: a method reference whose
+     * LambdaMetafactory adapter boxes, unboxes or widens the result (static, bound, unbound,
+     * constructor, varargs, generic), a bridge method, a default method calling the abstract one,
+     * a switch or conditional consuming such a result, and (refused soft) a JDK interface.
+     */
+    private String adapted(int k, int d) {
+        String c = cls();
+        String i = "(int) " + expr(d - 1);
+        return switch (k) {
+            case 0 -> "(long) ((IntOfInt) " + c + "::bi).ap(" + i + ")"; // Integer -> int
+            case 1 -> "((LongOfInt) " + c + "::bi).ap(" + i + ")"; // Integer -> long
+            case 2 -> "((LongOfInt) " + c + "::pi).ap(" + i + ")"; // int -> long
+            case 3 -> "((Long) ((ObjOfLong) " + c + "::pl).ap(" + expr(d - 1) + ")).longValue()"; // long -> Object
+            case 4 -> "((NumOfInt) " + c + "::pi).ap(" + i + ").longValue()"; // int -> Number
+            case 5 -> "((LongCall) new Ctr(" + i + ")::" + (r.nextBoolean() ? "next" : "boxedNext") + ").call()"; // bound
+            case 6 -> "((LongOfCtr) Ctr::" + (r.nextBoolean() ? "next" : "boxedNext") + ").ap(new Ctr(" + i + "))"; // unbound
+            case 7 -> "((MkCtr) Ctr::new).mk(" + i + ").next()"; // constructor, unboxed argument
+            case 8 -> "((LongOf2) " + c + "::sumv).ap(" + expr(d - 1) + ", " + expr(d - 1) + ")"; // varargs
+            case 9 -> "((GFn<String, Integer>) new Len()).ap(\"s\" + " + expr(d - 1) + ")"; // bridge, unboxed by caller
+            case 10 -> r.nextBoolean() ? "new Len().twice(\"t\" + " + expr(d - 1) + ")"
+                    : "((GFn<Integer, Integer>) " + c + "::pick).twice(" + i + ")"; // default method
+            // generic T=Integer -> long: the adapter unboxes an Object, so the weaver does not accept
+            // the pair and a soft switch inside is refused (viaPick turns that into Refused)
+            case 11 -> r.nextInt(3) == 0 ? "viaPick(" + i + ")" : "((LongOfInt) " + c + "::bi).ap(" + i + ")";
+            case 12 -> "((IntCall) new Ctr(" + i + ")::boxedNext).call()"; // bound, Integer -> int
+            case 13 -> "(switch (((IntOfInt) " + c + "::" + (r.nextBoolean() ? "bi" : "pi") + ").ap(" + i + ") & 3) { case 0 -> "
+                    + expr(d - 1) + "; case 1 -> ((LongOfInt) " + c + "::bi).ap(2); default -> " + expr(d - 1) + "; })";
+            case 14 -> "(((IntCall) new Ctr(" + i + ")::next).call() > 5 ? ((LongOfInt) " + c + "::bi).ap(1) : ((Long) ((ObjOfLong) "
+                    + c + "::pl).ap(" + expr(d - 1) + ")).longValue())";
+            default -> r.nextInt(4) == 0 ? "jdkLen(" + expr(d - 1) + ")" : "((LongOfInt) " + c + "::bi).ap(3)"; // refused soft
         };
     }
 

@@ -58,7 +58,8 @@ public record Lambdas(Map<String, Integer> hashes, Set<String> suspendable, Set<
                         if (samSuspendable) {
                             lambdaSuspendable.add(impl.getName() + impl.getDesc());
                         }
-                    } else if (!impl.getName().startsWith("<") && (samSuspendable || force
+                    } else if (!impl.getName().startsWith("<") && !unboxesAnyReference(sam, impl)
+                            && (samSuspendable || force
                             || h.isSuspendable(impl.getOwner(), impl.getName(), impl.getDesc()))) {
                         int key = samHash ^ Abi.hash(impl.getName(), impl.getDesc());
                         if (key != 0) {
@@ -70,6 +71,26 @@ public record Lambdas(Map<String, Integer> hashes, Set<String> suspendable, Set<
         }
         return new Lambdas(lambdaHash, lambdaSuspendable, aliases);
     }
+
+    /**
+     * Whether the method reference's adapter unboxes a result that is not a box (a generic
+     * {@code <T> T pick(T)} as a {@code long ap(Integer)} interface): an unwinding woven frame can
+     * return no value that such an adapter accepts (null fails its unboxing with a
+     * NullPointerException, a box of zero its cast to the inferred type), so the pair is not
+     * accepted: the chain breaks at the adapter and a switch inside is refused clearly (a
+     * preemption deferred) instead of the adapter throwing mid-unwind. A box return is fine: the
+     * unwinding frame returns a box of zero (MethodWeaver.returnDefault).
+     */
+    static boolean unboxesAnyReference(Type sam, Handle impl) {
+        Type want = sam.getReturnType();
+        Type got = Type.getReturnType(impl.getDesc());
+        boolean primitive = want.getSort() >= Type.BOOLEAN && want.getSort() <= Type.DOUBLE;
+        return primitive && (got.getSort() == Type.ARRAY
+                || got.getSort() == Type.OBJECT && !BOXES.contains(got.getInternalName()));
+    }
+
+    private static final Set<String> BOXES = Set.of("java/lang/Integer", "java/lang/Long", "java/lang/Short",
+            "java/lang/Byte", "java/lang/Character", "java/lang/Boolean", "java/lang/Float", "java/lang/Double");
 
     public static MethodNode find(ClassNode cn, String name, String desc) {
         for (MethodNode m : cn.methods) {

@@ -863,6 +863,42 @@ final class MethodWeaver {
         String box;
         String m;
         switch (t.getSort()) {
+            case Type.SHORT, Type.INT, Type.LONG, Type.FLOAT, Type.DOUBLE -> {
+                // The callee may have been reached through a method reference's adapter that has no
+                // frame of its own and widens the result (an int or Integer method as a long
+                // interface, a char one as an int interface): the resumed value is then the callee's
+                // own box, which is widened here exactly as the adapter would have (Number.xxxValue
+                // of a box is the primitive widening conversion). Resume path only: no cost per call.
+                LabelNode number = new LabelNode();
+                LabelNode done = new LabelNode();
+                String d = t.getDescriptor();
+                String name = switch (t.getSort()) {
+                    case Type.SHORT -> "shortValue";
+                    case Type.INT -> "intValue";
+                    case Type.LONG -> "longValue";
+                    case Type.FLOAT -> "floatValue";
+                    default -> "doubleValue";
+                };
+                if (t.getSort() != Type.SHORT) { // char widens to int, long, float, double
+                    l.add(new InsnNode(Opcodes.DUP));
+                    l.add(new TypeInsnNode(Opcodes.INSTANCEOF, "java/lang/Character"));
+                    l.add(new JumpInsnNode(Opcodes.IFEQ, number));
+                    l.add(new TypeInsnNode(Opcodes.CHECKCAST, "java/lang/Character"));
+                    l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, "java/lang/Character", "charValue", "()C", false));
+                    switch (t.getSort()) {
+                        case Type.LONG -> l.add(new InsnNode(Opcodes.I2L));
+                        case Type.FLOAT -> l.add(new InsnNode(Opcodes.I2F));
+                        case Type.DOUBLE -> l.add(new InsnNode(Opcodes.I2D));
+                        default -> { }
+                    }
+                    l.add(new JumpInsnNode(Opcodes.GOTO, done));
+                }
+                l.add(number);
+                l.add(new TypeInsnNode(Opcodes.CHECKCAST, "java/lang/Number"));
+                l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, "java/lang/Number", name, "()" + d, false));
+                l.add(done);
+                return;
+            }
             case Type.VOID -> {
                 l.add(new InsnNode(Opcodes.POP));
                 return;
@@ -870,11 +906,6 @@ final class MethodWeaver {
             case Type.BOOLEAN -> { box = "java/lang/Boolean"; m = "booleanValue"; }
             case Type.BYTE -> { box = "java/lang/Byte"; m = "byteValue"; }
             case Type.CHAR -> { box = "java/lang/Character"; m = "charValue"; }
-            case Type.SHORT -> { box = "java/lang/Short"; m = "shortValue"; }
-            case Type.INT -> { box = "java/lang/Integer"; m = "intValue"; }
-            case Type.FLOAT -> { box = "java/lang/Float"; m = "floatValue"; }
-            case Type.LONG -> { box = "java/lang/Long"; m = "longValue"; }
-            case Type.DOUBLE -> { box = "java/lang/Double"; m = "doubleValue"; }
             case Type.ARRAY -> {
                 l.add(new TypeInsnNode(Opcodes.CHECKCAST, t.getDescriptor()));
                 return;

@@ -88,9 +88,12 @@ public final class Refusal {
         });
         Collections.reverse(fs); // from the trampoline up
         StackWalker.StackFrame below = null; // the woven frame below, or null for the trampoline
+        boolean adapter = false; // a method reference's adapter (a hidden class) since the woven frame below
+        String viaAdapter = null; // the last woven call through such an adapter: "caller calls callee"
         for (StackWalker.StackFrame f : fs) {
             Class<?> c = f.getDeclaringClass();
             if (passThrough(f)) {
+                adapter |= c.isHidden();
                 continue;
             }
             int[] sites = WOVEN.get(c).get(f.getMethodName() + f.getDescriptor());
@@ -109,7 +112,20 @@ public final class Refusal {
                         + "names does not declare 'throws Suspendable', e.g. an interface of the JDK), so it would "
                         + "not unwind and would go on with a made-up value.");
             }
+            if (adapter && below != null && WOVEN.get(c).containsKey(f.getMethodName() + f.getDescriptor())) {
+                viaAdapter = below.toStackTraceElement() + " calls " + c.getName() + "." + f.getMethodName();
+            }
+            adapter = false;
             below = f;
+        }
+        if (viaAdapter != null) {
+            // Every frame is woven and every call site suspendable: the weaver did not accept a
+            // method reference's adapter (one that unboxes a generic or Object result to a primitive
+            // cannot be unwound through: see Lambdas.unboxesAnyReference in the weaver).
+            return new Culprit(viaAdapter.substring(0, viaAdapter.indexOf(" calls ")), "the frame " + viaAdapter
+                    + " through a method reference whose adapter unboxes a result that is not a box (a generic or "
+                    + "Object-returning method used as a primitive-returning interface), which an unwinding frame "
+                    + "cannot return through, so it could not be saved. Write it as a lambda (x -> m(x)) instead.");
         }
         return new Culprit(below == null ? "" : below.toStackTraceElement().toString(),
                 "a frame between the tasklet's body and this switch was not entered through a woven call site "
