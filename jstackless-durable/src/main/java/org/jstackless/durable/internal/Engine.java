@@ -886,7 +886,11 @@ public final class Engine {
         List<Checkpoint> rows = new ArrayList<>(batch.values());
         if (!rows.isEmpty()) {
             try {
+                if (Trace.ON) {
+                    Trace.at("commit begin " + rows.stream().map(c -> c.id() + ":" + c.state()).toList());
+                }
                 store.commit(rows); // throws: the engine stops; memory is ahead of the store and is dropped
+                Trace.at("commit end");
             } catch (StaleCheckpointException stale) {
                 if (hooks == null) {
                     throw stale;
@@ -981,8 +985,10 @@ public final class Engine {
             if (sid.equals(rid) || batch.containsKey(sid) || batch.containsKey(rid)) {
                 return CompletableFuture.completedFuture(false);
             }
+            Trace.at("match begin " + ch);
             Checkpoint s = store.row(sid);
             Checkpoint r = store.row(rid);
+            Trace.at("match rows read");
             if (s == null || r == null || s.state() != DurableState.SENDING || r.state() != DurableState.RECEIVING
                     || !s.channel().equals(ch) || !r.channel().equals(ch)) {
                 return CompletableFuture.completedFuture(false);
@@ -996,6 +1002,7 @@ public final class Engine {
             byte[] sp = pickler.dumps(st);
             batch.put(rid, seal.row(rid, r.seq() + 1, DurableState.RUNNABLE, 0, "", "", rp));
             batch.put(sid, seal.row(sid, s.seq() + 1, DurableState.RUNNABLE, 0, "", "", sp));
+            Trace.at("match staged");
             CompletableFuture<Boolean> f = new CompletableFuture<>();
             inBatch.add(f);
             afterCommit.add(() -> {
@@ -1107,6 +1114,7 @@ public final class Engine {
     }
 
     private boolean wakeNow(String id) {
+        Trace.at("wake " + id);
         Entry e = entries.get(id);
         if (e == null) {
             return adoptNow(id);
@@ -1124,6 +1132,7 @@ public final class Engine {
             return false; // still waiting for its rendezvous
         }
         install(c);
+        Trace.at("reloaded " + id);
         return true;
     }
 
