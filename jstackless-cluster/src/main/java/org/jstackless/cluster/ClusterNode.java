@@ -334,6 +334,16 @@ public final class ClusterNode implements AutoCloseable {
         }
 
         @Override
+        public String partner(String channel, DurableState arriving) {
+            DurableState want = arriving == DurableState.SENDING ? DurableState.RECEIVING : DurableState.SENDING;
+            List<Directory.Row> w = directory.waiters(channel);
+            if (w.isEmpty() || w.stream().anyMatch(r -> r.state() != want)) {
+                return null; // nobody to take, or older ones of the arriving kind: they go first (FIFO), via the channel's owner
+            }
+            return w.get(0).id();
+        }
+
+        @Override
         public void lost(String id) {
             ActorRef<Msg> r = local.get(id);
             if (r != null) {

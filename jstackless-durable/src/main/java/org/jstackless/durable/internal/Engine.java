@@ -724,7 +724,9 @@ public final class Engine {
 
     private void send(Entry e, String ch, Object value) {
         if (hooks != null) { // across nodes the channel's owner matches rows in the store
-            block(e, DurableState.SENDING, ch);
+            if (!meet(e, DurableState.SENDING, ch)) {
+                block(e, DurableState.SENDING, ch);
+            }
             return;
         }
         ArrayDeque<Entry> q = waiting.get(ch);
@@ -760,7 +762,9 @@ public final class Engine {
 
     private void receive(Entry e, String ch) {
         if (hooks != null) {
-            block(e, DurableState.RECEIVING, ch);
+            if (!meet(e, DurableState.RECEIVING, ch)) {
+                block(e, DurableState.RECEIVING, ch);
+            }
             return;
         }
         ArrayDeque<Entry> q = waiting.get(ch);
@@ -1017,6 +1021,74 @@ public final class Engine {
             });
             return f;
         });
+    }
+
+    /**
+     * Cluster mode: the rendezvous of {@code e}, arriving on channel {@code ch} as {@code arriving},
+     * with the partner already blocked there (the common case of a ping-pong), done here at once:
+     * both rows in ONE commit, each fenced by its sequence number, without first committing
+     * {@code e}'s blocked row, and {@code e} resumes from its live state (no reload). The commit is
+     * its own, before the round's, so that a refusal (another matcher took the partner first)
+     * writes nothing and costs only this: {@code e} then blocks as usual. False when there is no
+     * partner to take (or it cannot be loaded here): {@code e} blocks.
+     */
+    private boolean meet(Entry e, DurableState arriving, String ch) {
+        String pid = hooks.partner(ch, arriving);
+        if (pid == null || pid.equals(e.id) || batch.containsKey(pid) || batch.containsKey(e.id)) {
+            return false;
+        }
+        Checkpoint pr = store.row(pid);
+        DurableState want = arriving == DurableState.SENDING ? DurableState.RECEIVING : DurableState.SENDING;
+        if (pr == null || pr.state() != want || !pr.channel().equals(ch)) {
+            return false;
+        }
+        Tasklet pt;
+        try {
+            pt = pickler.loads(seal.open(pr));
+        } catch (RuntimeException ex) { // code this node lacks, a refused seal: the channel's owner deals with it
+            return false;
+        }
+        Object eOld = e.tasklet.tempval();
+        if (arriving == DurableState.SENDING) {
+            pt.setTempval(Resume.of(((Request.Send) eOld).value()));
+            e.tasklet.setTempval(Resume.of(null));
+        } else {
+            Object v = ((Request.Send) pt.tempval()).value();
+            pt.setTempval(Resume.of(null));
+            e.tasklet.setTempval(Resume.of(v));
+        }
+        byte[] pp;
+        byte[] ep;
+        try {
+            pp = pickler.dumps(pt);
+            ep = pickler.dumps(e.tasklet);
+        } catch (NotPicklableException ex) {
+            e.tasklet.setTempval(eOld);
+            return false; // block: the usual path reports a value that does not pickle
+        }
+        List<Checkpoint> two = List.of(seal.row(pid, pr.seq() + 1, DurableState.RUNNABLE, 0, "", "", pp),
+                seal.row(e.id, e.seq + 1, DurableState.RUNNABLE, 0, "", "", ep));
+        Trace.at("meet begin " + ch + " " + e.id + "+" + pid);
+        try {
+            store.commit(two);
+        } catch (StaleCheckpointException stale) { // nothing written: the partner went to another matcher (or e runs elsewhere)
+            e.tasklet.setTempval(eOld);
+            Trace.at("meet refused");
+            return false;
+        } catch (IOException io) {
+            throw new java.io.UncheckedIOException(io); // as a failed round commit: the engine stops
+        }
+        Trace.at("meet end");
+        e.seq++;
+        e.state = DurableState.RUNNABLE;
+        e.channel = "";
+        insert(e);
+        if (entries.containsKey(pid)) {
+            wakeNow(pid);
+        } else {
+            hooks.matched(pid);
+        }
+        return true;
     }
 
     private boolean adoptNow(String id) {
