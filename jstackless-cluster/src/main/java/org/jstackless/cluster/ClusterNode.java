@@ -344,6 +344,20 @@ public final class ClusterNode implements AutoCloseable {
         }
 
         @Override
+        public List<String> pair(String channel) {
+            String s = null;
+            String r = null;
+            for (Directory.Row w : directory.waiters(channel)) { // in the order they blocked
+                if (w.state() == DurableState.SENDING && s == null) {
+                    s = w.id();
+                } else if (w.state() == DurableState.RECEIVING && r == null) {
+                    r = w.id();
+                }
+            }
+            return s != null && r != null ? List.of(s, r) : List.of();
+        }
+
+        @Override
         public void lost(String id) {
             ActorRef<Msg> r = local.get(id);
             if (r != null) {

@@ -41,4 +41,14 @@ public interface ClusterHooks {
     default String partner(String channel, DurableState arriving) {
         return null;
     }
+
+    /**
+     * The oldest sender and the oldest receiver blocked on durable channel {@code channel}, in that
+     * order, or an empty list if one kind is missing: the pair the runtime may match at once after
+     * committing a blocked row (so it may read the store too). The default: empty (the channel's
+     * owner matches).
+     */
+    default java.util.List<String> pair(String channel) {
+        return java.util.List.of();
+    }
 }

@@ -828,7 +828,11 @@ public final class Engine {
         if (hooks != null) { // the store holds it until the channel's owner matches it: nothing in memory
             byTasklet.remove(e.tasklet);
             e.tasklet = null;
-            afterCommit.add(() -> hooks.blocked(ch));
+            afterCommit.add(() -> {
+                if (!pairNow(ch)) {
+                    hooks.blocked(ch);
+                }
+            });
             return;
         }
         waiting.computeIfAbsent(ch, k -> new ArrayDeque<>()).addLast(e);
@@ -997,30 +1001,90 @@ public final class Engine {
                     || !s.channel().equals(ch) || !r.channel().equals(ch)) {
                 return CompletableFuture.completedFuture(false);
             }
-            Tasklet st = pickler.loads(seal.open(s)); // refusals (code this node lacks) reach the caller
-            Tasklet rt = pickler.loads(seal.open(r));
-            Object value = ((Request.Send) st.tempval()).value();
-            rt.setTempval(Resume.of(value));
-            st.setTempval(Resume.of(null));
-            byte[] rp = pickler.dumps(rt);
-            byte[] sp = pickler.dumps(st);
-            batch.put(rid, seal.row(rid, r.seq() + 1, DurableState.RUNNABLE, 0, "", "", rp));
-            batch.put(sid, seal.row(sid, s.seq() + 1, DurableState.RUNNABLE, 0, "", "", sp));
-            Trace.at("match staged");
-            CompletableFuture<Boolean> f = new CompletableFuture<>();
-            inBatch.add(f);
-            afterCommit.add(() -> {
-                for (String id : List.of(rid, sid)) {
-                    if (entries.containsKey(id)) {
-                        wakeNow(id);
-                    } else {
-                        hooks.matched(id);
-                    }
-                }
-                f.complete(true);
-            });
-            return f;
+            return CompletableFuture.completedFuture(rendezvous(s, r)); // refusals (code this node lacks) reach the caller
         });
+    }
+
+    /**
+     * Cluster mode: the rendezvous of blocked rows {@code s} (sender) and {@code r} (receiver), as
+     * its OWN commit of both rows, each fenced by its sequence number: a refusal (another matcher
+     * took one of them first, or it runs elsewhere) writes nothing and is false, and costs nothing
+     * else (the round's other rows are not rewound). After the commit each side resumes: here from
+     * the state just loaded (no reload from the store) if this node runs it, else its owner is told.
+     * Throws if a checkpoint cannot be loaded here.
+     */
+    private boolean rendezvous(Checkpoint s, Checkpoint r) {
+        Tasklet st = pickler.loads(seal.open(s));
+        Tasklet rt = pickler.loads(seal.open(r));
+        Object value = ((Request.Send) st.tempval()).value();
+        rt.setTempval(Resume.of(value));
+        st.setTempval(Resume.of(null));
+        Checkpoint rn = seal.row(r.id(), r.seq() + 1, DurableState.RUNNABLE, 0, "", "", pickler.dumps(rt));
+        Checkpoint sn = seal.row(s.id(), s.seq() + 1, DurableState.RUNNABLE, 0, "", "", pickler.dumps(st));
+        Trace.at("rendezvous begin " + s.channel() + " " + s.id() + "->" + r.id());
+        try {
+            store.commit(List.of(rn, sn));
+        } catch (StaleCheckpointException stale) {
+            Trace.at("rendezvous refused");
+            return false;
+        } catch (IOException io) {
+            throw new java.io.UncheckedIOException(io);
+        }
+        Trace.at("rendezvous end");
+        resumeMatched(r, rt);
+        resumeMatched(s, st);
+        return true;
+    }
+
+    /**
+     * After a rendezvous committed here: row {@code was} (blocked) is now RUNNABLE at the next
+     * sequence number, its tasklet {@code t} as loaded and answered. If this node runs it, blocked
+     * at that very row, it runs {@code t} at once; otherwise the owner is told to reload it.
+     */
+    private void resumeMatched(Checkpoint was, Tasklet t) {
+        Entry x = entries.get(was.id());
+        if (x == null) {
+            hooks.matched(was.id());
+            return;
+        }
+        if (x.tasklet == null && x.seq == was.seq() && x.state == was.state() && !batch.containsKey(x.id)) {
+            x.seq = was.seq() + 1;
+            x.state = DurableState.RUNNABLE;
+            x.channel = "";
+            x.tasklet = t;
+            byTasklet.put(t, x);
+            insert(x);
+            Trace.at("resumed " + x.id);
+        } else {
+            wakeNow(x.id);
+        }
+    }
+
+    /**
+     * Cluster mode, after {@code ch}'s blocked row was committed here: if a sender and a receiver
+     * now both wait there (the partner blocked while this one's row was in flight), pairs the
+     * oldest of each at once (its own fenced commit) rather than through the channel's owner;
+     * false (the owner is kicked) if there is no pair, it cannot be loaded here, or it was refused.
+     */
+    private boolean pairNow(String ch) {
+        List<String> p = hooks.pair(ch);
+        if (p.size() != 2 || batch.containsKey(p.get(0)) || batch.containsKey(p.get(1))) {
+            return false;
+        }
+        Checkpoint s = store.row(p.get(0));
+        Checkpoint r = store.row(p.get(1));
+        if (s == null || r == null || s.state() != DurableState.SENDING || r.state() != DurableState.RECEIVING
+                || !s.channel().equals(ch) || !r.channel().equals(ch)) {
+            return false;
+        }
+        try {
+            return rendezvous(s, r);
+        } catch (RuntimeException ex) { // code this node lacks, a refused seal: the channel's owner deals with it
+            if (ex instanceof java.io.UncheckedIOException) {
+                throw ex;
+            }
+            return false;
+        }
     }
 
     /**
@@ -1033,11 +1097,14 @@ public final class Engine {
      * partner to take (or it cannot be loaded here): {@code e} blocks.
      */
     private boolean meet(Entry e, DurableState arriving, String ch) {
+        Trace.at("meet lookup " + ch);
         String pid = hooks.partner(ch, arriving);
+        Trace.at("meet partner " + pid);
         if (pid == null || pid.equals(e.id) || batch.containsKey(pid) || batch.containsKey(e.id)) {
             return false;
         }
         Checkpoint pr = store.row(pid);
+        Trace.at("meet row read");
         DurableState want = arriving == DurableState.SENDING ? DurableState.RECEIVING : DurableState.SENDING;
         if (pr == null || pr.state() != want || !pr.channel().equals(ch)) {
             return false;
@@ -1083,11 +1150,7 @@ public final class Engine {
         e.state = DurableState.RUNNABLE;
         e.channel = "";
         insert(e);
-        if (entries.containsKey(pid)) {
-            wakeNow(pid);
-        } else {
-            hooks.matched(pid);
-        }
+        resumeMatched(pr, pt);
         return true;
     }
 
