@@ -34,7 +34,9 @@ final class ChannelEntity {
                             again[0] = true;
                             return Behaviors.same();
                         }
+                        org.jstackless.durable.internal.Trace.at("kick " + ch);
                         List<Directory.Row> w = node.directory().waiters(ch);
+                        org.jstackless.durable.internal.Trace.at("waiters read " + ch + " " + w.size());
                         List<String> senders = new ArrayList<>();
                         List<String> receivers = new ArrayList<>();
                         for (Directory.Row r : w) {

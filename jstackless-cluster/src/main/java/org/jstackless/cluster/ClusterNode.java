@@ -334,6 +334,30 @@ public final class ClusterNode implements AutoCloseable {
         }
 
         @Override
+        public String partner(String channel, DurableState arriving) {
+            DurableState want = arriving == DurableState.SENDING ? DurableState.RECEIVING : DurableState.SENDING;
+            List<Directory.Row> w = directory.waiters(channel);
+            if (w.isEmpty() || w.stream().anyMatch(r -> r.state() != want)) {
+                return null; // nobody to take, or older ones of the arriving kind: they go first (FIFO), via the channel's owner
+            }
+            return w.get(0).id();
+        }
+
+        @Override
+        public List<String> pair(String channel) {
+            String s = null;
+            String r = null;
+            for (Directory.Row w : directory.waiters(channel)) { // in the order they blocked
+                if (w.state() == DurableState.SENDING && s == null) {
+                    s = w.id();
+                } else if (w.state() == DurableState.RECEIVING && r == null) {
+                    r = w.id();
+                }
+            }
+            return s != null && r != null ? List.of(s, r) : List.of();
+        }
+
+        @Override
         public void lost(String id) {
             ActorRef<Msg> r = local.get(id);
             if (r != null) {

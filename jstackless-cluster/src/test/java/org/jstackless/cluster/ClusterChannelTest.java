@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * PostgreSQL: every message once, in order, then a sendException across nodes.
  */
 class ClusterChannelTest {
-    static final int N = 30;
+    /** Round trips; more with -Djstackless.cluster.trips=N for a steadier figure. */
+    static final int N = Integer.getInteger("jstackless.cluster.trips", 30);
 
     @Test
     void pingPongAcrossNodesDeliversEveryMessageOnceInOrder() throws Exception {

@@ -35,6 +35,24 @@ public final class Work {
         return "pinged " + n + ", bad " + bad + ", then " + end;
     }
 
+    /** Sends {@code base}..{@code base+n-1} on "many". */
+    public static String manySender(int base, int n) throws Suspendable {
+        for (int i = 0; i < n; i++) {
+            Durable.<Integer>channel("many").send(base + i);
+        }
+        return "sent " + n;
+    }
+
+    /** Receives n values on "many"; returns them, comma-separated, in the order received. */
+    public static String manyReceiver(int n) throws Suspendable {
+        String got = ""; // a String, not a StringBuilder: it is part of the checkpoint and must pickle
+        for (int i = 0; i < n; i++) {
+            int v = Durable.<Integer>channel("many").receive();
+            got = got + (i == 0 ? "" : ",") + v;
+        }
+        return got;
+    }
+
     /** Answers n pings. */
     public static String ponger(int n) throws Suspendable {
         for (int i = 0; i < n; i++) {

@@ -30,4 +30,25 @@ public interface ClusterHooks {
      */
     default void unloadable(String id, String reason) {
     }
+
+    /**
+     * The partner a tasklet arriving on durable channel {@code channel} in state {@code arriving}
+     * (SENDING or RECEIVING) may take at once: the id of the oldest tasklet blocked there, if every
+     * tasklet blocked there is of the other kind; null otherwise (then the arriving one blocks and
+     * the channel's owner matches it). The one exception to "must not block": called on the
+     * runtime's thread, before its commit, it may read the store. The default: null (always block).
+     */
+    default String partner(String channel, DurableState arriving) {
+        return null;
+    }
+
+    /**
+     * The oldest sender and the oldest receiver blocked on durable channel {@code channel}, in that
+     * order, or an empty list if one kind is missing: the pair the runtime may match at once after
+     * committing a blocked row (so it may read the store too). The default: empty (the channel's
+     * owner matches).
+     */
+    default java.util.List<String> pair(String channel) {
+        return java.util.List.of();
+    }
 }

@@ -724,7 +724,9 @@ public final class Engine {
 
     private void send(Entry e, String ch, Object value) {
         if (hooks != null) { // across nodes the channel's owner matches rows in the store
-            block(e, DurableState.SENDING, ch);
+            if (!meet(e, DurableState.SENDING, ch)) {
+                block(e, DurableState.SENDING, ch);
+            }
             return;
         }
         ArrayDeque<Entry> q = waiting.get(ch);
@@ -760,7 +762,9 @@ public final class Engine {
 
     private void receive(Entry e, String ch) {
         if (hooks != null) {
-            block(e, DurableState.RECEIVING, ch);
+            if (!meet(e, DurableState.RECEIVING, ch)) {
+                block(e, DurableState.RECEIVING, ch);
+            }
             return;
         }
         ArrayDeque<Entry> q = waiting.get(ch);
@@ -824,7 +828,11 @@ public final class Engine {
         if (hooks != null) { // the store holds it until the channel's owner matches it: nothing in memory
             byTasklet.remove(e.tasklet);
             e.tasklet = null;
-            afterCommit.add(() -> hooks.blocked(ch));
+            afterCommit.add(() -> {
+                if (!pairNow(ch)) {
+                    hooks.blocked(ch);
+                }
+            });
             return;
         }
         waiting.computeIfAbsent(ch, k -> new ArrayDeque<>()).addLast(e);
@@ -886,7 +894,11 @@ public final class Engine {
         List<Checkpoint> rows = new ArrayList<>(batch.values());
         if (!rows.isEmpty()) {
             try {
+                if (Trace.ON) {
+                    Trace.at("commit begin " + rows.stream().map(c -> c.id() + ":" + c.state()).toList());
+                }
                 store.commit(rows); // throws: the engine stops; memory is ahead of the store and is dropped
+                Trace.at("commit end");
             } catch (StaleCheckpointException stale) {
                 if (hooks == null) {
                     throw stale;
@@ -981,35 +993,165 @@ public final class Engine {
             if (sid.equals(rid) || batch.containsKey(sid) || batch.containsKey(rid)) {
                 return CompletableFuture.completedFuture(false);
             }
+            Trace.at("match begin " + ch);
             Checkpoint s = store.row(sid);
             Checkpoint r = store.row(rid);
+            Trace.at("match rows read");
             if (s == null || r == null || s.state() != DurableState.SENDING || r.state() != DurableState.RECEIVING
                     || !s.channel().equals(ch) || !r.channel().equals(ch)) {
                 return CompletableFuture.completedFuture(false);
             }
-            Tasklet st = pickler.loads(seal.open(s)); // refusals (code this node lacks) reach the caller
-            Tasklet rt = pickler.loads(seal.open(r));
-            Object value = ((Request.Send) st.tempval()).value();
-            rt.setTempval(Resume.of(value));
-            st.setTempval(Resume.of(null));
-            byte[] rp = pickler.dumps(rt);
-            byte[] sp = pickler.dumps(st);
-            batch.put(rid, seal.row(rid, r.seq() + 1, DurableState.RUNNABLE, 0, "", "", rp));
-            batch.put(sid, seal.row(sid, s.seq() + 1, DurableState.RUNNABLE, 0, "", "", sp));
-            CompletableFuture<Boolean> f = new CompletableFuture<>();
-            inBatch.add(f);
-            afterCommit.add(() -> {
-                for (String id : List.of(rid, sid)) {
-                    if (entries.containsKey(id)) {
-                        wakeNow(id);
-                    } else {
-                        hooks.matched(id);
-                    }
-                }
-                f.complete(true);
-            });
-            return f;
+            return CompletableFuture.completedFuture(rendezvous(s, r)); // refusals (code this node lacks) reach the caller
         });
+    }
+
+    /**
+     * Cluster mode: the rendezvous of blocked rows {@code s} (sender) and {@code r} (receiver), as
+     * its OWN commit of both rows, each fenced by its sequence number: a refusal (another matcher
+     * took one of them first, or it runs elsewhere) writes nothing and is false, and costs nothing
+     * else (the round's other rows are not rewound). After the commit each side resumes: here from
+     * the state just loaded (no reload from the store) if this node runs it, else its owner is told.
+     * Throws if a checkpoint cannot be loaded here.
+     */
+    private boolean rendezvous(Checkpoint s, Checkpoint r) {
+        Tasklet st = pickler.loads(seal.open(s));
+        Tasklet rt = pickler.loads(seal.open(r));
+        Object value = ((Request.Send) st.tempval()).value();
+        rt.setTempval(Resume.of(value));
+        st.setTempval(Resume.of(null));
+        Checkpoint rn = seal.row(r.id(), r.seq() + 1, DurableState.RUNNABLE, 0, "", "", pickler.dumps(rt));
+        Checkpoint sn = seal.row(s.id(), s.seq() + 1, DurableState.RUNNABLE, 0, "", "", pickler.dumps(st));
+        Trace.at("rendezvous begin " + s.channel() + " " + s.id() + "->" + r.id());
+        try {
+            store.commit(List.of(rn, sn));
+        } catch (StaleCheckpointException stale) {
+            Trace.at("rendezvous refused");
+            return false;
+        } catch (IOException io) {
+            throw new java.io.UncheckedIOException(io);
+        }
+        Trace.at("rendezvous end");
+        resumeMatched(r, rt);
+        resumeMatched(s, st);
+        return true;
+    }
+
+    /**
+     * After a rendezvous committed here: row {@code was} (blocked) is now RUNNABLE at the next
+     * sequence number, its tasklet {@code t} as loaded and answered. If this node runs it, blocked
+     * at that very row, it runs {@code t} at once; otherwise the owner is told to reload it.
+     */
+    private void resumeMatched(Checkpoint was, Tasklet t) {
+        Entry x = entries.get(was.id());
+        if (x == null) {
+            hooks.matched(was.id());
+            return;
+        }
+        if (x.tasklet == null && x.seq == was.seq() && x.state == was.state() && !batch.containsKey(x.id)) {
+            x.seq = was.seq() + 1;
+            x.state = DurableState.RUNNABLE;
+            x.channel = "";
+            x.tasklet = t;
+            byTasklet.put(t, x);
+            insert(x);
+            Trace.at("resumed " + x.id);
+        } else {
+            wakeNow(x.id);
+        }
+    }
+
+    /**
+     * Cluster mode, after {@code ch}'s blocked row was committed here: if a sender and a receiver
+     * now both wait there (the partner blocked while this one's row was in flight), pairs the
+     * oldest of each at once (its own fenced commit) rather than through the channel's owner;
+     * false (the owner is kicked) if there is no pair, it cannot be loaded here, or it was refused.
+     */
+    private boolean pairNow(String ch) {
+        List<String> p = hooks.pair(ch);
+        if (p.size() != 2 || batch.containsKey(p.get(0)) || batch.containsKey(p.get(1))) {
+            return false;
+        }
+        Checkpoint s = store.row(p.get(0));
+        Checkpoint r = store.row(p.get(1));
+        if (s == null || r == null || s.state() != DurableState.SENDING || r.state() != DurableState.RECEIVING
+                || !s.channel().equals(ch) || !r.channel().equals(ch)) {
+            return false;
+        }
+        try {
+            return rendezvous(s, r);
+        } catch (RuntimeException ex) { // code this node lacks, a refused seal: the channel's owner deals with it
+            if (ex instanceof java.io.UncheckedIOException) {
+                throw ex;
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Cluster mode: the rendezvous of {@code e}, arriving on channel {@code ch} as {@code arriving},
+     * with the partner already blocked there (the common case of a ping-pong), done here at once:
+     * both rows in ONE commit, each fenced by its sequence number, without first committing
+     * {@code e}'s blocked row, and {@code e} resumes from its live state (no reload). The commit is
+     * its own, before the round's, so that a refusal (another matcher took the partner first)
+     * writes nothing and costs only this: {@code e} then blocks as usual. False when there is no
+     * partner to take (or it cannot be loaded here): {@code e} blocks.
+     */
+    private boolean meet(Entry e, DurableState arriving, String ch) {
+        Trace.at("meet lookup " + ch);
+        String pid = hooks.partner(ch, arriving);
+        Trace.at("meet partner " + pid);
+        if (pid == null || pid.equals(e.id) || batch.containsKey(pid) || batch.containsKey(e.id)) {
+            return false;
+        }
+        Checkpoint pr = store.row(pid);
+        Trace.at("meet row read");
+        DurableState want = arriving == DurableState.SENDING ? DurableState.RECEIVING : DurableState.SENDING;
+        if (pr == null || pr.state() != want || !pr.channel().equals(ch)) {
+            return false;
+        }
+        Tasklet pt;
+        try {
+            pt = pickler.loads(seal.open(pr));
+        } catch (RuntimeException ex) { // code this node lacks, a refused seal: the channel's owner deals with it
+            return false;
+        }
+        Object eOld = e.tasklet.tempval();
+        if (arriving == DurableState.SENDING) {
+            pt.setTempval(Resume.of(((Request.Send) eOld).value()));
+            e.tasklet.setTempval(Resume.of(null));
+        } else {
+            Object v = ((Request.Send) pt.tempval()).value();
+            pt.setTempval(Resume.of(null));
+            e.tasklet.setTempval(Resume.of(v));
+        }
+        byte[] pp;
+        byte[] ep;
+        try {
+            pp = pickler.dumps(pt);
+            ep = pickler.dumps(e.tasklet);
+        } catch (NotPicklableException ex) {
+            e.tasklet.setTempval(eOld);
+            return false; // block: the usual path reports a value that does not pickle
+        }
+        List<Checkpoint> two = List.of(seal.row(pid, pr.seq() + 1, DurableState.RUNNABLE, 0, "", "", pp),
+                seal.row(e.id, e.seq + 1, DurableState.RUNNABLE, 0, "", "", ep));
+        Trace.at("meet begin " + ch + " " + e.id + "+" + pid);
+        try {
+            store.commit(two);
+        } catch (StaleCheckpointException stale) { // nothing written: the partner went to another matcher (or e runs elsewhere)
+            e.tasklet.setTempval(eOld);
+            Trace.at("meet refused");
+            return false;
+        } catch (IOException io) {
+            throw new java.io.UncheckedIOException(io); // as a failed round commit: the engine stops
+        }
+        Trace.at("meet end");
+        e.seq++;
+        e.state = DurableState.RUNNABLE;
+        e.channel = "";
+        insert(e);
+        resumeMatched(pr, pt);
+        return true;
     }
 
     private boolean adoptNow(String id) {
@@ -1107,6 +1249,7 @@ public final class Engine {
     }
 
     private boolean wakeNow(String id) {
+        Trace.at("wake " + id);
         Entry e = entries.get(id);
         if (e == null) {
             return adoptNow(id);
@@ -1124,6 +1267,7 @@ public final class Engine {
             return false; // still waiting for its rendezvous
         }
         install(c);
+        Trace.at("reloaded " + id);
         return true;
     }
 

@@ -252,13 +252,23 @@ public final class DurableBench {
         }
     }
 
-    /** {@code page} with its durable section replaced by {@code section}, or with it added at the end. */
+    /** The hand-written cluster figures at the end of the durable section: kept by {@link #spliced}. */
+    static final String CLUSTER = "### Cluster";
+
+    /**
+     * {@code page} with its durable section replaced by {@code section}, or with it added at the end;
+     * the section's {@link #CLUSTER} subsection (figures of the cluster tests, not of this bench) is kept.
+     */
     static String spliced(String page, String section) {
         int from = page.indexOf(SECTION);
         if (from < 0) {
             return page.stripTrailing() + "\n\n" + section;
         }
         int to = page.indexOf("\n## ", from + SECTION.length());
+        int cluster = page.indexOf("\n" + CLUSTER, from + SECTION.length());
+        if (cluster >= 0 && (to < 0 || cluster < to)) {
+            to = cluster;
+        }
         return page.substring(0, from) + section + (to < 0 ? "" : "\n" + page.substring(to + 1));
     }
 

@@ -56,5 +56,9 @@ class DurableBenchTest {
         assertThat(DurableBench.spliced(once, section)).isEqualTo(once);
         String middle = "# Benchmarks\n\n" + DurableBench.SECTION + "\n\nold figures\n\n## B\n\nb\n";
         assertThat(DurableBench.spliced(middle, section)).isEqualTo("# Benchmarks\n\n" + section + "\n## B\n\nb\n");
+        String withCluster = "# Benchmarks\n\n" + DurableBench.SECTION + "\n\nold figures\n\n" + DurableBench.CLUSTER
+                + "\n\nround trip\n\n## B\n\nb\n";
+        assertThat(DurableBench.spliced(withCluster, section)).isEqualTo("# Benchmarks\n\n" + section + "\n"
+                + DurableBench.CLUSTER + "\n\nround trip\n\n## B\n\nb\n");
     }
 }
