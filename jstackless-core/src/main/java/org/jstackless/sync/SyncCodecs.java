@@ -8,6 +8,7 @@ import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
 import org.jstackless.internal.pickle.Codec;
 import org.jstackless.internal.pickle.Codecs;
+import org.jstackless.internal.pickle.ExactClassCodec;
 import org.jstackless.internal.pickle.In;
 import org.jstackless.internal.pickle.ObjectReader;
 import org.jstackless.internal.pickle.ObjectWriter;
@@ -50,38 +51,14 @@ final class SyncCodecs {
     }
 
     /** Base of the codecs here: exact classes, created once the ids they refer to exist. */
-    private abstract static class Base implements Codec {
-        private final int tag;
-        private final Class<?> type;
-
+    private abstract static class Base extends ExactClassCodec {
         Base(int tag, Class<?> type) {
-            this.tag = tag;
-            this.type = type;
-        }
-
-        @Override
-        public int tag() {
-            return tag;
-        }
-
-        @Override
-        public String name() {
-            return type.getSimpleName();
-        }
-
-        @Override
-        public boolean writes(Class<?> c) {
-            return c == type;
+            super(tag, type);
         }
 
         @Override
         public Object create(ObjectReader r, int id) {
             return null;
-        }
-
-        @Override
-        public Class<?> classOf(ObjectReader r, int id) {
-            return type;
         }
 
         @Override

@@ -4,7 +4,7 @@ package org.jstackless.internal.pickle;
  * The boxed primitives, one codec (instance) per kind: the value in the long slot. Integers are
  * zigzag varints, floating point numbers their raw bits at fixed width.
  */
-final class BoxCodec implements Codec {
+final class BoxCodec extends ExactClassCodec {
     static final BoxCodec BOOL = new BoxCodec(Kinds.BOOL, Boolean.class);
     static final BoxCodec BYTE = new BoxCodec(Kinds.BYTE, Byte.class);
     static final BoxCodec SHORT = new BoxCodec(Kinds.SHORT, Short.class);
@@ -14,27 +14,8 @@ final class BoxCodec implements Codec {
     static final BoxCodec FLOAT = new BoxCodec(Kinds.FLOAT, Float.class);
     static final BoxCodec DOUBLE = new BoxCodec(Kinds.DOUBLE, Double.class);
 
-    private final int tag;
-    private final Class<?> type;
-
     private BoxCodec(int tag, Class<?> type) {
-        this.tag = tag;
-        this.type = type;
-    }
-
-    @Override
-    public int tag() {
-        return tag;
-    }
-
-    @Override
-    public String name() {
-        return type.getSimpleName();
-    }
-
-    @Override
-    public boolean writes(Class<?> c) {
-        return c == type;
+        super(tag, type);
     }
 
     @Override
@@ -85,11 +66,6 @@ final class BoxCodec implements Codec {
             case Kinds.FLOAT -> Float.intBitsToFloat((int) v);
             default -> Double.longBitsToDouble(v);
         };
-    }
-
-    @Override
-    public Class<?> classOf(ObjectReader r, int id) {
-        return type;
     }
 
     @Override

@@ -9,31 +9,12 @@ import java.util.Map;
  * its entries' key and value ids, in iteration order. A container, filled last in a cycle because
  * a key must be complete before it is hashed; keys are checked by {@link KeyCheck} on both sides.
  */
-final class MapCodec implements Codec {
+final class MapCodec extends ExactClassCodec {
     static final MapCodec HASH = new MapCodec(Kinds.MAP, HashMap.class);
     static final MapCodec LINKED = new MapCodec(Kinds.LMAP, LinkedHashMap.class);
 
-    private final int tag;
-    private final Class<?> type;
-
     private MapCodec(int tag, Class<?> type) {
-        this.tag = tag;
-        this.type = type;
-    }
-
-    @Override
-    public int tag() {
-        return tag;
-    }
-
-    @Override
-    public String name() {
-        return type.getSimpleName();
-    }
-
-    @Override
-    public boolean writes(Class<?> c) {
-        return c == type;
+        super(tag, type);
     }
 
     @Override
@@ -92,11 +73,6 @@ final class MapCodec implements Codec {
     @Override
     public int[] hashChildren(ObjectReader r, int id) {
         return r.refs(id);
-    }
-
-    @Override
-    public Class<?> classOf(ObjectReader r, int id) {
-        return type;
     }
 
     @Override

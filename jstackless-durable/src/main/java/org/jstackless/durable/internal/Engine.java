@@ -735,29 +735,7 @@ public final class Engine {
             block(e, DurableState.SENDING, ch);
             return;
         }
-        // The receiver's checkpoint holds the value; both rows go into the same commit.
-        Object rOld = r.tasklet.tempval();
-        Checkpoint rPrev = batch.get(r.id);
-        r.tasklet.setTempval(Resume.of(value));
-        NotPicklableException bad = stage(r, DurableState.RUNNABLE, 0, "", "");
-        if (bad != null) {
-            r.tasklet.setTempval(rOld);
-            refuse(e, new NotPicklableException("the value sent on durable channel '" + ch + "' does not pickle: "
-                    + bad.getMessage(), bad));
-            return;
-        }
-        Object eOld = e.tasklet.tempval();
-        e.tasklet.setTempval(Resume.of(null));
-        bad = stage(e, DurableState.RUNNABLE, 0, "", "");
-        if (bad != null) {
-            e.tasklet.setTempval(eOld);
-            r.tasklet.setTempval(rOld);
-            unstage(r.id, rPrev);
-            refuse(e, bad);
-            return;
-        }
-        poll(q, ch);
-        matched(r, e);
+        rendezvous(e, r, e, value, ch, q);
     }
 
     private void receive(Entry e, String ch) {
@@ -773,28 +751,38 @@ public final class Engine {
             block(e, DurableState.RECEIVING, ch);
             return;
         }
-        Object value = ((Request.Send) s.tasklet.tempval()).value();
-        Object eOld = e.tasklet.tempval();
-        Checkpoint ePrev = batch.get(e.id);
-        e.tasklet.setTempval(Resume.of(value));
-        NotPicklableException bad = stage(e, DurableState.RUNNABLE, 0, "", "");
+        rendezvous(e, e, s, ((Request.Send) s.tasklet.tempval()).value(), ch, q);
+    }
+
+    /**
+     * The local rendezvous of {@code receiver} and {@code sender} on {@code ch}, one of which is the
+     * arriving {@code e} and the other the head of {@code q}: the receiver's checkpoint holds the
+     * value and both rows go into the same commit, or neither is staged and {@code e} is refused
+     * (the waiting partner stays as it was).
+     */
+    private void rendezvous(Entry e, Entry receiver, Entry sender, Object value, String ch, ArrayDeque<Entry> q) {
+        Object rOld = receiver.tasklet.tempval();
+        Checkpoint rPrev = batch.get(receiver.id);
+        receiver.tasklet.setTempval(Resume.of(value));
+        NotPicklableException bad = stage(receiver, DurableState.RUNNABLE, 0, "", "");
         if (bad != null) {
-            e.tasklet.setTempval(eOld);
-            refuse(e, bad);
+            receiver.tasklet.setTempval(rOld);
+            refuse(e, e == sender ? new NotPicklableException("the value sent on durable channel '" + ch
+                    + "' does not pickle: " + bad.getMessage(), bad) : bad);
             return;
         }
-        Object sOld = s.tasklet.tempval();
-        s.tasklet.setTempval(Resume.of(null));
-        bad = stage(s, DurableState.RUNNABLE, 0, "", "");
-        if (bad != null) { // cannot happen unless the sender's state changed; keep it blocked
-            s.tasklet.setTempval(sOld);
-            e.tasklet.setTempval(eOld);
-            unstage(e.id, ePrev);
+        Object sOld = sender.tasklet.tempval();
+        sender.tasklet.setTempval(Resume.of(null));
+        bad = stage(sender, DurableState.RUNNABLE, 0, "", "");
+        if (bad != null) { // for a waiting sender: only if its state changed; it stays blocked
+            sender.tasklet.setTempval(sOld);
+            receiver.tasklet.setTempval(rOld);
+            unstage(receiver.id, rPrev);
             refuse(e, bad);
             return;
         }
         poll(q, ch);
-        matched(e, s);
+        matched(receiver, sender);
     }
 
     /** Takes the head waiter of channel {@code ch}; forgets the channel when nobody waits (names may be one-off). */

@@ -86,11 +86,8 @@ public record Lambdas(Map<String, Integer> hashes, Set<String> suspendable, Set<
         Type got = Type.getReturnType(impl.getDesc());
         boolean primitive = want.getSort() >= Type.BOOLEAN && want.getSort() <= Type.DOUBLE;
         return primitive && (got.getSort() == Type.ARRAY
-                || got.getSort() == Type.OBJECT && !BOXES.contains(got.getInternalName()));
+                || got.getSort() == Type.OBJECT && Boxes.primitiveOf(got.getInternalName()) == null);
     }
-
-    private static final Set<String> BOXES = Set.of("java/lang/Integer", "java/lang/Long", "java/lang/Short",
-            "java/lang/Byte", "java/lang/Character", "java/lang/Boolean", "java/lang/Float", "java/lang/Double");
 
     public static MethodNode find(ClassNode cn, String name, String desc) {
         for (MethodNode m : cn.methods) {

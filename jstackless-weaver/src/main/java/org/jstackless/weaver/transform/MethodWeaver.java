@@ -1,6 +1,7 @@
 package org.jstackless.weaver.transform;
 
 import org.jstackless.weaver.abi.Abi;
+import org.jstackless.weaver.analysis.Boxes;
 import org.jstackless.weaver.analysis.Canonical;
 import org.jstackless.weaver.analysis.ClassHierarchy;
 import org.jstackless.weaver.analysis.Liveness;
@@ -941,7 +942,7 @@ final class MethodWeaver {
                 // unboxing adapter that has no frame of its own (a method reference such as
                 // Jobs::boxed as an int-returning interface): the adapter unboxes whatever comes back,
                 // so an unwinding frame returns a box of zero, not null. The caller discards it.
-                String unboxed = BOXES.get(ret.getInternalName());
+                String unboxed = Boxes.primitiveOf(ret.getInternalName());
                 if (ret.getSort() == Type.OBJECT && unboxed != null) {
                     Type p = Type.getType(unboxed);
                     l.add(new InsnNode(switch (p.getSort()) {
@@ -963,11 +964,6 @@ final class MethodWeaver {
             }
         }
     }
-
-    /** The box classes and the primitive each holds (what an unboxing adapter calls xxxValue() on). */
-    private static final java.util.Map<String, String> BOXES = java.util.Map.of(
-            "java/lang/Integer", "I", "java/lang/Long", "J", "java/lang/Short", "S", "java/lang/Byte", "B",
-            "java/lang/Character", "C", "java/lang/Boolean", "Z", "java/lang/Float", "F", "java/lang/Double", "D");
 
     static AbstractInsnNode iconst(int v) {
         if (v >= -1 && v <= 5) {
