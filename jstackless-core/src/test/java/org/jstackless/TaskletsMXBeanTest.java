@@ -60,6 +60,10 @@ class TaskletsMXBeanTest {
                 assertThat(json).contains("\"state\":\"BLOCKED_RECEIVING\"");
             } finally {
                 release.countDown();
+                // The blocked tasklets are reachable only through ch, and ch (held weakly by the
+                // dump's channel list) only through this frame: without the fence a GC between two
+                // reads may collect the channel and its blocked tasklets, and the counts drop to 0.
+                java.lang.ref.Reference.reachabilityFence(ch);
             }
         });
     }
