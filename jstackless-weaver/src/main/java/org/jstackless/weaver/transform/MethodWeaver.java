@@ -29,6 +29,7 @@ import org.objectweb.asm.tree.LookupSwitchInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TableSwitchInsnNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
 import org.objectweb.asm.tree.analysis.Analyzer;
@@ -202,6 +203,7 @@ final class MethodWeaver {
         instrumentCallSites(ss, ctx, d);
         InsnList tail = new InsnList();
         tail.add(new LabelNode());
+        guardHandlers(ss, ctx, tail);
         addUnwindBlocks(tail, ss, ctx, info, isStatic);
         addRestoreBlocks(tail, ss, ctx, fr, d, notZero, body, restore);
         mn.instructions.add(tail);
@@ -409,6 +411,54 @@ final class MethodWeaver {
             after.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, Abi.CTX_UNWINDING, Abi.CTX_UNWINDING_DESC));
             after.add(new JumpInsnNode(Opcodes.IFNE, s.unwind));
             insns.insert(x, after);
+        }
+    }
+
+    /**
+     * Every handler of a try block around a suspendable call first checks {@code ctx.unwinding} and,
+     * when it is set, rethrows out of line (outside every exception range). While a strand unwinds
+     * nothing is thrown, except by frameless code between two woven frames acting on the placeholder
+     * value an unwinding frame returns (see {@code SoftStrand.failed}): the method's own catch and
+     * finally blocks must not run in the middle of a switch, so the exception goes straight to the
+     * strand's trampoline, which ends the tasklet clearly. Exception paths only: nothing per call.
+     */
+    private void guardHandlers(List<Site> ss, int ctx, InsnList tail) {
+        if (mn.tryCatchBlocks == null || mn.tryCatchBlocks.isEmpty()) {
+            return;
+        }
+        InsnList insns = mn.instructions;
+        List<AbstractInsnNode> calls = new ArrayList<>();
+        for (Site s : ss) {
+            if (s.kind == SiteKind.CALL) {
+                calls.add(s.insn);
+            }
+        }
+        java.util.Set<LabelNode> guarded = new java.util.HashSet<>();
+        List<LabelNode> toGuard = new ArrayList<>();
+        for (TryCatchBlockNode tcb : mn.tryCatchBlocks) {
+            if (guarded.contains(tcb.handler)) {
+                continue;
+            }
+            int from = insns.indexOf(tcb.start);
+            int to = insns.indexOf(tcb.end);
+            for (AbstractInsnNode x : calls) {
+                int i = insns.indexOf(x);
+                if (i > from && i < to) {
+                    guarded.add(tcb.handler);
+                    toGuard.add(tcb.handler);
+                    break;
+                }
+            }
+        }
+        for (LabelNode handler : toGuard) {
+            LabelNode rethrow = new LabelNode();
+            InsnList g = new InsnList();
+            g.add(new VarInsnNode(Opcodes.ALOAD, ctx));
+            g.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, Abi.CTX_UNWINDING, Abi.CTX_UNWINDING_DESC));
+            g.add(new JumpInsnNode(Opcodes.IFNE, rethrow));
+            insns.insert(handler, g);
+            tail.add(rethrow);
+            tail.add(new InsnNode(Opcodes.ATHROW));
         }
     }
 
