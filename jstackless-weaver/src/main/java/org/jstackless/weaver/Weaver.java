@@ -5,6 +5,7 @@ import org.jstackless.weaver.analysis.ClassHierarchy;
 import org.jstackless.weaver.analysis.Lambdas;
 import org.jstackless.weaver.rules.Rules;
 import org.jstackless.weaver.transform.ClassTransform;
+import org.jstackless.weaver.transform.ReferenceBridges;
 import org.jstackless.weaver.transform.TransformException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -121,6 +122,7 @@ public final class Weaver {
         }
         h.addLocal(cn.name, classFile);
         boolean force = options.forceAll();
+        ReferenceBridges.apply(cn, h); // before the analysis: the bridges are woven like lambdas
         Lambdas lambdas = Lambdas.of(cn, h, force);
         Rules.Plan plan = Rules.check(cn, classFile, h, lambdas, force);
         plan.warnings().forEach(report::warning);

@@ -910,7 +910,7 @@ final class MethodWeaver {
     }
 
     /** Converts the Object from resumeValue() to the call's return type (pops it for void). */
-    private static void unbox(InsnList l, Type t) {
+    static void unbox(InsnList l, Type t) {
         String box;
         String m;
         switch (t.getSort()) {
