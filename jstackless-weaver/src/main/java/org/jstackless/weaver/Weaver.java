@@ -57,7 +57,9 @@ import org.objectweb.asm.tree.InsnNode;
  *     method, inside {@code catch (Throwable)} or not, unless marked {@code @Boundary}. Lambda
  *     implementation methods of this class whose functional interface method is suspendable are
  *     woven too, entered under that method's hash; a method reference to a suspendable method is
- *     registered as an accepted pair of hashes by the class's static initializer. Suspendable call
+ *     registered as an accepted pair of hashes by the class's static initializer, unless its adapter
+ *     converts the result: then it is first routed through a woven synthetic bridge of the class
+ *     ({@link ReferenceBridges}), woven as such a lambda. Suspendable call
  *     sites: invocations whose resolved declaration is suspendable (resolved from class files).</li>
  * <li>Build-time checks (each failure names class, method and line; all failures are collected): a
  *     suspendable constructor or static initialiser; a suspendable call inside a {@code synchronized}

@@ -83,6 +83,9 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  *     exception ranges of the instruction it guards. Skipped where a monitor is held or an
  *     uninitialised object ({@link TypeVerifier.Uninit}) is on the stack or in a live local. The
  *     entry tick gets the method's first line entry, moved to cover it.</li>
+ * <li>Handlers: every handler of a try block around a suspendable call starts with {@code if
+ *     (ctx.unwinding) rethrow} (the rethrow out of line, outside every range), so no catch or finally
+ *     block runs while the strand unwinds: see {@link #guardHandlers}.</li>
  * </ol>
  * Sites are numbered in code order. Injected code has no line-number entries of its own; frames are
  * recomputed by the class writer.
@@ -920,6 +923,8 @@ final class MethodWeaver {
                 // interface, a char one as an int interface): the resumed value is then the callee's
                 // own box, which is widened here exactly as the adapter would have (Number.xxxValue
                 // of a box is the primitive widening conversion). Resume path only: no cost per call.
+                // Since ReferenceBridges, only serializable method references (not bridged) and
+                // classes woven before it need this; the bridges use it to convert as well.
                 LabelNode number = new LabelNode();
                 LabelNode done = new LabelNode();
                 String d = t.getDescriptor();
@@ -992,6 +997,8 @@ final class MethodWeaver {
                 // unboxing adapter that has no frame of its own (a method reference such as
                 // Jobs::boxed as an int-returning interface): the adapter unboxes whatever comes back,
                 // so an unwinding frame returns a box of zero, not null. The caller discards it.
+                // (Converting references that are not serializable go through a woven bridge instead,
+                // see ReferenceBridges; this stays for the serializable ones.)
                 String unboxed = Boxes.primitiveOf(ret.getInternalName());
                 if (ret.getSort() == Type.OBJECT && unboxed != null) {
                     Type p = Type.getType(unboxed);
