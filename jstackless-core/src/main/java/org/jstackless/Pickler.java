@@ -380,6 +380,8 @@ public final class Pickler {
             throw new NotPicklableException(t + " is hard (its frames live on a JDK continuation or a thread, not "
                     + "in the heap): only soft tasklets pickle; weave its code (jstackless-maven-plugin or "
                     + "-javaagent) and keep soft switching on");
+        } else if (ss.failure() != null) {
+            throw new NotPicklableException(t + " has no frames to pickle: " + ss.failure().getMessage());
         } else if (t.resumeAt != st) {
             throw new NotPicklableException(t + " is suspended inside a greenlet, coroutine or generator it runs; "
                     + "only a tasklet suspended in its own frames pickles");

@@ -5,6 +5,7 @@ import org.jstackless.weaver.analysis.ClassHierarchy;
 import org.jstackless.weaver.analysis.Lambdas;
 import org.jstackless.weaver.rules.Rules;
 import org.jstackless.weaver.transform.ClassTransform;
+import org.jstackless.weaver.transform.ReferenceBridges;
 import org.jstackless.weaver.transform.TransformException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -56,7 +57,9 @@ import org.objectweb.asm.tree.InsnNode;
  *     method, inside {@code catch (Throwable)} or not, unless marked {@code @Boundary}. Lambda
  *     implementation methods of this class whose functional interface method is suspendable are
  *     woven too, entered under that method's hash; a method reference to a suspendable method is
- *     registered as an accepted pair of hashes by the class's static initializer. Suspendable call
+ *     registered as an accepted pair of hashes by the class's static initializer, unless its adapter
+ *     converts the result: then it is first routed through a woven synthetic bridge of the class
+ *     ({@link ReferenceBridges}), woven as such a lambda. Suspendable call
  *     sites: invocations whose resolved declaration is suspendable (resolved from class files).</li>
  * <li>Build-time checks (each failure names class, method and line; all failures are collected): a
  *     suspendable constructor or static initialiser; a suspendable call inside a {@code synchronized}
@@ -121,6 +124,7 @@ public final class Weaver {
         }
         h.addLocal(cn.name, classFile);
         boolean force = options.forceAll();
+        ReferenceBridges.apply(cn, h); // before the analysis: the bridges are woven like lambdas
         Lambdas lambdas = Lambdas.of(cn, h, force);
         Rules.Plan plan = Rules.check(cn, classFile, h, lambdas, force);
         plan.warnings().forEach(report::warning);

@@ -245,7 +245,9 @@ public final class Payload {
         // widening adapter that has no frame of its own (a method reference such as Jobs::count, or
         // an int method as a long interface, made by LambdaMetafactory). The runtime hands a resumed
         // value over boxed and the call site converts it as the adapter would have: the box, the
-        // primitive out of its box, or that primitive widened.
+        // primitive out of its box, or that primitive widened. The weaver now routes such references
+        // through a woven bridge (whose frame matches both sides exactly) unless they are
+        // serializable, so this serves serializable references and code woven before the bridges.
         if (site.length() == 1) {
             char from = callee.length() == 1 ? callee.charAt(0) : unboxed(callee);
             return from == site.charAt(0) || WIDENS.getOrDefault(from, "").indexOf(site.charAt(0)) >= 0;

@@ -21,9 +21,11 @@ import java.util.Random;
  * the expected result of a refused strand. Calls through frameless JDK glue ({@link #adapted}): method
  * references whose adapter boxes, unboxes or widens the result (static, bound, unbound, constructor,
  * varargs, generic), bridge methods, default methods calling the abstract one, and switch and
- * conditional expressions consuming their results; a generic method reference whose adapter unboxes
- * an {@code Object} ({@code viaPick}) and a JDK {@code Function} ({@code jdkLen}) are refused soft,
- * as {@code eachPause} is. Every program is deterministic and independent of whether it runs
+ * conditional expressions consuming their results (the weaver routes the converting ones through
+ * woven bridges; serializable ones, {@code S...}, keep the frameless adapter); a generic method
+ * reference whose adapter unboxes an {@code Object} works through its bridge ({@code viaPick}), but
+ * serializable ({@code viaPickS}) it is refused soft, as a JDK {@code Function} ({@code jdkLen}) and
+ * {@code eachPause} are. Every program is deterministic and independent of whether it runs
  * plain or suspends.
  */
 final class ProgramGenerator {
@@ -96,6 +98,9 @@ final class ProgramGenerator {
                   interface IntOfInt { int ap(int x) throws Suspendable; }
                   interface LongOfInt { long ap(int x) throws Suspendable; }
                   interface LongOfBoxed { long ap(Integer x) throws Suspendable; }
+                  interface SIntOfInt extends java.io.Serializable { int ap(int x) throws Suspendable; }
+                  interface SLongOfInt extends java.io.Serializable { long ap(int x) throws Suspendable; }
+                  interface SLongOfBoxed extends java.io.Serializable { long ap(Integer x) throws Suspendable; }
                   interface ObjOfLong { Object ap(long x) throws Suspendable; }
                   interface NumOfInt { Number ap(int x) throws Suspendable; }
                   interface LongOf2 { long ap(long a, long b) throws Suspendable; }
@@ -126,7 +131,9 @@ final class ProgramGenerator {
                 .append("    if (refusing()) throw new IllegalStateException(\"cannot switch here (simulated)\");\n")
                 .append("    pause(); return v; }\n")
                 .append("  static long viaPick(int x) throws Suspendable {\n")
-                .append("    try { return ((LongOfBoxed) ").append(cls()).append("::pickU).ap(x); } catch (IllegalStateException e) {\n")
+                .append("    return ((LongOfBoxed) ").append(cls()).append("::pick).ap(x); }\n")
+                .append("  static long viaPickS(int x) throws Suspendable {\n")
+                .append("    try { return ((SLongOfBoxed) ").append(cls()).append("::pickU).ap(x); } catch (IllegalStateException e) {\n")
                 .append("      if (String.valueOf(e.getMessage()).contains(\"cannot switch here\")) throw new Refused(e.getMessage());\n")
                 .append("      throw e; } }\n");
         for (int i = 0; i < methods; i++) {
@@ -245,13 +252,20 @@ final class ProgramGenerator {
      * constructor, varargs, generic), a bridge method, a default method calling the abstract one,
      * a switch or conditional consuming such a result, and (refused soft) a JDK interface.
      */
+    /** "S" (a serializable functional interface, whose method reference is not bridged) one time in three. */
+    private String ser() {
+        return r.nextInt(3) == 0 ? "S" : "";
+    }
+
     private String adapted(int k, int d) {
         String c = cls();
         String i = "(int) " + expr(d - 1);
         return switch (k) {
-            case 0 -> "(long) ((IntOfInt) " + c + "::bi).ap(" + i + ")"; // Integer -> int
-            case 1 -> "((LongOfInt) " + c + "::bi).ap(" + i + ")"; // Integer -> long
-            case 2 -> "((LongOfInt) " + c + "::pi).ap(" + i + ")"; // int -> long
+            // Serializable ones (S...) are not bridged by the weaver: their adapter stays between the
+            // woven frames, and the resumed call site converts as it would.
+            case 0 -> "(long) ((" + ser() + "IntOfInt) " + c + "::bi).ap(" + i + ")"; // Integer -> int
+            case 1 -> "((" + ser() + "LongOfInt) " + c + "::bi).ap(" + i + ")"; // Integer -> long
+            case 2 -> "((" + ser() + "LongOfInt) " + c + "::pi).ap(" + i + ")"; // int -> long
             case 3 -> "((Long) ((ObjOfLong) " + c + "::pl).ap(" + expr(d - 1) + ")).longValue()"; // long -> Object
             case 4 -> "((NumOfInt) " + c + "::pi).ap(" + i + ").longValue()"; // int -> Number
             case 5 -> "((LongCall) new Ctr(" + i + ")::" + (r.nextBoolean() ? "next" : "boxedNext") + ").call()"; // bound
@@ -261,9 +275,11 @@ final class ProgramGenerator {
             case 9 -> "((GFn<String, Integer>) new Len()).ap(\"s\" + " + expr(d - 1) + ")"; // bridge, unboxed by caller
             case 10 -> r.nextBoolean() ? "new Len().twice(\"t\" + " + expr(d - 1) + ")"
                     : "((GFn<Integer, Integer>) " + c + "::pick).twice(" + i + ")"; // default method
-            // generic T=Integer -> long: the adapter unboxes an Object, so the weaver does not accept
-            // the pair and a soft switch inside is refused (viaPick turns that into Refused)
-            case 11 -> r.nextInt(3) == 0 ? "viaPick(" + i + ")" : "((LongOfInt) " + c + "::bi).ap(" + i + ")";
+            // generic T=Integer -> long: the adapter unboxes an Object; the weaver bridges it (viaPick
+            // works soft), except when serializable: then it does not accept the pair and a soft switch
+            // inside is refused (viaPickS turns that into Refused)
+            case 11 -> r.nextInt(3) == 0 ? (r.nextBoolean() ? "viaPick(" : "viaPickS(") + i + ")"
+                    : "((LongOfInt) " + c + "::bi).ap(" + i + ")";
             case 12 -> "((IntCall) new Ctr(" + i + ")::boxedNext).call()"; // bound, Integer -> int
             case 13 -> "(switch (((IntOfInt) " + c + "::" + (r.nextBoolean() ? "bi" : "pi") + ").ap(" + i + ") & 3) { case 0 -> "
                     + expr(d - 1) + "; case 1 -> ((LongOfInt) " + c + "::bi).ap(2); default -> " + expr(d - 1) + "; })";

@@ -79,7 +79,9 @@ public record Lambdas(Map<String, Integer> hashes, Set<String> suspendable, Set<
      * NullPointerException, a box of zero its cast to the inferred type), so the pair is not
      * accepted: the chain breaks at the adapter and a switch inside is refused clearly (a
      * preemption deferred) instead of the adapter throwing mid-unwind. A box return is fine: the
-     * unwinding frame returns a box of zero (MethodWeaver.returnDefault).
+     * unwinding frame returns a box of zero (MethodWeaver.returnDefault). Only serializable method
+     * references still reach this: the others are routed through a woven bridge first
+     * ({@code ReferenceBridges}), which does the unboxing in a frame of its own.
      */
     static boolean unboxesAnyReference(Type sam, Handle impl) {
         Type want = sam.getReturnType();

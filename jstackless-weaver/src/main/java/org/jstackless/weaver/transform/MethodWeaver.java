@@ -29,6 +29,7 @@ import org.objectweb.asm.tree.LookupSwitchInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TableSwitchInsnNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
 import org.objectweb.asm.tree.analysis.Analyzer;
@@ -82,6 +83,9 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  *     exception ranges of the instruction it guards. Skipped where a monitor is held or an
  *     uninitialised object ({@link TypeVerifier.Uninit}) is on the stack or in a live local. The
  *     entry tick gets the method's first line entry, moved to cover it.</li>
+ * <li>Handlers: every handler of a try block around a suspendable call starts with {@code if
+ *     (ctx.unwinding) rethrow} (the rethrow out of line, outside every range), so no catch or finally
+ *     block runs while the strand unwinds: see {@link #guardHandlers}.</li>
  * </ol>
  * Sites are numbered in code order. Injected code has no line-number entries of its own; frames are
  * recomputed by the class writer.
@@ -202,6 +206,7 @@ final class MethodWeaver {
         instrumentCallSites(ss, ctx, d);
         InsnList tail = new InsnList();
         tail.add(new LabelNode());
+        guardHandlers(ss, ctx, tail);
         addUnwindBlocks(tail, ss, ctx, info, isStatic);
         addRestoreBlocks(tail, ss, ctx, fr, d, notZero, body, restore);
         mn.instructions.add(tail);
@@ -409,6 +414,54 @@ final class MethodWeaver {
             after.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, Abi.CTX_UNWINDING, Abi.CTX_UNWINDING_DESC));
             after.add(new JumpInsnNode(Opcodes.IFNE, s.unwind));
             insns.insert(x, after);
+        }
+    }
+
+    /**
+     * Every handler of a try block around a suspendable call first checks {@code ctx.unwinding} and,
+     * when it is set, rethrows out of line (outside every exception range). While a strand unwinds
+     * nothing is thrown, except by frameless code between two woven frames acting on the placeholder
+     * value an unwinding frame returns (see {@code SoftStrand.failed}): the method's own catch and
+     * finally blocks must not run in the middle of a switch, so the exception goes straight to the
+     * strand's trampoline, which ends the tasklet clearly. Exception paths only: nothing per call.
+     */
+    private void guardHandlers(List<Site> ss, int ctx, InsnList tail) {
+        if (mn.tryCatchBlocks == null || mn.tryCatchBlocks.isEmpty()) {
+            return;
+        }
+        InsnList insns = mn.instructions;
+        List<AbstractInsnNode> calls = new ArrayList<>();
+        for (Site s : ss) {
+            if (s.kind == SiteKind.CALL) {
+                calls.add(s.insn);
+            }
+        }
+        java.util.Set<LabelNode> guarded = new java.util.HashSet<>();
+        List<LabelNode> toGuard = new ArrayList<>();
+        for (TryCatchBlockNode tcb : mn.tryCatchBlocks) {
+            if (guarded.contains(tcb.handler)) {
+                continue;
+            }
+            int from = insns.indexOf(tcb.start);
+            int to = insns.indexOf(tcb.end);
+            for (AbstractInsnNode x : calls) {
+                int i = insns.indexOf(x);
+                if (i > from && i < to) {
+                    guarded.add(tcb.handler);
+                    toGuard.add(tcb.handler);
+                    break;
+                }
+            }
+        }
+        for (LabelNode handler : toGuard) {
+            LabelNode rethrow = new LabelNode();
+            InsnList g = new InsnList();
+            g.add(new VarInsnNode(Opcodes.ALOAD, ctx));
+            g.add(new FieldInsnNode(Opcodes.GETFIELD, CTX, Abi.CTX_UNWINDING, Abi.CTX_UNWINDING_DESC));
+            g.add(new JumpInsnNode(Opcodes.IFNE, rethrow));
+            insns.insert(handler, g);
+            tail.add(rethrow);
+            tail.add(new InsnNode(Opcodes.ATHROW));
         }
     }
 
@@ -860,7 +913,7 @@ final class MethodWeaver {
     }
 
     /** Converts the Object from resumeValue() to the call's return type (pops it for void). */
-    private static void unbox(InsnList l, Type t) {
+    static void unbox(InsnList l, Type t) {
         String box;
         String m;
         switch (t.getSort()) {
@@ -870,6 +923,8 @@ final class MethodWeaver {
                 // interface, a char one as an int interface): the resumed value is then the callee's
                 // own box, which is widened here exactly as the adapter would have (Number.xxxValue
                 // of a box is the primitive widening conversion). Resume path only: no cost per call.
+                // Since ReferenceBridges, only serializable method references (not bridged) and
+                // classes woven before it need this; the bridges use it to convert as well.
                 LabelNode number = new LabelNode();
                 LabelNode done = new LabelNode();
                 String d = t.getDescriptor();
@@ -942,6 +997,8 @@ final class MethodWeaver {
                 // unboxing adapter that has no frame of its own (a method reference such as
                 // Jobs::boxed as an int-returning interface): the adapter unboxes whatever comes back,
                 // so an unwinding frame returns a box of zero, not null. The caller discards it.
+                // (Converting references that are not serializable go through a woven bridge instead,
+                // see ReferenceBridges; this stays for the serializable ones.)
                 String unboxed = Boxes.primitiveOf(ret.getInternalName());
                 if (ret.getSort() == Type.OBJECT && unboxed != null) {
                     Type p = Type.getType(unboxed);

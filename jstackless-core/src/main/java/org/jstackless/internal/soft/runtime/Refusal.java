@@ -121,11 +121,14 @@ public final class Refusal {
         if (viaAdapter != null) {
             // Every frame is woven and every call site suspendable: the weaver did not accept a
             // method reference's adapter (one that unboxes a generic or Object result to a primitive
-            // cannot be unwound through: see Lambdas.unboxesAnyReference in the weaver).
+            // cannot be unwound through: see Lambdas.unboxesAnyReference in the weaver; only
+            // serializable references get there, the others are bridged).
             return new Culprit(viaAdapter.substring(0, viaAdapter.indexOf(" calls ")), "the frame " + viaAdapter
                     + " through a method reference whose adapter unboxes a result that is not a box (a generic or "
                     + "Object-returning method used as a primitive-returning interface), which an unwinding frame "
-                    + "cannot return through, so it could not be saved. Write it as a lambda (x -> m(x)) instead.");
+                    + "cannot return through, so it could not be saved (the weaver routes such references through "
+                    + "a woven bridge unless the interface is Serializable). Write it as a lambda (x -> m(x)) "
+                    + "instead, or use an interface that is not Serializable.");
         }
         return new Culprit(below == null ? "" : below.toStackTraceElement().toString(),
                 "a frame between the tasklet's body and this switch was not entered through a woven call site "

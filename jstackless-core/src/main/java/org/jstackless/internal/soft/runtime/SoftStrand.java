@@ -69,6 +69,16 @@ public final class SoftStrand extends Strand implements FrameStore {
     private static final int STARTED = 1 << 28;
     private static final int DONE = 1 << 29;
     private static final int DISCARDED = 1 << 30;
+    /**
+     * An exception escaped the frames while they were unwinding ({@link #failed}): the strand stays
+     * where its switch put it, holds no frames, and {@link #bodyOrK} is a {@link Failure}; it ends
+     * with that failure's error when it is next resumed.
+     */
+    private static final int FAILED = 1 << 31;
+
+    /** What a strand whose unwinding failed holds until it is resumed: the switch's resumption and the error. */
+    private record Failure(Resumption k, IllegalStateException error) {
+    }
 
     private final StrandEntry entry;
     /**
@@ -97,7 +107,7 @@ public final class SoftStrand extends Strand implements FrameStore {
     private int sites;
     /** Cells 2.. (empty until a third frame is saved). */
     private Frame[] more = NO_FRAMES;
-    /** The number of saved frames (below {@link #COUNT_MASK}) and the STARTED, DONE, DISCARDED bits. */
+    /** The number of saved frames (below {@link #COUNT_MASK}) and the STARTED, DONE, DISCARDED, FAILED bits. */
     private int state;
 
     /** A new soft strand; {@code body} must be woven. */
@@ -162,8 +172,10 @@ public final class SoftStrand extends Strand implements FrameStore {
         try {
             if ((st & STARTED) == 0) {
                 start(c);
-            } else {
+            } else if ((st & FAILED) == 0) {
                 rewind(c);
+            } else {
+                endFailed();
             }
         } finally {
             c.strand = prev;
@@ -192,10 +204,12 @@ public final class SoftStrand extends Strand implements FrameStore {
         } catch (Throwable t) {
             error = t;
         }
-        if (c.unwinding && error == null) {
+        if (!c.unwinding) {
+            finish(error);
+        } else if (error == null) {
             unwound(c, 0);
         } else {
-            finish(error);
+            failed(c, error);
         }
     }
 
@@ -223,6 +237,10 @@ public final class SoftStrand extends Strand implements FrameStore {
                 v = d != null ? d.reenter(mi.dispatcherIndex(), self) : mi.reentry().invokeExact(self);
             } catch (Throwable t) {
                 c.rewinding = false;
+                if (c.unwinding) {
+                    failed(c, t);
+                    return;
+                }
                 if (count() > 0) {
                     completeTrace(t);
                 }
@@ -342,6 +360,66 @@ public final class SoftStrand extends Strand implements FrameStore {
         }
     }
 
+    /**
+     * An exception escaped the frames while they were unwinding: frameless code between two woven
+     * frames (a never-woven delegate, an adapter) acted on the placeholder value an unwinding woven
+     * frame returns, and threw. Woven handlers do not run while a strand unwinds (each rethrows), so
+     * nothing of the tasklet ran after the switch; but the frames from the one that threw down to the
+     * trampoline are lost, so the tasklet cannot go on from its switch. The switch itself was made
+     * (the tasklet sits in the queue it chose, the successor runs next): the strand keeps its place
+     * there and drops its frames, and when it is next resumed (by whoever would have resumed it, or
+     * by kill) it ends at once with a clear error, through the tasklet's ordinary end (an uncaught
+     * error goes to the watchdog). Nothing else is disturbed.
+     */
+    private void failed(SoftContext c, Throwable t) {
+        c.unwinding = false;
+        dropFrames();
+        Resumption k = bodyOrK instanceof Resumption r ? r : null;
+        bodyOrK = new Failure(k, new IllegalStateException(failureMessage(t), t));
+        state |= FAILED;
+    }
+
+    private static String failureMessage(Throwable t) {
+        StackTraceElement[] st = t.getStackTrace();
+        String where = st.length > 0 ? st[0].toString() : "(no stack trace)";
+        return "a soft tasklet could not switch: while its frames were unwinding to the heap, the code at " + where
+                + " threw " + t + ". That frame sits between two woven frames without being woven itself (a "
+                + "class that was never woven implementing or delegating to a suspendable method, or a method "
+                + "reference's adapter) and acted on the placeholder value an unwinding woven frame returns. The "
+                + "frames below it could not be saved, so the tasklet ended with this error when it was next run; "
+                + "the scheduler and the other tasklets are not affected. Fix: weave that class (the "
+                + "jstackless-maven-plugin's weave goals, or -javaagent:jstackless-agent.jar), or run this tasklet "
+                + "hard (Stackless.enableSoftSwitch(false) before creating it).";
+    }
+
+    /**
+     * Resumed after {@link #failed}: the switch's resumption runs first, so a bomb put into the
+     * tasklet meanwhile (kill, throwInto) is honoured and ends it as asked (the failure is added to it
+     * as suppressed); else the tasklet ends with the failure's error.
+     */
+    private void endFailed() {
+        Failure f = (Failure) bodyOrK;
+        bodyOrK = null;
+        state &= ~FAILED;
+        Throwable error = f.error();
+        if (f.k() != null) {
+            try {
+                f.k().resumed();
+            } catch (Throwable bomb) {
+                if (bomb != error) {
+                    bomb.addSuppressed(error);
+                }
+                error = bomb;
+            }
+        }
+        finish(error);
+    }
+
+    /** The error a strand whose unwinding failed will end with, or null (see {@link #failed}). */
+    public IllegalStateException failure() {
+        return (state & FAILED) != 0 ? ((Failure) bodyOrK).error() : null;
+    }
+
     private void finish(Throwable error) {
         state |= DONE;
         dropFrames();
@@ -453,13 +531,13 @@ public final class SoftStrand extends Strand implements FrameStore {
 
     @Override
     public boolean isRestorable() {
-        return true;
+        return (state & FAILED) == 0; // a failed strand holds no frames to pickle (see #failed)
     }
 
     @Override
     public void discard() {
         if ((state & DONE) == 0) {
-            state |= DISCARDED;
+            state = (state | DISCARDED) & ~FAILED;
             dropFrames();
             if ((state & STARTED) != 0) {
                 bodyOrK = null; // the resumption; an unstarted strand keeps its body
@@ -496,7 +574,7 @@ public final class SoftStrand extends Strand implements FrameStore {
 
     /** For pickling: what the suspending primitive's caller gets when re-entered (null if none). */
     public Resumption resumption() {
-        return (state & STARTED) != 0 ? (Resumption) bodyOrK : null;
+        return (state & (STARTED | FAILED)) == STARTED ? (Resumption) bodyOrK : null;
     }
 
     /**
