@@ -66,6 +66,7 @@ public final class Durable {
     public static boolean start(String id, DurableBody<?> body) throws Suspendable {
         Objects.requireNonNull(body, "body");
         new DurableChannel<>(id); // the same rules for ids as for names
+        org.jstackless.durable.internal.ChannelMarks.checkTaskletId(id);
         return (Boolean) request(new Request.Start(id, body(body)));
     }
 

@@ -40,7 +40,7 @@ import org.jstackless.durable.internal.Resume;
 public final class DurableRuntime implements AutoCloseable {
     private static final Class<?>[] OWN = {Durable.class, DurableChannel.class, Resume.class, Request.Checkpoint.class,
         Request.StepDone.class, Request.Sleep.class, Request.Send.class, Request.Receive.class, Request.Finish.class, Request.Start.class,
-        Resume.Cancel.class, Request.Raise.class};
+        Resume.Cancel.class, Request.Raise.class, Request.Next.class, Request.Close.class};
     private static final String KEY_FILE = "signing.key";
 
     private final DurableStore store;
@@ -352,6 +352,28 @@ public final class DurableRuntime implements AutoCloseable {
     /** Deletes finished or failed {@code id} from the store (its id may then be started again); false if not done. */
     public boolean purge(String id) {
         return get(engine.purge(id));
+    }
+
+    /**
+     * Closes durable channel {@code name} (Stackless's {@code close()}; see {@link DurableChannel#close}),
+     * committed: it survives crashes and restarts, and in cluster mode every node sees it. True if
+     * this call closed it (false: it was closing already).
+     */
+    public boolean closeChannel(String name) {
+        new DurableChannel<>(name);
+        return retried(() -> engine.closeChannel(name, false));
+    }
+
+    /** Opens closing durable channel {@code name} again (Stackless's {@code open()}); true if it was closing. */
+    public boolean openChannel(String name) {
+        new DurableChannel<>(name);
+        return retried(() -> engine.closeChannel(name, true));
+    }
+
+    /** Durable channel {@code name} as committed: closing, balance, closed. */
+    public DurableChannelInfo channelInfo(String name) {
+        new DurableChannel<>(name);
+        return get(engine.channelInfo(name));
     }
 
     /** Cluster mode: runs {@code id} here from its last checkpoint (no-op if here); true if it is unfinished. */

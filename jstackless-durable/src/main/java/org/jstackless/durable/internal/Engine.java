@@ -74,6 +74,8 @@ public final class Engine {
     private final LinkedHashMap<String, Checkpoint> batch = new LinkedHashMap<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
     private final Map<String, List<CompletableFuture<DurableInfo>>> doneWaiters = new HashMap<>();
+    /** One node (not cluster mode): the closing channels and their marks' seq, as committed (ChannelMarks). */
+    private final Map<String, Long> closing = new HashMap<>();
     /** Opened for operations only: nothing is loaded, run or started. */
     private volatile boolean passive;
     /** Cluster mode (null: one node owns the whole store): see {@link ClusterHooks}. */
@@ -212,6 +214,7 @@ public final class Engine {
             try {
                 for (Map.Entry<String, TaskletBody> b : bodies.entrySet()) {
                     String id = b.getKey();
+                    ChannelMarks.checkTaskletId(id);
                     if (entries.containsKey(id) || hooks != null && (batch.containsKey(id) || store.row(id) != null)) {
                         continue;
                     }
@@ -562,6 +565,10 @@ public final class Engine {
         List<Checkpoint> rows = new ArrayList<>(store.rows());
         rows.sort(Comparator.comparingLong(Checkpoint::txn).thenComparing(Checkpoint::id));
         for (Checkpoint c : rows) {
+            if (ChannelMarks.isMark(c.id())) {
+                closing.put(c.channel(), c.seq());
+                continue;
+            }
             Entry e = new Entry(c.id());
             e.seq = c.seq();
             e.state = c.state();
@@ -621,6 +628,8 @@ public final class Engine {
             case Request.Sleep s -> sleep(e, s.millis());
             case Request.Send s -> send(e, s.channel(), s.value());
             case Request.Receive r -> receive(e, r.channel());
+            case Request.Next n -> next(e, n.channel());
+            case Request.Close c -> closeFrom(e, c.channel(), c.open());
             case Request.Finish f -> finish(e, f);
             case Request.Start st -> startChild(e, st);
             default -> throw new IllegalStateException("durable tasklet " + e.id + " suspended with " + req);
@@ -724,7 +733,7 @@ public final class Engine {
 
     private void send(Entry e, String ch, Object value) {
         if (hooks != null) { // across nodes the channel's owner matches rows in the store
-            if (!meet(e, DurableState.SENDING, ch)) {
+            if (!meet(e, DurableState.SENDING, ch) && !refusedClosing(e, ch)) {
                 block(e, DurableState.SENDING, ch);
             }
             return;
@@ -732,7 +741,9 @@ public final class Engine {
         ArrayDeque<Entry> q = waiting.get(ch);
         Entry r = q != null && !q.isEmpty() && q.peekFirst().state == DurableState.RECEIVING ? q.peekFirst() : null;
         if (r == null) {
-            block(e, DurableState.SENDING, ch);
+            if (!refusedClosing(e, ch)) {
+                block(e, DurableState.SENDING, ch);
+            }
             return;
         }
         rendezvous(e, r, e, value, ch, q);
@@ -740,7 +751,7 @@ public final class Engine {
 
     private void receive(Entry e, String ch) {
         if (hooks != null) {
-            if (!meet(e, DurableState.RECEIVING, ch)) {
+            if (!meet(e, DurableState.RECEIVING, ch) && !refusedClosing(e, ch)) {
                 block(e, DurableState.RECEIVING, ch);
             }
             return;
@@ -748,7 +759,9 @@ public final class Engine {
         ArrayDeque<Entry> q = waiting.get(ch);
         Entry s = q != null && !q.isEmpty() && q.peekFirst().state == DurableState.SENDING ? q.peekFirst() : null;
         if (s == null) {
-            block(e, DurableState.RECEIVING, ch);
+            if (!refusedClosing(e, ch)) {
+                block(e, DurableState.RECEIVING, ch);
+            }
             return;
         }
         rendezvous(e, e, s, ((Request.Send) s.tasklet.tempval()).value(), ch, q);
@@ -930,6 +943,156 @@ public final class Engine {
                 refuseHere(e);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- closing durable channels (ChannelMarks)
+
+    /**
+     * Closes ({@code open} false) or opens again durable channel {@code ch}, committed on its own
+     * (from outside the tasklets); true if that changed it. Cluster mode: a compare-and-set on the
+     * channel's mark row, so a concurrent close elsewhere refuses this one (StaleCheckpointException:
+     * read again and retry).
+     */
+    public CompletableFuture<Boolean> closeChannel(String ch, boolean open) {
+        return submit(() -> {
+            if (!stageMark(ch, open)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            CompletableFuture<Boolean> f = new CompletableFuture<>();
+            inBatch.add(f);
+            afterCommit.add(() -> f.complete(true));
+            return f;
+        });
+    }
+
+    /** Channel {@code ch} as committed: closing, and its balance (blocked senders minus blocked receivers). */
+    public CompletableFuture<org.jstackless.durable.DurableChannelInfo> channelInfo(String ch) {
+        return submit(() -> CompletableFuture.completedFuture(new org.jstackless.durable.DurableChannelInfo(ch,
+                isClosing(ch), balance(ch))));
+    }
+
+    /** For the running durable tasklet (on this thread): whether {@code ch} is closing. */
+    public boolean closingNow(String ch) {
+        return isClosing(ch);
+    }
+
+    /** For the running durable tasklet (on this thread): {@code ch}'s balance. */
+    public int balanceNow(String ch) {
+        return balance(ch);
+    }
+
+    private boolean isClosing(String ch) {
+        if (ch.length() >= Checkpoint.MAX_ID) {
+            return false; // too long to carry a mark: never closed
+        }
+        return hooks == null ? closing.containsKey(ch) : store.row(ChannelMarks.id(ch)) != null;
+    }
+
+    private int balance(String ch) {
+        if (hooks != null) {
+            return hooks.balance(ch);
+        }
+        if (passive) { // nothing is queued: count the rows
+            int b = 0;
+            for (Entry e : entries.values()) {
+                if (e.channel.equals(ch) && (e.state == DurableState.SENDING || e.state == DurableState.RECEIVING)) {
+                    b += e.state == DurableState.SENDING ? 1 : -1;
+                }
+            }
+            return b;
+        }
+        ArrayDeque<Entry> q = waiting.get(ch);
+        return q == null || q.isEmpty() ? 0 : q.peekFirst().state == DurableState.SENDING ? q.size() : -q.size();
+    }
+
+    /**
+     * Stages the change of {@code ch}'s mark into the batch (a close inserts it, an open deletes it;
+     * a close and an open in the same round cancel out); false if the channel is already so.
+     */
+    private boolean stageMark(String ch, boolean open) {
+        String mid = ChannelMarks.id(ch);
+        Long stored;
+        if (hooks == null) {
+            stored = closing.get(ch);
+        } else {
+            Checkpoint m = store.row(mid);
+            stored = m == null ? null : m.seq();
+        }
+        Checkpoint staged = batch.get(mid);
+        boolean closingNow = staged != null ? staged.state() != DurableState.PURGED : stored != null;
+        if (closingNow != open) {
+            return false;
+        }
+        if (staged != null) {
+            batch.remove(mid);
+        } else if (open) {
+            batch.put(mid, seal.row(mid, stored + 1, DurableState.PURGED, 0, ch, "", NONE));
+        } else {
+            batch.put(mid, seal.row(mid, 1, DurableState.FINISHED, 0, ch, ChannelMarks.DETAIL, NONE));
+        }
+        afterCommit.add(() -> {
+            if (hooks == null) {
+                Checkpoint m = store.row(mid);
+                if (m == null) {
+                    closing.remove(ch);
+                } else {
+                    closing.put(ch, m.seq());
+                }
+            }
+        });
+        return true;
+    }
+
+    /** A durable tasklet's close or open: the mark and its checkpoint (answering whether it changed) in one commit. */
+    private void closeFrom(Entry e, String ch, boolean open) {
+        String mid;
+        try {
+            mid = ChannelMarks.id(ch);
+        } catch (IllegalArgumentException ex) {
+            e.tasklet.setTempval(new Resume(null, ex));
+            insert(e);
+            return;
+        }
+        Checkpoint prev = batch.get(mid);
+        boolean changed = stageMark(ch, open);
+        Object old = e.tasklet.tempval();
+        e.tasklet.setTempval(Resume.of(changed));
+        NotPicklableException bad = stage(e, DurableState.RUNNABLE, 0, "", "");
+        if (bad != null) {
+            unstage(mid, prev);
+            e.tasklet.setTempval(old);
+            refuse(e, bad);
+            return;
+        }
+        e.state = DurableState.RUNNABLE;
+        afterCommit.add(() -> insert(e));
+    }
+
+    /**
+     * Stackless's rule: a channel operation that would block on a closing channel is refused (one
+     * that completes at once still does). True, and {@code e} resumed with the refusal, if so.
+     */
+    private boolean refusedClosing(Entry e, String ch) {
+        if (!isClosing(ch)) {
+            return false;
+        }
+        boolean sending = e.tasklet.tempval() instanceof Request.Send;
+        e.tasklet.setTempval(new Resume(null, new org.jstackless.ChannelClosedException("Send/receive operation on a "
+                + "closed channel: durable channel '" + ch + "' is closing and no " + (sending ? "receiver" : "sender")
+                + " waits, so this " + (sending ? "send" : "receive") + " would block; open() the channel again to block on it")));
+        insert(e);
+        return true;
+    }
+
+    /** Stackless's {@code next(channel)}: ends the iteration on a closing channel with no sender waiting, else receives. */
+    private void next(Entry e, String ch) {
+        if (isClosing(ch) && balance(ch) <= 0) {
+            e.tasklet.setTempval(new Resume(null, new java.util.NoSuchElementException("durable channel '" + ch
+                    + "' is closed: the iteration ends")));
+            insert(e);
+            return;
+        }
+        receive(e, ch);
     }
 
     // ---------------------------------------------------------------- cluster mode (ClusterHooks)
