@@ -20,6 +20,11 @@ import org.jstackless.durable.internal.Resume;
 public final class Durable {
     /** The detail of a FAILED tasklet that was cancelled (or killed with TaskletExit). */
     public static final String CANCELLED = "cancelled";
+    /**
+     * The detail of a RUNNABLE tasklet cancelled through the store (by another node, or the command
+     * line): the next runtime that loads it raises TaskletExit in it.
+     */
+    public static final String CANCELLING = "cancelling";
 
     private Durable() {
     }

@@ -215,7 +215,7 @@ public final class Engine {
                 for (Map.Entry<String, TaskletBody> b : bodies.entrySet()) {
                     String id = b.getKey();
                     ChannelMarks.checkTaskletId(id);
-                    if (entries.containsKey(id) || hooks != null && (batch.containsKey(id) || store.row(id) != null)) {
+                    if (exists(id)) {
                         continue;
                     }
                     new Checkpoint(id, 1, DurableState.RUNNABLE, 0, "", "", NONE, 0); // checks the id
@@ -322,29 +322,73 @@ public final class Engine {
         });
     }
 
-    /** Cancels live {@code id} (see DurableRuntime.cancel); false if done or unknown. */
+    /**
+     * Cancels live {@code id} (see DurableRuntime.cancel); false if done or unknown. In memory when
+     * this engine runs it; otherwise through the store: its last checkpoint is committed again as
+     * RUNNABLE with detail {@link org.jstackless.durable.Durable#CANCELLING} (fenced), and whoever
+     * loads it next raises TaskletExit in it (here at once if this engine can load it).
+     */
     public CompletableFuture<Boolean> cancel(String id) {
         return submit(() -> {
+            refresh(id);
             Entry e = entries.get(id);
-            if (e == null || e.state.isDone() || batch.containsKey(id) || !detach(e)) {
+            if (ChannelMarks.isMark(id) || batch.containsKey(id) || e != null && e.state.isDone() || e == null && hooks == null) {
                 return CompletableFuture.completedFuture(false);
             }
-            e.tasklet.setTempval(Resume.cancel());
-            NotPicklableException bad = stage(e, DurableState.RUNNABLE, 0, "", "");
-            if (bad != null) {
-                throw bad;
+            if (e != null && !passive && (e.tasklet != null || hooks == null) && detach(e)) {
+                e.tasklet.setTempval(Resume.cancel());
+                NotPicklableException bad = stage(e, DurableState.RUNNABLE, 0, "", "");
+                if (bad != null) {
+                    throw bad;
+                }
+                e.state = DurableState.RUNNABLE;
+                CompletableFuture<Boolean> f = new CompletableFuture<>();
+                inBatch.add(f);
+                afterCommit.add(() -> {
+                    if (!e.tasklet.isScheduled()) {
+                        insert(e);
+                    }
+                    f.complete(true);
+                });
+                return f;
             }
-            e.state = DurableState.RUNNABLE;
-            CompletableFuture<Boolean> f = new CompletableFuture<>();
-            inBatch.add(f);
-            afterCommit.add(() -> {
-                if (!e.tasklet.isScheduled()) {
+            return cancelInStore(id, e);
+        });
+    }
+
+    /** The store's half of {@link #cancel}: for a tasklet not in memory here (another node's, blocked, or passive). */
+    private CompletableFuture<Boolean> cancelInStore(String id, Entry e) {
+        Checkpoint c = store.row(id);
+        if (c == null || c.state().isDone() || c.pickle().length == 0) {
+            return CompletableFuture.completedFuture(false);
+        }
+        if (e != null) {
+            unwait(e);
+            drop(e);
+        }
+        batch.put(id, seal.row(id, c.seq() + 1, DurableState.RUNNABLE, 0, "", org.jstackless.durable.Durable.CANCELLING,
+                seal.open(c)));
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        inBatch.add(f);
+        afterCommit.add(() -> {
+            Checkpoint now = store.row(id);
+            if (hooks != null) {
+                if (entries.remove(id) != null) {
+                    install(now); // loaded here: the cancel is raised at once
+                } else {
+                    hooks.matched(id); // its owner reloads it
+                }
+            } else if (e != null) {
+                e.state = DurableState.RUNNABLE;
+                e.detail = org.jstackless.durable.Durable.CANCELLING;
+                e.wakeAt = 0;
+                if (!passive && load(e, now)) {
                     insert(e);
                 }
-                f.complete(true);
-            });
-            return f;
+            }
+            f.complete(true);
         });
+        return f;
     }
 
     /**
@@ -364,6 +408,7 @@ public final class Engine {
 
     /** Commits {@code id}'s last checkpoint again, in state {@code to}, if it is in state {@code from}. */
     private CompletableFuture<Boolean> rewrite(String id, DurableState from, DurableState to) {
+        refresh(id);
         Entry e = entries.get(id);
         Checkpoint c = store.row(id);
         if (batch.containsKey(id) || c == null || c.state() != from || e != null && (e.state != from || e.seq != c.seq())
@@ -375,11 +420,13 @@ public final class Engine {
             drop(e); // a runnable one is, at a round's end, at its last checkpoint
             e.state = to;
         }
-        batch.put(id, seal.row(id, c.seq() + 1, to, 0, "", "", pickle));
+        batch.put(id, seal.row(id, c.seq() + 1, to, 0, "", c.detail(), pickle)); // a pending cancel stays pending
         CompletableFuture<Boolean> f = new CompletableFuture<>();
         inBatch.add(f);
         afterCommit.add(() -> {
-            if (entries.get(id) == e && e != null) {
+            if (passive && e != null) {
+                e.detail = c.detail(); // operations only: nothing runs here
+            } else if (entries.get(id) == e && e != null) {
                 entries.remove(id);
                 install(store.row(id)); // resumed: loaded and run here
             } else if (hooks != null) {
@@ -393,6 +440,10 @@ public final class Engine {
     /** Kills live {@code id} (see DurableRuntime.kill); false if done or unknown. */
     public CompletableFuture<Boolean> kill(String id) {
         return submit(() -> {
+            refresh(id);
+            if (ChannelMarks.isMark(id)) {
+                return CompletableFuture.completedFuture(false);
+            }
             Entry e = entries.get(id);
             if (e == null && hooks != null) { // cluster mode: it runs on another node (or nowhere): fenced in the store
                 Checkpoint c = store.row(id);
@@ -433,6 +484,37 @@ public final class Engine {
         });
     }
 
+    /**
+     * Operations only: the store may be shared with running nodes (a cluster's table), so an
+     * operation first reads {@code id}'s row again into its entry.
+     */
+    private void refresh(String id) {
+        if (!passive || ChannelMarks.isMark(id)) {
+            return;
+        }
+        Checkpoint c = store.row(id);
+        if (c == null) {
+            entries.remove(id);
+            return;
+        }
+        Entry e = entries.computeIfAbsent(id, Entry::new);
+        e.seq = c.seq();
+        e.state = c.state();
+        e.wakeAt = c.wakeAt();
+        e.channel = c.channel();
+        e.detail = c.detail();
+    }
+
+    /** Whether tasklet {@code id} exists (until purged); cluster mode: in the store, whichever node ran it. */
+    private boolean exists(String id) {
+        Entry e = entries.get(id);
+        if (e != null && hooks != null && e.state.isDone() && !batch.containsKey(id) && store.row(id) == null) {
+            entries.remove(id); // purged from another node
+            e = null;
+        }
+        return e != null || hooks != null && (batch.containsKey(id) || store.row(id) != null);
+    }
+
     /** Takes {@code e} off its channel or timer, loading a sleeper; false if it cannot be loaded. */
     private boolean detach(Entry e) {
         unwait(e);
@@ -467,17 +549,48 @@ public final class Engine {
 
     /** Deletes finished or failed {@code id} from the store; false if it is not done. */
     public CompletableFuture<Boolean> purge(String id) {
+        return purgeAll(List.of(id)).thenApply(n -> n == 1);
+    }
+
+    /**
+     * Deletes, in one commit, each of {@code ids} that is finished or failed (null: every finished
+     * or failed tasklet this engine knows); how many. Cluster mode: any node's, by their rows in the
+     * store (fenced: a concurrent change refuses the whole commit; read again and retry).
+     */
+    public CompletableFuture<Integer> purgeAll(java.util.Collection<String> ids) {
         return submit(() -> {
-            Entry e = entries.get(id);
-            if (e == null || !e.state.isDone() || batch.containsKey(id)) {
-                return CompletableFuture.completedFuture(false);
+            java.util.Collection<String> todo = ids != null ? ids
+                    : entries.values().stream().filter(x -> x.state.isDone()).map(x -> x.id).sorted().toList();
+            List<String> purged = new ArrayList<>();
+            for (String id : todo) {
+                if (ChannelMarks.isMark(id) || batch.containsKey(id)) {
+                    continue;
+                }
+                refresh(id);
+                Entry e = entries.get(id);
+                long seq;
+                if (hooks != null) { // whoever ran it, the store's row is the truth
+                    Checkpoint c = store.row(id);
+                    if (c == null || !c.state().isDone()) {
+                        continue;
+                    }
+                    seq = c.seq();
+                } else if (e != null && e.state.isDone()) {
+                    seq = e.seq;
+                } else {
+                    continue;
+                }
+                batch.put(id, seal.row(id, seq + 1, DurableState.PURGED, 0, "", "", NONE));
+                purged.add(id);
             }
-            batch.put(id, seal.row(id, e.seq + 1, DurableState.PURGED, 0, "", "", NONE));
-            CompletableFuture<Boolean> f = new CompletableFuture<>();
+            if (purged.isEmpty()) {
+                return CompletableFuture.completedFuture(0);
+            }
+            CompletableFuture<Integer> f = new CompletableFuture<>();
             inBatch.add(f);
             afterCommit.add(() -> {
-                entries.remove(id);
-                f.complete(true);
+                purged.forEach(entries::remove);
+                f.complete(purged.size());
             });
             return f;
         });
@@ -601,6 +714,9 @@ public final class Engine {
     private boolean load(Entry e, Checkpoint row) {
         try {
             Tasklet t = pickler.loads(seal.open(row));
+            if (row.state() == DurableState.RUNNABLE && org.jstackless.durable.Durable.CANCELLING.equals(row.detail())) {
+                t.setTempval(Resume.cancel()); // cancelled through the store: its suspending call raises TaskletExit
+            }
             e.tasklet = t;
             byTasklet.put(t, e);
             return true;
@@ -652,7 +768,7 @@ public final class Engine {
 
     /** Stages child {@code st.id()} and the parent's checkpoint in the same commit. */
     private void startChild(Entry e, Request.Start st) {
-        if (entries.containsKey(st.id()) || hooks != null && (batch.containsKey(st.id()) || store.row(st.id()) != null)) {
+        if (exists(st.id())) {
             resume(e, false);
             return;
         }
@@ -1406,7 +1522,7 @@ public final class Engine {
             return adoptNow(id);
         }
         if (e.tasklet != null || batch.containsKey(id) || e.state != DurableState.SENDING
-                && e.state != DurableState.RECEIVING && e.state != DurableState.SUSPENDED) {
+                && e.state != DurableState.RECEIVING && e.state != DurableState.SUSPENDED && e.state != DurableState.SLEEPING) {
             return false;
         }
         Checkpoint c = store.row(id);
