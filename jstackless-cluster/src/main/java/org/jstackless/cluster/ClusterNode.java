@@ -358,6 +358,11 @@ public final class ClusterNode implements AutoCloseable {
         }
 
         @Override
+        public int balance(String channel) {
+            return ClusterNode.this.balance(channel);
+        }
+
+        @Override
         public void lost(String id) {
             ActorRef<Msg> r = local.get(id);
             if (r != null) {
@@ -520,6 +525,55 @@ public final class ClusterNode implements AutoCloseable {
             b += r.state() == DurableState.SENDING ? 1 : -1;
         }
         return b;
+    }
+
+    // ---------------------------------------------------------------- operations from any node (ClusterOps)
+
+    /**
+     * Cancels durable tasklet {@code id} wherever it runs: its suspending call raises TaskletExit, its
+     * {@code finally} blocks run, and it ends FAILED "cancelled" (run by the node its entity lives
+     * on; through the store if no node can load it). False if it is done or unknown.
+     */
+    public boolean cancel(String id) {
+        return operate(id, "cancel");
+    }
+
+    /** Deletes finished or failed {@code id} from the store, on the node that ran it; false if not done. */
+    public boolean purge(String id) {
+        return operate(id, "purge");
+    }
+
+    /** Deletes every finished or failed durable tasklet of the cluster, in one fenced commit; how many. */
+    public int purgeFinished() {
+        return runtime.purgeAll(directory.all().stream().filter(r -> r.state().isDone()).map(Directory.Row::id).toList());
+    }
+
+    /** The inspector's view of {@code id}'s last checkpoint (any node's): its row, frames and values. */
+    public String describe(String id) {
+        return runtime.describe(id);
+    }
+
+    /**
+     * Every durable tasklet of the cluster with the node it is placed on and its code version, by id;
+     * {@code state}, {@code node} and {@code version} filter when not null.
+     */
+    public List<ClusterTaskletInfo> tasklets(DurableState state, String node, String version) {
+        return ClusterOps.tasklets(this, placement, state, node, version);
+    }
+
+    /** Closes durable channel {@code name} for the whole cluster (see {@code DurableChannel.close}); true if this call did. */
+    public boolean closeChannel(String name) {
+        return runtime.closeChannel(name);
+    }
+
+    /** Opens closing durable channel {@code name} again; true if it was closing. */
+    public boolean openChannel(String name) {
+        return runtime.openChannel(name);
+    }
+
+    /** Durable channel {@code name} across the cluster: closing, balance, closed. */
+    public org.jstackless.durable.DurableChannelInfo channelInfo(String name) {
+        return runtime.channelInfo(name);
     }
 
     /** The unfinished tasklets running on this node now. */

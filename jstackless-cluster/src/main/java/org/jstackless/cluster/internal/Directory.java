@@ -116,6 +116,9 @@ public final class Directory implements AutoCloseable {
             List<Row> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    if (org.jstackless.durable.internal.ChannelMarks.isMark(rs.getString(1))) {
+                        continue; // a closing channel's row, not a tasklet
+                    }
                     int st = rs.getInt(3);
                     out.add(new Row(rs.getString(1), rs.getLong(2), st >= 0 && st < STATES.length ? STATES[st] : DurableState.FAILED,
                             rs.getString(4), rs.getLong(5), rs.getString(6), rs.getLong(7)));
