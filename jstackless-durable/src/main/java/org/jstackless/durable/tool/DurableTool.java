@@ -90,7 +90,11 @@ public final class DurableTool {
             b = DurableRuntime.builder(pg).signingKey(key);
         }
         try (DurableRuntime rt = b.operationsOnly().open()) {
-            return op(rt, c, out);
+            int rc = op(rt, c, out);
+            if (pg != null && rc == 0 && List.of("cancel", "kill", "suspend", "resume").contains(c.op)) {
+                tellCluster(c, out);
+            }
+            return rc;
         } catch (IllegalStateException | IllegalArgumentException e) {
             out.println("durable: " + e.getMessage());
             return 1;
@@ -194,6 +198,23 @@ public final class DurableTool {
             }
         }
         return 0;
+    }
+
+    /**
+     * A cluster running on the table learns of a row changed from outside through {@code TABLE_ops}
+     * (jstackless-cluster's Directory): its leader's next sweep tells the tasklet's owner to reload it.
+     */
+    private static void tellCluster(Cmd c, PrintStream out) {
+        try (java.sql.Connection conn = java.sql.DriverManager.getConnection(c.where);
+                java.sql.Statement s = conn.createStatement();
+                java.sql.PreparedStatement ps = conn.prepareStatement("INSERT INTO " + c.table + "_ops (id) VALUES (?)")) {
+            s.execute("CREATE TABLE IF NOT EXISTS " + c.table + "_ops (id text NOT NULL)");
+            ps.setString(1, c.rest.get(0));
+            ps.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            out.println("durable: done, but a cluster on " + c.table + " was not told (" + e.getMessage() + "): its node "
+                    + "reloads the tasklet at its next commit, or after its next sweep of stalled rows");
+        }
     }
 
     /** The code version of a row, or "" (a killed row has no frames; a row the inspector refuses is listed without). */
