@@ -105,6 +105,12 @@ public final class DurableTool {
         }
     }
 
+    /** Whether {@code args} is a command line this tool accepts (docs/durable.md's commands are checked with it). */
+    public static boolean parses(List<String> args) {
+        Cmd c = parse(args);
+        return c != null && (c.kind.equals("file") || c.keyFile != null);
+    }
+
     private static Cmd parse(List<String> args) {
         List<String> a = new ArrayList<>(args);
         String kind = "file";
