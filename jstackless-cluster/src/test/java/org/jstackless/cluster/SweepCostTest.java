@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
  * one per tasklet per interval; and a sleeper whose timer nobody holds is still woken.
  */
 class SweepCostTest {
-    static final int IDLE = 200;
+    /** Idle tasklets; more with -Djstackless.sweep.idle=N (the figure of docs/cluster.md: 10000). */
+    static final int IDLE = Integer.getInteger("jstackless.sweep.idle", 200);
+    /** The measuring window of each sweep, milliseconds (-Djstackless.sweep.window=MS). */
+    static final long WINDOW = Long.getLong("jstackless.sweep.window", 3_500);
 
     public static String idle(int i) throws Suspendable {
         if (i % 2 == 0) {
@@ -38,14 +41,14 @@ class SweepCostTest {
                 bodies.put("idle-" + i, () -> idle(ii));
             }
             assertThat(n.startAll(bodies)).isEqualTo(IDLE);
-            long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            long end = System.nanoTime() + Duration.ofSeconds(90 + IDLE / 50).toNanos();
             while (n.list().stream().filter(r -> r.state() == DurableState.SLEEPING || r.state() == DurableState.RECEIVING)
                     .count() < IDLE) {
                 assertThat(System.nanoTime()).as("all idle").isLessThan(end);
                 Thread.sleep(50);
             }
             long m0 = n.sweepMessages();
-            Thread.sleep(3_500); // three sweeps or more
+            Thread.sleep(WINDOW); // three sweeps or more
             long changeDriven = n.sweepMessages() - m0;
             System.setProperty("jstackless.cluster.sweep", "full");
             long f0;
@@ -53,15 +56,15 @@ class SweepCostTest {
             try {
                 Thread.sleep(1_100); // the switch takes effect at the next sweep
                 f0 = n.sweepMessages();
-                Thread.sleep(3_500);
+                Thread.sleep(WINDOW);
                 full = n.sweepMessages() - f0;
             } finally {
                 System.clearProperty("jstackless.cluster.sweep");
             }
-            System.out.println("SweepCostTest: " + IDLE + " idle tasklets, sweep messages in 3.5 s: change-driven "
-                    + changeDriven + ", full " + full);
+            System.out.printf("SweepCostTest: %d idle tasklets, sweep messages in %d ms: change-driven %d (%.1f/s), full %d (%.1f/s)%n",
+                    IDLE, WINDOW, changeDriven, changeDriven * 1000.0 / WINDOW, full, full * 1000.0 / WINDOW);
             assertThat(changeDriven).as("idle tasklets cost nothing").isZero();
-            assertThat(full).as("the former sweep: one message per tasklet per interval").isGreaterThanOrEqualTo(2L * IDLE);
+            assertThat(full).as("the former sweep: one message per tasklet per interval").isGreaterThanOrEqualTo(IDLE);
         }
     }
 }
