@@ -44,7 +44,8 @@ import org.jstackless.durable.DurableStore;
  *
  * <p>Invariants: {@code byTasklet} maps exactly the in-memory durable tasklets to their entries;
  * an entry's {@code seq} is its last committed one; a channel's waiting queue holds only SENDING or
- * only RECEIVING entries, in the order they blocked; a SLEEPING entry holds no tasklet.
+ * only RECEIVING entries, in the order they blocked; a SLEEPING entry holds no tasklet; {@code closing} is exactly the channel marks (ChannelMarks)
+ * committed to the store (one node; in cluster mode the store is read instead).
  */
 public final class Engine {
     private static final ThreadLocal<Engine> CURRENT = new ThreadLocal<>();
