@@ -80,6 +80,8 @@ public final class ClusterNode implements AutoCloseable {
     private final Map<String, ActorRef<Msg>> local = new ConcurrentHashMap<>();
     /** Sweeper thread only: members' addresses seen removed, and since when. */
     private final Map<Address, Long> goneSince = new HashMap<>();
+    /** Sweeper thread only: what the sweep remembers between two runs. */
+    private final Sweep sweepState = new Sweep();
     private static final long GONE_GRACE_MILLIS = 1500;
     private final String threadName;
     private volatile boolean closed;
@@ -358,6 +360,11 @@ public final class ClusterNode implements AutoCloseable {
         }
 
         @Override
+        public int balance(String channel) {
+            return ClusterNode.this.balance(channel);
+        }
+
+        @Override
         public void lost(String id) {
             ActorRef<Msg> r = local.get(id);
             if (r != null) {
@@ -522,6 +529,55 @@ public final class ClusterNode implements AutoCloseable {
         return b;
     }
 
+    // ---------------------------------------------------------------- operations from any node (ClusterOps)
+
+    /**
+     * Cancels durable tasklet {@code id} wherever it runs: its suspending call raises TaskletExit, its
+     * {@code finally} blocks run, and it ends FAILED "cancelled" (run by the node its entity lives
+     * on; through the store if no node can load it). False if it is done or unknown.
+     */
+    public boolean cancel(String id) {
+        return operate(id, "cancel");
+    }
+
+    /** Deletes finished or failed {@code id} from the store, on the node that ran it; false if not done. */
+    public boolean purge(String id) {
+        return operate(id, "purge");
+    }
+
+    /** Deletes every finished or failed durable tasklet of the cluster, in one fenced commit; how many. */
+    public int purgeFinished() {
+        return runtime.purgeAll(directory.all().stream().filter(r -> r.state().isDone()).map(Directory.Row::id).toList());
+    }
+
+    /** The inspector's view of {@code id}'s last checkpoint (any node's): its row, frames and values. */
+    public String describe(String id) {
+        return runtime.describe(id);
+    }
+
+    /**
+     * Every durable tasklet of the cluster with the node it is placed on and its code version, by id;
+     * {@code state}, {@code node} and {@code version} filter when not null.
+     */
+    public List<ClusterTaskletInfo> tasklets(DurableState state, String node, String version) {
+        return ClusterOps.tasklets(this, placement, state, node, version);
+    }
+
+    /** Closes durable channel {@code name} for the whole cluster (see {@code DurableChannel.close}); true if this call did. */
+    public boolean closeChannel(String name) {
+        return runtime.closeChannel(name);
+    }
+
+    /** Opens closing durable channel {@code name} again; true if it was closing. */
+    public boolean openChannel(String name) {
+        return runtime.openChannel(name);
+    }
+
+    /** Durable channel {@code name} across the cluster: closing, balance, closed. */
+    public org.jstackless.durable.DurableChannelInfo channelInfo(String name) {
+        return runtime.channelInfo(name);
+    }
+
     /** The unfinished tasklets running on this node now. */
     public List<String> here() {
         return runtime.adopted();
@@ -602,14 +658,27 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
-     * The leader's safety net, every sweep interval: unfinished tasklets whose shard has no live
-     * location get one (spread over Up members by hash: re-homing after a node died or left), every
-     * unfinished tasklet's entity is told to run it (sharding starts it where it is placed), and
-     * every channel with waiters is kicked.
+     * The leader's sweep, every sweep interval, costing messages in proportion to change, not to the
+     * number of tasklets (docs/cluster.md, "The leader's sweep"):
+     * <ul>
+     * <li><b>placement</b> (re-homing), only while the membership or the refusals changed in the
+     *     last {@link #SETTLE_MILLIS}, and every {@link #PLACE_EVERY_MILLIS} as a safety net:
+     *     unfinished tasklets whose shard has no live location get one (spread over Up members by
+     *     hash), and only those are told to run;
+     * <li>tasklets whose RUNNABLE row did not advance since the last sweep (a wake that was lost in
+     *     a hand-off), SLEEPING rows overdue by {@link #OVERDUE_MILLIS} (nobody holds their timer),
+     *     and ids changed through the store from outside the cluster (the {@code _ops} table the
+     *     command line writes) are told to run;
+     * <li>channels where a sender and a receiver both wait are kicked.
+     * </ul>
+     * Idle tasklets (sleeping, blocked, suspended, done) cost nothing. With
+     * {@code -Djstackless.cluster.sweep=full} it is the former sweep (for comparison): placement,
+     * one message to every unfinished tasklet and every channel with waiters, every interval.
      */
     void sweep() throws Exception {
         Cluster c = Cluster.get(system);
         if (closed || c.selfMember().status() != MemberStatus.up() || !c.selfMember().address().equals(c.state().getLeader())) {
+            sweepState.forget();
             return;
         }
         List<Address> up = new ArrayList<>();
@@ -630,20 +699,46 @@ public final class ClusterNode implements AutoCloseable {
         up.sort(Comparator.comparing(Address::toString));
         long now = System.currentTimeMillis();
         goneSince.keySet().removeIf(members::containsKey);
+        List<Directory.Refusal> refusals = directory.refusals();
+        StringBuilder key = new StringBuilder();
+        members.values().stream().map(m -> m.address() + " " + m.status() + (unreachable.contains(m.address()) ? " unreachable" : ""))
+                .sorted().forEach(x -> key.append(x).append('\n'));
+        key.append(refusals);
+        boolean full = Sweep.full();
+        Set<String> tell = new LinkedHashSet<>();
+        Set<String> channels = new LinkedHashSet<>();
+        Map<String, Set<String>> refused = new HashMap<>();
+        for (Directory.Refusal r : refusals) {
+            refused.computeIfAbsent(r.id(), k -> new java.util.HashSet<>()).add(r.node());
+        }
+        if (full || sweepState.placementDue(key.toString(), now)) {
+            place(members, unreachable, up, refused, now, tell, channels, full);
+        }
+        if (!full) {
+            sweepState.changes(directory, now, refused.keySet(), tell, channels);
+        } else {
+            directory.takeOps(); // the full sweep tells every tasklet anyway
+        }
+        for (String id : tell) {
+            ensure(id);
+        }
+        for (String ch : channels) {
+            sharding.entityRefFor(CHANNEL, ch).tell(new Msg.Kick());
+        }
+        sweepState.sent(tell.size() + channels.size());
+    }
+
+    /** The sweep's placement pass over every unfinished row; adds to {@code tell} the tasklets to run (all of them if {@code full}). */
+    private void place(Map<Address, Member> members, Set<Address> unreachable, List<Address> up, Map<String, Set<String>> refused,
+            long now, Set<String> tell, Set<String> channels, boolean full) throws Exception {
         Map<Address, String> names = new HashMap<>();
         for (Member m : members.values()) {
             nameOf(m).ifPresent(n -> names.put(m.address(), n));
-        }
-        Map<String, Set<String>> refused = new HashMap<>();
-        for (Directory.Refusal r : directory.refusals()) {
-            refused.computeIfAbsent(r.id(), k -> new java.util.HashSet<>()).add(r.node());
         }
         List<Directory.Row> rows = directory.unfinished();
         Map<String, ExternalShardAllocationStrategy.ShardLocation> locs = placement.getShardLocations().toCompletableFuture()
                 .get(5, TimeUnit.SECONDS).getShardLocations();
         Map<String, Address> fix = new HashMap<>();
-        Set<String> waiting = new java.util.HashSet<>();
-        Set<String> channels = new LinkedHashSet<>();
         for (Directory.Row r : rows) {
             ExternalShardAllocationStrategy.ShardLocation l = locs.get(r.id());
             Member at = l == null ? null : members.get(l.address());
@@ -656,27 +751,27 @@ public final class ClusterNode implements AutoCloseable {
             boolean refusing = l != null && names.containsKey(l.address()) && no.contains(names.get(l.address()));
             List<Address> ok = no.isEmpty() ? up : up.stream().filter(a -> !no.contains(names.get(a))).toList();
             if (ok.isEmpty()) {
-                waiting.add(r.id()); // no Up node's code matches: it waits, listed by refusals()
-                continue;
+                continue; // no Up node's code matches: it waits, listed by refusals()
             }
             if (l == null || gone || leaving || refusing) {
                 fix.put(r.id(), ok.get(Math.floorMod(r.id().hashCode(), ok.size())));
             }
-            if (r.state() == DurableState.SENDING || r.state() == DurableState.RECEIVING) {
-                channels.add(r.channel());
+            if (full) {
+                tell.add(r.id());
+                if (r.state() == DurableState.SENDING || r.state() == DurableState.RECEIVING) {
+                    channels.add(r.channel());
+                }
             }
         }
         if (!fix.isEmpty()) {
             placement.setShardLocations(fix).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            tell.addAll(fix.keySet());
         }
-        for (Directory.Row r : rows) {
-            if (!waiting.contains(r.id())) {
-                ensure(r.id());
-            }
-        }
-        for (String ch : channels) {
-            sharding.entityRefFor(CHANNEL, ch).tell(new Msg.Kick());
-        }
+    }
+
+    /** Messages (tells to tasklets and kicks to channels) the sweeps of this node sent so far. */
+    long sweepMessages() {
+        return sweepState.sent();
     }
 
     /** Since when (epoch ms) the sweep has seen {@code a} out of the membership. */

@@ -31,13 +31,15 @@ final class TaskletEntity {
                         m.replyTo().tell(node.runtime().info(id).isPresent() ? node.name() : "");
                         return Behaviors.same();
                     })
-                    .onMessage(Msg.Op.class, m -> {
+                    .onMessage(Msg.Op.class, m -> { // kill, suspend, resume, cancel, purge: where it runs
                         boolean done;
                         try {
                             done = switch (m.op()) {
                                 case "kill" -> node.runtime().kill(id);
                                 case "suspend" -> node.runtime().suspend(id);
                                 case "resume" -> node.runtime().resume(id);
+                                case "cancel" -> node.runtime().cancel(id);
+                                case "purge" -> node.runtime().purge(id);
                                 default -> false;
                             };
                         } catch (RuntimeException e) {

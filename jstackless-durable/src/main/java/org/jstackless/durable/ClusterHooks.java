@@ -51,4 +51,14 @@ public interface ClusterHooks {
     default java.util.List<String> pair(String channel) {
         return java.util.List.of();
     }
+
+    /**
+     * Stackless's {@code balance} of durable channel {@code channel} across the cluster: tasklets
+     * blocked sending minus those blocked receiving, as committed (it may read the store). The
+     * default refuses: a cluster layer that supports {@code DurableChannel.balance()} implements it.
+     */
+    default int balance(String channel) {
+        throw new UnsupportedOperationException("this cluster layer does not count a durable channel's waiters: "
+                + "implement ClusterHooks.balance");
+    }
 }

@@ -20,6 +20,11 @@ import org.jstackless.durable.internal.Resume;
 public final class Durable {
     /** The detail of a FAILED tasklet that was cancelled (or killed with TaskletExit). */
     public static final String CANCELLED = "cancelled";
+    /**
+     * The detail of a RUNNABLE tasklet cancelled through the store (by another node, or the command
+     * line): the next runtime that loads it raises TaskletExit in it.
+     */
+    public static final String CANCELLING = "cancelling";
 
     private Durable() {
     }
@@ -66,6 +71,7 @@ public final class Durable {
     public static boolean start(String id, DurableBody<?> body) throws Suspendable {
         Objects.requireNonNull(body, "body");
         new DurableChannel<>(id); // the same rules for ids as for names
+        org.jstackless.durable.internal.ChannelMarks.checkTaskletId(id);
         return (Boolean) request(new Request.Start(id, body(body)));
     }
 

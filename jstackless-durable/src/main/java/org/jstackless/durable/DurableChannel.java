@@ -48,4 +48,50 @@ public record DurableChannel<T>(String name) {
     public void sendException(String message) throws Suspendable {
         Durable.request(new Request.Send(name, new Request.Raise(java.util.Objects.requireNonNull(message, "message"))));
     }
+
+    /**
+     * Closes the channel (Stackless's {@code close()}), committed with this tasklet's checkpoint, so
+     * it survives crashes and is seen by every node sharing the store. From then on an operation that
+     * would have to block on it throws a {@link org.jstackless.ChannelClosedException}; operations that
+     * complete at once (a partner is blocked there) still succeed, and tasklets already blocked stay
+     * blocked and still meet partners (close wakes nobody, as in Stackless). True if this call closed it.
+     */
+    public boolean close() throws Suspendable {
+        return (Boolean) Durable.request(new Request.Close(name, false));
+    }
+
+    /** Opens a closing channel again (Stackless's {@code open()}), committed likewise; true if it was closing. */
+    public boolean open() throws Suspendable {
+        return (Boolean) Durable.request(new Request.Close(name, true));
+    }
+
+    /** True after {@link #close} (by any tasklet, runtime or node), as committed; does not suspend. */
+    public boolean isClosing() {
+        return org.jstackless.durable.internal.Engine.require("DurableChannel.isClosing").closingNow(name);
+    }
+
+    /** Tasklets blocked sending minus tasklets blocked receiving (Stackless's {@code balance}); does not suspend. */
+    public int balance() {
+        return org.jstackless.durable.internal.Engine.require("DurableChannel.balance").balanceNow(name);
+    }
+
+    /** Closing and nobody blocked on it (Stackless's {@code closed}): no operation on it can complete. */
+    public boolean isClosed() {
+        return isClosing() && balance() == 0;
+    }
+
+    /**
+     * Stackless's {@code next(channel)}, the step of iterating a channel: throws
+     * {@link java.util.NoSuchElementException} (Python's StopIteration) when the channel is closing
+     * and no sender waits, and otherwise receives as {@link #receive} (blocking on an open channel).
+     * Loop with {@code while (true) { T v; try { v = ch.next(); } catch (NoSuchElementException end) { break; } ... }}.
+     */
+    @SuppressWarnings("unchecked")
+    public T next() throws Suspendable {
+        Object v = Durable.request(new Request.Next(name));
+        if (v instanceof Request.Raise r) {
+            throw new DurableChannelException(name, r.message());
+        }
+        return (T) v;
+    }
 }

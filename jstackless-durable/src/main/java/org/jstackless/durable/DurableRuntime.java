@@ -40,7 +40,7 @@ import org.jstackless.durable.internal.Resume;
 public final class DurableRuntime implements AutoCloseable {
     private static final Class<?>[] OWN = {Durable.class, DurableChannel.class, Resume.class, Request.Checkpoint.class,
         Request.StepDone.class, Request.Sleep.class, Request.Send.class, Request.Receive.class, Request.Finish.class, Request.Start.class,
-        Resume.Cancel.class, Request.Raise.class};
+        Resume.Cancel.class, Request.Raise.class, Request.Next.class, Request.Close.class};
     private static final String KEY_FILE = "signing.key";
 
     private final DurableStore store;
@@ -304,7 +304,7 @@ public final class DurableRuntime implements AutoCloseable {
      * not yet acted on is dropped with it. False if it is done or unknown.
      */
     public boolean cancel(String id) {
-        return get(engine.cancel(id));
+        return retried(() -> engine.cancel(id));
     }
 
     /**
@@ -351,7 +351,60 @@ public final class DurableRuntime implements AutoCloseable {
 
     /** Deletes finished or failed {@code id} from the store (its id may then be started again); false if not done. */
     public boolean purge(String id) {
-        return get(engine.purge(id));
+        return retried(() -> engine.purge(id));
+    }
+
+    /**
+     * Deletes, in one commit, every finished or failed durable tasklet this runtime knows (in cluster
+     * mode: those it ran; a cluster node purges all with {@code ClusterNode.purgeFinished()}); how many.
+     */
+    public int purgeFinished() {
+        return get(engine.purgeAll(null));
+    }
+
+    /** Deletes, in one commit, each of {@code ids} that is finished or failed (cluster mode: any node's); how many. */
+    public int purgeAll(java.util.Collection<String> ids) {
+        List<String> copy = List.copyOf(ids);
+        for (int i = 0;; i++) {
+            try {
+                return get(engine.purgeAll(copy));
+            } catch (StaleCheckpointException e) {
+                if (i >= 50) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * The code version of {@code id}'s last checkpoint: 12 hex digits over the fingerprints of the
+     * methods its frames run (equal versions need the same code; see version pinning), "" if it holds
+     * no frame (killed).
+     */
+    public String version(String id) {
+        return org.jstackless.durable.internal.Versions.of(describe(id));
+    }
+
+    /**
+     * Closes durable channel {@code name} (Stackless's {@code close()}; see {@link DurableChannel#close}),
+     * committed: it survives crashes and restarts, and in cluster mode every node sees it. True if
+     * this call closed it (false: it was closing already).
+     */
+    public boolean closeChannel(String name) {
+        new DurableChannel<>(name);
+        return retried(() -> engine.closeChannel(name, false));
+    }
+
+    /** Opens closing durable channel {@code name} again (Stackless's {@code open()}); true if it was closing. */
+    public boolean openChannel(String name) {
+        new DurableChannel<>(name);
+        return retried(() -> engine.closeChannel(name, true));
+    }
+
+    /** Durable channel {@code name} as committed: closing, balance, closed. */
+    public DurableChannelInfo channelInfo(String name) {
+        new DurableChannel<>(name);
+        return get(engine.channelInfo(name));
     }
 
     /** Cluster mode: runs {@code id} here from its last checkpoint (no-op if here); true if it is unfinished. */

@@ -18,6 +18,8 @@ import org.jstackless.durable.DurableState;
  */
 public final class Directory implements AutoCloseable {
     private static final DurableState[] STATES = DurableState.values();
+    /** The suffix of the table of ids changed through the store from outside the cluster (see DurableTool). */
+    public static final String OPS_SUFFIX = "_ops";
     private final Connection conn;
     private final String table;
 
@@ -41,6 +43,9 @@ public final class Directory implements AutoCloseable {
                 // Version pinning: which node could not load which tasklet, and why.
                 s.execute("CREATE TABLE IF NOT EXISTS " + table + "_refused (id text NOT NULL, node text NOT NULL, "
                         + "reason text NOT NULL, PRIMARY KEY (id, node))");
+                // Operations done through the store by a process outside the cluster (DurableTool): the ids the
+                // leader's sweep must tell their owners about (OPS_SUFFIX; the tool writes it).
+                s.execute("CREATE TABLE IF NOT EXISTS " + table + OPS_SUFFIX + " (id text NOT NULL)");
             }
         } catch (SQLException e) {
             throw new IOException("cannot open the cluster's directory on " + table + ": " + e.getMessage(), e);
@@ -57,6 +62,45 @@ public final class Directory implements AutoCloseable {
     public synchronized List<Row> unfinished() {
         return query("WHERE state NOT IN (" + DurableState.FINISHED.ordinal() + ", " + DurableState.FAILED.ordinal() + ") ORDER BY id",
                 null);
+    }
+
+    /** The RUNNABLE rows' ids and commit numbers (the sweep re-tells owners of those that stopped advancing). */
+    public synchronized List<Row> runnable() {
+        return query("WHERE state = " + DurableState.RUNNABLE.ordinal(), null);
+    }
+
+    /** The SLEEPING rows whose wake-up time is before {@code millis} (overdue: nobody holds their timer). */
+    public synchronized List<Row> overdue(long millis) {
+        return query("WHERE state = " + DurableState.SLEEPING.ordinal() + " AND wake_at < " + millis, null);
+    }
+
+    /** The channels where both a sender and a receiver are blocked (a rendezvous to make). */
+    public synchronized List<String> pairable() {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT channel FROM " + table + " WHERE channel <> '' AND state IN ("
+                + DurableState.SENDING.ordinal() + ", " + DurableState.RECEIVING.ordinal() + ") GROUP BY channel "
+                + "HAVING min(state) <> max(state)"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read " + table + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Takes the ids that operations from outside the cluster changed (each once). */
+    public synchronized List<String> takeOps() {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement("DELETE FROM " + table + OPS_SUFFIX + " RETURNING id");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read " + table + OPS_SUFFIX + ": " + e.getMessage(), e);
+        }
     }
 
     /** Every row, by id. */
@@ -116,6 +160,9 @@ public final class Directory implements AutoCloseable {
             List<Row> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    if (org.jstackless.durable.internal.ChannelMarks.isMark(rs.getString(1))) {
+                        continue; // a closing channel's row, not a tasklet
+                    }
                     int st = rs.getInt(3);
                     out.add(new Row(rs.getString(1), rs.getLong(2), st >= 0 && st < STATES.length ? STATES[st] : DurableState.FAILED,
                             rs.getString(4), rs.getLong(5), rs.getString(6), rs.getLong(7)));

@@ -20,7 +20,7 @@ public sealed interface Msg {
     record Where(ActorRef<String> replyTo) implements Msg {
     }
 
-    /** A tasklet entity: run operation {@code op} (kill, suspend, resume) where the tasklet runs; answers true if done. */
+    /** A tasklet entity: run operation {@code op} (kill, suspend, resume, cancel, purge) where the tasklet runs; answers true if done. */
     record Op(String op, ActorRef<Boolean> replyTo) implements Msg {
     }
 

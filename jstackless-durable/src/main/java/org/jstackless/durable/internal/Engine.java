@@ -44,7 +44,8 @@ import org.jstackless.durable.DurableStore;
  *
  * <p>Invariants: {@code byTasklet} maps exactly the in-memory durable tasklets to their entries;
  * an entry's {@code seq} is its last committed one; a channel's waiting queue holds only SENDING or
- * only RECEIVING entries, in the order they blocked; a SLEEPING entry holds no tasklet.
+ * only RECEIVING entries, in the order they blocked; a SLEEPING entry holds no tasklet; {@code closing} is exactly the channel marks (ChannelMarks)
+ * committed to the store (one node; in cluster mode the store is read instead).
  */
 public final class Engine {
     private static final ThreadLocal<Engine> CURRENT = new ThreadLocal<>();
@@ -74,6 +75,8 @@ public final class Engine {
     private final LinkedHashMap<String, Checkpoint> batch = new LinkedHashMap<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
     private final Map<String, List<CompletableFuture<DurableInfo>>> doneWaiters = new HashMap<>();
+    /** One node (not cluster mode): the closing channels and their marks' seq, as committed (ChannelMarks). */
+    private final Map<String, Long> closing = new HashMap<>();
     /** Opened for operations only: nothing is loaded, run or started. */
     private volatile boolean passive;
     /** Cluster mode (null: one node owns the whole store): see {@link ClusterHooks}. */
@@ -212,7 +215,8 @@ public final class Engine {
             try {
                 for (Map.Entry<String, TaskletBody> b : bodies.entrySet()) {
                     String id = b.getKey();
-                    if (entries.containsKey(id) || hooks != null && (batch.containsKey(id) || store.row(id) != null)) {
+                    ChannelMarks.checkTaskletId(id);
+                    if (exists(id)) {
                         continue;
                     }
                     new Checkpoint(id, 1, DurableState.RUNNABLE, 0, "", "", NONE, 0); // checks the id
@@ -319,29 +323,73 @@ public final class Engine {
         });
     }
 
-    /** Cancels live {@code id} (see DurableRuntime.cancel); false if done or unknown. */
+    /**
+     * Cancels live {@code id} (see DurableRuntime.cancel); false if done or unknown. In memory when
+     * this engine runs it; otherwise through the store: its last checkpoint is committed again as
+     * RUNNABLE with detail {@link org.jstackless.durable.Durable#CANCELLING} (fenced), and whoever
+     * loads it next raises TaskletExit in it (here at once if this engine can load it).
+     */
     public CompletableFuture<Boolean> cancel(String id) {
         return submit(() -> {
+            refresh(id);
             Entry e = entries.get(id);
-            if (e == null || e.state.isDone() || batch.containsKey(id) || !detach(e)) {
+            if (ChannelMarks.isMark(id) || batch.containsKey(id) || e != null && e.state.isDone() || e == null && hooks == null) {
                 return CompletableFuture.completedFuture(false);
             }
-            e.tasklet.setTempval(Resume.cancel());
-            NotPicklableException bad = stage(e, DurableState.RUNNABLE, 0, "", "");
-            if (bad != null) {
-                throw bad;
+            if (e != null && !passive && (e.tasklet != null || hooks == null) && detach(e)) {
+                e.tasklet.setTempval(Resume.cancel());
+                NotPicklableException bad = stage(e, DurableState.RUNNABLE, 0, "", "");
+                if (bad != null) {
+                    throw bad;
+                }
+                e.state = DurableState.RUNNABLE;
+                CompletableFuture<Boolean> f = new CompletableFuture<>();
+                inBatch.add(f);
+                afterCommit.add(() -> {
+                    if (!e.tasklet.isScheduled()) {
+                        insert(e);
+                    }
+                    f.complete(true);
+                });
+                return f;
             }
-            e.state = DurableState.RUNNABLE;
-            CompletableFuture<Boolean> f = new CompletableFuture<>();
-            inBatch.add(f);
-            afterCommit.add(() -> {
-                if (!e.tasklet.isScheduled()) {
+            return cancelInStore(id, e);
+        });
+    }
+
+    /** The store's half of {@link #cancel}: for a tasklet not in memory here (another node's, blocked, or passive). */
+    private CompletableFuture<Boolean> cancelInStore(String id, Entry e) {
+        Checkpoint c = store.row(id);
+        if (c == null || c.state().isDone() || c.pickle().length == 0) {
+            return CompletableFuture.completedFuture(false);
+        }
+        if (e != null) {
+            unwait(e);
+            drop(e);
+        }
+        batch.put(id, seal.row(id, c.seq() + 1, DurableState.RUNNABLE, 0, "", org.jstackless.durable.Durable.CANCELLING,
+                seal.open(c)));
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        inBatch.add(f);
+        afterCommit.add(() -> {
+            Checkpoint now = store.row(id);
+            if (hooks != null) {
+                if (entries.remove(id) != null) {
+                    install(now); // loaded here: the cancel is raised at once
+                } else {
+                    hooks.matched(id); // its owner reloads it
+                }
+            } else if (e != null) {
+                e.state = DurableState.RUNNABLE;
+                e.detail = org.jstackless.durable.Durable.CANCELLING;
+                e.wakeAt = 0;
+                if (!passive && load(e, now)) {
                     insert(e);
                 }
-                f.complete(true);
-            });
-            return f;
+            }
+            f.complete(true);
         });
+        return f;
     }
 
     /**
@@ -361,6 +409,7 @@ public final class Engine {
 
     /** Commits {@code id}'s last checkpoint again, in state {@code to}, if it is in state {@code from}. */
     private CompletableFuture<Boolean> rewrite(String id, DurableState from, DurableState to) {
+        refresh(id);
         Entry e = entries.get(id);
         Checkpoint c = store.row(id);
         if (batch.containsKey(id) || c == null || c.state() != from || e != null && (e.state != from || e.seq != c.seq())
@@ -372,11 +421,13 @@ public final class Engine {
             drop(e); // a runnable one is, at a round's end, at its last checkpoint
             e.state = to;
         }
-        batch.put(id, seal.row(id, c.seq() + 1, to, 0, "", "", pickle));
+        batch.put(id, seal.row(id, c.seq() + 1, to, 0, "", c.detail(), pickle)); // a pending cancel stays pending
         CompletableFuture<Boolean> f = new CompletableFuture<>();
         inBatch.add(f);
         afterCommit.add(() -> {
-            if (entries.get(id) == e && e != null) {
+            if (passive && e != null) {
+                e.detail = c.detail(); // operations only: nothing runs here
+            } else if (entries.get(id) == e && e != null) {
                 entries.remove(id);
                 install(store.row(id)); // resumed: loaded and run here
             } else if (hooks != null) {
@@ -390,6 +441,10 @@ public final class Engine {
     /** Kills live {@code id} (see DurableRuntime.kill); false if done or unknown. */
     public CompletableFuture<Boolean> kill(String id) {
         return submit(() -> {
+            refresh(id);
+            if (ChannelMarks.isMark(id)) {
+                return CompletableFuture.completedFuture(false);
+            }
             Entry e = entries.get(id);
             if (e == null && hooks != null) { // cluster mode: it runs on another node (or nowhere): fenced in the store
                 Checkpoint c = store.row(id);
@@ -430,6 +485,37 @@ public final class Engine {
         });
     }
 
+    /**
+     * Operations only: the store may be shared with running nodes (a cluster's table), so an
+     * operation first reads {@code id}'s row again into its entry.
+     */
+    private void refresh(String id) {
+        if (!passive || ChannelMarks.isMark(id)) {
+            return;
+        }
+        Checkpoint c = store.row(id);
+        if (c == null) {
+            entries.remove(id);
+            return;
+        }
+        Entry e = entries.computeIfAbsent(id, Entry::new);
+        e.seq = c.seq();
+        e.state = c.state();
+        e.wakeAt = c.wakeAt();
+        e.channel = c.channel();
+        e.detail = c.detail();
+    }
+
+    /** Whether tasklet {@code id} exists (until purged); cluster mode: in the store, whichever node ran it. */
+    private boolean exists(String id) {
+        Entry e = entries.get(id);
+        if (e != null && hooks != null && e.state.isDone() && !batch.containsKey(id) && store.row(id) == null) {
+            entries.remove(id); // purged from another node
+            e = null;
+        }
+        return e != null || hooks != null && (batch.containsKey(id) || store.row(id) != null);
+    }
+
     /** Takes {@code e} off its channel or timer, loading a sleeper; false if it cannot be loaded. */
     private boolean detach(Entry e) {
         unwait(e);
@@ -464,17 +550,48 @@ public final class Engine {
 
     /** Deletes finished or failed {@code id} from the store; false if it is not done. */
     public CompletableFuture<Boolean> purge(String id) {
+        return purgeAll(List.of(id)).thenApply(n -> n == 1);
+    }
+
+    /**
+     * Deletes, in one commit, each of {@code ids} that is finished or failed (null: every finished
+     * or failed tasklet this engine knows); how many. Cluster mode: any node's, by their rows in the
+     * store (fenced: a concurrent change refuses the whole commit; read again and retry).
+     */
+    public CompletableFuture<Integer> purgeAll(java.util.Collection<String> ids) {
         return submit(() -> {
-            Entry e = entries.get(id);
-            if (e == null || !e.state.isDone() || batch.containsKey(id)) {
-                return CompletableFuture.completedFuture(false);
+            java.util.Collection<String> todo = ids != null ? ids
+                    : entries.values().stream().filter(x -> x.state.isDone()).map(x -> x.id).sorted().toList();
+            List<String> purged = new ArrayList<>();
+            for (String id : todo) {
+                if (ChannelMarks.isMark(id) || batch.containsKey(id)) {
+                    continue;
+                }
+                refresh(id);
+                Entry e = entries.get(id);
+                long seq;
+                if (hooks != null) { // whoever ran it, the store's row is the truth
+                    Checkpoint c = store.row(id);
+                    if (c == null || !c.state().isDone()) {
+                        continue;
+                    }
+                    seq = c.seq();
+                } else if (e != null && e.state.isDone()) {
+                    seq = e.seq;
+                } else {
+                    continue;
+                }
+                batch.put(id, seal.row(id, seq + 1, DurableState.PURGED, 0, "", "", NONE));
+                purged.add(id);
             }
-            batch.put(id, seal.row(id, e.seq + 1, DurableState.PURGED, 0, "", "", NONE));
-            CompletableFuture<Boolean> f = new CompletableFuture<>();
+            if (purged.isEmpty()) {
+                return CompletableFuture.completedFuture(0);
+            }
+            CompletableFuture<Integer> f = new CompletableFuture<>();
             inBatch.add(f);
             afterCommit.add(() -> {
-                entries.remove(id);
-                f.complete(true);
+                purged.forEach(entries::remove);
+                f.complete(purged.size());
             });
             return f;
         });
@@ -562,6 +679,10 @@ public final class Engine {
         List<Checkpoint> rows = new ArrayList<>(store.rows());
         rows.sort(Comparator.comparingLong(Checkpoint::txn).thenComparing(Checkpoint::id));
         for (Checkpoint c : rows) {
+            if (ChannelMarks.isMark(c.id())) {
+                closing.put(c.channel(), c.seq());
+                continue;
+            }
             Entry e = new Entry(c.id());
             e.seq = c.seq();
             e.state = c.state();
@@ -594,6 +715,9 @@ public final class Engine {
     private boolean load(Entry e, Checkpoint row) {
         try {
             Tasklet t = pickler.loads(seal.open(row));
+            if (row.state() == DurableState.RUNNABLE && org.jstackless.durable.Durable.CANCELLING.equals(row.detail())) {
+                t.setTempval(Resume.cancel()); // cancelled through the store: its suspending call raises TaskletExit
+            }
             e.tasklet = t;
             byTasklet.put(t, e);
             return true;
@@ -621,6 +745,8 @@ public final class Engine {
             case Request.Sleep s -> sleep(e, s.millis());
             case Request.Send s -> send(e, s.channel(), s.value());
             case Request.Receive r -> receive(e, r.channel());
+            case Request.Next n -> next(e, n.channel());
+            case Request.Close c -> closeFrom(e, c.channel(), c.open());
             case Request.Finish f -> finish(e, f);
             case Request.Start st -> startChild(e, st);
             default -> throw new IllegalStateException("durable tasklet " + e.id + " suspended with " + req);
@@ -643,7 +769,7 @@ public final class Engine {
 
     /** Stages child {@code st.id()} and the parent's checkpoint in the same commit. */
     private void startChild(Entry e, Request.Start st) {
-        if (entries.containsKey(st.id()) || hooks != null && (batch.containsKey(st.id()) || store.row(st.id()) != null)) {
+        if (exists(st.id())) {
             resume(e, false);
             return;
         }
@@ -724,7 +850,7 @@ public final class Engine {
 
     private void send(Entry e, String ch, Object value) {
         if (hooks != null) { // across nodes the channel's owner matches rows in the store
-            if (!meet(e, DurableState.SENDING, ch)) {
+            if (!meet(e, DurableState.SENDING, ch) && !refusedClosing(e, ch)) {
                 block(e, DurableState.SENDING, ch);
             }
             return;
@@ -732,7 +858,9 @@ public final class Engine {
         ArrayDeque<Entry> q = waiting.get(ch);
         Entry r = q != null && !q.isEmpty() && q.peekFirst().state == DurableState.RECEIVING ? q.peekFirst() : null;
         if (r == null) {
-            block(e, DurableState.SENDING, ch);
+            if (!refusedClosing(e, ch)) {
+                block(e, DurableState.SENDING, ch);
+            }
             return;
         }
         rendezvous(e, r, e, value, ch, q);
@@ -740,7 +868,7 @@ public final class Engine {
 
     private void receive(Entry e, String ch) {
         if (hooks != null) {
-            if (!meet(e, DurableState.RECEIVING, ch)) {
+            if (!meet(e, DurableState.RECEIVING, ch) && !refusedClosing(e, ch)) {
                 block(e, DurableState.RECEIVING, ch);
             }
             return;
@@ -748,7 +876,9 @@ public final class Engine {
         ArrayDeque<Entry> q = waiting.get(ch);
         Entry s = q != null && !q.isEmpty() && q.peekFirst().state == DurableState.SENDING ? q.peekFirst() : null;
         if (s == null) {
-            block(e, DurableState.RECEIVING, ch);
+            if (!refusedClosing(e, ch)) {
+                block(e, DurableState.RECEIVING, ch);
+            }
             return;
         }
         rendezvous(e, e, s, ((Request.Send) s.tasklet.tempval()).value(), ch, q);
@@ -930,6 +1060,156 @@ public final class Engine {
                 refuseHere(e);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- closing durable channels (ChannelMarks)
+
+    /**
+     * Closes ({@code open} false) or opens again durable channel {@code ch}, committed on its own
+     * (from outside the tasklets); true if that changed it. Cluster mode: a compare-and-set on the
+     * channel's mark row, so a concurrent close elsewhere refuses this one (StaleCheckpointException:
+     * read again and retry).
+     */
+    public CompletableFuture<Boolean> closeChannel(String ch, boolean open) {
+        return submit(() -> {
+            if (!stageMark(ch, open)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            CompletableFuture<Boolean> f = new CompletableFuture<>();
+            inBatch.add(f);
+            afterCommit.add(() -> f.complete(true));
+            return f;
+        });
+    }
+
+    /** Channel {@code ch} as committed: closing, and its balance (blocked senders minus blocked receivers). */
+    public CompletableFuture<org.jstackless.durable.DurableChannelInfo> channelInfo(String ch) {
+        return submit(() -> CompletableFuture.completedFuture(new org.jstackless.durable.DurableChannelInfo(ch,
+                isClosing(ch), balance(ch))));
+    }
+
+    /** For the running durable tasklet (on this thread): whether {@code ch} is closing. */
+    public boolean closingNow(String ch) {
+        return isClosing(ch);
+    }
+
+    /** For the running durable tasklet (on this thread): {@code ch}'s balance. */
+    public int balanceNow(String ch) {
+        return balance(ch);
+    }
+
+    private boolean isClosing(String ch) {
+        if (ch.length() >= Checkpoint.MAX_ID) {
+            return false; // too long to carry a mark: never closed
+        }
+        return hooks == null ? closing.containsKey(ch) : store.row(ChannelMarks.id(ch)) != null;
+    }
+
+    private int balance(String ch) {
+        if (hooks != null) {
+            return hooks.balance(ch);
+        }
+        if (passive) { // nothing is queued: count the rows
+            int b = 0;
+            for (Entry e : entries.values()) {
+                if (e.channel.equals(ch) && (e.state == DurableState.SENDING || e.state == DurableState.RECEIVING)) {
+                    b += e.state == DurableState.SENDING ? 1 : -1;
+                }
+            }
+            return b;
+        }
+        ArrayDeque<Entry> q = waiting.get(ch);
+        return q == null || q.isEmpty() ? 0 : q.peekFirst().state == DurableState.SENDING ? q.size() : -q.size();
+    }
+
+    /**
+     * Stages the change of {@code ch}'s mark into the batch (a close inserts it, an open deletes it;
+     * a close and an open in the same round cancel out); false if the channel is already so.
+     */
+    private boolean stageMark(String ch, boolean open) {
+        String mid = ChannelMarks.id(ch);
+        Long stored;
+        if (hooks == null) {
+            stored = closing.get(ch);
+        } else {
+            Checkpoint m = store.row(mid);
+            stored = m == null ? null : m.seq();
+        }
+        Checkpoint staged = batch.get(mid);
+        boolean closingNow = staged != null ? staged.state() != DurableState.PURGED : stored != null;
+        if (closingNow != open) {
+            return false;
+        }
+        if (staged != null) {
+            batch.remove(mid);
+        } else if (open) {
+            batch.put(mid, seal.row(mid, stored + 1, DurableState.PURGED, 0, ch, "", NONE));
+        } else {
+            batch.put(mid, seal.row(mid, 1, DurableState.FINISHED, 0, ch, ChannelMarks.DETAIL, NONE));
+        }
+        afterCommit.add(() -> {
+            if (hooks == null) {
+                Checkpoint m = store.row(mid);
+                if (m == null) {
+                    closing.remove(ch);
+                } else {
+                    closing.put(ch, m.seq());
+                }
+            }
+        });
+        return true;
+    }
+
+    /** A durable tasklet's close or open: the mark and its checkpoint (answering whether it changed) in one commit. */
+    private void closeFrom(Entry e, String ch, boolean open) {
+        String mid;
+        try {
+            mid = ChannelMarks.id(ch);
+        } catch (IllegalArgumentException ex) {
+            e.tasklet.setTempval(new Resume(null, ex));
+            insert(e);
+            return;
+        }
+        Checkpoint prev = batch.get(mid);
+        boolean changed = stageMark(ch, open);
+        Object old = e.tasklet.tempval();
+        e.tasklet.setTempval(Resume.of(changed));
+        NotPicklableException bad = stage(e, DurableState.RUNNABLE, 0, "", "");
+        if (bad != null) {
+            unstage(mid, prev);
+            e.tasklet.setTempval(old);
+            refuse(e, bad);
+            return;
+        }
+        e.state = DurableState.RUNNABLE;
+        afterCommit.add(() -> insert(e));
+    }
+
+    /**
+     * Stackless's rule: a channel operation that would block on a closing channel is refused (one
+     * that completes at once still does). True, and {@code e} resumed with the refusal, if so.
+     */
+    private boolean refusedClosing(Entry e, String ch) {
+        if (!isClosing(ch)) {
+            return false;
+        }
+        boolean sending = e.tasklet.tempval() instanceof Request.Send;
+        e.tasklet.setTempval(new Resume(null, new org.jstackless.ChannelClosedException("Send/receive operation on a "
+                + "closed channel: durable channel '" + ch + "' is closing and no " + (sending ? "receiver" : "sender")
+                + " waits, so this " + (sending ? "send" : "receive") + " would block; open() the channel again to block on it")));
+        insert(e);
+        return true;
+    }
+
+    /** Stackless's {@code next(channel)}: ends the iteration on a closing channel with no sender waiting, else receives. */
+    private void next(Entry e, String ch) {
+        if (isClosing(ch) && balance(ch) <= 0) {
+            e.tasklet.setTempval(new Resume(null, new java.util.NoSuchElementException("durable channel '" + ch
+                    + "' is closed: the iteration ends")));
+            insert(e);
+            return;
+        }
+        receive(e, ch);
     }
 
     // ---------------------------------------------------------------- cluster mode (ClusterHooks)
@@ -1243,7 +1523,7 @@ public final class Engine {
             return adoptNow(id);
         }
         if (e.tasklet != null || batch.containsKey(id) || e.state != DurableState.SENDING
-                && e.state != DurableState.RECEIVING && e.state != DurableState.SUSPENDED) {
+                && e.state != DurableState.RECEIVING && e.state != DurableState.SUSPENDED && e.state != DurableState.SLEEPING) {
             return false;
         }
         Checkpoint c = store.row(id);

@@ -26,6 +26,17 @@ public sealed interface Request {
     record Receive(String channel) implements Request {
     }
 
+    /**
+     * Receive from {@code channel} as Stackless's {@code next(channel)}: if the channel is closing
+     * and no sender waits, the call ends the iteration (NoSuchElementException) instead.
+     */
+    record Next(String channel) implements Request {
+    }
+
+    /** Close ({@code open} false) or open again ({@code open} true) durable channel {@code channel}, in this tasklet's next commit. */
+    record Close(String channel, boolean open) implements Request {
+    }
+
     /** Start durable tasklet {@code id} running {@code body}, in this tasklet's next commit. */
     record Start(String id, org.jstackless.TaskletBody body) implements Request {
     }

@@ -29,7 +29,7 @@ class DurableToolTest {
         try (PrintStream out = new PrintStream(b, true, StandardCharsets.UTF_8)) {
             rc = DurableTool.run(List.of(args), out);
         }
-        return rc + ":" + b.toString(StandardCharsets.UTF_8);
+        return rc + ":" + b.toString(StandardCharsets.UTF_8).replaceAll("\tv[0-9a-f]{12}", "\tvV");
     }
 
     @Test
@@ -44,7 +44,7 @@ class DurableToolTest {
             }
             assertThat(run("list", d)).startsWith("1:durable: the durable store").contains("already open");
         }
-        assertThat(run("list", d)).isEqualTo("0:done\tFINISHED\t#2\nwaiter\tRECEIVING\t#2\ton never\n");
+        assertThat(run("list", d)).isEqualTo("0:done\tFINISHED\t#2\tvV\nwaiter\tRECEIVING\t#2\tvV\ton never\n");
         assertThat(run("show", d, "waiter")).startsWith("0:Checkpoint[waiter #2 RECEIVING on never")
                 .contains("DurableToolTest.waiter");
         assertThat(run("kill", d, "waiter")).isEqualTo("0:killed waiter\n");
