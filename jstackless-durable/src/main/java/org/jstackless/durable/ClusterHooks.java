@@ -20,6 +20,15 @@ public interface ClusterHooks {
     /** A rendezvous committed by this runtime made {@code id} runnable: its owner must reload it. */
     void matched(String id);
 
+    /**
+     * A rendezvous committed by this runtime made {@code id} runnable at checkpoint {@code row} (as
+     * committed, sealed): its owner may run it from that row without reading the store. The
+     * default: {@link #matched(String)}.
+     */
+    default void matched(String id, Checkpoint row) {
+        matched(id);
+    }
+
     /** This runtime stopped running {@code id}: another writer advanced its checkpoint (fencing). */
     void lost(String id);
 
@@ -40,6 +49,16 @@ public interface ClusterHooks {
      */
     default String partner(String channel, DurableState arriving) {
         return null;
+    }
+
+    /**
+     * As {@link #partner}, but the partner's whole row (with its pickle), so that an implementation
+     * can find and read it in one query; called, like {@code partner}, before the runtime's commit.
+     * The default: {@code partner}, then the row from {@code store}.
+     */
+    default Checkpoint partnerRow(String channel, DurableState arriving, DurableStore store) {
+        String id = partner(channel, arriving);
+        return id == null ? null : store.row(id);
     }
 
     /**
