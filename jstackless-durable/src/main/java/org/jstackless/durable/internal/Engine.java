@@ -1086,12 +1086,17 @@ public final class Engine {
     /**
      * Cluster mode, after {@code ch}'s blocked row was committed here: if a sender and a receiver
      * now both wait there (the partner blocked while this one's row was in flight), pairs the
-     * oldest of each at once (its own fenced commit) rather than through the channel's owner;
-     * false (the owner is kicked) if there is no pair, it cannot be loaded here, or it was refused.
+     * oldest of each at once (its own fenced commit) rather than through the channel's owner; true
+     * also when only one kind waits (nothing to do: whoever blocks next commits after this row and
+     * finds the pair); false (the owner is kicked) if the pair cannot be loaded here, was refused,
+     * or the hooks do not pair.
      */
     private boolean pairNow(String ch) {
         List<String> p = hooks.pair(ch);
-        if (p.size() != 2 || batch.containsKey(p.get(0)) || batch.containsKey(p.get(1))) {
+        if (p != null && p.isEmpty()) {
+            return true; // nothing to pair: the partner that blocks next finds the pair (its commit is after ours)
+        }
+        if (p == null || p.size() != 2 || batch.containsKey(p.get(0)) || batch.containsKey(p.get(1))) {
             return false;
         }
         Checkpoint s = store.row(p.get(0));
