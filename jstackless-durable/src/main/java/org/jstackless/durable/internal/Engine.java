@@ -1262,6 +1262,7 @@ public final class Engine {
      */
     private void abandon(Meet m) {
         Entry e = m.e();
+        Trace.at("meet abandoned " + e.id);
         drop(e);
         Checkpoint now = store.row(e.id);
         if (now == null || now.seq() != e.seq) {
