@@ -186,7 +186,7 @@ public final class ClusterBench {
                 System.out.println(storeLine);
                 walLine = walAlone(pg);
                 System.out.println(walLine);
-                pekkoLine = pekkoAlone(a, b, warm, trips);
+                pekkoLine = pekkoAlone(a, b, warm, trips) + "; " + entityAlone(a, "ponger-1", warm, trips);
                 System.out.println(pekkoLine);
             } finally {
                 for (int i = ns.size() - 1; i >= 0; i--) {
@@ -279,6 +279,22 @@ public final class ClusterBench {
             }
         }
         return "a Pekko message and its answer n1 → n2 → n1 alone " + triple(t);
+    }
+
+    /**
+     * The path of a wake-up alone: n1 asks the entity of a tasklet that lives on n2 where it runs
+     * (sharding's regions, the entity, the runtime's thread) and gets the answer back.
+     */
+    static String entityAlone(ClusterNode a, String id, int warm, int n) {
+        long[] t = new long[n];
+        for (int i = 0; i < warm + n; i++) {
+            long t0 = System.nanoTime();
+            a.where(id, Duration.ofSeconds(10));
+            if (i >= warm) {
+                t[i - warm] = System.nanoTime() - t0;
+            }
+        }
+        return "n1 → a tasklet's entity on n2 (sharding, the entity, the runtime's thread) → n1 " + triple(t);
     }
 
     /** pg_stat_wal's flush count and time (µs). */

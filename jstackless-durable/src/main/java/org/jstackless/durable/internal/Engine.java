@@ -90,6 +90,14 @@ public final class Engine {
     private final List<Meet> meets = new ArrayList<>();
     private final java.util.Set<String> claimed = new java.util.HashSet<>();
     private final java.util.Set<Entry> continuing = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Cluster mode: checks of channels a tasklet blocked on, due at {@code at} (System.nanoTime), earliest first. */
+    private final PriorityQueue<Later> later = new PriorityQueue<>(Comparator.comparingLong(Later::at));
+    /**
+     * How long after a blocked commit its channel is checked for a pair, if the tasklet still waits
+     * at that row: long enough that a partner that takes it at once (a ping-pong hop) makes the
+     * check (a query) unneeded, short enough to pair two tasklets that blocked at the same time soon.
+     */
+    private static final long PAIR_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private int inserted;
     private boolean stopping;
     private long rounds;
@@ -552,8 +560,12 @@ public final class Engine {
                 claimed.clear();
                 commit();
                 fireTimers();
+                runLater();
                 if (inserted == 0 && batch.isEmpty() && afterCommit.isEmpty()) {
                     long wait = IDLE_MILLIS;
+                    if (!later.isEmpty()) {
+                        wait = Math.max(1, Math.min(wait, TimeUnit.NANOSECONDS.toMillis(later.peek().at() - System.nanoTime()) + 1));
+                    }
                     Entry next = timers.peek();
                     if (next != null) {
                         wait = Math.max(1, Math.min(wait, next.wakeAt - clock.millis()));
@@ -830,11 +842,7 @@ public final class Engine {
         if (hooks != null) { // the store holds it until the channel's owner matches it: nothing in memory
             byTasklet.remove(e.tasklet);
             e.tasklet = null;
-            afterCommit.add(() -> {
-                if (!pairNow(ch)) {
-                    hooks.blocked(ch);
-                }
-            });
+            afterCommit.add(() -> pairLater(e));
             return;
         }
         waiting.computeIfAbsent(ch, k -> new ArrayDeque<>()).addLast(e);
@@ -1275,11 +1283,36 @@ public final class Engine {
         e.channel = b.channel();
         e.detail = "";
         batch.put(e.id, b);
-        afterCommit.add(() -> {
-            if (!pairNow(b.channel())) {
-                hooks.blocked(b.channel());
+        afterCommit.add(() -> pairLater(e));
+    }
+
+    /**
+     * After {@code e}'s blocked row committed: its channel is checked for a pair soon (see
+     * {@link #pairNow}) unless {@code e} was taken meanwhile. Of two tasklets that block at once on
+     * either side, neither finding the other, the one whose commit was last finds the pair; a
+     * partner arriving later finds {@code e} itself (its meet), which makes the check unneeded.
+     */
+    private void pairLater(Entry e) {
+        long seq = e.seq;
+        String ch = e.channel;
+        DurableState st = e.state;
+        later.add(new Later(System.nanoTime() + PAIR_CHECK_NANOS, () -> {
+            if (entries.get(e.id) == e && e.seq == seq && e.state == st && e.channel.equals(ch) && e.tasklet == null
+                    && !batch.containsKey(e.id) && !pairNow(ch)) {
+                hooks.blocked(ch);
             }
-        });
+        }));
+    }
+
+    /** A deferred action of the engine thread, due at {@code at} (System.nanoTime). */
+    private record Later(long at, Runnable action) {
+    }
+
+    private void runLater() {
+        long now = System.nanoTime();
+        while (!later.isEmpty() && later.peek().at() - now <= 0) {
+            later.poll().action().run();
+        }
     }
 
     private boolean adoptNow(String id) {
