@@ -186,7 +186,8 @@ public final class ClusterBench {
                 System.out.println(storeLine);
                 walLine = walAlone(pg);
                 System.out.println(walLine);
-                pekkoLine = pekkoAlone(a, b, warm, trips) + "; " + entityAlone(a, "ponger-1", warm, trips);
+                pekkoLine = pekkoAlone(a, b, warm, trips, 0) + "; " + pekkoAlone(a, b, warm, trips / 2, 3)
+                        + "; " + entityAlone(a, "ponger-1", warm, trips);
                 System.out.println(pekkoLine);
             } finally {
                 for (int i = ns.size() - 1; i >= 0; i--) {
@@ -260,13 +261,16 @@ public final class ClusterBench {
         }
     }
 
-    /** A Pekko message and its answer between two nodes (n1 asks an actor on n2), alone. */
-    static String pekkoAlone(ClusterNode a, ClusterNode b, int warm, int n) throws Exception {
+    /**
+     * A Pekko message and its answer between two nodes (n1 asks an actor on n2), alone: back to
+     * back, or {@code gapMillis} apart (as the hops of a ping-pong are: threads park between them).
+     */
+    static String pekkoAlone(ClusterNode a, ClusterNode b, int warm, int n, int gapMillis) throws Exception {
         ActorRef<Msg> echo = b.system().systemActorOf(Behaviors.receive(Msg.class)
                 .onMessage(Msg.Where.class, m -> {
                     m.replyTo().tell("n2");
                     return Behaviors.same();
-                }).build(), "bench-echo", Props.empty());
+                }).build(), "bench-echo-" + gapMillis, Props.empty());
         String path = ActorRefResolver.get(b.system()).toSerializationFormat(echo);
         ActorRef<Msg> there = ActorRefResolver.get(a.system()).resolveActorRef(path);
         long[] t = new long[n];
@@ -277,8 +281,12 @@ public final class ClusterBench {
             if (i >= warm) {
                 t[i - warm] = System.nanoTime() - t0;
             }
+            if (gapMillis > 0) {
+                Thread.sleep(gapMillis);
+            }
         }
-        return "a Pekko message and its answer n1 → n2 → n1 alone " + triple(t);
+        return "a Pekko message and its answer n1 → n2 → n1 alone" + (gapMillis > 0 ? ", one every " + gapMillis + " ms," : "")
+                + " " + triple(t);
     }
 
     /**
