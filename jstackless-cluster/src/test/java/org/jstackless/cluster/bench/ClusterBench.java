@@ -147,7 +147,7 @@ public final class ClusterBench {
                 for (int r = 1; r <= runs; r++) {
                     TRIPS.clear();
                     int total = warm + trips;
-                    long[] wal0 = wal(pg);
+                    long txn0 = txns(pg);
                     String pong = "ponger-" + r;
                     String ping = "pinger-" + r;
                     b.start(pong, () -> ponger(total));
@@ -170,15 +170,14 @@ public final class ClusterBench {
                     if (!res.equals("bad 0")) {
                         throw new IllegalStateException("wrong answers: " + res);
                     }
-                    long[] wal1 = wal(pg);
+                    long txn1 = txns(pg);
                     long[] t = TRIPS.stream().mapToLong(Long::longValue).toArray();
                     all = concat(all, t);
                     p50s.add(pct(t, 50));
                     String where = a.where(ping, Duration.ofSeconds(10)) + " ↔ " + a.where(pong, Duration.ofSeconds(10));
-                    long syncs = wal1[0] - wal0[0];
                     String line = String.format(Locale.ROOT, "run %d (%s): %d trips after %d warm-up, p50/p90/p99 %s;"
-                            + " WAL: %.1f flushes per trip, %s ms each (PostgreSQL's wal_sync_time)", r, where, t.length, warm,
-                            triple(t), syncs / (double) total, syncs == 0 ? "n/a" : ms((wal1[1] - wal0[1]) / 1000.0 / syncs));
+                            + " %.2f commits per trip; right after: %s", r, where, t.length, warm, triple(t),
+                            (txn1 - txn0) / (double) total, walAlone(pg));
                     System.out.println(line);
                     runLines.add(line);
                 }
@@ -254,10 +253,11 @@ public final class ClusterBench {
                 s.execute("UPDATE bench_wal SET v = v + 1 WHERE k = 1");
             }
             double per = (System.nanoTime() - t0) / 1e6 / n;
+            s.execute("SELECT pg_stat_force_next_flush()"); // this backend's WAL statistics, now (not within a second)
             long[] w1 = wal(pg);
             long syncs = w1[0] - w0[0];
-            return String.format(Locale.ROOT, "a one-row UPDATE commit %s ms mean, its WAL flush %s ms (wal_sync_time / wal_sync)",
-                    ms(per), syncs == 0 ? "n/a" : ms((w1[1] - w0[1]) / 1000.0 / syncs));
+            return String.format(Locale.ROOT, "a one-row UPDATE commit alone %s ms mean, its WAL flush %s ms (PostgreSQL's"
+                    + " wal_sync_time / wal_sync)", ms(per), syncs == 0 ? "n/a" : ms((w1[1] - w0[1]) / 1000.0 / syncs));
         }
     }
 
@@ -303,6 +303,15 @@ public final class ClusterBench {
             }
         }
         return "n1 → a tasklet's entity on n2 (sharding, the entity, the runtime's thread) → n1 " + triple(t);
+    }
+
+    /** Commits of the cluster's table so far: each takes one number of its txn sequence. */
+    static long txns(PrivatePostgres pg) throws Exception {
+        try (Connection c = DriverManager.getConnection(pg.url()); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT last_value FROM bench_txn")) {
+            r.next();
+            return r.getLong(1);
+        }
     }
 
     /** pg_stat_wal's flush count and time (µs). */
