@@ -988,7 +988,8 @@ public final class Engine {
     /**
      * Cluster mode: another node's rendezvous committed {@code row}, the next checkpoint of a tasklet
      * blocked here: it runs from that row (no read of the store) if it is still blocked here at the
-     * checkpoint before; otherwise as {@link #wake}. The row is sealed: a forged one is refused on load.
+     * checkpoint before; otherwise as {@link #wake}. A row whose seal fails (changed on the way) is
+     * not used: the tasklet is then reloaded from the store, as by {@link #wake}.
      */
     public void woken(Checkpoint row) {
         submit(() -> {
@@ -996,7 +997,7 @@ public final class Engine {
             Trace.at("woken " + row.id());
             if (e != null && e.tasklet == null && !batch.containsKey(e.id) && row.seq() == e.seq + 1
                     && row.state() == DurableState.RUNNABLE
-                    && (e.state == DurableState.SENDING || e.state == DurableState.RECEIVING)) {
+                    && (e.state == DurableState.SENDING || e.state == DurableState.RECEIVING) && sealed(row)) {
                 install(row);
                 Trace.at("resumed from the message " + row.id());
             } else {
@@ -1004,6 +1005,16 @@ public final class Engine {
             }
             return CompletableFuture.completedFuture(null);
         });
+    }
+
+    /** Whether {@code row}'s seal holds (a row from a message that fails it is read from the store instead). */
+    private boolean sealed(Checkpoint row) {
+        try {
+            seal.open(row);
+            return true;
+        } catch (RuntimeException ex) {
+            return false;
+        }
     }
 
     /** Cluster mode: the ids of the tasklets running here (adopted and not done), sorted. */
