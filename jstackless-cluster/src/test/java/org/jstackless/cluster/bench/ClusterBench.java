@@ -176,8 +176,8 @@ public final class ClusterBench {
                     p50s.add(pct(t, 50));
                     String where = a.where(ping, Duration.ofSeconds(10)) + " ↔ " + a.where(pong, Duration.ofSeconds(10));
                     String line = String.format(Locale.ROOT, "run %d (%s): %d trips after %d warm-up, p50/p90/p99 %s;"
-                            + " %.2f commits per trip; right after: %s", r, where, t.length, warm, triple(t),
-                            (txn1 - txn0) / (double) total, walAlone(pg));
+                            + " %.2f commits per trip (rows of %s bytes); right after: %s", r, where, t.length, warm, triple(t),
+                            (txn1 - txn0) / (double) total, rowBytes(pg), walAlone(pg));
                     System.out.println(line);
                     runLines.add(line);
                 }
@@ -311,6 +311,15 @@ public final class ClusterBench {
                 ResultSet r = s.executeQuery("SELECT last_value FROM bench_txn")) {
             r.next();
             return r.getLong(1);
+        }
+    }
+
+    /** The sizes of the finished ping-pong rows' pickles, smallest to largest. */
+    static String rowBytes(PrivatePostgres pg) throws Exception {
+        try (Connection c = DriverManager.getConnection(pg.url()); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT min(length(pickle)), max(length(pickle)) FROM bench")) {
+            r.next();
+            return r.getLong(1) + " – " + r.getLong(2);
         }
     }
 
