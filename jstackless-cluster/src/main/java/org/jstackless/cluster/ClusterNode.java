@@ -39,6 +39,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.jstackless.cluster.internal.Directory;
 import org.jstackless.cluster.internal.Msg;
+import org.jstackless.cluster.internal.Rows;
 import org.jstackless.durable.ClusterHooks;
 import org.jstackless.durable.DurableBody;
 import org.jstackless.durable.DurableRuntime;
@@ -333,6 +334,21 @@ public final class ClusterNode implements AutoCloseable {
         @Override
         public void matched(String id) {
             ensure(id);
+        }
+
+        @Override
+        public void matched(String id, org.jstackless.durable.Checkpoint row) {
+            if (closed || row.pickle().length > Rows.MAX_PICKLE) {
+                ensure(id); // too big for one message: its owner reads it from the store
+            } else {
+                sharding.entityRefFor(TASKLET, id).tell(new Msg.Woken(row));
+            }
+        }
+
+        @Override
+        public org.jstackless.durable.Checkpoint partnerRow(String channel, DurableState arriving,
+                org.jstackless.durable.DurableStore store) {
+            return directory.partnerRow(channel, arriving); // one query: who, and its row
         }
 
         @Override

@@ -26,6 +26,10 @@ final class TaskletEntity {
                         node.runtime().wake(id); // a no-op when it runs here; reloads it after a rendezvous elsewhere
                         return Behaviors.same();
                     })
+                    .onMessage(Msg.Woken.class, m -> {
+                        node.runtime().woken(m.row()); // asynchronous: the runtime's thread takes it from here
+                        return Behaviors.same();
+                    })
                     .onMessage(Msg.Where.class, m -> {
                         // "" when this node does not hold it (its code does not match: refused)
                         m.replyTo().tell(node.runtime().info(id).isPresent() ? node.name() : "");

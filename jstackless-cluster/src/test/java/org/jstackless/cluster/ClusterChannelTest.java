@@ -3,8 +3,6 @@ package org.jstackless.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.jstackless.durable.DurableState;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * PostgreSQL: every message once, in order, then a sendException across nodes.
  */
 class ClusterChannelTest {
-    /** Round trips; more with -Djstackless.cluster.trips=N for a steadier figure. */
+    /** Round trips (-Djstackless.cluster.trips=N for more). */
     static final int N = Integer.getInteger("jstackless.cluster.trips", 30);
 
     @Test
@@ -35,10 +33,6 @@ class ClusterChannelTest {
             assertThat(c.nodes.get(2).<String>result("ponger")).isEqualTo("ponged " + N);
             assertThat(a.where("pinger", Duration.ofSeconds(10))).isEqualTo("n1");
             assertThat(a.where("ponger", Duration.ofSeconds(10))).isEqualTo("n2");
-            List<Long> t = new ArrayList<>(Work.TRIPS);
-            t.sort(null);
-            System.out.println("ClusterChannelTest: cross-node round trip p50 " + t.get(t.size() / 2) / 1000 + " us, p90 "
-                    + t.get(t.size() * 9 / 10) / 1000 + " us over " + t.size());
         }
     }
 }

@@ -14,11 +14,23 @@ public interface ClusterHooks {
     /** Durable tasklet {@code id} was created in the store (by a start or {@link Durable#start}): place it. */
     void created(String id);
 
-    /** A tasklet's checkpoint blocked on durable channel {@code channel} is committed: the channel has work. */
+    /**
+     * A tasklet's checkpoint blocked on durable channel {@code channel} is committed and the runtime
+     * did not pair the channel's waiters itself ({@link #pair}): the channel may have work.
+     */
     void blocked(String channel);
 
     /** A rendezvous committed by this runtime made {@code id} runnable: its owner must reload it. */
     void matched(String id);
+
+    /**
+     * A rendezvous committed by this runtime made {@code id} runnable at checkpoint {@code row} (as
+     * committed, sealed): its owner may run it from that row without reading the store. The
+     * default: {@link #matched(String)}.
+     */
+    default void matched(String id, Checkpoint row) {
+        matched(id);
+    }
 
     /** This runtime stopped running {@code id}: another writer advanced its checkpoint (fencing). */
     void lost(String id);
@@ -43,13 +55,25 @@ public interface ClusterHooks {
     }
 
     /**
+     * As {@link #partner}, but the partner's whole row (with its pickle), so that an implementation
+     * can find and read it in one query; called, like {@code partner}, before the runtime's commit.
+     * The default: {@code partner}, then the row from {@code store}.
+     */
+    default Checkpoint partnerRow(String channel, DurableState arriving, DurableStore store) {
+        String id = partner(channel, arriving);
+        return id == null ? null : store.row(id);
+    }
+
+    /**
      * The oldest sender and the oldest receiver blocked on durable channel {@code channel}, in that
      * order, or an empty list if one kind is missing: the pair the runtime may match at once after
-     * committing a blocked row (so it may read the store too). The default: empty (the channel's
-     * owner matches).
+     * committing a blocked row (so it may read the store too). Empty: nothing to pair, and the
+     * runtime does not call {@link #blocked} (of two tasklets blocking at once on either side, the
+     * one that commits last finds the pair). The default: null (the runtime does not pair: it calls
+     * {@code blocked} and the channel's owner matches).
      */
     default java.util.List<String> pair(String channel) {
-        return java.util.List.of();
+        return null;
     }
 
     /**

@@ -422,6 +422,16 @@ public final class DurableRuntime implements AutoCloseable {
         return get(engine.wake(id));
     }
 
+    /**
+     * Cluster mode: another node's rendezvous committed {@code row}, the next checkpoint of a tasklet
+     * blocked here ({@link ClusterHooks#matched(String, Checkpoint)}): it runs from that row without a
+     * read of the store if it is still blocked here just before it, else as {@link #wake}.
+     * Asynchronous: for callers that must not block (actors).
+     */
+    public void woken(Checkpoint row) {
+        engine.woken(row);
+    }
+
     /** Cluster mode: the unfinished tasklets running here. */
     public List<String> adopted() {
         return get(engine.adopted());

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.jstackless.durable.Checkpoint;
 import org.jstackless.durable.DurableState;
 
 /**
@@ -22,6 +23,8 @@ public final class Directory implements AutoCloseable {
     public static final String OPS_SUFFIX = "_ops";
     private final Connection conn;
     private final String table;
+    /** {@link #partnerRow}'s statement, prepared on first use (under {@code this}). */
+    private PreparedStatement partnerRow;
 
     /** Node {@code node} cannot run tasklet {@code id}: its code does not match the checkpoint ({@code reason}). */
     public record Refusal(String id, String node, String reason) {
@@ -56,6 +59,36 @@ public final class Directory implements AutoCloseable {
     public synchronized List<Row> waiters(String channel) {
         return query("WHERE channel = ? AND state IN (" + DurableState.SENDING.ordinal() + ", " + DurableState.RECEIVING.ordinal()
                 + ") ORDER BY txn, id", channel);
+    }
+
+    /**
+     * The oldest row blocked on {@code channel} that a tasklet arriving there as {@code arriving}
+     * (SENDING or RECEIVING) may take at once, with its pickle: the oldest of the other kind, if no
+     * row of the arriving kind waits there (those go first); null otherwise. One query (the meet's
+     * critical path), prepared once.
+     */
+    public synchronized Checkpoint partnerRow(String channel, DurableState arriving) {
+        DurableState want = arriving == DurableState.SENDING ? DurableState.RECEIVING : DurableState.SENDING;
+        try {
+            if (partnerRow == null) {
+                partnerRow = conn.prepareStatement("SELECT id, seq, state, wake_at, channel, detail, pickle, txn FROM " + table
+                        + " WHERE channel = ? AND state = ? AND NOT EXISTS (SELECT 1 FROM " + table
+                        + " x WHERE x.channel = ? AND x.state = ?) ORDER BY txn, id LIMIT 1");
+            }
+            partnerRow.setString(1, channel);
+            partnerRow.setInt(2, want.ordinal());
+            partnerRow.setString(3, channel);
+            partnerRow.setInt(4, arriving.ordinal());
+            try (ResultSet rs = partnerRow.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return new Checkpoint(rs.getString(1), rs.getLong(2), want, rs.getLong(4), rs.getString(5), rs.getString(6),
+                        rs.getBytes(7), rs.getLong(8));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read " + table + ": " + e.getMessage(), e);
+        }
     }
 
     /** Every unfinished row. */

@@ -24,6 +24,13 @@ public sealed interface Msg {
     record Op(String op, ActorRef<Boolean> replyTo) implements Msg {
     }
 
+    /**
+     * A tasklet entity: a rendezvous on another node committed {@code row}, the tasklet's next
+     * checkpoint (sealed): run it from there (no read of the store) if it waits here just before it.
+     */
+    record Woken(org.jstackless.durable.Checkpoint row) implements Msg {
+    }
+
     /** A channel entity: match the senders and receivers waiting on the channel in the store. */
     record Kick() implements Msg {
     }

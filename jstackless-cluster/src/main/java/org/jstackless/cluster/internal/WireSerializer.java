@@ -33,6 +33,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
             case Msg.Where w -> "W";
             case Msg.Kick k -> "K";
             case Msg.Op op -> "O";
+            case Msg.Woken w -> "R";
             default -> throw new IllegalArgumentException("not a cluster message: " + o.getClass());
         };
     }
@@ -47,6 +48,9 @@ public final class WireSerializer extends SerializerWithStringManifest {
             return (op.op() + "|" + ActorRefResolver.get(Adapter.toTyped(system)).toSerializationFormat(op.replyTo()))
                     .getBytes(StandardCharsets.UTF_8);
         }
+        if (o instanceof Msg.Woken w) {
+            return Rows.encode(w.row());
+        }
         manifest(o); // refuses what is not ours
         return new byte[0];
     }
@@ -57,6 +61,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
             case "E" -> new Msg.Ensure();
             case "S" -> new Msg.Stop();
             case "K" -> new Msg.Kick();
+            case "R" -> new Msg.Woken(Rows.decode(bytes));
             case "W" -> {
                 ActorRef<String> r = ActorRefResolver.get(Adapter.toTyped(system))
                         .resolveActorRef(new String(bytes, StandardCharsets.UTF_8));

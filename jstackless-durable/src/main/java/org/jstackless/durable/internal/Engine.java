@@ -83,6 +83,24 @@ public final class Engine {
     private ClusterHooks hooks;
     /** Callers' futures that a refused (stale) commit must fail; cleared by each commit. */
     private final List<CompletableFuture<?>> inBatch = new ArrayList<>();
+    /**
+     * Cluster mode, this round: meets staged in the handle phase whose arriving tasklets run on to
+     * their next request before the meet commits (see {@link #meet}); the partners they took
+     * ({@code claimed}), which no other meet of this node may take before they commit; and the
+     * arriving tasklets running on ({@code continuing}), which block at their next channel
+     * operation rather than meet again.
+     */
+    private final List<Meet> meets = new ArrayList<>();
+    private final java.util.Set<String> claimed = new java.util.HashSet<>();
+    private final java.util.Set<Entry> continuing = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Cluster mode: checks of channels a tasklet blocked on, due at {@code at} (System.nanoTime), earliest first. */
+    private final PriorityQueue<Later> later = new PriorityQueue<>(Comparator.comparingLong(Later::at));
+    /**
+     * How long after a blocked commit its channel is checked for a pair, if the tasklet still waits
+     * at that row: long enough that a partner that takes it at once (a ping-pong hop) makes the
+     * check (a query) unneeded, short enough to pair two tasklets that blocked at the same time soon.
+     */
+    private static final long PAIR_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private int inserted;
     private boolean stopping;
     private long rounds;
@@ -653,10 +671,18 @@ public final class Engine {
                     handle(e);
                 }
                 suspended.clear();
+                while (!meets.isEmpty()) {
+                    settleMeets();
+                }
+                claimed.clear();
                 commit();
                 fireTimers();
+                runLater();
                 if (inserted == 0 && batch.isEmpty() && afterCommit.isEmpty()) {
                     long wait = IDLE_MILLIS;
+                    if (!later.isEmpty()) {
+                        wait = Math.max(1, Math.min(wait, TimeUnit.NANOSECONDS.toMillis(later.peek().at() - System.nanoTime()) + 1));
+                    }
                     Entry next = timers.peek();
                     if (next != null) {
                         wait = Math.max(1, Math.min(wait, next.wakeAt - clock.millis()));
@@ -946,11 +972,7 @@ public final class Engine {
         if (hooks != null) { // the store holds it until the channel's owner matches it: nothing in memory
             byTasklet.remove(e.tasklet);
             e.tasklet = null;
-            afterCommit.add(() -> {
-                if (!pairNow(ch)) {
-                    hooks.blocked(ch);
-                }
-            });
+            afterCommit.add(() -> pairLater(e));
             return;
         }
         waiting.computeIfAbsent(ch, k -> new ArrayDeque<>()).addLast(e);
@@ -1243,6 +1265,38 @@ public final class Engine {
         return submit(() -> CompletableFuture.completedFuture(wakeNow(id)));
     }
 
+    /**
+     * Cluster mode: another node's rendezvous committed {@code row}, the next checkpoint of a tasklet
+     * blocked here: it runs from that row (no read of the store) if it is still blocked here at the
+     * checkpoint before; otherwise as {@link #wake}. A row whose seal fails (changed on the way) is
+     * not used: the tasklet is then reloaded from the store, as by {@link #wake}.
+     */
+    public void woken(Checkpoint row) {
+        submit(() -> {
+            Entry e = entries.get(row.id());
+            Trace.at("woken " + row.id());
+            if (e != null && e.tasklet == null && !batch.containsKey(e.id) && row.seq() == e.seq + 1
+                    && row.state() == DurableState.RUNNABLE
+                    && (e.state == DurableState.SENDING || e.state == DurableState.RECEIVING) && sealed(row)) {
+                install(row);
+                Trace.at("resumed from the message " + row.id());
+            } else {
+                wakeNow(row.id());
+            }
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    /** Whether {@code row}'s seal holds (a row from a message that fails it is read from the store instead). */
+    private boolean sealed(Checkpoint row) {
+        try {
+            seal.open(row);
+            return true;
+        } catch (RuntimeException ex) {
+            return false;
+        }
+    }
+
     /** Cluster mode: the ids of the tasklets running here (adopted and not done), sorted. */
     public CompletableFuture<List<String>> adopted() {
         return submit(() -> CompletableFuture.completedFuture(entries.values().stream().filter(e -> !e.state.isDone())
@@ -1299,20 +1353,20 @@ public final class Engine {
             throw new java.io.UncheckedIOException(io);
         }
         Trace.at("rendezvous end");
-        resumeMatched(r, rt);
-        resumeMatched(s, st);
+        resumeMatched(r, rt, rn);
+        resumeMatched(s, st, sn);
         return true;
     }
 
     /**
      * After a rendezvous committed here: row {@code was} (blocked) is now RUNNABLE at the next
-     * sequence number, its tasklet {@code t} as loaded and answered. If this node runs it, blocked
-     * at that very row, it runs {@code t} at once; otherwise the owner is told to reload it.
+     * sequence number ({@code now}), its tasklet {@code t} as loaded and answered. If this node runs
+     * it, blocked at that very row, it runs {@code t} at once; otherwise its owner is sent {@code now}.
      */
-    private void resumeMatched(Checkpoint was, Tasklet t) {
+    private void resumeMatched(Checkpoint was, Tasklet t, Checkpoint now) {
         Entry x = entries.get(was.id());
         if (x == null) {
-            hooks.matched(was.id());
+            hooks.matched(was.id(), now);
             return;
         }
         if (x.tasklet == null && x.seq == was.seq() && x.state == was.state() && !batch.containsKey(x.id)) {
@@ -1331,12 +1385,17 @@ public final class Engine {
     /**
      * Cluster mode, after {@code ch}'s blocked row was committed here: if a sender and a receiver
      * now both wait there (the partner blocked while this one's row was in flight), pairs the
-     * oldest of each at once (its own fenced commit) rather than through the channel's owner;
-     * false (the owner is kicked) if there is no pair, it cannot be loaded here, or it was refused.
+     * oldest of each at once (its own fenced commit) rather than through the channel's owner; true
+     * also when only one kind waits (nothing to do: whoever blocks next commits after this row and
+     * finds the pair); false (the owner is kicked) if the pair cannot be loaded here, was refused,
+     * or the hooks do not pair.
      */
     private boolean pairNow(String ch) {
         List<String> p = hooks.pair(ch);
-        if (p.size() != 2 || batch.containsKey(p.get(0)) || batch.containsKey(p.get(1))) {
+        if (p != null && p.isEmpty()) {
+            return true; // nothing to pair: the partner that blocks next finds the pair (its commit is after ours)
+        }
+        if (p == null || p.size() != 2 || batch.containsKey(p.get(0)) || batch.containsKey(p.get(1))) {
             return false;
         }
         Checkpoint s = store.row(p.get(0));
@@ -1357,24 +1416,28 @@ public final class Engine {
 
     /**
      * Cluster mode: the rendezvous of {@code e}, arriving on channel {@code ch} as {@code arriving},
-     * with the partner already blocked there (the common case of a ping-pong), done here at once:
-     * both rows in ONE commit, each fenced by its sequence number, without first committing
-     * {@code e}'s blocked row, and {@code e} resumes from its live state (no reload). The commit is
-     * its own, before the round's, so that a refusal (another matcher took the partner first)
-     * writes nothing and costs only this: {@code e} then blocks as usual. False when there is no
+     * with the partner already blocked there (the common case of a ping-pong), staged here at once,
+     * without first committing {@code e}'s blocked row: the partner's row is read with its pickle
+     * in one query and answered, and {@code e} runs on, from its live state, to its next request
+     * before anything is committed ({@link #settleMeets}); then the partner's answered row and
+     * {@code e}'s next checkpoint are ONE commit, each fenced by its sequence number. So a
+     * ping-pong hop costs one commit (its next blocked row rides with the rendezvous) and one
+     * message to the partner's node, which carries the committed row (no reload from the store).
+     * The commit is its own, apart from the round's, so that a refusal (another matcher took the
+     * partner first) writes nothing of it and costs only this: {@code e} then blocks, from its
+     * checkpoint taken at the operation, as if it had found no partner. False when there is no
      * partner to take (or it cannot be loaded here): {@code e} blocks.
      */
     private boolean meet(Entry e, DurableState arriving, String ch) {
-        Trace.at("meet lookup " + ch);
-        String pid = hooks.partner(ch, arriving);
-        Trace.at("meet partner " + pid);
-        if (pid == null || pid.equals(e.id) || batch.containsKey(pid) || batch.containsKey(e.id)) {
-            return false;
+        if (continuing.contains(e) || batch.containsKey(e.id)) {
+            return false; // one meet per commit: a tasklet running on after a meet blocks at its next channel operation
         }
-        Checkpoint pr = store.row(pid);
-        Trace.at("meet row read");
+        Trace.at("meet lookup " + ch);
+        Checkpoint pr = hooks.partnerRow(ch, arriving, store);
+        Trace.at("meet partner " + (pr == null ? null : pr.id()));
         DurableState want = arriving == DurableState.SENDING ? DurableState.RECEIVING : DurableState.SENDING;
-        if (pr == null || pr.state() != want || !pr.channel().equals(ch)) {
+        if (pr == null || pr.id().equals(e.id) || batch.containsKey(pr.id()) || claimed.contains(pr.id())
+                || pr.state() != want || !pr.channel().equals(ch)) {
             return false;
         }
         Tasklet pt;
@@ -1382,6 +1445,12 @@ public final class Engine {
             pt = pickler.loads(seal.open(pr));
         } catch (RuntimeException ex) { // code this node lacks, a refused seal: the channel's owner deals with it
             return false;
+        }
+        byte[] bp; // e blocked at this operation: its checkpoint if the meet is refused
+        try {
+            bp = pickler.dumps(e.tasklet);
+        } catch (NotPicklableException ex) {
+            return false; // block: the usual path reports a value that does not pickle
         }
         Object eOld = e.tasklet.tempval();
         if (arriving == DurableState.SENDING) {
@@ -1393,33 +1462,148 @@ public final class Engine {
             e.tasklet.setTempval(Resume.of(v));
         }
         byte[] pp;
-        byte[] ep;
         try {
             pp = pickler.dumps(pt);
-            ep = pickler.dumps(e.tasklet);
         } catch (NotPicklableException ex) {
             e.tasklet.setTempval(eOld);
-            return false; // block: the usual path reports a value that does not pickle
-        }
-        List<Checkpoint> two = List.of(seal.row(pid, pr.seq() + 1, DurableState.RUNNABLE, 0, "", "", pp),
-                seal.row(e.id, e.seq + 1, DurableState.RUNNABLE, 0, "", "", ep));
-        Trace.at("meet begin " + ch + " " + e.id + "+" + pid);
-        try {
-            store.commit(two);
-        } catch (StaleCheckpointException stale) { // nothing written: the partner went to another matcher (or e runs elsewhere)
-            e.tasklet.setTempval(eOld);
-            Trace.at("meet refused");
             return false;
+        }
+        claimed.add(pr.id());
+        meets.add(new Meet(e, pr, pt, seal.row(pr.id(), pr.seq() + 1, DurableState.RUNNABLE, 0, "", "", pp),
+                seal.row(e.id, e.seq + 1, arriving, 0, ch, "", bp)));
+        continuing.add(e);
+        e.state = DurableState.RUNNABLE;
+        e.channel = "";
+        insert(e); // runs on at once (settleMeets), answered
+        Trace.at("meet staged " + ch + " " + e.id + "+" + pr.id());
+        return true;
+    }
+
+    /**
+     * A meet staged by {@link #meet}: arriving {@code e}, the partner's blocked row {@code partnerWas},
+     * its tasklet {@code partner} as loaded and answered, its answered row {@code partnerRow}, and
+     * {@code e}'s row blocked at the operation ({@code blockedRow}, used if the meet is refused).
+     */
+    private record Meet(Entry e, Checkpoint partnerWas, Tasklet partner, Checkpoint partnerRow, Checkpoint blockedRow) {
+    }
+
+    /**
+     * Runs the tasklets of the staged meets on to their next request, then commits each meet with
+     * that request's checkpoint (its own commit); the other tasklets that ran meanwhile are handled
+     * as usual (into the round's batch).
+     */
+    private void settleMeets() throws Suspendable {
+        List<Meet> ms = new ArrayList<>(meets);
+        meets.clear();
+        inserted = 0;
+        rounds++;
+        Stackless.run();
+        List<Entry> ran = new ArrayList<>(suspended);
+        suspended.clear();
+        for (Meet m : ms) {
+            settle(m, ran.remove(m.e()));
+        }
+        continuing.clear();
+        for (Entry e : ran) {
+            handle(e);
+        }
+        suspended.clear();
+    }
+
+    /** Commits meet {@code m} with its tasklet's next checkpoint ({@code ran}: it suspended with a request). */
+    private void settle(Meet m, boolean ran) {
+        Entry e = m.e();
+        LinkedHashMap<String, Checkpoint> roundBatch = new LinkedHashMap<>(batch);
+        List<Runnable> roundAfter = new ArrayList<>(afterCommit);
+        batch.clear();
+        afterCommit.clear();
+        if (ran) {
+            handle(e); // its next checkpoint (and a child's, for a start) into the emptied batch
+        }
+        List<Checkpoint> rows = new ArrayList<>();
+        rows.add(m.partnerRow());
+        rows.addAll(batch.values());
+        List<Runnable> after = new ArrayList<>(afterCommit);
+        batch.clear();
+        afterCommit.clear();
+        batch.putAll(roundBatch);
+        afterCommit.addAll(roundAfter);
+        if (rows.stream().noneMatch(c -> c.id().equals(e.id))) { // its next state does not pickle: no meet; it blocks
+            abandon(m);
+            return;
+        }
+        Trace.at("meet begin " + m.partnerRow().id() + "+" + e.id);
+        try {
+            store.commit(rows);
+        } catch (StaleCheckpointException stale) {
+            Trace.at("meet refused");
+            abandon(m);
+            return;
         } catch (IOException io) {
             throw new java.io.UncheckedIOException(io); // as a failed round commit: the engine stops
         }
         Trace.at("meet end");
-        e.seq++;
-        e.state = DurableState.RUNNABLE;
-        e.channel = "";
-        insert(e);
-        resumeMatched(pr, pt);
-        return true;
+        for (Checkpoint c : rows) {
+            Entry x = entries.get(c.id());
+            if (x != null && !c.id().equals(m.partnerRow().id())) { // a partner here: resumeMatched moves it on
+                x.seq = c.seq();
+            }
+        }
+        resumeMatched(m.partnerWas(), m.partner(), m.partnerRow()); // first: the partner's node is the critical path
+        after.forEach(Runnable::run);
+    }
+
+    /**
+     * Meet {@code m} is not made (refused, or its tasklet's next state does not pickle): its tasklet
+     * is put back blocked at the operation it met with, from the checkpoint taken there (staged in
+     * the round), and whatever it did since in memory is dropped, as if it had found no partner;
+     * unless another writer advanced it meanwhile: then it runs elsewhere (fencing).
+     */
+    private void abandon(Meet m) {
+        Entry e = m.e();
+        Trace.at("meet abandoned " + e.id);
+        drop(e);
+        Checkpoint now = store.row(e.id);
+        if (now == null || now.seq() != e.seq) {
+            entries.remove(e.id);
+            hooks.lost(e.id);
+            return;
+        }
+        Checkpoint b = m.blockedRow();
+        e.state = b.state();
+        e.channel = b.channel();
+        e.detail = "";
+        batch.put(e.id, b);
+        afterCommit.add(() -> pairLater(e));
+    }
+
+    /**
+     * After {@code e}'s blocked row committed: its channel is checked for a pair soon (see
+     * {@link #pairNow}) unless {@code e} was taken meanwhile. Of two tasklets that block at once on
+     * either side, neither finding the other, the one whose commit was last finds the pair; a
+     * partner arriving later finds {@code e} itself (its meet), which makes the check unneeded.
+     */
+    private void pairLater(Entry e) {
+        long seq = e.seq;
+        String ch = e.channel;
+        DurableState st = e.state;
+        later.add(new Later(System.nanoTime() + PAIR_CHECK_NANOS, () -> {
+            if (entries.get(e.id) == e && e.seq == seq && e.state == st && e.channel.equals(ch) && e.tasklet == null
+                    && !batch.containsKey(e.id) && !pairNow(ch)) {
+                hooks.blocked(ch);
+            }
+        }));
+    }
+
+    /** A deferred action of the engine thread, due at {@code at} (System.nanoTime). */
+    private record Later(long at, Runnable action) {
+    }
+
+    private void runLater() {
+        long now = System.nanoTime();
+        while (!later.isEmpty() && later.peek().at() - now <= 0) {
+            later.poll().action().run();
+        }
     }
 
     private boolean adoptNow(String id) {
