@@ -7,7 +7,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.Iterator;
 import org.jstackless.internal.io.IoAccess;
 import org.jstackless.internal.io.IoHandle;
 
@@ -22,12 +21,17 @@ import org.jstackless.internal.io.IoHandle;
  * <li>idle: with nothing runnable the scheduler waits in {@link #block} (a {@code select} bounded
  *     by the next timer) instead of parking its thread; other threads' posts wake it through
  *     {@link #wakeup} (see {@link Inbox});</li>
- * <li>busy: at a switch, every {@link #CHECK_EVERY}th switch reads the clock and, if the last poll
- *     is more than {@link #INTERVAL_NANOS} old, polls with {@code selectNow}. Tasklets that keep
- *     switching among themselves therefore delay I/O by at most about that interval (or 16
- *     switches, if those are slower); a tasklet that never switches starves everything (the
- *     blocked-carrier detector reports it). Reading the clock only every 16th switch keeps the
- *     check at a decrement and a branch per switch.</li>
+ * <li>busy: at a switch, every {@link #CHECK_EVERY}th switch reads the clock and polls with
+ *     {@code selectNow} if the last poll is more than {@link #INTERVAL_NANOS} old and the ring has
+ *     had a full round since (every tasklet runnable after it, those it woke included, had its
+ *     turn), or if it is more than {@link #MAX_NANOS} old. Polling once per round, as an event
+ *     loop polls once per batch, matters with many connections: the sockets of woken tasklets
+ *     that have not run yet are still ready, and an earlier poll would report them all again.
+ *     Tasklets that keep switching among themselves therefore delay I/O by at most about a round
+ *     of the ring, never more than {@code MAX_NANOS} (or 16 switches, if those are slower); a
+ *     tasklet that never switches starves everything (the blocked-carrier detector reports it).
+ *     Reading the clock only every 16th switch keeps the check at a decrement and a branch per
+ *     switch.</li>
  * </ul>
  *
  * <p>Invariants (owner thread only, except {@link #wakeup} and {@link Access#abort}): a parked I/O
@@ -48,6 +52,14 @@ final class IoPoller {
     static final long INTERVAL_NANOS = Long.getLong("jstackless.io.pollMicros", 250) * 1000;
     /** How many switches pass between two looks at the clock while I/O waits are parked. */
     static final int CHECK_EVERY = 16;
+    /**
+     * Longest a busy scheduler waits for the tasklets woken by its last poll to have their turn
+     * before it polls again anyway (property {@code jstackless.io.maxPollMicros}, default 10 ms,
+     * as Go's sysmon): bounds the I/O latency when the ring holds many tasklets that keep
+     * yielding. Below it, a busy scheduler polls once per round of its ring, as an event loop does
+     * once per batch.
+     */
+    static final long MAX_NANOS = Math.max(INTERVAL_NANOS, Long.getLong("jstackless.io.maxPollMicros", 10_000) * 1000);
 
     static {
         Access.init();
@@ -58,13 +70,14 @@ final class IoPoller {
         Wait reader;
         Wait writer;
         /**
-         * Polls in a row that found this key ready with nobody waiting for what it is ready for.
-         * The first is usually a tasklet woken by the previous poll that has not run yet (with
-         * many connections the run queue is long): it will read and wait again, so its interest
-         * stays (dropping and re-adding it costs two epoll_ctl calls per request). Only the second
-         * in a row drops the interest.
+         * Polls in a row that found this key ready with nobody waiting for what it is ready for,
+         * after the tasklet last woken from it had its turn ({@link #runBy}; before that, it will
+         * read and wait again, so its interest stays: dropping and re-adding it costs two
+         * epoll_ctl calls per request). The second in a row drops the interest.
          */
         byte unclaimed;
+        /** Switch count by which the tasklet last woken from this key has surely had its turn. */
+        long runBy;
     }
 
     private final Scheduler sched;
@@ -73,11 +86,24 @@ final class IoPoller {
     private int parked;
     private int countdown = CHECK_EVERY;
     private long lastPoll;
+    /**
+     * The switch count by which every tasklet runnable after the last poll (those it woke
+     * included) has had its turn: the ring is FIFO, so that is its size then. A busy poll before
+     * that would find the sockets of the woken tasklets that have not run yet still ready (level
+     * triggered) and report them again.
+     */
+    private long roundEnd;
+    /** The poll in progress is an idle one: every tasklet woken before has had its turn. */
+    private boolean idle;
+    /** Passed to the selector (one object, no allocation per poll). */
+    private final java.util.function.Consumer<SelectionKey> onReady = this::ready;
     /** Set by {@link #due()}: the next {@code pollEvents} polls. */
     private boolean pollNow;
     /** Statistics, owner-written: polls made while busy and while idle. */
     long busyPolls;
     long idlePolls;
+    /** Statistics, owner-written: interest-set changes asked of the selector (an epoll_ctl each). */
+    long interestChanges;
 
     private IoPoller(Scheduler s) {
         sched = s;
@@ -106,7 +132,8 @@ final class IoPoller {
             return false;
         }
         countdown = CHECK_EVERY;
-        if (System.nanoTime() - lastPoll < INTERVAL_NANOS) {
+        long since = System.nanoTime() - lastPoll;
+        if (since < INTERVAL_NANOS || (sched.switches - roundEnd < 0 && sched.runCount > 1 && since < MAX_NANOS)) {
             return false;
         }
         pollNow = true;
@@ -140,55 +167,60 @@ final class IoPoller {
     }
 
     private void poll(long millis) {
+        Scheduler s = sched;
+        idle = millis != 0 || s.runCount == 0;
         int n;
         try {
-            n = millis < 0 ? selector.select() : millis == 0 ? selector.selectNow() : selector.select(millis);
+            n = millis < 0 ? selector.select(onReady) : millis == 0 ? selector.selectNow(onReady) : selector.select(onReady, millis);
         } catch (IOException e) {
             throw new UncheckedIOException("the scheduler's selector failed", e);
         }
         lastPoll = System.nanoTime();
         countdown = CHECK_EVERY;
-        if (n == 0) {
-            return;
+        roundEnd = s.switches + s.runCount;
+    }
+
+    /** Owner, inside a poll: {@code k} is ready. */
+    private void ready(SelectionKey k) {
+        Slot slot = (Slot) k.attachment();
+        int ready;
+        try {
+            ready = k.readyOps();
+        } catch (CancelledKeyException e) {
+            ready = -1; // the channel was closed: let both waiters find out by trying
         }
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-            SelectionKey k = it.next();
-            it.remove();
-            Slot slot = (Slot) k.attachment();
-            int ready;
-            try {
-                ready = k.readyOps();
-            } catch (CancelledKeyException e) {
-                ready = -1; // the channel was closed: let both waiters find out by trying
-            }
-            Wait r = slot.reader;
-            Wait w = slot.writer;
-            if (r != null && (ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
-                fire(r);
-            }
-            if (w != null && (ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
-                fire(w);
-            }
-            if (ready != -1 && (ready & ~((r == null ? 0 : r.ops) | (w == null ? 0 : w.ops))) != 0) {
-                // Interest left over from a wait that ended (see forget): nobody waits for it now.
+        Wait r = slot.reader;
+        Wait w = slot.writer;
+        if (r != null && (ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
+            fire(r, slot);
+        }
+        if (w != null && (ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
+            fire(w, slot);
+        }
+        if (ready != -1 && (ready & ~((r == null ? 0 : r.ops) | (w == null ? 0 : w.ops))) != 0) {
+            // Nobody waits for this readiness now. If a poll woke the waiter and it has not had its
+            // turn yet, it will read and wait again: leave the interest (dropping and adding it
+            // back costs two epoll_ctl per request). Otherwise it is left over from a wait that
+            // ended (see forget); drop it the second time in a row.
+            if (idle || sched.switches - slot.runBy >= 0) {
                 if (++slot.unclaimed >= 2) {
                     slot.unclaimed = 0;
                     setInterest(k, interest(slot));
                 }
-            } else {
-                slot.unclaimed = 0;
             }
+        } else {
+            slot.unclaimed = 0;
         }
     }
 
-    private void fire(Wait w) {
+    private void fire(Wait w, Slot slot) {
         Tasklet t = w.tasklet;
         if (t.parkedOn() == w) {
             if (!(t.tempval instanceof Bomb)) {
                 t.tempval = Boolean.TRUE;
             }
             sched.waits.wake(t); // calls forget(w)
+            slot.runBy = sched.switches + sched.runCount; // at the ring's tail: its turn comes within that
         }
     }
 
@@ -269,7 +301,8 @@ final class IoPoller {
         }
     }
 
-    private static void setInterest(SelectionKey k, int ops) {
+    private void setInterest(SelectionKey k, int ops) {
+        interestChanges++;
         try {
             k.interestOps(ops);
         } catch (CancelledKeyException e) {

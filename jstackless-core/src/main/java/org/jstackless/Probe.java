@@ -161,8 +161,7 @@ final class Probe implements Bridge.Source {
             // the ring changed under a reader on another thread: what was read so far stands
         }
         try {
-            var ws = s.waits.all;
-            Wait[] waits = ws == null ? new Wait[0] : ws.toArray(new Wait[0]);
+            Wait[] waits = s.waits.allWaits(Math.max(16, s.waits.waiting * 2 + 16)).toArray(new Wait[0]);
             long now = System.nanoTime();
             for (Wait w : waits) {
                 if (w == null) {

@@ -61,6 +61,10 @@ final class Wait implements Comparable<Wait> {
     int ops;
     java.nio.channels.SelectionKey key;
 
+    /** Neighbours in its scheduler's list of parked waits ({@code Waits.all}), owner thread only. */
+    Wait allPrev;
+    Wait allNext;
+
     Wait(Tasklet tasklet, long deadline, long seq, boolean interruptible) {
         this.tasklet = tasklet;
         this.deadline = deadline;

@@ -1,6 +1,5 @@
 package org.jstackless;
 
-import java.util.HashSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -15,7 +14,8 @@ import java.util.concurrent.CompletionStage;
  * <p>State: {@code waiting}, the number of parked tasklets plus pending select timeouts (a select's
  * tasklet waits in channel queues, but its timer must keep the thread from declaring a deadlock);
  * {@code timers}, the sleeping tasklets and deadlines, null while there are none so that a switch
- * pays nothing for them; {@code all}, the parked tasklets' waits, for dumps. Owner thread only
+ * pays nothing for them; {@code all}, the parked tasklets' waits, for dumps (a list linked through
+ * the waits themselves: a server parks and wakes on every request, so no hashing or node per wait). Owner thread only
  * (other threads only {@link #deliver}). Invariant: {@code waiting} counts exactly the tasklets of
  * this scheduler with {@code where == WAITING}, plus the select timers still in {@code timers}.
  */
@@ -25,8 +25,8 @@ final class Waits {
     int waiting;
     /** Sleeping tasklets and deadlines; null while there are none, so a switch pays nothing for timers. */
     Timers timers;
-    /** The {@link Wait}s of the parked tasklets, for dumps (null until the first). */
-    HashSet<Wait> all;
+    /** The {@link Wait}s of the parked tasklets, for dumps: the first of a list through {@code Wait.allNext}/{@code allPrev}. */
+    Wait all;
 
     Waits(Scheduler s) {
         this.s = s;
@@ -38,7 +38,13 @@ final class Waits {
         s.checkTrap();
         States.toWaiting(s, me, w);
         waiting++;
-        (all != null ? all : (all = new HashSet<>())).add(w);
+        Wait first = all;
+        w.allNext = first;
+        w.allPrev = null;
+        if (first != null) {
+            first.allPrev = w;
+        }
+        all = w;
         return s.scheduleTask(me, s.head, Scheduler.CLAIM);
     }
 
@@ -153,12 +159,38 @@ final class Waits {
         }
     }
 
+    /** Takes {@code w} out of {@code all} (it is in it: parked by {@link #park}). */
+    private void unlinkAll(Wait w) {
+        Wait prev = w.allPrev;
+        Wait next = w.allNext;
+        if (prev != null) {
+            prev.allNext = next;
+        } else if (all == w) {
+            all = next;
+        }
+        if (next != null) {
+            next.allPrev = prev;
+        }
+        w.allPrev = null;
+        w.allNext = null;
+    }
+
+    /**
+     * The parked tasklets' waits, for dumps: at most {@code max} of them. Other threads may call it
+     * while the owner changes the list: they get what they could read (never a loop: bounded).
+     */
+    java.util.List<Wait> allWaits(int max) {
+        java.util.List<Wait> out = new java.util.ArrayList<>();
+        for (Wait w = all; w != null && out.size() < max; w = w.allNext) {
+            out.add(w);
+        }
+        return out;
+    }
+
     /** A waiting tasklet becomes runnable (its result, or a bomb, is in its tempval). */
     void wake(Tasklet t) {
         Wait w = t.parkedOn();
-        if (all != null) {
-            all.remove(w);
-        }
+        unlinkAll(w);
         if (w.io != null) {
             s.io.forget(w); // out of its key, its socket and the timers, however the wait ended
         }

@@ -12,11 +12,12 @@ import java.util.Locale;
  * The charts of bench/net, drawn from the same run as its tables: the script writes one line per
  * figure to a data file and this class draws, with {@link Chart}, {@code net-requests.png}
  * (requests/s per carriers × connections × server, linear: higher is better), {@code net-p99.png}
- * (p99 latency, log: lower is better), {@code net-echo.png} (the JMH echo round trip with its
+ * (p99 latency, log: lower is better), {@code net-cpu.png} (the server's CPU time per request,
+ * when the data has it), {@code net-echo.png} (the JMH echo round trip with its
  * error) and {@code net-memory.png} (heap per idle connection, with the 4 KB target of issue 14).
  *
  * <p>Usage: {@code NetCharts DATA OUTDIR}. DATA lines, fields separated by {@code |}:
- * {@code wrk|CARRIERS|CONNECTIONS|SERVER|REQS_PER_S|P50_MS|P99_MS},
+ * {@code wrk|CARRIERS|CONNECTIONS|SERVER|REQS_PER_S|P50_MS|P99_MS[|CPU_MICROS_PER_REQUEST]},
  * {@code echo|BENCHMARK|MICROS|ERROR_MICROS}, {@code mem|SERVER|CONNECTIONS|BYTES_PER_CONNECTION}.
  * Prints the Markdown image lines to put under the tables.
  */
@@ -38,6 +39,7 @@ public final class NetCharts {
         Path dir = Path.of(args[1]);
         List<Chart.Bar> rps = new ArrayList<>();
         List<Chart.Bar> p99 = new ArrayList<>();
+        List<Chart.Bar> cpu = new ArrayList<>();
         List<Chart.Bar> echo = new ArrayList<>();
         List<Chart.Bar> mem = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of(args[0]))) {
@@ -47,6 +49,9 @@ public final class NetCharts {
                     String label = f[1] + (f[1].equals("1") ? " carrier, " : " carriers, ") + f[2] + " conns: " + f[3];
                     rps.add(new Chart.Bar(label, num(f[4]), 0, color(f[3])));
                     p99.add(new Chart.Bar(label, num(f[6]), 0, color(f[3])));
+                    if (f.length > 7 && !f[7].isEmpty()) {
+                        cpu.add(new Chart.Bar(label, num(f[7]), 0, color(f[3])));
+                    }
                 }
                 case "echo" -> echo.add(new Chart.Bar(echoLabel(f[1]), num(f[2]), num(f[3]), color(f[1])));
                 case "mem" -> mem.add(new Chart.Bar(f[1] + ", " + f[2] + " idle connections", num(f[3]), 0, color(f[1])));
@@ -63,6 +68,11 @@ public final class NetCharts {
             Chart.write(dir.resolve("net-p99.png"), "HTTP p99 latency under wrk (GET /hello)",
                     "milliseconds, log scale, lower is better", p99, 0, true);
             md.add("![p99 latency](net-p99.png)");
+        }
+        if (!cpu.isEmpty()) {
+            Chart.write(dir.resolve("net-cpu.png"), "Server CPU time per HTTP request under wrk (GET /hello)",
+                    "microseconds of CPU (all server threads) per request, linear scale, lower is better", cpu, 0, false);
+            md.add("![CPU per request](net-cpu.png)");
         }
         if (!echo.isEmpty()) {
             Chart.write(dir.resolve("net-echo.png"), "Echo round trip, 64 B on one loopback connection (JMH)",
