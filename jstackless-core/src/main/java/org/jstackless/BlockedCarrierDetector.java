@@ -111,7 +111,7 @@ final class BlockedCarrierDetector {
     }
 
     private static void check(Scheduler s, Seen seen, long now, long threshold) {
-        long sw = s.switches;
+        long sw = s.switches + s.selfYields; // a lone tasklet's schedule() polls events too: progress
         Tasklet cur = s.current;
         // Only when someone is kept waiting: other runnable tasklets, or tasklets waiting for a socket,
         // a timer or a result that this thread would have to take in. A thread alone with its work

@@ -113,6 +113,12 @@ final class Scheduler {
     /** Switches made and tasklets handed to other carriers: metrics (owner-written, read racily). */
     long switches;
     long steals;
+    /**
+     * Times the running tasklet passed through {@link #scheduleTask} to itself (a lone tasklet's
+     * {@code schedule()}): not a switch, but its events were polled there, so the blocked-carrier
+     * detector counts it as progress (owner-written, read racily).
+     */
+    long selfYields;
     /** Readiness poller of this scheduler's sockets; null until the first socket wait ({@link IoPoller}). */
     IoPoller io;
     /** Set by {@link Schedulers#close()}: stop waiting for tasklets that are waiting outside the scheduler. */
@@ -275,6 +281,7 @@ final class Scheduler {
         }
         States.makeRunnable(this, next);
         if (prev == next) {
+            selfYields++;
             return k.resumed();
         }
         if (timed != null) {

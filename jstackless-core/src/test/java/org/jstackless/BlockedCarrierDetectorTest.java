@@ -140,6 +140,40 @@ class BlockedCarrierDetectorTest {
         }
     }
 
+    @Test
+    void aLoneTaskletThatKeepsYieldingIsNotReported() throws Throwable {
+        List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+        Consumer<String> old = BlockedCarrierDetector.sink;
+        BlockedCarrierDetector.sink = warnings::add;
+        try {
+            Stackless.runAsMain(() -> {
+                // The sleeper waits for a timer, so the scheduler has work besides the yielder; the
+                // yielder's schedule() returns to itself (nothing else is runnable), but the timer is
+                // looked at there, so nobody is starved and nothing is reported.
+                long[] woke = new long[1];
+                Tasklet sleeper = Tasklet.spawn(() -> {
+                    Stackless.sleep(java.time.Duration.ofMillis(300));
+                    woke[0] = System.nanoTime();
+                });
+                Tasklet yielder = Tasklet.spawn(() -> {
+                    Stackless.schedule(); // let the sleeper start sleeping
+                    long end = System.nanoTime() + 600_000_000L;
+                    while (System.nanoTime() - end < 0) {
+                        spin(1);
+                        Stackless.schedule();
+                    }
+                });
+                Stackless.run();
+                assertThat(sleeper.isAlive()).isFalse();
+                assertThat(yielder.isAlive()).isFalse();
+                assertThat(woke[0]).as("the sleeper woke while the yielder ran").isNotZero();
+                assertThat(warnings.stream().filter(w -> w.contains(yielder.toString()))).isEmpty();
+            });
+        } finally {
+            BlockedCarrierDetector.sink = old;
+        }
+    }
+
     private static void hogTheCarrier() {
         spin(800); // eight thresholds, one stretch: one warning
     }
