@@ -17,9 +17,11 @@ import org.jstackless.internal.switching.Strand;
  * failure's error, reported to its watchdog like any uncaught error ({@code run()} raises it).
  *
  * <p>Limits. A blocking call or future already started cannot be taken back: the tasklet ends when
- * its outcome arrives (as a kill would). A partner of another thread that took the tasklet from
- * its channel while it was still unwinding has handed over its value already: that value is lost
- * with the tasklet (the window is the unwinding itself). A failure of a strand that is not a
+ * its outcome arrives (as a kill would). A partner of another thread (or another carrier of the
+ * pool) that took the tasklet from its channel while it was still unwinding has handed over its
+ * value already: that value is lost with the tasklet (the window is the unwinding itself). A
+ * tasklet waiting in a {@code sync} primitive leaves its own channel but stays enlisted there (the
+ * withdrawal is code of the dropped frames). A failure of a strand that is not a
  * tasklet's own (a greenlet, coroutine or generator it runs) is left to take effect when that
  * strand is next resumed.
  */

@@ -16,6 +16,7 @@ import org.jstackless.Schedulers;
 import org.jstackless.Select;
 import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
+import org.jstackless.TaskletBody;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +29,12 @@ import org.junit.jupiter.api.Test;
  * delivered, and with no partner the error was never reported.
  */
 class FailedSwitchTest {
-    private static final Duration LIMIT = Duration.ofSeconds(60);
+    private static final Duration LIMIT = Duration.ofSeconds(30);
+
+    /** Runs {@code body} as a thread's main tasklet, failing (not hanging) if it does not end in time. */
+    private static void runAsMain(TaskletBody body) {
+        assertTimeoutPreemptively(LIMIT, () -> Stackless.runAsMain(body));
+    }
 
     private static void assertClearError(Throwable e) {
         assertThat(e).isInstanceOf(IllegalStateException.class);
@@ -46,7 +52,7 @@ class FailedSwitchTest {
     void aSenderArrivingAfterTheFailureBlocksAndItsValueReachesALiveReceiver() throws Exception {
         List<String> log = new ArrayList<>();
         Throwable[] raised = new Throwable[1];
-        Stackless.runAsMain(() -> {
+        runAsMain(() -> {
             Channel<String> ch = new Channel<>();
             UnwindFailureTest.Src outer = UnwindFailureTest.unwoven(() -> ch.receive());
             Tasklet dead = Tasklet.spawn(() -> log.add("dead got " + outer.get()));
@@ -75,7 +81,7 @@ class FailedSwitchTest {
     void aLaterSenderMeetsTheLiveReceiverQueuedBehindTheDeadOne() throws Exception {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         Throwable[] raised = new Throwable[1];
-        Stackless.runAsMain(() -> {
+        runAsMain(() -> {
             Channel<String> ch = new Channel<>();
             Channel<Integer> ping = new Channel<>();
             UnwindFailureTest.Src outer = UnwindFailureTest.unwoven(() -> ch.receive());
@@ -110,14 +116,14 @@ class FailedSwitchTest {
     void withNoPartnerTheErrorIsRaisedFromRunAtOnce() throws Exception {
         List<String> log = new ArrayList<>();
         Throwable[] raised = new Throwable[1];
-        assertTimeoutPreemptively(LIMIT, () -> Stackless.runAsMain(() -> {
+        runAsMain(() -> {
             Channel<String> ch = new Channel<>();
             UnwindFailureTest.Src outer = UnwindFailureTest.unwoven(() -> ch.receive());
             Tasklet t = Tasklet.spawn(() -> log.add("t got " + outer.get()));
             raised[0] = catchThrowable(Stackless::run);
             log.add("t alive " + t.isAlive() + ", blocked " + t.isBlocked() + ", balance " + ch.balance()
                     + ", run count " + Stackless.runCount());
-        }));
+        });
         assertThat(log).containsExactly("t alive false, blocked false, balance 0, run count 1");
         assertClearError(raised[0]);
     }
@@ -127,7 +133,7 @@ class FailedSwitchTest {
     void aFailedSelectLeavesEveryQueue() throws Exception {
         List<String> log = new ArrayList<>();
         Throwable[] raised = new Throwable[1];
-        Stackless.runAsMain(() -> {
+        runAsMain(() -> {
             Channel<String> a = new Channel<>();
             Channel<String> b = new Channel<>();
             UnwindFailureTest.Src outer = UnwindFailureTest.unwoven(() -> new Select<String>()
@@ -158,7 +164,7 @@ class FailedSwitchTest {
     void aFailedSleepIsCutShort() throws Exception {
         List<String> log = new ArrayList<>();
         Throwable[] raised = new Throwable[1];
-        assertTimeoutPreemptively(LIMIT, () -> Stackless.runAsMain(() -> {
+        runAsMain(() -> {
             UnwindFailureTest.Src outer = UnwindFailureTest.unwoven(() -> {
                 Stackless.sleep(Duration.ofHours(1));
                 return "slept";
@@ -168,7 +174,7 @@ class FailedSwitchTest {
             raised[0] = catchThrowable(Stackless::run);
             log.add("t alive " + t.isAlive() + ", u alive " + u.isAlive());
             Stackless.run(); // u runs; no timer is left to wait for
-        }));
+        });
         assertThat(log).containsExactly("t alive false, u alive true", "u runs");
         assertClearError(raised[0]);
     }
@@ -182,7 +188,7 @@ class FailedSwitchTest {
         List<String> log = new ArrayList<>();
         Throwable[] raised = new Throwable[1];
         CompletableFuture<String> future = new CompletableFuture<>();
-        assertTimeoutPreemptively(LIMIT, () -> Stackless.runAsMain(() -> {
+        runAsMain(() -> {
             UnwindFailureTest.Src outer = UnwindFailureTest.unwoven(() -> Stackless.await(future));
             Tasklet t = Tasklet.spawn(() -> log.add("t got " + outer.get()));
             Tasklet u = Tasklet.spawn(() -> {
@@ -194,7 +200,7 @@ class FailedSwitchTest {
             });
             raised[0] = catchThrowable(Stackless::run);
             log.add("t alive " + t.isAlive() + ", u alive " + u.isAlive());
-        }));
+        });
         assertThat(log).containsExactly("pickle NotPicklableException", "t alive true", "t alive false, u alive false");
         assertClearError(raised[0]);
     }
