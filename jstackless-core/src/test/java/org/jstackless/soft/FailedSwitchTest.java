@@ -17,6 +17,7 @@ import org.jstackless.Select;
 import org.jstackless.Stackless;
 import org.jstackless.Tasklet;
 import org.jstackless.TaskletBody;
+import org.jstackless.sync.Lock;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -152,6 +153,38 @@ class FailedSwitchTest {
         });
         assertThat(log).containsExactly("t alive false, balances 0 0", "senders blocked true true, balances 1 1",
                 "got 1 2");
+        assertClearError(raised[0]);
+    }
+
+    /**
+     * A tasklet waiting for a lock leaves the lock's queue too: the release hands the lock to the
+     * live waiter behind it (not to the dead one, which would lose the lock and block the releaser).
+     */
+    @Test
+    void aLockPassesOverTheDeadWaiter() throws Exception {
+        List<String> log = new ArrayList<>();
+        Throwable[] raised = new Throwable[1];
+        runAsMain(() -> {
+            Lock lock = new Lock();
+            lock.acquire();
+            UnwindFailureTest.Src outer = UnwindFailureTest.unwoven(() -> {
+                lock.acquire();
+                return "locked";
+            });
+            Tasklet dead = Tasklet.spawn(() -> log.add("dead got " + outer.get()));
+            raised[0] = catchThrowable(Stackless::run);
+            Tasklet live = Tasklet.spawn(() -> {
+                lock.acquire();
+                log.add("live has it");
+                lock.release();
+            });
+            Stackless.run(); // live waits for the lock
+            log.add("dead alive " + dead.isAlive() + ", live blocked " + live.isBlocked());
+            lock.release();
+            Stackless.run();
+            log.add("live alive " + live.isAlive() + ", locked " + lock.isLocked());
+        });
+        assertThat(log).containsExactly("dead alive false, live blocked true", "live has it", "live alive false, locked false");
         assertClearError(raised[0]);
     }
 
