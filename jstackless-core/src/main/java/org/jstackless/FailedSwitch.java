@@ -21,9 +21,10 @@ import org.jstackless.internal.switching.Strand;
  * pool) that took the tasklet from its channel while it was still unwinding has handed over its
  * value already: that value is lost with the tasklet (the window is the unwinding itself). A
  * tasklet waiting in a {@code sync} primitive leaves its own channel but stays enlisted there (the
- * withdrawal is code of the dropped frames): the primitive passes over it as dead when it picks. A failure of a strand that is not a
- * tasklet's own (a greenlet, coroutine or generator it runs) is left to take effect when that
- * strand is next resumed.
+ * withdrawal is code of the dropped frames): the primitive passes over it as dead when it picks.
+ * A failure of a strand that is not a tasklet's own (a greenlet, coroutine or generator it runs)
+ * is left to take effect when that strand is next resumed. A tasklet's own strand that suspends
+ * without a tasklet switch (into a greenlet or coroutine) leaves its tasklet current: nothing to do.
  */
 final class FailedSwitch {
     private FailedSwitch() {
