@@ -59,6 +59,19 @@ final class PoolCarrier {
     }
 
     /**
+     * {@code t}, which was switching away, runs again at once instead of {@code next}
+     * ({@link FailedSwitch}): it stays on the CPU (its pending release is dropped) and {@code next},
+     * which has not run, is off it again.
+     */
+    void runsInstead(Tasklet t, Tasklet next) {
+        if (suspending == t) {
+            suspending = null;
+        }
+        States.setOnCpu(next, false);
+        States.setOnCpu(t, true);
+    }
+
+    /**
      * With {@code t}'s channel locked (it is blocked there, on another carrier of this pool): makes
      * it this scheduler's, so that the rendezvous goes on as one within this thread and {@code t}
      * runs here, next or at the end of the round (Go's hand-off). Refused (false) — the partner is

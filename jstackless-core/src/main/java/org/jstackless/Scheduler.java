@@ -92,6 +92,11 @@ final class Scheduler {
                 s.carrier.setNext(null);
             }
         }
+
+        @Override
+        public void unwindFailed(org.jstackless.internal.switching.Strand failed) {
+            FailedSwitch.takeEffect(current(), failed);
+        }
     };
 
     final Carrier carrier;
@@ -127,6 +132,12 @@ final class Scheduler {
     boolean waitingRemote;
     /** Set by run(threadBlock): with nothing runnable, wait for other threads instead of returning. */
     boolean threadBlock;
+    /**
+     * The tasklet the latest switch ({@link #scheduleTask}) left: a soft one is still unwinding
+     * until its strand returns to the carrier loop, and {@link FailedSwitch} needs to know whose
+     * unwinding failed. Stale otherwise (read only there, checked against the failed strand).
+     */
+    Tasklet leaving;
 
     /** The pool this scheduler carries for, or null (a runAsMain thread); set before it gets work. */
     Schedulers pool;
@@ -294,6 +305,7 @@ final class Scheduler {
         // Where prev resumes is whatever runs now: its own strand, the thread stack, or the strand
         // of a greenlet or coroutine it is running (concepts nest without seeing each other).
         prev.resumeAt = carrier.running();
+        leaving = prev;
         if (loop != null) {
             loop.onCpu(prev, next);
         }

@@ -32,15 +32,31 @@ final class WaitQueue {
         boolean picked;
         /** Set by the waker once its send has completed. */
         volatile boolean delivered;
+        /**
+         * The waiting tasklet, or null when not known (an unpickled waiter): a tasklet that died while
+         * enlisted without withdrawing (its frames were dropped: a soft switch that could not unwind,
+         * see docs/switching.md) is passed over by {@link #pickOne}/{@link #pickAll}.
+         */
+        final Tasklet tasklet;
 
         Waiter() {
-            this(new Channel<>());
+            this(new Channel<>(), Stackless.current());
         }
 
         /** A waiter on {@code channel} (unpickling: the copy its tasklet comes back blocked on). */
         Waiter(Channel<Boolean> channel) {
+            this(channel, null);
+        }
+
+        private Waiter(Channel<Boolean> channel, Tasklet tasklet) {
             this.channel = channel;
+            this.tasklet = tasklet;
             channel.setPreference(0); // the waker keeps running; the woken waiter becomes runnable
+        }
+
+        /** True when its tasklet has died while enlisted: it will never take a token. */
+        boolean gone() {
+            return tasklet != null && !tasklet.isAlive();
         }
     }
 
@@ -61,18 +77,21 @@ final class WaitQueue {
 
     /** Under the guard's monitor: the longest waiter, now owed a token; null if none waits. */
     Waiter pickOne() {
-        if (waiters.isEmpty()) {
-            return null;
+        while (!waiters.isEmpty()) {
+            Waiter w = waiters.remove(0);
+            if (!w.gone()) {
+                w.picked = true;
+                return w;
+            }
         }
-        Waiter w = waiters.remove(0);
-        w.picked = true;
-        return w;
+        return null;
     }
 
     /** Under the guard's monitor: every waiter, now each owed a token. */
     List<Waiter> pickAll() {
         List<Waiter> all = new ArrayList<>(waiters);
         waiters.clear();
+        all.removeIf(Waiter::gone);
         for (Waiter w : all) {
             w.picked = true;
         }

@@ -19,4 +19,15 @@ public interface StrandEntry {
      * ({@link Carrier#setNext}) and return; it must not switch.
      */
     void end(Throwable error);
+
+    /**
+     * A soft strand's frames could not be saved while it unwound from a switch (frameless code
+     * threw): {@code failed} now holds no frames, stays where its switch put it, and ends with its
+     * error when it is next resumed. Called on the strand's carrier, right after the failure, still
+     * inside {@code failed.resume()}: the concept may take the strand out of what it waits on and
+     * name it the carrier's next target so that it ends at once. It must not switch. By default
+     * nothing is done.
+     */
+    default void unwindFailed(Strand failed) {
+    }
 }

@@ -366,10 +366,11 @@ public final class SoftStrand extends Strand implements FrameStore {
      * frame returns, and threw. Woven handlers do not run while a strand unwinds (each rethrows), so
      * nothing of the tasklet ran after the switch; but the frames from the one that threw down to the
      * trampoline are lost, so the tasklet cannot go on from its switch. The switch itself was made
-     * (the tasklet sits in the queue it chose, the successor runs next): the strand keeps its place
-     * there and drops its frames, and when it is next resumed (by whoever would have resumed it, or
-     * by kill) it ends at once with a clear error, through the tasklet's ordinary end (an uncaught
-     * error goes to the watchdog). Nothing else is disturbed.
+     * (the tasklet sits in the queue it chose, the successor is named to run next): the strand drops
+     * its frames and, when it is next resumed, ends at once with a clear error, through the
+     * tasklet's ordinary end (an uncaught error goes to the watchdog). Its entry is told right away
+     * ({@link StrandEntry#unwindFailed}): a tasklet is taken out of what it waits on and resumed next,
+     * so that no partner hands it a value and the error is reported at once. Nothing else is disturbed.
      */
     private void failed(SoftContext c, Throwable t) {
         c.unwinding = false;
@@ -377,6 +378,7 @@ public final class SoftStrand extends Strand implements FrameStore {
         Resumption k = bodyOrK instanceof Resumption r ? r : null;
         bodyOrK = new Failure(k, new IllegalStateException(failureMessage(t), t));
         state |= FAILED;
+        entry.unwindFailed(this); // the concept makes it take effect at once (a tasklet: FailedSwitch)
     }
 
     private static String failureMessage(Throwable t) {
@@ -386,8 +388,8 @@ public final class SoftStrand extends Strand implements FrameStore {
                 + " threw " + t + ". That frame sits between two woven frames without being woven itself (a "
                 + "class that was never woven implementing or delegating to a suspendable method, or a method "
                 + "reference's adapter) and acted on the placeholder value an unwinding woven frame returns. The "
-                + "frames below it could not be saved, so the tasklet ended with this error when it was next run; "
-                + "the scheduler and the other tasklets are not affected. Fix: weave that class (the "
+                + "frames below it could not be saved, so the tasklet ended with this error instead of going on "
+                + "from its switch (taken out of whatever it waited on); the scheduler and the other tasklets are not affected. Fix: weave that class (the "
                 + "jstackless-maven-plugin's weave goals, or -javaagent:jstackless-agent.jar), or run this tasklet "
                 + "hard (Stackless.enableSoftSwitch(false) before creating it).";
     }
