@@ -1,6 +1,7 @@
 package org.jstackless.weaver.analysis;
 
 import java.util.Map;
+import org.objectweb.asm.Type;
 
 /**
  * The box classes and the primitive each holds: what a LambdaMetafactory adapter boxes into or
@@ -13,6 +14,21 @@ public final class Boxes {
             "java/lang/Character", "C", "java/lang/Boolean", "Z", "java/lang/Float", "F", "java/lang/Double", "D");
 
     private Boxes() {
+    }
+
+    /** The internal name of the box class of primitive type {@code p} (any sort from BOOLEAN to DOUBLE). */
+    public static String boxOf(Type p) {
+        return switch (p.getSort()) {
+            case Type.BOOLEAN -> "java/lang/Boolean";
+            case Type.CHAR -> "java/lang/Character";
+            case Type.BYTE -> "java/lang/Byte";
+            case Type.SHORT -> "java/lang/Short";
+            case Type.INT -> "java/lang/Integer";
+            case Type.LONG -> "java/lang/Long";
+            case Type.FLOAT -> "java/lang/Float";
+            case Type.DOUBLE -> "java/lang/Double";
+            default -> throw new IllegalArgumentException("not a primitive type: " + p);
+        };
     }
 
     /** The descriptor of the primitive that box class {@code internalName} holds, or null if it is no box. */

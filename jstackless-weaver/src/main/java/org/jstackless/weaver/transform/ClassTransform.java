@@ -25,6 +25,7 @@ import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
 import org.jstackless.weaver.abi.Abi;
+import org.jstackless.weaver.analysis.Boxes;
 import org.jstackless.weaver.analysis.ClassHierarchy;
 import org.jstackless.weaver.analysis.Lambdas;
 import org.jstackless.weaver.rules.Rules;
@@ -146,16 +147,7 @@ public final class ClassTransform {
                 case Type.OBJECT, Type.ARRAY -> {
                 }
                 default -> {
-                    String box = switch (r.getSort()) {
-                        case Type.BOOLEAN -> "java/lang/Boolean";
-                        case Type.CHAR -> "java/lang/Character";
-                        case Type.BYTE -> "java/lang/Byte";
-                        case Type.SHORT -> "java/lang/Short";
-                        case Type.INT -> "java/lang/Integer";
-                        case Type.LONG -> "java/lang/Long";
-                        case Type.FLOAT -> "java/lang/Float";
-                        default -> "java/lang/Double";
-                    };
+                    String box = Boxes.boxOf(r);
                     l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, box, "valueOf",
                             "(" + r.getDescriptor() + ")L" + box + ";", false));
                 }

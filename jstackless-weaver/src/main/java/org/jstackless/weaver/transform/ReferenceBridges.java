@@ -2,6 +2,7 @@ package org.jstackless.weaver.transform;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jstackless.weaver.analysis.Boxes;
 import org.jstackless.weaver.analysis.ClassHierarchy;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Opcodes;
@@ -168,7 +169,7 @@ public final class ReferenceBridges {
         if (fp && tp) {
             widen(l, from, to);
         } else if (fp) {
-            String box = box(from);
+            String box = Boxes.boxOf(from);
             l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, box, "valueOf", "(" + from.getDescriptor() + ")L" + box + ";",
                     false));
         } else if (tp) {
@@ -194,19 +195,6 @@ public final class ReferenceBridges {
         } else if (f == Type.FLOAT) {
             l.add(new InsnNode(Opcodes.F2D));
         }
-    }
-
-    private static String box(Type p) {
-        return switch (p.getSort()) {
-            case Type.BOOLEAN -> "java/lang/Boolean";
-            case Type.CHAR -> "java/lang/Character";
-            case Type.BYTE -> "java/lang/Byte";
-            case Type.SHORT -> "java/lang/Short";
-            case Type.INT -> "java/lang/Integer";
-            case Type.LONG -> "java/lang/Long";
-            case Type.FLOAT -> "java/lang/Float";
-            default -> "java/lang/Double";
-        };
     }
 
     private static int lineOf(AbstractInsnNode x) {
