@@ -72,46 +72,46 @@ public final class RehomeBench {
                     }
                     // The nodes created the table; the directory reads it.
                     try (Directory d = new Directory(pg.url(), table)) {
-                    Map<String, Long> start = NodeJvms.seqs(d);
-                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-                    while (!NodeJvms.advanced(start, NodeJvms.seqs(d), tasklets, 2)) {
-                        if (System.nanoTime() > end) {
-                            throw new IllegalStateException("run " + run + ": the tickers did not run on n3\n" + kids.tails(40));
+                        Map<String, Long> start = NodeJvms.seqs(d);
+                        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                        while (!NodeJvms.advanced(start, NodeJvms.seqs(d), tasklets, 2)) {
+                            if (System.nanoTime() > end) {
+                                throw new IllegalStateException("run " + run + ": the tickers did not run on n3\n" + kids.tails(40));
+                            }
+                            Thread.sleep(20);
                         }
-                        Thread.sleep(20);
-                    }
-                    long t0 = System.nanoTime();
-                    kids.killLast();
-                    Map<String, Long> atKill = NodeJvms.seqs(d);
-                    long once = -1;
-                    end = t0 + TimeUnit.SECONDS.toNanos(120);
-                    while (true) {
-                        Map<String, Long> now = NodeJvms.seqs(d);
-                        if (once < 0 && NodeJvms.advanced(atKill, now, tasklets, 1)) {
-                            once = System.nanoTime() - t0;
+                        long t0 = System.nanoTime();
+                        kids.killLast();
+                        Map<String, Long> atKill = NodeJvms.seqs(d);
+                        long once = -1;
+                        end = t0 + TimeUnit.SECONDS.toNanos(120);
+                        while (true) {
+                            Map<String, Long> now = NodeJvms.seqs(d);
+                            if (once < 0 && NodeJvms.advanced(atKill, now, tasklets, 1)) {
+                                once = System.nanoTime() - t0;
+                            }
+                            if (NodeJvms.advanced(atKill, now, tasklets, 2)) {
+                                break;
+                            }
+                            if (System.nanoTime() > end) {
+                                throw new IllegalStateException("run " + run + ": not re-homed in 120 s\n" + kids.tails(60));
+                            }
+                            Thread.sleep(10);
                         }
-                        if (NodeJvms.advanced(atKill, now, tasklets, 2)) {
-                            break;
+                        double s = (System.nanoTime() - t0) / 1e9;
+                        all.add(s);
+                        first.add(once / 1e9);
+                        String here = kids.node(0).settings();
+                        if (here == null || !here.equals(kids.node(1).settings())) {
+                            throw new IllegalStateException("run " + run + ": the survivors report different settings: "
+                                    + here + " / " + kids.node(1).settings());
                         }
-                        if (System.nanoTime() > end) {
-                            throw new IllegalStateException("run " + run + ": not re-homed in 120 s\n" + kids.tails(60));
+                        if (settings != null && !settings.equals(here)) {
+                            throw new IllegalStateException("settings changed between runs: " + settings + " / " + here);
                         }
-                        Thread.sleep(10);
-                    }
-                    double s = (System.nanoTime() - t0) / 1e9;
-                    all.add(s);
-                    first.add(once / 1e9);
-                    String here = kids.node(0).settings();
-                    if (here == null || !here.equals(kids.node(1).settings())) {
-                        throw new IllegalStateException("run " + run + ": the survivors report different settings: "
-                                + here + " / " + kids.node(1).settings());
-                    }
-                    if (settings != null && !settings.equals(here)) {
-                        throw new IllegalStateException("settings changed between runs: " + settings + " / " + here);
-                    }
-                    settings = here;
-                    System.out.printf(Locale.ROOT, "run %d: %d tasklets of the SIGKILLed node ran again elsewhere %.2f s after the"
-                            + " kill (first checkpoint there after %.2f s)%n", run, tasklets, s, once / 1e9);
+                        settings = here;
+                        System.out.printf(Locale.ROOT, "run %d: %d tasklets of the SIGKILLed node ran again elsewhere %.2f s after the"
+                                + " kill (first checkpoint there after %.2f s)%n", run, tasklets, s, once / 1e9);
                     }
                 }
             }
