@@ -432,7 +432,7 @@ public final class ClusterNode implements AutoCloseable {
      * {@code name=value} pairs separated by ", ".
      */
     String rehomeSettings() {
-        com.typesafe.config.Config c = system.settings().config();
+        Config c = system.settings().config();
         return "heartbeat-interval=" + c.getDuration("pekko.cluster.failure-detector.heartbeat-interval").toMillis() + "ms"
                 + ", acceptable-heartbeat-pause="
                 + c.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause").toMillis() + "ms"

@@ -76,7 +76,8 @@ public final class RehomeBench {
                         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
                         while (!NodeJvms.advanced(start, NodeJvms.seqs(d), tasklets, 2)) {
                             if (System.nanoTime() > end) {
-                                throw new IllegalStateException("run " + run + ": the tickers did not run on n3\n" + kids.tails(40));
+                                throw new IllegalStateException("run " + run + ": the tickers did not run on n3\n"
+                                        + kids.tails(40));
                             }
                             Thread.sleep(20);
                         }
@@ -110,8 +111,8 @@ public final class RehomeBench {
                             throw new IllegalStateException("settings changed between runs: " + settings + " / " + here);
                         }
                         settings = here;
-                        System.out.printf(Locale.ROOT, "run %d: %d tasklets of the SIGKILLed node ran again elsewhere %.2f s after the"
-                                + " kill (first checkpoint there after %.2f s)%n", run, tasklets, s, once / 1e9);
+                        System.out.printf(Locale.ROOT, "run %d: %d tasklets of the SIGKILLed node ran again elsewhere %.2f s"
+                                + " after the kill (first checkpoint there after %.2f s)%n", run, tasklets, s, once / 1e9);
                     }
                 }
             }
@@ -127,9 +128,11 @@ public final class RehomeBench {
                 s(median(sorted)), s(sorted.get(0)), s(sorted.get(sorted.size() - 1)), s(median(firstSorted)), loadBefore,
                 loadAfter, fd);
         System.out.println(summary);
-        String verdict = sorted.get(sorted.size() - 1) <= 10.0 ? "met" : median(sorted) <= 10.0 ? "met at the median" : "**missed**";
+        String verdict = sorted.get(sorted.size() - 1) <= 10.0 ? "met"
+                : median(sorted) <= 10.0 ? "met at the median" : "**missed**";
         String cell = s(median(sorted)) + " s median (" + s(sorted.get(0)) + " – " + s(sorted.get(sorted.size() - 1))
-                + " s), each tasklet's second checkpoint on a survivor; its first: " + s(median(firstSorted)) + " s median; " + fd;
+                + " s), each tasklet's second checkpoint on a survivor; its first: " + s(median(firstSorted)) + " s median; "
+                + fd;
         if (splice != null) {
             splice(splice, ROW, ROW + " (`./jstackless bench-durable --parts rehome`, " + runs + " runs × " + tasklets
                     + " tasklets, fresh 3-JVM cluster each, " + LocalDate.now() + ", load " + loadBefore + ") | " + cell + " | "
@@ -138,8 +141,8 @@ public final class RehomeBench {
         if (figures != null) {
             splice(figures, FIGURES_ROW, FIGURES_ROW + tasklets + " tasklets running on others | **" + s(median(sorted))
                     + " s** median (" + s(sorted.get(0)) + " – " + s(sorted.get(sorted.size() - 1)) + " s, " + runs
-                    + " runs, " + LocalDate.now() + ", load " + loadBefore + "; first checkpoint on a survivor " + s(median(firstSorted))
-                    + " s median); " + fd + " | ≤ 10 s | `./jstackless bench-durable --parts rehome` (`RehomeBench`) |");
+                    + " runs, " + LocalDate.now() + ", load " + loadBefore + "; first checkpoint on a survivor "
+                    + s(median(firstSorted)) + " s median); " + fd + " | ≤ 10 s | `./jstackless bench-durable --parts rehome` (`RehomeBench`) |");
         }
     }
 
