@@ -85,6 +85,8 @@ public final class ClusterNode implements AutoCloseable {
     private final Sweep sweepState = new Sweep();
     private static final long GONE_GRACE_MILLIS = 1500;
     private final String threadName;
+    /** The placement sweep's period, as configured (reported by {@link #rehomeSettings}). */
+    private final Duration sweepEvery;
     private volatile boolean closed;
 
     /** Configures a {@link ClusterNode}. */
@@ -257,6 +259,7 @@ public final class ClusterNode implements AutoCloseable {
     private ClusterNode(Builder b) throws IOException {
         this.name = b.name;
         this.threadName = "jsl-cluster-" + b.name + "-" + System.identityHashCode(this);
+        this.sweepEvery = b.sweepEvery;
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             store = PgStore.open(b.jdbcUrl, b.table);
@@ -421,6 +424,23 @@ public final class ClusterNode implements AutoCloseable {
     /** This node's name. */
     public String name() {
         return name;
+    }
+
+    /**
+     * The settings that bound re-homing after a node dies, read from this node's running
+     * configuration (so a benchmark reports what was in force, -Dpekko.… overrides included):
+     * {@code name=value} pairs separated by ", ".
+     */
+    String rehomeSettings() {
+        Config c = system.settings().config();
+        return "heartbeat-interval=" + c.getDuration("pekko.cluster.failure-detector.heartbeat-interval").toMillis() + "ms"
+                + ", acceptable-heartbeat-pause="
+                + c.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause").toMillis() + "ms"
+                + ", sbr=" + c.getString("pekko.cluster.split-brain-resolver.active-strategy")
+                + ", stable-after=" + c.getDuration("pekko.cluster.split-brain-resolver.stable-after").toMillis() + "ms"
+                + ", sweep=" + sweepEvery.toMillis() + "ms"
+                + ", gone-grace=" + GONE_GRACE_MILLIS + "ms"
+                + ", handoff-timeout=" + c.getDuration("pekko.cluster.sharding.handoff-timeout").toMillis() + "ms";
     }
 
     /** The Pekko actor system (for operations and tests). */

@@ -7,7 +7,8 @@ import org.jstackless.durable.DurableBody;
 
 /**
  * A cluster node in its own JVM, for tests that SIGKILL nodes: {@code NAME PORT SEEDS(host:port,...) JDBC TABLE
- * MEMBERS TICKERS}: joins, waits for MEMBERS Up members, prints {@code UP}, creates TICKERS slow tickers
+ * MEMBERS TICKERS}: joins, waits for MEMBERS Up members, prints {@code UP} and {@code SETTINGS} (what bounds
+ * re-homing, from the running configuration), creates TICKERS slow tickers
  * (placed here), prints {@code CREATED}, then runs until killed.
  */
 public final class NodeMain {
@@ -26,6 +27,7 @@ public final class NodeMain {
             System.out.println("NOT UP after 180 s: " + org.apache.pekko.cluster.typed.Cluster.get(n.system()).state());
         }
         System.out.println("UP " + n.members());
+        System.out.println("SETTINGS " + n.rehomeSettings());
         int tickers = Integer.parseInt(a[6]);
         Map<String, DurableBody<?>> bodies = new LinkedHashMap<>();
         for (int i = 0; i < tickers; i++) {
@@ -37,7 +39,7 @@ public final class NodeMain {
         while (true) { // a trace of what this node sees, for a test that explains a slow re-homing
             Thread.sleep(250);
             System.out.println(java.time.Instant.now() + " " + a[0] + " members " + n.members() + " unreachable "
-                    + cl.state().getUnreachable().size() + " leader " + cl.state().getLeader() + " here " + n.here().size());
+                    + cl.state().getUnreachable().size() + " leader " + cl.state().getLeader() + " here " + n.here());
         }
     }
 }
