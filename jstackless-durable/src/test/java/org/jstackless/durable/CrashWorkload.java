@@ -25,8 +25,11 @@ public final class CrashWorkload {
         DurableChannel<String> inbox = Durable.channel("inbox");
         for (int i = 0; i < messages; i++) {
             inbox.send("w" + w + ":" + i);
-            if (i % 25 == 0) {
-                Durable.sleep(Duration.ofMillis(3));
+            if (i % 10 == 0) {
+                // 20 durable sleeps of 150 ms: the work takes at least 3 s of wall time, so the
+                // test's kills (each within about a second of a child's start) land while work is
+                // left; with 3 ms sleeps a quiet machine finished it before the first kill landed.
+                Durable.sleep(Duration.ofMillis(150));
             } else if (i % 7 == 0) {
                 Durable.checkpoint();
             }
