@@ -49,14 +49,14 @@ import org.jstackless.durable.DurableStore;
  */
 public final class Engine {
     private static final ThreadLocal<Engine> CURRENT = new ThreadLocal<>();
-    private static final byte[] NONE = new byte[0];
+    static final byte[] NONE = new byte[0];
     /** Longest wait for a command while nothing runs, so a clock moved under us is seen soon. */
     private static final long IDLE_MILLIS = 100;
 
-    private final DurableStore store;
+    final DurableStore store;
     private final Pickler pickler;
     private final InstantSource clock;
-    private final RowSeal seal;
+    final RowSeal seal;
     private final LinkedBlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -64,25 +64,27 @@ public final class Engine {
     private volatile Throwable failure;
     /** Callers' futures not completed yet: failed when the engine ends. */
     private final java.util.Set<CompletableFuture<?>> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The operations other threads ask for (cancel, suspend, resume, kill, purge, describe): Operations. */
+    private final Operations ops = new Operations(this);
 
     // Engine thread only.
-    private final Map<String, Entry> entries = new HashMap<>();
-    private final Map<Tasklet, Entry> byTasklet = new IdentityHashMap<>();
+    final Map<String, Entry> entries = new HashMap<>();
+    final Map<Tasklet, Entry> byTasklet = new IdentityHashMap<>();
     private final List<Entry> suspended = new ArrayList<>();
     private final Map<String, ArrayDeque<Entry>> waiting = new HashMap<>();
     private final PriorityQueue<Entry> timers = new PriorityQueue<>(
             Comparator.comparingLong((Entry e) -> e.wakeAt).thenComparing(e -> e.id));
-    private final LinkedHashMap<String, Checkpoint> batch = new LinkedHashMap<>();
-    private final List<Runnable> afterCommit = new ArrayList<>();
+    final LinkedHashMap<String, Checkpoint> batch = new LinkedHashMap<>();
+    final List<Runnable> afterCommit = new ArrayList<>();
     private final Map<String, List<CompletableFuture<DurableInfo>>> doneWaiters = new HashMap<>();
     /** One node (not cluster mode): the closing channels and their marks' seq, as committed (ChannelMarks). */
     private final Map<String, Long> closing = new HashMap<>();
     /** Opened for operations only: nothing is loaded, run or started. */
-    private volatile boolean passive;
+    volatile boolean passive;
     /** Cluster mode (null: one node owns the whole store): see {@link ClusterHooks}. */
-    private ClusterHooks hooks;
+    ClusterHooks hooks;
     /** Callers' futures that a refused (stale) commit must fail; cleared by each commit. */
-    private final List<CompletableFuture<?>> inBatch = new ArrayList<>();
+    final List<CompletableFuture<?>> inBatch = new ArrayList<>();
     /**
      * Cluster mode, this round: meets staged in the handle phase whose arriving tasklets run on to
      * their next request before the meet commits (see {@link #meet}); the partners they took
@@ -106,7 +108,7 @@ public final class Engine {
     private long rounds;
 
     /** One durable tasklet. */
-    private static final class Entry {
+    static final class Entry {
         final String id;
         long seq;
         DurableState state;
@@ -331,14 +333,7 @@ public final class Engine {
 
     /** What the last checkpoint of {@code id} holds: its frames and values (the pickle inspector's text). */
     public CompletableFuture<String> describe(String id, byte[] key) {
-        return submit(() -> {
-            Checkpoint c = store.row(id);
-            if (c == null) {
-                throw new IllegalArgumentException("no durable tasklet '" + id + "'");
-            }
-            byte[] p = seal.open(c);
-            return CompletableFuture.completedFuture(c + (p.length == 0 ? "" : "\n" + Pickler.describe(p, key)));
-        });
+        return ops.describe(id, key);
     }
 
     /**
@@ -348,66 +343,7 @@ public final class Engine {
      * loads it next raises TaskletExit in it (here at once if this engine can load it).
      */
     public CompletableFuture<Boolean> cancel(String id) {
-        return submit(() -> {
-            refresh(id);
-            Entry e = entries.get(id);
-            if (ChannelMarks.isMark(id) || batch.containsKey(id) || e != null && e.state.isDone() || e == null && hooks == null) {
-                return CompletableFuture.completedFuture(false);
-            }
-            if (e != null && !passive && (e.tasklet != null || hooks == null) && detach(e)) {
-                e.tasklet.setTempval(Resume.cancel());
-                NotPicklableException bad = stage(e, DurableState.RUNNABLE, 0, "", "");
-                if (bad != null) {
-                    throw bad;
-                }
-                e.state = DurableState.RUNNABLE;
-                CompletableFuture<Boolean> f = new CompletableFuture<>();
-                inBatch.add(f);
-                afterCommit.add(() -> {
-                    if (!e.tasklet.isScheduled()) {
-                        insert(e);
-                    }
-                    f.complete(true);
-                });
-                return f;
-            }
-            return cancelInStore(id, e);
-        });
-    }
-
-    /** The store's half of {@link #cancel}: for a tasklet not in memory here (another node's, blocked, or passive). */
-    private CompletableFuture<Boolean> cancelInStore(String id, Entry e) {
-        Checkpoint c = store.row(id);
-        if (c == null || c.state().isDone() || c.pickle().length == 0) {
-            return CompletableFuture.completedFuture(false);
-        }
-        if (e != null) {
-            unwait(e);
-            drop(e);
-        }
-        batch.put(id, seal.row(id, c.seq() + 1, DurableState.RUNNABLE, 0, "", org.jstackless.durable.Durable.CANCELLING,
-                seal.open(c)));
-        CompletableFuture<Boolean> f = new CompletableFuture<>();
-        inBatch.add(f);
-        afterCommit.add(() -> {
-            Checkpoint now = store.row(id);
-            if (hooks != null) {
-                if (entries.remove(id) != null) {
-                    install(now); // loaded here: the cancel is raised at once
-                } else {
-                    hooks.matched(id); // its owner reloads it
-                }
-            } else if (e != null) {
-                e.state = DurableState.RUNNABLE;
-                e.detail = org.jstackless.durable.Durable.CANCELLING;
-                e.wakeAt = 0;
-                if (!passive && load(e, now)) {
-                    insert(e);
-                }
-            }
-            f.complete(true);
-        });
-        return f;
+        return ops.cancel(id);
     }
 
     /**
@@ -417,111 +353,31 @@ public final class Engine {
      * RUNNABLE.
      */
     public CompletableFuture<Boolean> suspend(String id) {
-        return submit(() -> rewrite(id, DurableState.RUNNABLE, DurableState.SUSPENDED));
+        return ops.suspend(id);
     }
 
     /** Resumes suspended {@code id} (see DurableRuntime.resume); false unless it is SUSPENDED. */
     public CompletableFuture<Boolean> resumeSuspended(String id) {
-        return submit(() -> rewrite(id, DurableState.SUSPENDED, DurableState.RUNNABLE));
-    }
-
-    /** Commits {@code id}'s last checkpoint again, in state {@code to}, if it is in state {@code from}. */
-    private CompletableFuture<Boolean> rewrite(String id, DurableState from, DurableState to) {
-        refresh(id);
-        Entry e = entries.get(id);
-        Checkpoint c = store.row(id);
-        if (batch.containsKey(id) || c == null || c.state() != from || e != null && (e.state != from || e.seq != c.seq())
-                || e == null && hooks == null) {
-            return CompletableFuture.completedFuture(false);
-        }
-        byte[] pickle = seal.open(c); // the last checkpoint itself: what a runnable tasklet resumes from
-        if (e != null) {
-            drop(e); // a runnable one is, at a round's end, at its last checkpoint
-            e.state = to;
-        }
-        batch.put(id, seal.row(id, c.seq() + 1, to, 0, "", c.detail(), pickle)); // a pending cancel stays pending
-        CompletableFuture<Boolean> f = new CompletableFuture<>();
-        inBatch.add(f);
-        afterCommit.add(() -> {
-            if (passive && e != null) {
-                e.detail = c.detail(); // operations only: nothing runs here
-            } else if (entries.get(id) == e && e != null) {
-                entries.remove(id);
-                install(store.row(id)); // resumed: loaded and run here
-            } else if (hooks != null) {
-                hooks.matched(id); // its owner (if another node) reloads it
-            }
-            f.complete(true);
-        });
-        return f;
+        return ops.resumeSuspended(id);
     }
 
     /** Kills live {@code id} (see DurableRuntime.kill); false if done or unknown. */
     public CompletableFuture<Boolean> kill(String id) {
-        return submit(() -> {
-            refresh(id);
-            if (ChannelMarks.isMark(id)) {
-                return CompletableFuture.completedFuture(false);
-            }
-            Entry e = entries.get(id);
-            if (e == null && hooks != null) { // cluster mode: it runs on another node (or nowhere): fenced in the store
-                Checkpoint c = store.row(id);
-                if (c == null || c.state().isDone() || batch.containsKey(id)) {
-                    return CompletableFuture.completedFuture(false);
-                }
-                batch.put(id, seal.row(id, c.seq() + 1, DurableState.FAILED, 0, "", "killed", NONE));
-                CompletableFuture<Boolean> f = new CompletableFuture<>();
-                inBatch.add(f);
-                afterCommit.add(() -> {
-                    hooks.matched(id); // its owner reloads it (a stale copy in memory is refused at its next commit)
-                    f.complete(true);
-                });
-                return f;
-            }
-            if (e == null || e.state.isDone() || batch.containsKey(id)) {
-                return CompletableFuture.completedFuture(false);
-            }
-            unwait(e);
-            if (e.tasklet != null) {
-                if (e.tasklet.isScheduled()) {
-                    e.tasklet.remove();
-                }
-                byTasklet.remove(e.tasklet);
-                e.tasklet = null; // dropped: nothing of it runs again
-            }
-            batch.put(id, seal.row(id, e.seq + 1, DurableState.FAILED, 0, "", "killed", NONE));
-            e.state = DurableState.FAILED;
-            e.detail = "killed";
-            e.channel = "";
-            CompletableFuture<Boolean> f = new CompletableFuture<>();
-            inBatch.add(f);
-            afterCommit.add(() -> {
-                completeDone(e);
-                f.complete(true);
-            });
-            return f;
-        });
+        return ops.kill(id);
+    }
+
+    /** Deletes finished or failed {@code id} from the store; false if it is not done. */
+    public CompletableFuture<Boolean> purge(String id) {
+        return ops.purge(id);
     }
 
     /**
-     * Operations only: the store may be shared with running nodes (a cluster's table), so an
-     * operation first reads {@code id}'s row again into its entry.
+     * Deletes, in one commit, each of {@code ids} that is finished or failed (null: every finished
+     * or failed tasklet this engine knows); how many. Cluster mode: any node's, by their rows in the
+     * store (fenced: a concurrent change refuses the whole commit; read again and retry).
      */
-    private void refresh(String id) {
-        if (!passive || ChannelMarks.isMark(id)) {
-            return;
-        }
-        Checkpoint c = store.row(id);
-        if (c == null) {
-            entries.remove(id);
-            return;
-        }
-        Entry e = entries.computeIfAbsent(id, Entry::new);
-        e.seq = c.seq();
-        e.state = c.state();
-        e.wakeAt = c.wakeAt();
-        e.channel = c.channel();
-        e.detail = c.detail();
+    public CompletableFuture<Integer> purgeAll(java.util.Collection<String> ids) {
+        return ops.purgeAll(ids);
     }
 
     /** Whether tasklet {@code id} exists (until purged); cluster mode: in the store, whichever node ran it. */
@@ -534,20 +390,7 @@ public final class Engine {
         return e != null || hooks != null && (batch.containsKey(id) || store.row(id) != null);
     }
 
-    /** Takes {@code e} off its channel or timer, loading a sleeper; false if it cannot be loaded. */
-    private boolean detach(Entry e) {
-        unwait(e);
-        if (e.state == DurableState.SLEEPING) {
-            Checkpoint c = store.row(e.id);
-            if (c == null || !load(e, c)) {
-                return false;
-            }
-            e.state = DurableState.RUNNABLE; // its timer entry is skipped from now on
-        }
-        return e.tasklet != null;
-    }
-
-    private void unwait(Entry e) {
+    void unwait(Entry e) {
         if (e.state == DurableState.SLEEPING) {
             timers.remove(e); // its wake-up time may change again: no stale heap entry may keep the old one
         }
@@ -558,61 +401,12 @@ public final class Engine {
         e.channel = "";
     }
 
-    private void completeDone(Entry e) {
+    void completeDone(Entry e) {
         List<CompletableFuture<DurableInfo>> ws = doneWaiters.remove(e.id);
         if (ws != null) {
             DurableInfo info = infoOf(e);
             ws.forEach(w -> w.complete(info));
         }
-    }
-
-    /** Deletes finished or failed {@code id} from the store; false if it is not done. */
-    public CompletableFuture<Boolean> purge(String id) {
-        return purgeAll(List.of(id)).thenApply(n -> n == 1);
-    }
-
-    /**
-     * Deletes, in one commit, each of {@code ids} that is finished or failed (null: every finished
-     * or failed tasklet this engine knows); how many. Cluster mode: any node's, by their rows in the
-     * store (fenced: a concurrent change refuses the whole commit; read again and retry).
-     */
-    public CompletableFuture<Integer> purgeAll(java.util.Collection<String> ids) {
-        return submit(() -> {
-            java.util.Collection<String> todo = ids != null ? ids
-                    : entries.values().stream().filter(x -> x.state.isDone()).map(x -> x.id).sorted().toList();
-            List<String> purged = new ArrayList<>();
-            for (String id : todo) {
-                if (ChannelMarks.isMark(id) || batch.containsKey(id)) {
-                    continue;
-                }
-                refresh(id);
-                Entry e = entries.get(id);
-                long seq;
-                if (hooks != null) { // whoever ran it, the store's row is the truth
-                    Checkpoint c = store.row(id);
-                    if (c == null || !c.state().isDone()) {
-                        continue;
-                    }
-                    seq = c.seq();
-                } else if (e != null && e.state.isDone()) {
-                    seq = e.seq;
-                } else {
-                    continue;
-                }
-                batch.put(id, seal.row(id, seq + 1, DurableState.PURGED, 0, "", "", NONE));
-                purged.add(id);
-            }
-            if (purged.isEmpty()) {
-                return CompletableFuture.completedFuture(0);
-            }
-            CompletableFuture<Integer> f = new CompletableFuture<>();
-            inBatch.add(f);
-            afterCommit.add(() -> {
-                purged.forEach(entries::remove);
-                f.complete(purged.size());
-            });
-            return f;
-        });
     }
 
     /** Stops the thread after the current round; in-memory tasklets are dropped (their checkpoints stay). */
@@ -738,7 +532,7 @@ public final class Engine {
     }
 
     /** Loads {@code e}'s tasklet from its row; false (and the reason in its detail) if this program cannot. */
-    private boolean load(Entry e, Checkpoint row) {
+    boolean load(Entry e, Checkpoint row) {
         try {
             Tasklet t = pickler.loads(seal.open(row));
             if (row.state() == DurableState.RUNNABLE && org.jstackless.durable.Durable.CANCELLING.equals(row.detail())) {
@@ -753,7 +547,7 @@ public final class Engine {
         }
     }
 
-    private void insert(Entry e) {
+    void insert(Entry e) {
         e.tasklet.insert();
         inserted++;
     }
@@ -1004,7 +798,7 @@ public final class Engine {
     }
 
     /** Pickles {@code e}'s tasklet into the batch; the refusal, or null. */
-    private NotPicklableException stage(Entry e, DurableState st, long wakeAt, String ch, String detail) {
+    NotPicklableException stage(Entry e, DurableState st, long wakeAt, String ch, String detail) {
         byte[] p;
         try {
             p = pickler.dumps(e.tasklet);
@@ -1620,7 +1414,7 @@ public final class Engine {
     }
 
     /** Makes {@code c} the entry of its id and runs, arms or parks it as its state says. */
-    private void install(Checkpoint c) {
+    void install(Checkpoint c) {
         Entry e = new Entry(c.id());
         e.seq = c.seq();
         e.state = c.state();
@@ -1690,7 +1484,7 @@ public final class Engine {
     }
 
     /** Forgets {@code e}'s tasklet in memory (its checkpoint stays in the store). */
-    private void drop(Entry e) {
+    void drop(Entry e) {
         if (e.tasklet != null) {
             if (e.tasklet.isScheduled()) {
                 e.tasklet.remove();
