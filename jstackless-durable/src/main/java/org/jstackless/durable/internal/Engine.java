@@ -46,6 +46,11 @@ import org.jstackless.durable.DurableStore;
  * an entry's {@code seq} is its last committed one; a channel's waiting queue holds only SENDING or
  * only RECEIVING entries, in the order they blocked; a SLEEPING entry holds no tasklet; {@code closing} is exactly the channel marks (ChannelMarks)
  * committed to the store (one node; in cluster mode the store is read instead).
+ *
+ * <p>Two helpers do part of the work on this same state, on this thread, owning none of it:
+ * {@link Operations} (what other threads ask of one tasklet: cancel, suspend, resume, kill, purge,
+ * describe) and {@link ClusterMeets} (cluster mode's rendezvous across nodes). The fields they
+ * touch are package-private for them only.
  */
 public final class Engine {
     private static final ThreadLocal<Engine> CURRENT = new ThreadLocal<>();
@@ -54,7 +59,7 @@ public final class Engine {
     private static final long IDLE_MILLIS = 100;
 
     final DurableStore store;
-    private final Pickler pickler;
+    final Pickler pickler;
     private final InstantSource clock;
     final RowSeal seal;
     private final LinkedBlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
@@ -66,11 +71,13 @@ public final class Engine {
     private final java.util.Set<CompletableFuture<?>> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The operations other threads ask for (cancel, suspend, resume, kill, purge, describe): Operations. */
     private final Operations ops = new Operations(this);
+    /** Cluster mode's rendezvous across nodes (match, meet, settle, abandon, pair checks): ClusterMeets. */
+    private final ClusterMeets crossNode = new ClusterMeets(this);
 
     // Engine thread only.
     final Map<String, Entry> entries = new HashMap<>();
     final Map<Tasklet, Entry> byTasklet = new IdentityHashMap<>();
-    private final List<Entry> suspended = new ArrayList<>();
+    final List<Entry> suspended = new ArrayList<>();
     private final Map<String, ArrayDeque<Entry>> waiting = new HashMap<>();
     private final PriorityQueue<Entry> timers = new PriorityQueue<>(
             Comparator.comparingLong((Entry e) -> e.wakeAt).thenComparing(e -> e.id));
@@ -87,25 +94,25 @@ public final class Engine {
     final List<CompletableFuture<?>> inBatch = new ArrayList<>();
     /**
      * Cluster mode, this round: meets staged in the handle phase whose arriving tasklets run on to
-     * their next request before the meet commits (see {@link #meet}); the partners they took
+     * their next request before the meet commits (see {@link ClusterMeets#meet}); the partners they took
      * ({@code claimed}), which no other meet of this node may take before they commit; and the
      * arriving tasklets running on ({@code continuing}), which block at their next channel
      * operation rather than meet again.
      */
-    private final List<Meet> meets = new ArrayList<>();
-    private final java.util.Set<String> claimed = new java.util.HashSet<>();
-    private final java.util.Set<Entry> continuing = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    final List<ClusterMeets.Meet> meets = new ArrayList<>();
+    final java.util.Set<String> claimed = new java.util.HashSet<>();
+    final java.util.Set<Entry> continuing = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     /** Cluster mode: checks of channels a tasklet blocked on, due at {@code at} (System.nanoTime), earliest first. */
-    private final PriorityQueue<Later> later = new PriorityQueue<>(Comparator.comparingLong(Later::at));
+    final PriorityQueue<ClusterMeets.Later> later = new PriorityQueue<>(Comparator.comparingLong(ClusterMeets.Later::at));
     /**
      * How long after a blocked commit its channel is checked for a pair, if the tasklet still waits
      * at that row: long enough that a partner that takes it at once (a ping-pong hop) makes the
      * check (a query) unneeded, short enough to pair two tasklets that blocked at the same time soon.
      */
-    private static final long PAIR_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-    private int inserted;
+    static final long PAIR_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    int inserted;
     private boolean stopping;
-    private long rounds;
+    long rounds;
 
     /** One durable tasklet. */
     static final class Entry {
@@ -466,12 +473,12 @@ public final class Engine {
                 }
                 suspended.clear();
                 while (!meets.isEmpty()) {
-                    settleMeets();
+                    crossNode.settleMeets();
                 }
                 claimed.clear();
                 commit();
                 fireTimers();
-                runLater();
+                crossNode.runLater();
                 if (inserted == 0 && batch.isEmpty() && afterCommit.isEmpty()) {
                     long wait = IDLE_MILLIS;
                     if (!later.isEmpty()) {
@@ -557,7 +564,7 @@ public final class Engine {
                 e.state == DurableState.SLEEPING ? Instant.ofEpochMilli(e.wakeAt) : null, e.detail);
     }
 
-    private void handle(Entry e) {
+    void handle(Entry e) {
         Object req = e.tasklet.tempval();
         switch (req) {
             case Request.Checkpoint c -> resume(e, null);
@@ -670,7 +677,7 @@ public final class Engine {
 
     private void send(Entry e, String ch, Object value) {
         if (hooks != null) { // across nodes the channel's owner matches rows in the store
-            if (!meet(e, DurableState.SENDING, ch) && !refusedClosing(e, ch)) {
+            if (!crossNode.meet(e, DurableState.SENDING, ch) && !refusedClosing(e, ch)) {
                 block(e, DurableState.SENDING, ch);
             }
             return;
@@ -688,7 +695,7 @@ public final class Engine {
 
     private void receive(Entry e, String ch) {
         if (hooks != null) {
-            if (!meet(e, DurableState.RECEIVING, ch) && !refusedClosing(e, ch)) {
+            if (!crossNode.meet(e, DurableState.RECEIVING, ch) && !refusedClosing(e, ch)) {
                 block(e, DurableState.RECEIVING, ch);
             }
             return;
@@ -766,7 +773,7 @@ public final class Engine {
         if (hooks != null) { // the store holds it until the channel's owner matches it: nothing in memory
             byTasklet.remove(e.tasklet);
             e.tasklet = null;
-            afterCommit.add(() -> pairLater(e));
+            afterCommit.add(() -> crossNode.pairLater(e));
             return;
         }
         waiting.computeIfAbsent(ch, k -> new ArrayDeque<>()).addLast(e);
@@ -1105,299 +1112,7 @@ public final class Engine {
      * is not blocked there any more.
      */
     public CompletableFuture<Boolean> match(String ch, String sid, String rid) {
-        return submit(() -> {
-            if (sid.equals(rid) || batch.containsKey(sid) || batch.containsKey(rid)) {
-                return CompletableFuture.completedFuture(false);
-            }
-            Trace.at("match begin " + ch);
-            Checkpoint s = store.row(sid);
-            Checkpoint r = store.row(rid);
-            Trace.at("match rows read");
-            if (s == null || r == null || s.state() != DurableState.SENDING || r.state() != DurableState.RECEIVING
-                    || !s.channel().equals(ch) || !r.channel().equals(ch)) {
-                return CompletableFuture.completedFuture(false);
-            }
-            return CompletableFuture.completedFuture(rendezvous(s, r)); // refusals (code this node lacks) reach the caller
-        });
-    }
-
-    /**
-     * Cluster mode: the rendezvous of blocked rows {@code s} (sender) and {@code r} (receiver), as
-     * its OWN commit of both rows, each fenced by its sequence number: a refusal (another matcher
-     * took one of them first, or it runs elsewhere) writes nothing and is false, and costs nothing
-     * else (the round's other rows are not rewound). After the commit each side resumes: here from
-     * the state just loaded (no reload from the store) if this node runs it, else its owner is told.
-     * Throws if a checkpoint cannot be loaded here.
-     */
-    private boolean rendezvous(Checkpoint s, Checkpoint r) {
-        Tasklet st = pickler.loads(seal.open(s));
-        Tasklet rt = pickler.loads(seal.open(r));
-        Object value = ((Request.Send) st.tempval()).value();
-        rt.setTempval(Resume.of(value));
-        st.setTempval(Resume.of(null));
-        Checkpoint rn = seal.row(r.id(), r.seq() + 1, DurableState.RUNNABLE, 0, "", "", pickler.dumps(rt));
-        Checkpoint sn = seal.row(s.id(), s.seq() + 1, DurableState.RUNNABLE, 0, "", "", pickler.dumps(st));
-        Trace.at("rendezvous begin " + s.channel() + " " + s.id() + "->" + r.id());
-        try {
-            store.commit(List.of(rn, sn));
-        } catch (StaleCheckpointException stale) {
-            Trace.at("rendezvous refused");
-            return false;
-        } catch (IOException io) {
-            throw new java.io.UncheckedIOException(io);
-        }
-        Trace.at("rendezvous end");
-        resumeMatched(r, rt, rn);
-        resumeMatched(s, st, sn);
-        return true;
-    }
-
-    /**
-     * After a rendezvous committed here: row {@code was} (blocked) is now RUNNABLE at the next
-     * sequence number ({@code now}), its tasklet {@code t} as loaded and answered. If this node runs
-     * it, blocked at that very row, it runs {@code t} at once; otherwise its owner is sent {@code now}.
-     */
-    private void resumeMatched(Checkpoint was, Tasklet t, Checkpoint now) {
-        Entry x = entries.get(was.id());
-        if (x == null) {
-            hooks.matched(was.id(), now);
-            return;
-        }
-        if (x.tasklet == null && x.seq == was.seq() && x.state == was.state() && !batch.containsKey(x.id)) {
-            x.seq = was.seq() + 1;
-            x.state = DurableState.RUNNABLE;
-            x.channel = "";
-            x.tasklet = t;
-            byTasklet.put(t, x);
-            insert(x);
-            Trace.at("resumed " + x.id);
-        } else {
-            wakeNow(x.id);
-        }
-    }
-
-    /**
-     * Cluster mode, after {@code ch}'s blocked row was committed here: if a sender and a receiver
-     * now both wait there (the partner blocked while this one's row was in flight), pairs the
-     * oldest of each at once (its own fenced commit) rather than through the channel's owner; true
-     * also when only one kind waits (nothing to do: whoever blocks next commits after this row and
-     * finds the pair); false (the owner is kicked) if the pair cannot be loaded here, was refused,
-     * or the hooks do not pair.
-     */
-    private boolean pairNow(String ch) {
-        List<String> p = hooks.pair(ch);
-        if (p != null && p.isEmpty()) {
-            return true; // nothing to pair: the partner that blocks next finds the pair (its commit is after ours)
-        }
-        if (p == null || p.size() != 2 || batch.containsKey(p.get(0)) || batch.containsKey(p.get(1))) {
-            return false;
-        }
-        Checkpoint s = store.row(p.get(0));
-        Checkpoint r = store.row(p.get(1));
-        if (s == null || r == null || s.state() != DurableState.SENDING || r.state() != DurableState.RECEIVING
-                || !s.channel().equals(ch) || !r.channel().equals(ch)) {
-            return false;
-        }
-        try {
-            return rendezvous(s, r);
-        } catch (RuntimeException ex) { // code this node lacks, a refused seal: the channel's owner deals with it
-            if (ex instanceof java.io.UncheckedIOException) {
-                throw ex;
-            }
-            return false;
-        }
-    }
-
-    /**
-     * Cluster mode: the rendezvous of {@code e}, arriving on channel {@code ch} as {@code arriving},
-     * with the partner already blocked there (the common case of a ping-pong), staged here at once,
-     * without first committing {@code e}'s blocked row: the partner's row is read with its pickle
-     * in one query and answered, and {@code e} runs on, from its live state, to its next request
-     * before anything is committed ({@link #settleMeets}); then the partner's answered row and
-     * {@code e}'s next checkpoint are ONE commit, each fenced by its sequence number. So a
-     * ping-pong hop costs one commit (its next blocked row rides with the rendezvous) and one
-     * message to the partner's node, which carries the committed row (no reload from the store).
-     * The commit is its own, apart from the round's, so that a refusal (another matcher took the
-     * partner first) writes nothing of it and costs only this: {@code e} then blocks, from its
-     * checkpoint taken at the operation, as if it had found no partner. False when there is no
-     * partner to take (or it cannot be loaded here): {@code e} blocks.
-     */
-    private boolean meet(Entry e, DurableState arriving, String ch) {
-        if (continuing.contains(e) || batch.containsKey(e.id)) {
-            return false; // one meet per commit: a tasklet running on after a meet blocks at its next channel operation
-        }
-        Trace.at("meet lookup " + ch);
-        Checkpoint pr = hooks.partnerRow(ch, arriving, store);
-        Trace.at("meet partner " + (pr == null ? null : pr.id()));
-        DurableState want = arriving == DurableState.SENDING ? DurableState.RECEIVING : DurableState.SENDING;
-        if (pr == null || pr.id().equals(e.id) || batch.containsKey(pr.id()) || claimed.contains(pr.id())
-                || pr.state() != want || !pr.channel().equals(ch)) {
-            return false;
-        }
-        Tasklet pt;
-        try {
-            pt = pickler.loads(seal.open(pr));
-        } catch (RuntimeException ex) { // code this node lacks, a refused seal: the channel's owner deals with it
-            return false;
-        }
-        byte[] bp; // e blocked at this operation: its checkpoint if the meet is refused
-        try {
-            bp = pickler.dumps(e.tasklet);
-        } catch (NotPicklableException ex) {
-            return false; // block: the usual path reports a value that does not pickle
-        }
-        Object eOld = e.tasklet.tempval();
-        if (arriving == DurableState.SENDING) {
-            pt.setTempval(Resume.of(((Request.Send) eOld).value()));
-            e.tasklet.setTempval(Resume.of(null));
-        } else {
-            Object v = ((Request.Send) pt.tempval()).value();
-            pt.setTempval(Resume.of(null));
-            e.tasklet.setTempval(Resume.of(v));
-        }
-        byte[] pp;
-        try {
-            pp = pickler.dumps(pt);
-        } catch (NotPicklableException ex) {
-            e.tasklet.setTempval(eOld);
-            return false;
-        }
-        claimed.add(pr.id());
-        meets.add(new Meet(e, pr, pt, seal.row(pr.id(), pr.seq() + 1, DurableState.RUNNABLE, 0, "", "", pp),
-                seal.row(e.id, e.seq + 1, arriving, 0, ch, "", bp)));
-        continuing.add(e);
-        e.state = DurableState.RUNNABLE;
-        e.channel = "";
-        insert(e); // runs on at once (settleMeets), answered
-        Trace.at("meet staged " + ch + " " + e.id + "+" + pr.id());
-        return true;
-    }
-
-    /**
-     * A meet staged by {@link #meet}: arriving {@code e}, the partner's blocked row {@code partnerWas},
-     * its tasklet {@code partner} as loaded and answered, its answered row {@code partnerRow}, and
-     * {@code e}'s row blocked at the operation ({@code blockedRow}, used if the meet is refused).
-     */
-    private record Meet(Entry e, Checkpoint partnerWas, Tasklet partner, Checkpoint partnerRow, Checkpoint blockedRow) {
-    }
-
-    /**
-     * Runs the tasklets of the staged meets on to their next request, then commits each meet with
-     * that request's checkpoint (its own commit); the other tasklets that ran meanwhile are handled
-     * as usual (into the round's batch).
-     */
-    private void settleMeets() throws Suspendable {
-        List<Meet> ms = new ArrayList<>(meets);
-        meets.clear();
-        inserted = 0;
-        rounds++;
-        Stackless.run();
-        List<Entry> ran = new ArrayList<>(suspended);
-        suspended.clear();
-        for (Meet m : ms) {
-            settle(m, ran.remove(m.e()));
-        }
-        continuing.clear();
-        for (Entry e : ran) {
-            handle(e);
-        }
-        suspended.clear();
-    }
-
-    /** Commits meet {@code m} with its tasklet's next checkpoint ({@code ran}: it suspended with a request). */
-    private void settle(Meet m, boolean ran) {
-        Entry e = m.e();
-        LinkedHashMap<String, Checkpoint> roundBatch = new LinkedHashMap<>(batch);
-        List<Runnable> roundAfter = new ArrayList<>(afterCommit);
-        batch.clear();
-        afterCommit.clear();
-        if (ran) {
-            handle(e); // its next checkpoint (and a child's, for a start) into the emptied batch
-        }
-        List<Checkpoint> rows = new ArrayList<>();
-        rows.add(m.partnerRow());
-        rows.addAll(batch.values());
-        List<Runnable> after = new ArrayList<>(afterCommit);
-        batch.clear();
-        afterCommit.clear();
-        batch.putAll(roundBatch);
-        afterCommit.addAll(roundAfter);
-        if (rows.stream().noneMatch(c -> c.id().equals(e.id))) { // its next state does not pickle: no meet; it blocks
-            abandon(m);
-            return;
-        }
-        Trace.at("meet begin " + m.partnerRow().id() + "+" + e.id);
-        try {
-            store.commit(rows);
-        } catch (StaleCheckpointException stale) {
-            Trace.at("meet refused");
-            abandon(m);
-            return;
-        } catch (IOException io) {
-            throw new java.io.UncheckedIOException(io); // as a failed round commit: the engine stops
-        }
-        Trace.at("meet end");
-        for (Checkpoint c : rows) {
-            Entry x = entries.get(c.id());
-            if (x != null && !c.id().equals(m.partnerRow().id())) { // a partner here: resumeMatched moves it on
-                x.seq = c.seq();
-            }
-        }
-        resumeMatched(m.partnerWas(), m.partner(), m.partnerRow()); // first: the partner's node is the critical path
-        after.forEach(Runnable::run);
-    }
-
-    /**
-     * Meet {@code m} is not made (refused, or its tasklet's next state does not pickle): its tasklet
-     * is put back blocked at the operation it met with, from the checkpoint taken there (staged in
-     * the round), and whatever it did since in memory is dropped, as if it had found no partner;
-     * unless another writer advanced it meanwhile: then it runs elsewhere (fencing).
-     */
-    private void abandon(Meet m) {
-        Entry e = m.e();
-        Trace.at("meet abandoned " + e.id);
-        drop(e);
-        Checkpoint now = store.row(e.id);
-        if (now == null || now.seq() != e.seq) {
-            entries.remove(e.id);
-            hooks.lost(e.id);
-            return;
-        }
-        Checkpoint b = m.blockedRow();
-        e.state = b.state();
-        e.channel = b.channel();
-        e.detail = "";
-        batch.put(e.id, b);
-        afterCommit.add(() -> pairLater(e));
-    }
-
-    /**
-     * After {@code e}'s blocked row committed: its channel is checked for a pair soon (see
-     * {@link #pairNow}) unless {@code e} was taken meanwhile. Of two tasklets that block at once on
-     * either side, neither finding the other, the one whose commit was last finds the pair; a
-     * partner arriving later finds {@code e} itself (its meet), which makes the check unneeded.
-     */
-    private void pairLater(Entry e) {
-        long seq = e.seq;
-        String ch = e.channel;
-        DurableState st = e.state;
-        later.add(new Later(System.nanoTime() + PAIR_CHECK_NANOS, () -> {
-            if (entries.get(e.id) == e && e.seq == seq && e.state == st && e.channel.equals(ch) && e.tasklet == null
-                    && !batch.containsKey(e.id) && !pairNow(ch)) {
-                hooks.blocked(ch);
-            }
-        }));
-    }
-
-    /** A deferred action of the engine thread, due at {@code at} (System.nanoTime). */
-    private record Later(long at, Runnable action) {
-    }
-
-    private void runLater() {
-        long now = System.nanoTime();
-        while (!later.isEmpty() && later.peek().at() - now <= 0) {
-            later.poll().action().run();
-        }
+        return crossNode.match(ch, sid, rid);
     }
 
     private boolean adoptNow(String id) {
@@ -1494,7 +1209,7 @@ public final class Engine {
         }
     }
 
-    private boolean wakeNow(String id) {
+    boolean wakeNow(String id) {
         Trace.at("wake " + id);
         Entry e = entries.get(id);
         if (e == null) {
