@@ -21,6 +21,7 @@ import java.util.stream.IntStream;
 import org.jstackless.cluster.ClusterNode;
 import org.jstackless.durable.DurableBody;
 import org.jstackless.durable.bank.Bank;
+import org.jstackless.durable.bank.BankArgs;
 import org.jstackless.durable.bank.Ledger;
 import org.jstackless.durable.internal.PrivatePostgres;
 
@@ -53,22 +54,10 @@ public final class ClusterBank {
     record Options(int nodes, int accounts, int transfers, String store, double killEvery, long seed, int maxKills,
             int timeout) {
         static Options parse(String[] args) {
-            Map<String, String> m = new LinkedHashMap<>(Map.of("--nodes", "3", "--accounts", "10", "--transfers", "200",
-                    "--store", "postgres", "--kill-every", "0", "--seed", "1", "--max-kills", "5", "--timeout", "600"));
-            for (int i = 0; i < args.length; i += 2) {
-                if (!m.containsKey(args[i]) || i + 1 >= args.length) {
-                    throw new IllegalArgumentException("unknown or incomplete option " + args[i] + "; " + USAGE);
-                }
-                m.put(args[i], args[i + 1]);
-            }
-            Options o;
-            try {
-                o = new Options(Integer.parseInt(m.get("--nodes")), Integer.parseInt(m.get("--accounts")),
-                        Integer.parseInt(m.get("--transfers")), m.get("--store"), Double.parseDouble(m.get("--kill-every")),
-                        Long.parseLong(m.get("--seed")), Integer.parseInt(m.get("--max-kills")), Integer.parseInt(m.get("--timeout")));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not a number: " + e.getMessage() + "; " + USAGE);
-            }
+            BankArgs a = BankArgs.parse(args, Map.of("--nodes", "3", "--accounts", "10", "--transfers", "200",
+                    "--store", "postgres", "--kill-every", "0", "--seed", "1", "--max-kills", "5", "--timeout", "600"), USAGE);
+            Options o = new Options(a.integer("--nodes"), a.integer("--accounts"), a.integer("--transfers"), a.string("--store"),
+                    a.decimal("--kill-every"), a.longInteger("--seed"), a.integer("--max-kills"), a.integer("--timeout"));
             if (o.nodes < 2 || o.nodes > 9) {
                 throw new IllegalArgumentException("--nodes " + o.nodes + ": the cluster bank runs 2 to 9 nodes");
             }

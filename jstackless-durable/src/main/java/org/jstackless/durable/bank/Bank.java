@@ -39,6 +39,9 @@ public final class Bank {
     static final Pattern LINE = Pattern.compile(
             "bank: (\\d+) transfers committed, total before (\\d+), total after (-?\\d+), lost (\\d+), duplicated (\\d+)");
 
+    static final String USAGE = "usage: bank --nodes N --accounts A --transfers T [--store file|postgres] "
+            + "[--kill-every SECONDS --seed S] [--max-kills K]";
+
     private Bank() {
     }
 
@@ -46,19 +49,10 @@ public final class Bank {
     record Options(int nodes, int accounts, int transfers, String store, double killEvery, long seed, int maxKills,
             String where) {
         static Options parse(String[] args) {
-            Map<String, String> m = new LinkedHashMap<>(Map.of("--nodes", "1", "--accounts", "10", "--transfers", "200",
-                    "--store", "file", "--kill-every", "0", "--seed", "1", "--max-kills", "20", "--where", ""));
-            for (int i = 0; i < args.length; i += 2) {
-                if (!m.containsKey(args[i]) || i + 1 >= args.length) {
-                    throw new IllegalArgumentException("unknown or incomplete option " + args[i] + "; usage: bank --nodes N "
-                            + "--accounts A --transfers T [--store file|postgres] [--kill-every SECONDS --seed S] "
-                            + "[--max-kills K]");
-                }
-                m.put(args[i], args[i + 1]);
-            }
-            Options o = new Options(Integer.parseInt(m.get("--nodes")), Integer.parseInt(m.get("--accounts")),
-                    Integer.parseInt(m.get("--transfers")), m.get("--store"), Double.parseDouble(m.get("--kill-every")),
-                    Long.parseLong(m.get("--seed")), Integer.parseInt(m.get("--max-kills")), m.get("--where"));
+            BankArgs a = BankArgs.parse(args, Map.of("--nodes", "1", "--accounts", "10", "--transfers", "200",
+                    "--store", "file", "--kill-every", "0", "--seed", "1", "--max-kills", "20", "--where", ""), USAGE);
+            Options o = new Options(a.integer("--nodes"), a.integer("--accounts"), a.integer("--transfers"), a.string("--store"),
+                    a.decimal("--kill-every"), a.longInteger("--seed"), a.integer("--max-kills"), a.string("--where"));
             if (o.nodes != 1) {
                 throw new IllegalArgumentException("--nodes " + o.nodes + ": this is the one-node bank; several nodes run on the "
                         + "cluster layer (jstackless-cluster's ClusterBank, which ./jstackless example bank runs for --nodes > 1)");

@@ -128,6 +128,21 @@ public final class Engine {
         Entry(String id) {
             this.id = id;
         }
+
+        /** The entry of checkpoint {@code c}, as committed (no tasklet yet). */
+        Entry(Checkpoint c) {
+            this(c.id());
+            take(c);
+        }
+
+        /** Takes what committed checkpoint {@code c} (of this id) says; the tasklet stays. */
+        void take(Checkpoint c) {
+            seq = c.seq();
+            state = c.state();
+            wakeAt = c.wakeAt();
+            channel = c.channel();
+            detail = c.detail();
+        }
     }
 
     /** An engine over {@code store}, sealing rows with {@code key}; {@link #start} runs it. */
@@ -510,12 +525,7 @@ public final class Engine {
                 closing.put(c.channel(), c.seq());
                 continue;
             }
-            Entry e = new Entry(c.id());
-            e.seq = c.seq();
-            e.state = c.state();
-            e.wakeAt = c.wakeAt();
-            e.channel = c.channel();
-            e.detail = c.detail();
+            Entry e = new Entry(c);
             entries.put(e.id, e);
             if (passive) {
                 continue;
@@ -1130,12 +1140,7 @@ public final class Engine {
 
     /** Makes {@code c} the entry of its id and runs, arms or parks it as its state says. */
     void install(Checkpoint c) {
-        Entry e = new Entry(c.id());
-        e.seq = c.seq();
-        e.state = c.state();
-        e.wakeAt = c.wakeAt();
-        e.channel = c.channel();
-        e.detail = c.detail();
+        Entry e = new Entry(c);
         entries.put(e.id, e);
         switch (c.state()) {
             case RUNNABLE -> {

@@ -205,12 +205,7 @@ final class Operations {
             en.entries.remove(id);
             return;
         }
-        Engine.Entry e = en.entries.computeIfAbsent(id, Engine.Entry::new);
-        e.seq = c.seq();
-        e.state = c.state();
-        e.wakeAt = c.wakeAt();
-        e.channel = c.channel();
-        e.detail = c.detail();
+        en.entries.computeIfAbsent(id, Engine.Entry::new).take(c);
     }
 
     /** Takes {@code e} off its channel or timer, loading a sleeper; false if it cannot be loaded. */
