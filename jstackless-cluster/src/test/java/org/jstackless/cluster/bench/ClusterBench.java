@@ -372,7 +372,8 @@ public final class ClusterBench {
         }
     }
 
-    private static String load() {
+    /** The machine's load averages (1, 5, 15 min), or n/a. */
+    static String load() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return f[0] + " " + f[1] + " " + f[2];

@@ -59,7 +59,7 @@ public final class RehomeBench {
             System.err.println("RehomeBench: PostgreSQL is not installed (apt-get install postgresql)");
             System.exit(1);
         }
-        String loadBefore = load();
+        String loadBefore = ClusterBench.load();
         List<Double> all = new ArrayList<>();
         List<Double> first = new ArrayList<>();
         String settings = null;
@@ -117,7 +117,7 @@ public final class RehomeBench {
                 }
             }
         }
-        String loadAfter = load();
+        String loadAfter = ClusterBench.load();
         List<Double> sorted = new ArrayList<>(all);
         Collections.sort(sorted);
         List<Double> firstSorted = new ArrayList<>(first);
@@ -166,14 +166,5 @@ public final class RehomeBench {
         int eol = text.indexOf('\n', at);
         Files.writeString(page, text.substring(0, at) + row + (eol < 0 ? "" : text.substring(eol)));
         System.out.println("(the re-homing line of " + page + " updated)");
-    }
-
-    private static String load() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException e) {
-            return "n/a";
-        }
     }
 }
